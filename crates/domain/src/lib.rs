@@ -1,0 +1,15 @@
+//! The Xiezhi domain: nouns, codes, roles, the authorisation policy, masking and the
+//! event-record hash. Pure code: no I/O, no clock — time is always an argument.
+
+pub mod codes;
+pub mod event;
+pub mod mask;
+pub mod org;
+pub mod policy;
+pub mod role;
+
+pub use codes::{CertificateNumber, CodeError, DivisionCode, Login, OrgCode, PhoneNumber};
+pub use event::{ChainLink, EventBody, GENESIS_HASH};
+pub use org::{OrgKind, OrgLevel};
+pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};
+pub use role::Role;

@@ -1,0 +1,338 @@
+//! The authorisation policy (权限): the one place that decides who may do what to what.
+//! Handlers never decide; they call [`authorize`].
+
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+
+crate::term_enum!(
+    /// What an API token may be used for (接口令牌范围).
+    TokenScope {
+        /// Open311 GeoReport v2 requests from the public channel.
+        Open311 = "open311" / "Open311 公众诉求接口",
+        /// Lead intake from other systems (12345 hotline, video AI, …).
+        Intake = "intake" / "线索接入",
+        /// Read-only access to the org directory.
+        Read = "read" / "只读查询",
+    }
+);
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorId {
+    /// A signed-in person.
+    Person(i64),
+    /// Another system with an API token.
+    Token(i64),
+    /// The platform itself (CLI, background jobs).
+    System,
+}
+
+impl ActorId {
+    /// The form stored in the event record: `person:ID`, `token:ID` or `system`.
+    pub fn record_name(&self) -> String {
+        match self {
+            ActorId::Person(id) => format!("person:{id}"),
+            ActorId::Token(id) => format!("token:{id}"),
+            ActorId::System => "system".to_owned(),
+        }
+    }
+}
+
+/// An actor with everything the policy needs to know about them.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Who.
+    pub id: ActorId,
+    /// Their org.
+    pub org_id: i64,
+    /// Materialised path of their org, e.g. `/1/4/`.
+    pub org_path: String,
+    /// Path of the government (county or township) their org belongs to: the widest reach
+    /// any of their roles can have.
+    pub government_path: String,
+    /// Their roles (a token has `System`).
+    pub roles: Vec<Role>,
+    /// Scopes of the API token (empty for people).
+    pub token_scopes: Vec<TokenScope>,
+}
+
+impl Actor {
+    /// The platform itself (CLI commands and background jobs): may do everything.
+    pub fn system() -> Self {
+        Actor {
+            id: ActorId::System,
+            org_id: 0,
+            org_path: "/".into(),
+            government_path: "/".into(),
+            roles: vec![],
+            token_scopes: vec![],
+        }
+    }
+
+    /// Whether the actor holds a role.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The person id, if the actor is a person.
+    pub fn person_id(&self) -> Option<i64> {
+        match self.id {
+            ActorId::Person(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Something an actor may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See orgs (the org tree).
+    ViewOrg,
+    /// Create, edit, deactivate or import orgs.
+    ManageOrg,
+    /// See people (masked).
+    ViewPerson,
+    /// Create, edit, deactivate or import people; certificates and training.
+    ManagePerson,
+    /// Roles, passwords and sign-in locks of an account.
+    ManageAccount,
+    /// Create and revoke API tokens.
+    ManageToken,
+    /// Read the full-process record.
+    ViewEvents,
+    /// See a person's personal data unmasked.
+    ViewPersonalData,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: &'static [Action] = &[
+        Action::ViewOrg,
+        Action::ManageOrg,
+        Action::ViewPerson,
+        Action::ManagePerson,
+        Action::ManageAccount,
+        Action::ManageToken,
+        Action::ViewEvents,
+        Action::ViewPersonalData,
+    ];
+
+    /// Whether the action administers an account, so no one may do it to their own.
+    fn is_account_administration(self) -> bool {
+        matches!(self, Action::ManagePerson | Action::ManageAccount)
+    }
+}
+
+/// What the action is done to: an org (by path), and the person when it is about one.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Materialised path of the org that owns the subject.
+    pub org_path: String,
+    /// The person the action is about, if any.
+    pub person: Option<i64>,
+}
+
+impl Target {
+    /// A subject owned by the org with this path.
+    pub fn org(path: impl Into<String>) -> Self {
+        Target {
+            org_path: path.into(),
+            person: None,
+        }
+    }
+    /// A person in the org with this path.
+    pub fn person(org_path: impl Into<String>, person: i64) -> Self {
+        Target {
+            org_path: org_path.into(),
+            person: Some(person),
+        }
+    }
+}
+
+/// Why an action was refused (shown to the user).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The actor's roles do not allow the action here.
+    #[error("无权执行此操作")]
+    NotPermitted,
+    /// The subject is outside the actor's reach (another org or government).
+    #[error("无权访问本机构范围以外的数据")]
+    OutOfScope,
+    /// An administrator tried to administer their own account.
+    #[error("不能管理自己的账号（三员分立）")]
+    OwnAccount,
+}
+
+/// How far a role's permission reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Only the actor's own org.
+    Own,
+    /// The actor's org and everything below it.
+    Subtree,
+    /// Everything in the actor's government.
+    Government,
+}
+
+/// The permission table: for an action and a role, how far it reaches (None: not allowed).
+fn reach(action: Action, role: Role) -> Option<Reach> {
+    use Action::*;
+    use Role::*;
+    match (action, role) {
+        (ViewOrg, System) => None, // tokens: by scope, below
+        (ViewOrg, _) => Some(Reach::Government),
+        (ManageOrg, SystemAdmin) => Some(Reach::Government),
+        (
+            ViewPerson,
+            Leader | OfficeCoordinator | SystemAdmin | SecurityAdmin | AuditAdmin | Auditor,
+        ) => Some(Reach::Government),
+        (ViewPerson, Officer | LegalReviewer) => Some(Reach::Subtree),
+        (ViewPerson, GridMember) => Some(Reach::Own),
+        (ManagePerson | ViewPersonalData, SystemAdmin) => Some(Reach::Government),
+        (ManageAccount | ManageToken, SecurityAdmin) => Some(Reach::Government),
+        (ViewEvents, AuditAdmin | Auditor) => Some(Reach::Government),
+        _ => None,
+    }
+}
+
+/// Token scopes: what a token with a scope may do, always within its government.
+fn token_allows(action: Action, scope: TokenScope) -> bool {
+    matches!((action, scope), (Action::ViewOrg, TokenScope::Read))
+}
+
+/// Decide whether `actor` may do `action` to `target`.
+pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> {
+    if actor.id == ActorId::System {
+        return Ok(());
+    }
+    let self_person = target.person.is_some() && target.person == actor.person_id();
+    if self_person && action.is_account_administration() {
+        return Err(Refusal::OwnAccount);
+    }
+    // Everyone sees their own record, personal data included.
+    if self_person && matches!(action, Action::ViewPerson | Action::ViewPersonalData) {
+        return Ok(());
+    }
+    let reaches = |r: Reach| match r {
+        Reach::Own => target.org_path == actor.org_path,
+        Reach::Subtree => target.org_path.starts_with(&actor.org_path),
+        Reach::Government => target.org_path.starts_with(&actor.government_path),
+    };
+    let mut permitted = false;
+    if let ActorId::Token(_) = actor.id {
+        if actor
+            .token_scopes
+            .iter()
+            .any(|s| token_allows(action, *s))
+        {
+            permitted = true;
+            if reaches(Reach::Government) {
+                return Ok(());
+            }
+        }
+    } else {
+        for role in &actor.roles {
+            if let Some(r) = reach(action, *role) {
+                permitted = true;
+                if reaches(r) {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Err(if permitted {
+        Refusal::OutOfScope
+    } else {
+        Refusal::NotPermitted
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: i64, org_path: &str, gov: &str, roles: &[Role]) -> Actor {
+        Actor {
+            id: ActorId::Person(id),
+            org_id: id,
+            org_path: org_path.into(),
+            government_path: gov.into(),
+            roles: roles.to_vec(),
+            token_scopes: vec![],
+        }
+    }
+
+    #[test]
+    fn a_system_admin_manages_people_in_the_government_but_not_their_own_account() {
+        let admin = person(7, "/1/2/", "/1/", &[Role::SystemAdmin]);
+        assert_eq!(
+            authorize(&admin, Action::ManagePerson, &Target::person("/1/5/", 9)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&admin, Action::ManagePerson, &Target::person("/1/2/", 7)),
+            Err(Refusal::OwnAccount)
+        );
+        assert_eq!(
+            authorize(&admin, Action::ManagePerson, &Target::person("/99/", 3)),
+            Err(Refusal::OutOfScope)
+        );
+        assert_eq!(
+            authorize(&admin, Action::ManageAccount, &Target::person("/1/5/", 9)),
+            Err(Refusal::NotPermitted)
+        );
+        assert_eq!(
+            authorize(&admin, Action::ViewEvents, &Target::org("/1/")),
+            Err(Refusal::NotPermitted)
+        );
+    }
+
+    #[test]
+    fn an_officer_sees_people_of_their_own_subtree_only() {
+        let officer = person(3, "/1/4/", "/1/", &[Role::Officer]);
+        assert!(authorize(&officer, Action::ViewPerson, &Target::org("/1/4/")).is_ok());
+        assert!(authorize(&officer, Action::ViewPerson, &Target::org("/1/4/8/")).is_ok());
+        assert_eq!(
+            authorize(&officer, Action::ViewPerson, &Target::org("/1/5/")),
+            Err(Refusal::OutOfScope)
+        );
+        assert!(authorize(&officer, Action::ViewPersonalData, &Target::person("/1/4/", 3)).is_ok());
+        assert!(authorize(&officer, Action::ViewPersonalData, &Target::person("/1/4/", 4)).is_err());
+    }
+
+    #[test]
+    fn a_read_token_sees_orgs_and_nothing_else() {
+        let token = Actor {
+            id: ActorId::Token(1),
+            org_id: 1,
+            org_path: "/1/".into(),
+            government_path: "/1/".into(),
+            roles: vec![Role::System],
+            token_scopes: vec![TokenScope::Read],
+        };
+        assert!(authorize(&token, Action::ViewOrg, &Target::org("/1/3/")).is_ok());
+        assert_eq!(
+            authorize(&token, Action::ViewPerson, &Target::org("/1/3/")),
+            Err(Refusal::NotPermitted)
+        );
+        assert_eq!(
+            authorize(&token, Action::ViewOrg, &Target::org("/2/")),
+            Err(Refusal::OutOfScope)
+        );
+        let intake = Actor {
+            token_scopes: vec![TokenScope::Intake],
+            ..token
+        };
+        assert!(authorize(&intake, Action::ViewOrg, &Target::org("/1/3/")).is_err());
+    }
+
+    #[test]
+    fn only_auditors_read_the_record() {
+        for role in Role::ALL {
+            let a = person(1, "/1/", "/1/", &[*role]);
+            let ok = authorize(&a, Action::ViewEvents, &Target::org("/1/")).is_ok();
+            assert_eq!(ok, matches!(role, Role::AuditAdmin | Role::Auditor), "{role:?}");
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! Sign-in: passwords (argon2), sessions, login throttling and API tokens. Secrets are
+//! never stored: sessions and tokens are kept as their SM3 digest.
+
+use crate::entities::{api_token, person, session};
+use crate::record::RecordContext;
+use crate::{Store, StoreError, Writer};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use sm3::{Digest, Sm3};
+use xiezhi_domain::policy::ActorId;
+use xiezhi_domain::{Actor, TokenScope};
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 8;
+/// Failed sign-ins in a row that lock a login.
+pub const MAX_FAILURES: usize = 5;
+/// How long a lock lasts after the last failure.
+pub const LOCK_MINUTES: i64 = 15;
+
+const LOGIN_FAILED: &str = "auth.login_failed";
+const LOGIN_SUCCEEDED: &str = "auth.login_succeeded";
+const LOGIN_UNLOCKED: &str = "auth.unlocked";
+
+/// Hash a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    if password.chars().count() < 4 {
+        return Err(StoreError::invalid("password", "密码至少4个字符"));
+    }
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Config(format!("密码哈希失败：{e}")))
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A new random secret (hex) with a prefix.
+fn new_secret(prefix: &str) -> String {
+    let mut b = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("{prefix}{}", hex::encode(b))
+}
+
+/// SM3 digest (hex) of a secret: what the database keeps.
+pub fn digest(secret: &str) -> String {
+    hex::encode(Sm3::digest(secret.as_bytes()))
+}
+
+/// The outcome of a sign-in attempt.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in: the cookie value and the person.
+    Ok {
+        /// The session secret to put in the cookie.
+        session: String,
+        /// Who.
+        person: person::Model,
+    },
+    /// Wrong login or password (deliberately not saying which).
+    BadCredentials,
+    /// Too many failures: locked until then.
+    Locked {
+        /// When the lock ends.
+        until: DateTime<Utc>,
+    },
+}
+
+/// Whether a login is locked now, and until when.
+pub async fn locked_until(
+    store: &Store,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let recent = store
+        .recent_events(
+            "login",
+            login,
+            &[LOGIN_FAILED, LOGIN_SUCCEEDED, LOGIN_UNLOCKED],
+            MAX_FAILURES as u64,
+        )
+        .await?;
+    if recent.len() == MAX_FAILURES && recent.iter().all(|e| e.kind == LOGIN_FAILED) {
+        let until = recent[0].at + Duration::minutes(LOCK_MINUTES);
+        if until > now {
+            return Ok(Some(until));
+        }
+    }
+    Ok(None)
+}
+
+/// Try to sign in. Every attempt is recorded (subject `login`, the login name).
+pub async fn sign_in(
+    store: &Store,
+    login: &str,
+    password: &str,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<SignIn, StoreError> {
+    let login = login.trim().to_ascii_lowercase();
+    let anon = RecordContext {
+        actor: "anonymous".into(),
+        org: None,
+        request_id: request_id.into(),
+        at: now,
+    };
+    if let Some(until) = locked_until(store, &login, now).await? {
+        let mut w = store.begin_write(anon).await?;
+        w.record("login", &login, "auth.login_locked", json!({}));
+        w.commit().await?;
+        return Ok(SignIn::Locked { until });
+    }
+    let person = store.person_by_login(&login).await?;
+    let ok = person.as_ref().is_some_and(|p| {
+        p.active
+            && p
+                .password_hash
+                .as_deref()
+                .is_some_and(|h| verify_password(h, password))
+    });
+    let Some(person) = person.filter(|_| ok) else {
+        let mut w = store.begin_write(anon).await?;
+        w.record("login", &login, LOGIN_FAILED, json!({}));
+        w.commit().await?;
+        return Ok(SignIn::BadCredentials);
+    };
+    let secret = new_secret("");
+    let mut w = store
+        .begin_write(RecordContext {
+            actor: format!("person:{}", person.id),
+            org: Some(person.org_id),
+            ..anon
+        })
+        .await?;
+    session::ActiveModel {
+        id: Set(digest(&secret)),
+        person_id: Set(person.id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(SESSION_HOURS)),
+        ended_at: Set(None),
+    }
+    .insert(w.txn())
+    .await?;
+    w.record("login", &login, LOGIN_SUCCEEDED, json!({"person_id": person.id}));
+    w.commit().await?;
+    Ok(SignIn::Ok {
+        session: secret,
+        person,
+    })
+}
+
+/// Lift a sign-in lock (security administrator).
+pub async fn unlock(w: &mut Writer, login: &str) {
+    w.record("login", login, LOGIN_UNLOCKED, json!({}));
+}
+
+/// The live session for a cookie value, with its person (active only).
+pub async fn session_person(
+    store: &Store,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(session::Model, person::Model)>, StoreError> {
+    let Some(s) = session::Entity::find_by_id(digest(secret))
+        .one(store.db())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if s.ended_at.is_some() || s.expires_at <= now {
+        return Ok(None);
+    }
+    let p = store.person(s.person_id).await?;
+    Ok(p.active.then_some((s, p)))
+}
+
+/// End one session (sign out).
+pub async fn end_session(w: &mut Writer, secret: &str) -> Result<(), StoreError> {
+    if let Some(s) = session::Entity::find_by_id(digest(secret))
+        .one(w.txn())
+        .await?
+        && s.ended_at.is_none()
+    {
+        let pid = s.person_id;
+        let mut am: session::ActiveModel = s.into();
+        am.ended_at = Set(Some(w.now()));
+        am.update(w.txn()).await?;
+        w.record("person", pid, "auth.logout", json!({}));
+    }
+    Ok(())
+}
+
+/// End all sessions of a person (on deactivation or password change).
+pub async fn end_sessions_of(w: &mut Writer, person_id: i64) -> Result<(), StoreError> {
+    let live = session::Entity::find()
+        .filter(session::Column::PersonId.eq(person_id))
+        .filter(session::Column::EndedAt.is_null())
+        .all(w.txn())
+        .await?;
+    let now = w.now();
+    for s in live {
+        let mut am: session::ActiveModel = s.into();
+        am.ended_at = Set(Some(now));
+        am.update(w.txn()).await?;
+    }
+    Ok(())
+}
+
+/// Create an API token; returns the row and the token text (shown once, never stored).
+pub async fn create_token(
+    w: &mut Writer,
+    org_id: i64,
+    name: &str,
+    scopes: &[TokenScope],
+) -> Result<(api_token::Model, String), StoreError> {
+    if scopes.is_empty() {
+        return Err(StoreError::invalid("scopes", "至少选择一个令牌范围"));
+    }
+    let name = xiezhi_domain::codes::parse_name(name, "name")?;
+    crate::entities::org::Entity::find_by_id(org_id)
+        .one(w.txn())
+        .await?
+        .ok_or_else(|| StoreError::invalid("org", "机构不存在"))?;
+    let secret = new_secret("xz_");
+    let scope_names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    let m = api_token::ActiveModel {
+        org_id: Set(org_id),
+        name: Set(name),
+        scopes: Set(serde_json::Value::from(scope_names.clone()).to_string()),
+        token_hash: Set(digest(&secret)),
+        created_at: Set(w.now()),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "api_token",
+        m.id,
+        "token.created",
+        json!({"org_id": org_id, "name": m.name, "scopes": scope_names}),
+    );
+    Ok((m, secret))
+}
+
+/// Revoke an API token.
+pub async fn revoke_token(w: &mut Writer, id: i64) -> Result<api_token::Model, StoreError> {
+    let t = api_token::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("令牌"))?;
+    if t.revoked_at.is_some() {
+        return Ok(t);
+    }
+    let mut am: api_token::ActiveModel = t.into();
+    am.revoked_at = Set(Some(w.now()));
+    let m = am.update(w.txn()).await?;
+    w.record("api_token", id, "token.revoked", json!({}));
+    Ok(m)
+}
+
+/// Scopes of a token row.
+pub fn scopes_of(t: &api_token::Model) -> Vec<TokenScope> {
+    serde_json::from_str::<Vec<String>>(&t.scopes)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| TokenScope::parse(s))
+        .collect()
+}
+
+impl Store {
+    /// A live (not revoked) token by its text.
+    pub async fn token_by_secret(&self, secret: &str) -> Result<Option<api_token::Model>, StoreError> {
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(digest(secret)))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .one(self.db())
+            .await?)
+    }
+
+    /// Tokens of orgs under a path.
+    pub async fn tokens_under(&self, path: &str) -> Result<Vec<api_token::Model>, StoreError> {
+        let ids: Vec<i64> = self.orgs_under(path).await?.iter().map(|o| o.id).collect();
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::OrgId.is_in(ids))
+            .order_by_desc(api_token::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// One token row.
+    pub async fn token(&self, id: i64) -> Result<api_token::Model, StoreError> {
+        api_token::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("令牌"))
+    }
+
+    /// The policy's view of a person.
+    pub async fn actor_for_person(&self, p: &person::Model) -> Result<Actor, StoreError> {
+        let org = self.org(p.org_id).await?;
+        let gov = self.government_of(&org).await?;
+        Ok(Actor {
+            id: ActorId::Person(p.id),
+            org_id: org.id,
+            org_path: org.path,
+            government_path: gov.path,
+            roles: crate::people::roles_of(p),
+            token_scopes: vec![],
+        })
+    }
+
+    /// The policy's view of an API token.
+    pub async fn actor_for_token(&self, t: &api_token::Model) -> Result<Actor, StoreError> {
+        let org = self.org(t.org_id).await?;
+        let gov = self.government_of(&org).await?;
+        Ok(Actor {
+            id: ActorId::Token(t.id),
+            org_id: org.id,
+            org_path: org.path,
+            government_path: gov.path,
+            roles: vec![xiezhi_domain::Role::System],
+            token_scopes: scopes_of(t),
+        })
+    }
+}

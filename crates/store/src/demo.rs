@@ -1,0 +1,235 @@
+//! The demo county (云溪县, fictional): orgs, about a hundred people in every role, with
+//! certificates and training hours. Loaded only into an empty database.
+
+use crate::orgs::{self, NewOrg};
+use crate::people::{self, NewCertificate, NewPerson};
+use crate::record::RecordContext;
+use crate::{Store, StoreError};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde_json::json;
+use xiezhi_domain::{
+    CertificateNumber, DivisionCode, Login, OrgCode, OrgKind, OrgLevel, PhoneNumber, Role,
+};
+
+/// A demo sign-in, printed when the demo is loaded.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    /// Sign-in name.
+    pub login: String,
+    /// Name.
+    pub name: String,
+    /// Org name.
+    pub org: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+}
+
+const COUNTY_DIVISION: &str = "339901";
+
+/// (code suffix, name, enforcement domain)
+const DEPARTMENTS: &[(&str, &str, &str)] = &[
+    ("SCJG", "云溪县市场监督管理局", "市场监管"),
+    ("STHJ", "云溪县生态环境分局", "生态环境"),
+    ("ZRZY", "云溪县自然资源和规划局", "自然资源"),
+    ("ZJJ", "云溪县住房和城乡建设局", "住房城乡建设"),
+    ("JTYS", "云溪县交通运输局", "交通运输"),
+    ("NYNC", "云溪县农业农村局", "农业农村"),
+    ("WSJK", "云溪县卫生健康局", "卫生健康"),
+    ("YJGL", "云溪县应急管理局", "应急管理"),
+    ("WGLT", "云溪县文化和广电旅游体育局", "文化旅游"),
+    ("SLJ", "云溪县水利局", "水利"),
+    ("SWJ", "云溪县商务局", "商务"),
+    ("JYJ", "云溪县教育局", "教育"),
+    ("RSJ", "云溪县人力资源和社会保障局", "人力社保"),
+    ("LYJ", "云溪县林业局", "林业"),
+    ("SFJ", "云溪县司法局", "司法行政"),
+];
+
+const TOWNSHIPS: &[(&str, &str)] = &[
+    ("CD", "城东街道"),
+    ("CX", "城西街道"),
+    ("CN", "城南街道"),
+    ("CB", "城北街道"),
+    ("QS", "青石镇"),
+    ("BS", "白沙镇"),
+    ("TY", "桃源镇"),
+    ("LX", "龙溪乡"),
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
+    "郭", "何", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭",
+    "曾", "萧", "田", "董", "潘", "袁", "蒋", "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "志强", "晓东", "海燕", "玉兰",
+    "建国", "红梅", "立新", "春生",
+];
+
+struct Gen {
+    n: usize,
+}
+
+impl Gen {
+    fn name(&mut self) -> String {
+        self.n += 1;
+        let s = SURNAMES[(self.n * 7) % SURNAMES.len()];
+        let g = GIVEN[(self.n * 13) % GIVEN.len()];
+        format!("{s}{g}")
+    }
+}
+
+fn org_code(s: &str) -> Result<OrgCode, StoreError> {
+    Ok(OrgCode::parse(s)?)
+}
+
+/// Load the demo county. Refused unless the database has no orgs. Every demo user gets
+/// `password` (hashed once and shared: demo passwords are for trying only).
+pub async fn load(
+    store: &Store,
+    password: &str,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<DemoLogin>, StoreError> {
+    if store.top_org().await?.is_some() {
+        return Err(StoreError::Conflict(
+            "数据库已有机构数据，演示数据只能导入空数据库".into(),
+        ));
+    }
+    let hash = crate::auth::hash_password(password)?;
+    let mut w = store
+        .begin_write(RecordContext::system(request_id, now))
+        .await?;
+    let div = |s: &str| DivisionCode::parse(s);
+    let org = async |w: &mut crate::Writer,
+                         code: &str,
+                         name: &str,
+                         kind: OrgKind,
+                         level: OrgLevel,
+                         parent: Option<i64>,
+                         division: &str|
+           -> Result<(i64, String), StoreError> {
+        let m = orgs::create(
+            w,
+            NewOrg {
+                code: org_code(code)?,
+                name: name.into(),
+                kind,
+                level,
+                parent_id: parent,
+                division_code: div(division)?,
+            },
+        )
+        .await?;
+        Ok((m.id, m.name))
+    };
+    let county = OrgLevel::County;
+    let gov = org(&mut w, "YX-GOV", "云溪县人民政府", OrgKind::Government, county, None, COUNTY_DIVISION).await?;
+    let p = Some(gov.0);
+    let lg = org(&mut w, "YX-LG", "云溪县行政执法统筹协调指挥领导小组", OrgKind::LeadingGroup, county, p, COUNTY_DIVISION).await?;
+    let office = org(&mut w, "YX-ZFB", "云溪县行政执法统筹协调指挥办公室", OrgKind::CoordinationOffice, county, p, COUNTY_DIVISION).await?;
+    let bureau = org(&mut w, "YX-ZHZF", "云溪县综合行政执法局", OrgKind::EnforcementBureau, county, p, COUNTY_DIVISION).await?;
+    let mut depts = vec![];
+    for (code, name, domain) in DEPARTMENTS {
+        let d = org(&mut w, &format!("YX-{code}"), name, OrgKind::Department, county, p, COUNTY_DIVISION).await?;
+        depts.push((code.to_ascii_lowercase(), d, *domain));
+    }
+    let police = org(&mut w, "YX-GAJ", "云溪县公安局", OrgKind::Police, county, p, COUNTY_DIVISION).await?;
+    let procuratorate = org(&mut w, "YX-JCY", "云溪县人民检察院", OrgKind::Procuratorate, county, p, COUNTY_DIVISION).await?;
+    let court = org(&mut w, "YX-FY", "云溪县人民法院", OrgKind::Court, county, p, COUNTY_DIVISION).await?;
+    let mut towns = vec![];
+    for (i, (code, name)) in TOWNSHIPS.iter().enumerate() {
+        let t = org(&mut w, &format!("YX-{code}"), name, OrgKind::Township, OrgLevel::Township, p, &format!("{COUNTY_DIVISION}{:03}", i + 1)).await?;
+        towns.push((code.to_ascii_lowercase(), t));
+    }
+    // Dispatched units (派驻机构): a market-supervision office and a police station in Qingshi.
+    let (qs_id, qs_div) = (towns[4].1.0, format!("{COUNTY_DIVISION}005"));
+    let scjgs = org(&mut w, "YX-QS-SCJGS", "青石市场监督管理所", OrgKind::DispatchedUnit, OrgLevel::Township, Some(depts[0].1.0), &qs_div).await?;
+    let pcs = org(&mut w, "YX-QS-PCS", "青石派出所", OrgKind::DispatchedUnit, OrgLevel::Township, Some(police.0), &qs_div).await?;
+    let _ = qs_id;
+
+    let mut g = Gen { n: 0 };
+    let mut logins = vec![];
+    let year = now.year();
+    let mut person = async |w: &mut crate::Writer,
+                            login: &str,
+                            org: &(i64, String),
+                            roles: &[Role],
+                            domain: Option<&str>|
+           -> Result<(), StoreError> {
+        let name = g.name();
+        let n = g.n;
+        let p = people::create(
+            w,
+            NewPerson {
+                login: Login::parse(login)?,
+                name: name.clone(),
+                org_id: org.0,
+                roles: roles.to_vec(),
+                phone: Some(PhoneNumber::parse(&format!("138{:08}", 57_000_000 + n * 7919))?),
+                password_hash: Some(hash.clone()),
+            },
+        )
+        .await?;
+        if let Some(domain) = domain {
+            people::add_certificate(
+                w,
+                p.id,
+                NewCertificate {
+                    number: CertificateNumber::parse(&format!("ZJ{COUNTY_DIVISION}{n:05}"))?,
+                    domains: vec![domain.to_owned()],
+                    valid_until: NaiveDate::from_ymd_opt(year + 2 + (n % 3) as i32, 12, 31)
+                        .unwrap_or_default(),
+                },
+            )
+            .await?;
+            // Most officers meet the 40-hour yearly training rule; a few do not yet.
+            people::set_training(w, p.id, year, if n % 9 == 0 { 24 } else { 40 + (n % 5) as i32 * 4 })
+                .await?;
+        }
+        logins.push(DemoLogin {
+            login: login.to_owned(),
+            name,
+            org: org.1.clone(),
+            roles: roles.to_vec(),
+        });
+        Ok(())
+    };
+    use Role::*;
+    person(&mut w, "leader", &gov, &[Leader], None).await?;
+    person(&mut w, "vice.leader", &lg, &[Leader], None).await?;
+    person(&mut w, "office", &office, &[OfficeCoordinator], None).await?;
+    person(&mut w, "office2", &office, &[OfficeCoordinator], None).await?;
+    person(&mut w, "office3", &office, &[OfficeCoordinator], None).await?;
+    person(&mut w, "sysadmin", &office, &[SystemAdmin], None).await?;
+    person(&mut w, "secadmin", &office, &[SecurityAdmin], None).await?;
+    person(&mut w, "auditadmin", &office, &[AuditAdmin], None).await?;
+    person(&mut w, "auditor", &office, &[Auditor], None).await?;
+    person(&mut w, "zhzf.chief", &bureau, &[Leader, Officer], Some("综合行政执法")).await?;
+    person(&mut w, "zhzf.legal", &bureau, &[LegalReviewer], Some("综合行政执法")).await?;
+    for i in 1..=8 {
+        person(&mut w, &format!("zhzf.{i}"), &bureau, &[Officer], Some("综合行政执法")).await?;
+    }
+    for (code, d, domain) in &depts {
+        person(&mut w, &format!("{code}.1"), d, &[Officer], Some(domain)).await?;
+        person(&mut w, &format!("{code}.2"), d, &[Officer], Some(domain)).await?;
+        person(&mut w, &format!("{code}.legal"), d, &[LegalReviewer], Some(domain)).await?;
+    }
+    person(&mut w, "gaj.1", &police, &[Officer], Some("治安管理")).await?;
+    person(&mut w, "gaj.2", &police, &[Officer], Some("治安管理")).await?;
+    person(&mut w, "jcy.1", &procuratorate, &[Officer], None).await?;
+    person(&mut w, "fy.1", &court, &[Officer], None).await?;
+    person(&mut w, "qs.scjgs", &scjgs, &[Officer], Some("市场监管")).await?;
+    person(&mut w, "qs.pcs", &pcs, &[Officer], Some("治安管理")).await?;
+    for (code, t) in &towns {
+        person(&mut w, &format!("{code}.chief"), t, &[Leader], None).await?;
+        person(&mut w, &format!("{code}.1"), t, &[Officer], Some("综合行政执法")).await?;
+        person(&mut w, &format!("{code}.2"), t, &[Officer], Some("综合行政执法")).await?;
+        person(&mut w, &format!("{code}.grid1"), t, &[GridMember], None).await?;
+        person(&mut w, &format!("{code}.grid2"), t, &[GridMember], None).await?;
+    }
+    w.record("system", "demo", "demo.loaded", json!({"people": logins.len()}));
+    w.commit().await?;
+    Ok(logins)
+}

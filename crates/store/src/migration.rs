@@ -1,0 +1,183 @@
+//! Schema migrations, written in Rust, one set for both engines. Never edit a landed
+//! migration: add a new one. Applied migrations are listed in `seaql_migrations`; a
+//! database that lists one this binary does not know was migrated by a newer version.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::async_trait;
+use sea_orm_migration::schema::*;
+
+/// All migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Foundation)]
+    }
+}
+
+/// Orgs, people, certificates, training, sessions, tokens, the event record.
+#[derive(DeriveMigrationName)]
+struct M0001Foundation;
+
+fn fk(from: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from, col)
+        .to(to, "id")
+        .on_delete(ForeignKeyAction::Restrict)
+        .take()
+}
+
+fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    i.take()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Foundation {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("orgs")
+                .col(big_pk_auto("id"))
+                .col(string_uniq("code"))
+                .col(string("name"))
+                .col(string("kind"))
+                .col(string("level"))
+                .col(big_integer_null("parent_id"))
+                .col(string("division_code"))
+                .col(string("path"))
+                .col(boolean("active"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .foreign_key(&mut fk("orgs", "parent_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("orgs", "orgs_path", &["path"])).await?;
+        m.create_table(
+            Table::create()
+                .table("people")
+                .col(big_pk_auto("id"))
+                .col(string_uniq("login"))
+                .col(string("name"))
+                .col(big_integer("org_id"))
+                .col(text("roles"))
+                .col(string_null("phone"))
+                .col(string_null("password_hash"))
+                .col(boolean("active"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .foreign_key(&mut fk("people", "org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("people", "people_org", &["org_id"])).await?;
+        m.create_table(
+            Table::create()
+                .table("certificates")
+                .col(big_pk_auto("id"))
+                .col(big_integer("person_id"))
+                .col(string_uniq("number"))
+                .col(text("domains"))
+                .col(date("valid_until"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("certificates", "person_id", "people"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("certificates", "certificates_person", &["person_id"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("training_hours")
+                .col(big_pk_auto("id"))
+                .col(big_integer("person_id"))
+                .col(integer("year"))
+                .col(integer("hours"))
+                .foreign_key(&mut fk("training_hours", "person_id", "people"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index("training_hours", "training_person_year", &["person_id", "year"])
+                .unique()
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("sessions")
+                .col(string("id").primary_key())
+                .col(big_integer("person_id"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone("expires_at"))
+                .col(timestamp_with_time_zone_null("ended_at"))
+                .foreign_key(&mut fk("sessions", "person_id", "people"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("api_tokens")
+                .col(big_pk_auto("id"))
+                .col(big_integer("org_id"))
+                .col(string("name"))
+                .col(text("scopes"))
+                .col(string_uniq("token_hash"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone_null("revoked_at"))
+                .foreign_key(&mut fk("api_tokens", "org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("events")
+                .col(big_integer("seq").primary_key())
+                .col(timestamp_with_time_zone("at"))
+                .col(string("actor"))
+                .col(big_integer_null("org"))
+                .col(string("subject_type"))
+                .col(string("subject_id"))
+                .col(string("kind"))
+                .col(text("payload"))
+                .col(string("request_id"))
+                .col(string("prev_hash"))
+                .col(string("hash"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "events",
+            "events_subject",
+            &["subject_type", "subject_id"],
+        ))
+        .await?;
+        m.create_index(index("events", "events_actor", &["actor"]))
+            .await?;
+        m.create_index(index("events", "events_at", &["at"])).await?;
+        m.create_table(
+            Table::create()
+                .table("chain_head")
+                .col(integer("id").primary_key())
+                .col(big_integer("seq"))
+                .col(string("hash"))
+                .take(),
+        )
+        .await?;
+        m.exec_stmt(
+            Query::insert()
+                .into_table("chain_head")
+                .columns(["id", "seq", "hash"])
+                .values_panic([1.into(), 0i64.into(), xiezhi_domain::GENESIS_HASH.into()])
+                .take(),
+        )
+        .await?;
+        Ok(())
+    }
+}

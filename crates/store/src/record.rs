@@ -1,0 +1,334 @@
+//! The event record (全过程记录). Every change goes through a [`Writer`]: it opens the
+//! transaction, takes the chain lock first (so the chain stays linear under concurrent
+//! writers on both engines), lets the caller change rows, and on [`Writer::commit`] appends
+//! the caller's events to the SM3 hash chain in the same transaction. The record's API has
+//! append (through `Writer`) and read; nothing updates or deletes an event.
+
+use crate::entities::{chain_head, event};
+use crate::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+};
+use xiezhi_domain::event::{canonical_json, truncate_to_micros};
+use xiezhi_domain::{ChainLink, EventBody, GENESIS_HASH};
+
+/// Who is writing, when, and under which request: stamped on every event of a write.
+#[derive(Debug, Clone)]
+pub struct RecordContext {
+    /// `person:ID`, `token:ID` or `system`.
+    pub actor: String,
+    /// The actor's org.
+    pub org: Option<i64>,
+    /// The request id (HTTP) or run id (CLI).
+    pub request_id: String,
+    /// Now. Time is an argument.
+    pub at: DateTime<Utc>,
+}
+
+impl RecordContext {
+    /// A context for the platform itself.
+    pub fn system(request_id: impl Into<String>, at: DateTime<Utc>) -> Self {
+        RecordContext {
+            actor: "system".into(),
+            org: None,
+            request_id: request_id.into(),
+            at,
+        }
+    }
+}
+
+/// An event about to be appended.
+#[derive(Debug, Clone)]
+struct PendingEvent {
+    subject_type: String,
+    subject_id: String,
+    kind: String,
+    payload: serde_json::Value,
+}
+
+/// One write: a transaction holding the chain lock, and the events it will append.
+/// Dropping it without [`Writer::commit`] rolls everything back.
+pub struct Writer {
+    txn: DatabaseTransaction,
+    ctx: RecordContext,
+    events: Vec<PendingEvent>,
+}
+
+impl Store {
+    /// Begin a write. The first statement takes the chain lock (a row lock on PostgreSQL,
+    /// the write lock on SQLite), so concurrent writers queue here rather than fail later.
+    pub async fn begin_write(&self, ctx: RecordContext) -> Result<Writer, StoreError> {
+        let txn = self.db().begin().await?;
+        let backend = txn.get_database_backend();
+        txn.execute_raw(Statement::from_string(
+            backend,
+            "UPDATE chain_head SET seq = seq WHERE id = 1",
+        ))
+        .await?;
+        Ok(Writer {
+            txn,
+            ctx: RecordContext {
+                at: truncate_to_micros(ctx.at),
+                ..ctx
+            },
+            events: Vec::new(),
+        })
+    }
+}
+
+impl Writer {
+    /// The transaction, for the row changes of this write.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// The context (actor, time, request id).
+    pub fn ctx(&self) -> &RecordContext {
+        &self.ctx
+    }
+
+    /// Now, as this write sees it.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.ctx.at
+    }
+
+    /// Record an event of this write.
+    pub fn record(
+        &mut self,
+        subject_type: &str,
+        subject_id: impl ToString,
+        kind: &str,
+        payload: serde_json::Value,
+    ) {
+        self.events.push(PendingEvent {
+            subject_type: subject_type.to_owned(),
+            subject_id: subject_id.to_string(),
+            kind: kind.to_owned(),
+            payload,
+        });
+    }
+
+    /// Append the events to the chain and commit. A write without events is refused:
+    /// nothing changes without a record. Returns the sequence numbers appended.
+    pub async fn commit(self) -> Result<Vec<i64>, StoreError> {
+        if self.events.is_empty() {
+            return Err(StoreError::Conflict(
+                "内部错误：写操作没有记录事件，已回滚".into(),
+            ));
+        }
+        let head = chain_head::Entity::find_by_id(1)
+            .one(&self.txn)
+            .await?
+            .ok_or(StoreError::NotFound("记录链头"))?;
+        let mut seq = head.seq;
+        let mut prev = head.hash;
+        let mut seqs = Vec::with_capacity(self.events.len());
+        let mut rows = Vec::with_capacity(self.events.len());
+        for e in self.events {
+            seq += 1;
+            let link = ChainLink {
+                body: EventBody {
+                    seq,
+                    at: self.ctx.at,
+                    actor: self.ctx.actor.clone(),
+                    org: self.ctx.org,
+                    subject_type: e.subject_type,
+                    subject_id: e.subject_id,
+                    kind: e.kind,
+                    payload: canonical_json(&e.payload),
+                    request_id: self.ctx.request_id.clone(),
+                },
+                prev_hash: prev,
+            };
+            let hash = link.hash();
+            let b = link.body;
+            rows.push(event::ActiveModel {
+                seq: Set(b.seq),
+                at: Set(b.at),
+                actor: Set(b.actor),
+                org: Set(b.org),
+                subject_type: Set(b.subject_type),
+                subject_id: Set(b.subject_id),
+                kind: Set(b.kind),
+                payload: Set(b.payload),
+                request_id: Set(b.request_id),
+                prev_hash: Set(link.prev_hash),
+                hash: Set(hash.clone()),
+            });
+            seqs.push(seq);
+            prev = hash;
+        }
+        event::Entity::insert_many(rows).exec(&self.txn).await?;
+        chain_head::Entity::update(chain_head::ActiveModel {
+            id: Set(1),
+            seq: Set(seq),
+            hash: Set(prev),
+        })
+        .exec(&self.txn)
+        .await?;
+        self.txn.commit().await?;
+        Ok(seqs)
+    }
+}
+
+/// The result of a sound verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Events checked.
+    pub events: i64,
+    /// The head hash.
+    pub head_hash: String,
+}
+
+/// Filter for reading the record.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Subject type.
+    pub subject_type: Option<String>,
+    /// Subject id (with subject type).
+    pub subject_id: Option<String>,
+    /// Actor (`person:ID`, …).
+    pub actor: Option<String>,
+    /// Org of the actor.
+    pub orgs: Option<Vec<i64>>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+    /// Event kind.
+    pub kind: Option<String>,
+}
+
+impl Store {
+    /// Re-compute the chain from the first event: every `seq` in order without gaps, every
+    /// `prev_hash` the hash of the one before, every hash right, and the head matching.
+    /// Returns the first bad sequence number.
+    pub async fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        const PAGE: u64 = 2000;
+        let mut expected_seq = 1i64;
+        let mut prev = GENESIS_HASH.to_owned();
+        loop {
+            let page = event::Entity::find()
+                .filter(event::Column::Seq.gte(expected_seq))
+                .order_by_asc(event::Column::Seq)
+                .limit(PAGE)
+                .all(self.db())
+                .await?;
+            let n = page.len() as u64;
+            for e in page {
+                let broken = |reason: &str| StoreError::ChainBroken {
+                    seq: expected_seq,
+                    reason: reason.to_owned(),
+                };
+                if e.seq != expected_seq {
+                    return Err(broken(&format!(
+                        "缺少该序号的事件（下一条为序号 {}），记录被删除或篡改",
+                        e.seq
+                    )));
+                }
+                if e.prev_hash != prev {
+                    return Err(broken("前一哈希不匹配，记录被删除、插入或重排"));
+                }
+                let link = ChainLink {
+                    body: EventBody {
+                        seq: e.seq,
+                        at: e.at,
+                        actor: e.actor,
+                        org: e.org,
+                        subject_type: e.subject_type,
+                        subject_id: e.subject_id,
+                        kind: e.kind,
+                        payload: e.payload,
+                        request_id: e.request_id,
+                    },
+                    prev_hash: e.prev_hash,
+                };
+                if link.hash() != e.hash {
+                    return Err(broken("哈希不匹配，事件内容被修改"));
+                }
+                prev = e.hash;
+                expected_seq += 1;
+            }
+            if n < PAGE {
+                break;
+            }
+        }
+        let head = chain_head::Entity::find_by_id(1)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("记录链头"))?;
+        let last = expected_seq - 1;
+        if head.seq != last || head.hash != prev {
+            return Err(StoreError::ChainBroken {
+                seq: last.min(head.seq) + 1,
+                reason: format!(
+                    "链头为序号 {}，而记录止于序号 {last}：末尾事件被删除或链头被篡改",
+                    head.seq
+                ),
+            });
+        }
+        Ok(ChainReport {
+            events: last,
+            head_hash: prev,
+        })
+    }
+
+    /// Read events matching a filter, newest first, one page at a time.
+    pub async fn list_events(
+        &self,
+        f: &EventFilter,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<event::Model>, u64), StoreError> {
+        let mut q = event::Entity::find();
+        if let Some(t) = &f.subject_type {
+            q = q.filter(event::Column::SubjectType.eq(t.as_str()));
+        }
+        if let Some(id) = &f.subject_id {
+            q = q.filter(event::Column::SubjectId.eq(id.as_str()));
+        }
+        if let Some(a) = &f.actor {
+            q = q.filter(event::Column::Actor.eq(a.as_str()));
+        }
+        if let Some(k) = &f.kind {
+            q = q.filter(event::Column::Kind.eq(k.as_str()));
+        }
+        if let Some(orgs) = &f.orgs {
+            q = q.filter(event::Column::Org.is_in(orgs.clone()));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(event::Column::At.gte(from));
+        }
+        if let Some(to) = f.to {
+            q = q.filter(event::Column::At.lt(to));
+        }
+        let total = q.clone().count(self.db()).await?;
+        let rows = q
+            .order_by_desc(event::Column::Seq)
+            .offset(page.saturating_sub(1) * per_page)
+            .limit(per_page)
+            .all(self.db())
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// The most recent events about one subject of some kinds, newest first.
+    pub async fn recent_events(
+        &self,
+        subject_type: &str,
+        subject_id: &str,
+        kinds: &[&str],
+        limit: u64,
+    ) -> Result<Vec<event::Model>, StoreError> {
+        Ok(event::Entity::find()
+            .filter(event::Column::SubjectType.eq(subject_type))
+            .filter(event::Column::SubjectId.eq(subject_id))
+            .filter(event::Column::Kind.is_in(kinds.iter().copied()))
+            .order_by_desc(event::Column::Seq)
+            .limit(limit)
+            .all(self.db())
+            .await?)
+    }
+}
