@@ -118,8 +118,6 @@ def derive_entries(cc) -> dict[dt.date, tuple[str, str]]:
             after = entries.get(day + dt.timedelta(days=2)) if is_weekend(day + dt.timedelta(days=1)) else None
         if before and after and before[0] == after[0] == "rest" and before[1] == after[1]:
             entries[day] = ("rest", before[1])
-    # A second pass would be needed only for a whole unlisted weekend inside a
-    # holiday; the loop above already looks across one neighbouring weekend day.
     return entries
 
 

@@ -259,7 +259,8 @@ impl Calendar {
                 .map(|entry| entry.kind);
             let is_workday = match listed_kind {
                 Some(kind) => kind == DayKind::Work,
-                None => Date::from_days_since_epoch(day).is_some_and(|date| !date.is_weekend()),
+                // (day + 3) mod 7 numbers Monday as 0, since day 0 (1970-01-01) was a Thursday.
+                None => (day + 3).rem_euclid(7) < 5,
             };
             if is_workday {
                 workdays.push(offset);

@@ -1,1 +1,491 @@
-fn main() {}
+//! `xiezhi`: the one binary. Serve the platform, migrate, load the demo county, verify the
+//! record, create users and API tokens, import CSV files, and use the working-day calendar.
+//! Configuration: flags, then `XIEZHI_*` environment variables, then an optional TOML file,
+//! then defaults.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use config::{Config, FileConfig};
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+use xiezhi_calendar::{Calendar, Date};
+use xiezhi_domain::{Login, Role, TokenScope};
+use xiezhi_server::AppState;
+use xiezhi_store::{RecordContext, Store, StoreError, auth, demo, import, people};
+
+#[derive(Parser)]
+#[command(name = "xiezhi", version, about = "獬豸 行政执法统筹协调指挥平台")]
+struct Cli {
+    /// TOML configuration file (default: ./xiezhi.toml when present).
+    #[arg(long, global = true, env = "XIEZHI_CONFIG")]
+    config: Option<String>,
+    /// Database URL: a SQLite file (`sqlite://xiezhi.db`, the default) or `postgres://…`.
+    #[arg(long, global = true, env = "XIEZHI_DATABASE_URL")]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "XIEZHI_BIND")]
+        bind: Option<String>,
+        /// Load the demo county into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Password shared by all demo users.
+        #[arg(long, default_value = "demo")]
+        demo_password: String,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo county into an empty database.
+    Demo {
+        /// Password shared by all demo users.
+        #[arg(long, default_value = "demo")]
+        demo_password: String,
+    },
+    /// The full-process record.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens for other systems.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import orgs or people from a CSV file (all rows or none).
+    Import {
+        /// `orgs` or `people`.
+        kind: String,
+        /// The CSV file.
+        file: String,
+    },
+    /// The official working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// Print a commented example configuration file.
+    DefaultConfig,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the SM3 hash chain: exit 0 when sound, 1 naming the first bad sequence number.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a person who can sign in (for bootstrapping administrators).
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// Org code.
+        #[arg(long)]
+        org: String,
+        /// Roles (repeat or separate with commas), e.g. `system_admin`.
+        #[arg(long = "role", value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token.
+    Create {
+        /// Scope: open311, intake or read (repeat or separate with commas).
+        #[arg(long, value_delimiter = ',', required = true)]
+        scope: Vec<String>,
+        /// Org code (default: the top government org).
+        #[arg(long)]
+        org: Option<String>,
+        /// A name for the token.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// CSV `date,workday,name` for every date in a range.
+    Workdays {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// The date N working days after DATE (negative N: before); with --batch, read `date,n`
+    /// lines on standard input and write one date per line.
+    Add {
+        date: Option<String>,
+        #[arg(allow_hyphen_values = true)]
+        n: Option<i64>,
+        #[arg(long)]
+        batch: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Calendar { command } = &cli.command {
+        return calendar(command);
+    }
+    if let Command::DefaultConfig = cli.command {
+        print!("{}", config::EXAMPLE);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let file = FileConfig::load(cli.config.as_deref())?;
+    config::warn_unknown_env();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时")?;
+    rt.block_on(async move {
+        let cfg = Config::resolve(cli.database.clone(), &file);
+        match cli.command {
+            Command::Serve {
+                bind,
+                demo,
+                demo_password,
+            } => {
+                let bind = bind
+                    .or(file.bind.clone())
+                    .unwrap_or_else(|| "127.0.0.1:8080".into());
+                serve(&cfg, &bind, demo.then_some(demo_password)).await
+            }
+            Command::Migrate => {
+                let store = open(&cfg).await?;
+                println!("数据库已是最新结构（{}）", cfg.display_url());
+                store.close().await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Demo { demo_password } => {
+                let store = open(&cfg).await?;
+                load_demo(&store, &demo_password).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Audit {
+                command: AuditCommand::Verify,
+            } => {
+                let store = open(&cfg).await?;
+                match store.verify_chain().await {
+                    Ok(r) => {
+                        println!(
+                            "全过程记录完整：共 {} 条事件，链头 SM3 {}",
+                            r.events, r.head_hash
+                        );
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(StoreError::ChainBroken { seq, reason }) => {
+                        println!("全过程记录校验失败：第一个异常序号 {seq}：{reason}");
+                        println!("first bad seq: {seq}");
+                        Ok(ExitCode::FAILURE)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Command::User {
+                command:
+                    UserCommand::Create {
+                        login,
+                        name,
+                        org,
+                        roles,
+                        password_stdin,
+                    },
+            } => {
+                let store = open(&cfg).await?;
+                let password = if password_stdin {
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                } else {
+                    bail!("请用 --password-stdin 从标准输入提供密码（密码不应出现在命令行中）");
+                };
+                create_user(&store, &login, &name, &org, &roles, &password).await?;
+                println!("已创建用户 {login}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Token {
+                command: TokenCommand::Create { scope, org, name },
+            } => {
+                let store = open(&cfg).await?;
+                let secret = create_token(&store, &scope, org.as_deref(), name.as_deref()).await?;
+                println!("{secret}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Import { kind, file } => {
+                let store = open(&cfg).await?;
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("无法读取文件 {file}"))?;
+                let w = store.begin_write(ctx("import")).await?;
+                let r = match kind.as_str() {
+                    "orgs" => import::import_orgs(&store, w, &text, "/").await,
+                    "people" => import::import_people(&store, w, &text, "/").await,
+                    other => bail!("未知的导入类型 {other}（应为 orgs 或 people）"),
+                };
+                match r {
+                    Ok(n) => {
+                        println!("已导入 {n} 条");
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(import::ImportError::Rows(rows)) => {
+                        eprintln!("导入文件有 {} 处错误，未写入任何数据：", rows.len());
+                        for r in rows {
+                            eprintln!("  第 {} 行 {}：{}", r.line, r.field, r.message);
+                        }
+                        Ok(ExitCode::FAILURE)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Command::Calendar { .. } | Command::DefaultConfig => Ok(ExitCode::SUCCESS),
+        }
+    })
+}
+
+fn ctx(what: &str) -> RecordContext {
+    RecordContext::system(format!("cli:{what}"), Utc::now())
+}
+
+async fn open(cfg: &Config) -> Result<Store> {
+    Store::open(&cfg.store_options())
+        .await
+        .with_context(|| format!("无法打开数据库 {}", cfg.display_url()))
+}
+
+async fn load_demo(store: &Store, password: &str) -> Result<bool> {
+    if store.top_org().await?.is_some() {
+        println!("数据库中已有机构数据，跳过演示数据导入。");
+        return Ok(false);
+    }
+    let logins = demo::load(store, password, "cli:demo", Utc::now()).await?;
+    println!(
+        "已导入演示县（云溪县，虚构）：{} 名人员。演示账号（密码均为 {password}）：",
+        logins.len()
+    );
+    let mut shown = vec![];
+    for role in Role::ALL {
+        if let Some(l) = logins
+            .iter()
+            .find(|l| l.roles.contains(role) && !shown.contains(&l.login))
+        {
+            println!(
+                "  {:<14} {:<10} {}（{}）",
+                l.login,
+                l.name,
+                role.label(),
+                l.org
+            );
+            shown.push(l.login.clone());
+        }
+    }
+    println!("  其余账号见 docs/demo.md，或以系统管理员登录后在“人员”中查看。");
+    println!("警告：演示密码仅供试用，切勿在生产环境中使用演示数据。");
+    Ok(true)
+}
+
+async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Result<ExitCode> {
+    init_tracing();
+    let store = open(cfg).await?;
+    if let Some(pw) = demo_password {
+        load_demo(&store, &pw).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("无法监听 {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "獬豸已启动：http://{addr}/ （数据库 {}）",
+        cfg.display_url()
+    );
+    std::io::stdout().flush()?;
+    tracing::info!(%addr, "listening");
+    let state = AppState {
+        store,
+        secure_cookies: cfg.secure_cookies,
+    };
+    xiezhi_server::serve(listener, state, shutdown_signal()).await?;
+    println!("獬豸已停止");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("XIEZHI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+async fn create_user(
+    store: &Store,
+    login: &str,
+    name: &str,
+    org: &str,
+    roles: &[String],
+    password: &str,
+) -> Result<()> {
+    let org = store
+        .org_by_code(org)
+        .await?
+        .with_context(|| format!("机构 {org} 不存在"))?;
+    let mut parsed = vec![];
+    for r in roles {
+        parsed.push(Role::parse(r).with_context(|| format!("未知的角色 {r}"))?);
+    }
+    let hash = auth::hash_password(password)?;
+    let mut w = store.begin_write(ctx("user-create")).await?;
+    people::create(
+        &mut w,
+        people::NewPerson {
+            login: Login::parse(login)?,
+            name: xiezhi_domain::codes::parse_name(name, "name")?,
+            org_id: org.id,
+            roles: parsed,
+            phone: None,
+            password_hash: Some(hash),
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(())
+}
+
+async fn create_token(
+    store: &Store,
+    scopes: &[String],
+    org: Option<&str>,
+    name: Option<&str>,
+) -> Result<String> {
+    let org = match org {
+        Some(code) => store
+            .org_by_code(code)
+            .await?
+            .with_context(|| format!("机构 {code} 不存在"))?,
+        None => store
+            .top_org()
+            .await?
+            .context("数据库中还没有机构：请先导入机构或运行 xiezhi demo")?,
+    };
+    let mut parsed = vec![];
+    for s in scopes {
+        parsed.push(
+            TokenScope::parse(s)
+                .with_context(|| format!("未知的令牌范围 {s}（可用：open311, intake, read）"))?,
+        );
+    }
+    let name = name
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("命令行创建（{}）", scopes.join(",")));
+    let mut w = store.begin_write(ctx("token-create")).await?;
+    let (_, secret) = auth::create_token(&mut w, org.id, &name, &parsed).await?;
+    w.commit().await?;
+    Ok(secret)
+}
+
+fn parse_date(s: &str) -> Result<Date> {
+    s.trim().parse::<Date>().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn calendar(cmd: &CalendarCommand) -> Result<ExitCode> {
+    let cal = Calendar::official();
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    match cmd {
+        CalendarCommand::Workdays { from, to } => {
+            let (from, to) = (parse_date(from)?, parse_date(to)?);
+            if to < from {
+                bail!("--to 不能早于 --from");
+            }
+            writeln!(out, "date,workday,name")?;
+            let mut d = from;
+            while d <= to {
+                let w = cal.is_workday(d)?;
+                writeln!(out, "{d},{},{}", u8::from(w), cal.day_name(d).unwrap_or(""))?;
+                d = d.add_days(1).context("日期超出范围")?;
+            }
+        }
+        CalendarCommand::Add { batch: true, .. } => {
+            let stdin = std::io::stdin();
+            for (i, line) in stdin.lock().lines().enumerate() {
+                let line = line?;
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let (d, n) = line
+                    .split_once(',')
+                    .with_context(|| format!("第 {} 行应为 date,n", i + 1))?;
+                let n: i64 = n
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("第 {} 行的 n 不是整数", i + 1))?;
+                writeln!(out, "{}", cal.add_workdays(parse_date(d)?, n)?)?;
+            }
+        }
+        CalendarCommand::Add {
+            date: Some(d),
+            n: Some(n),
+            ..
+        } => {
+            writeln!(out, "{}", cal.add_workdays(parse_date(d)?, *n)?)?;
+        }
+        CalendarCommand::Add { .. } => {
+            bail!("用法：xiezhi calendar add DATE N 或 xiezhi calendar add --batch")
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -221,11 +221,7 @@ pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), R
     };
     let mut permitted = false;
     if let ActorId::Token(_) = actor.id {
-        if actor
-            .token_scopes
-            .iter()
-            .any(|s| token_allows(action, *s))
-        {
+        if actor.token_scopes.iter().any(|s| token_allows(action, *s)) {
             permitted = true;
             if reaches(Reach::Government) {
                 return Ok(());
@@ -297,8 +293,22 @@ mod tests {
             authorize(&officer, Action::ViewPerson, &Target::org("/1/5/")),
             Err(Refusal::OutOfScope)
         );
-        assert!(authorize(&officer, Action::ViewPersonalData, &Target::person("/1/4/", 3)).is_ok());
-        assert!(authorize(&officer, Action::ViewPersonalData, &Target::person("/1/4/", 4)).is_err());
+        assert!(
+            authorize(
+                &officer,
+                Action::ViewPersonalData,
+                &Target::person("/1/4/", 3)
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &officer,
+                Action::ViewPersonalData,
+                &Target::person("/1/4/", 4)
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -332,7 +342,11 @@ mod tests {
         for role in Role::ALL {
             let a = person(1, "/1/", "/1/", &[*role]);
             let ok = authorize(&a, Action::ViewEvents, &Target::org("/1/")).is_ok();
-            assert_eq!(ok, matches!(role, Role::AuditAdmin | Role::Auditor), "{role:?}");
+            assert_eq!(
+                ok,
+                matches!(role, Role::AuditAdmin | Role::Auditor),
+                "{role:?}"
+            );
         }
     }
 }

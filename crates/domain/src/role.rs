@@ -32,7 +32,10 @@ crate::term_enum!(
 impl Role {
     /// Whether this is one of the three separated administrator roles.
     pub fn is_admin(self) -> bool {
-        matches!(self, Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin)
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
+        )
     }
 }
 

@@ -4,8 +4,8 @@
 use crate::entities::{api_token, person, session};
 use crate::record::RecordContext;
 use crate::{Store, StoreError, Writer};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
@@ -39,7 +39,8 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Config(format!("密码哈希失败：{e}")))
 }
 
-fn verify_password(hash: &str, password: &str) -> bool {
+/// Whether a password matches an argon2 hash.
+pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
             Argon2::default()
@@ -127,8 +128,7 @@ pub async fn sign_in(
     let person = store.person_by_login(&login).await?;
     let ok = person.as_ref().is_some_and(|p| {
         p.active
-            && p
-                .password_hash
+            && p.password_hash
                 .as_deref()
                 .is_some_and(|h| verify_password(h, password))
     });
@@ -155,7 +155,12 @@ pub async fn sign_in(
     }
     .insert(w.txn())
     .await?;
-    w.record("login", &login, LOGIN_SUCCEEDED, json!({"person_id": person.id}));
+    w.record(
+        "login",
+        &login,
+        LOGIN_SUCCEEDED,
+        json!({"person_id": person.id}),
+    );
     w.commit().await?;
     Ok(SignIn::Ok {
         session: secret,
@@ -283,7 +288,10 @@ pub fn scopes_of(t: &api_token::Model) -> Vec<TokenScope> {
 
 impl Store {
     /// A live (not revoked) token by its text.
-    pub async fn token_by_secret(&self, secret: &str) -> Result<Option<api_token::Model>, StoreError> {
+    pub async fn token_by_secret(
+        &self,
+        secret: &str,
+    ) -> Result<Option<api_token::Model>, StoreError> {
         Ok(api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(digest(secret)))
             .filter(api_token::Column::RevokedAt.is_null())

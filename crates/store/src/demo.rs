@@ -57,14 +57,14 @@ const TOWNSHIPS: &[(&str, &str)] = &[
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭",
-    "曾", "萧", "田", "董", "潘", "袁", "蒋", "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "萧",
+    "田", "董", "潘", "袁", "蒋", "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
-    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "志强", "晓东", "海燕", "玉兰",
-    "建国", "红梅", "立新", "春生",
+    "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "志强", "晓东", "海燕", "玉兰", "建国",
+    "红梅", "立新", "春生",
 ];
 
 struct Gen {
@@ -103,12 +103,12 @@ pub async fn load(
         .await?;
     let div = |s: &str| DivisionCode::parse(s);
     let org = async |w: &mut crate::Writer,
-                         code: &str,
-                         name: &str,
-                         kind: OrgKind,
-                         level: OrgLevel,
-                         parent: Option<i64>,
-                         division: &str|
+                     code: &str,
+                     name: &str,
+                     kind: OrgKind,
+                     level: OrgLevel,
+                     parent: Option<i64>,
+                     division: &str|
            -> Result<(i64, String), StoreError> {
         let m = orgs::create(
             w,
@@ -125,28 +125,127 @@ pub async fn load(
         Ok((m.id, m.name))
     };
     let county = OrgLevel::County;
-    let gov = org(&mut w, "YX-GOV", "云溪县人民政府", OrgKind::Government, county, None, COUNTY_DIVISION).await?;
+    let gov = org(
+        &mut w,
+        "YX-GOV",
+        "云溪县人民政府",
+        OrgKind::Government,
+        county,
+        None,
+        COUNTY_DIVISION,
+    )
+    .await?;
     let p = Some(gov.0);
-    let lg = org(&mut w, "YX-LG", "云溪县行政执法统筹协调指挥领导小组", OrgKind::LeadingGroup, county, p, COUNTY_DIVISION).await?;
-    let office = org(&mut w, "YX-ZFB", "云溪县行政执法统筹协调指挥办公室", OrgKind::CoordinationOffice, county, p, COUNTY_DIVISION).await?;
-    let bureau = org(&mut w, "YX-ZHZF", "云溪县综合行政执法局", OrgKind::EnforcementBureau, county, p, COUNTY_DIVISION).await?;
+    let lg = org(
+        &mut w,
+        "YX-LG",
+        "云溪县行政执法统筹协调指挥领导小组",
+        OrgKind::LeadingGroup,
+        county,
+        p,
+        COUNTY_DIVISION,
+    )
+    .await?;
+    let office = org(
+        &mut w,
+        "YX-ZFB",
+        "云溪县行政执法统筹协调指挥办公室",
+        OrgKind::CoordinationOffice,
+        county,
+        p,
+        COUNTY_DIVISION,
+    )
+    .await?;
+    let bureau = org(
+        &mut w,
+        "YX-ZHZF",
+        "云溪县综合行政执法局",
+        OrgKind::EnforcementBureau,
+        county,
+        p,
+        COUNTY_DIVISION,
+    )
+    .await?;
     let mut depts = vec![];
     for (code, name, domain) in DEPARTMENTS {
-        let d = org(&mut w, &format!("YX-{code}"), name, OrgKind::Department, county, p, COUNTY_DIVISION).await?;
+        let d = org(
+            &mut w,
+            &format!("YX-{code}"),
+            name,
+            OrgKind::Department,
+            county,
+            p,
+            COUNTY_DIVISION,
+        )
+        .await?;
         depts.push((code.to_ascii_lowercase(), d, *domain));
     }
-    let police = org(&mut w, "YX-GAJ", "云溪县公安局", OrgKind::Police, county, p, COUNTY_DIVISION).await?;
-    let procuratorate = org(&mut w, "YX-JCY", "云溪县人民检察院", OrgKind::Procuratorate, county, p, COUNTY_DIVISION).await?;
-    let court = org(&mut w, "YX-FY", "云溪县人民法院", OrgKind::Court, county, p, COUNTY_DIVISION).await?;
+    let police = org(
+        &mut w,
+        "YX-GAJ",
+        "云溪县公安局",
+        OrgKind::Police,
+        county,
+        p,
+        COUNTY_DIVISION,
+    )
+    .await?;
+    let procuratorate = org(
+        &mut w,
+        "YX-JCY",
+        "云溪县人民检察院",
+        OrgKind::Procuratorate,
+        county,
+        p,
+        COUNTY_DIVISION,
+    )
+    .await?;
+    let court = org(
+        &mut w,
+        "YX-FY",
+        "云溪县人民法院",
+        OrgKind::Court,
+        county,
+        p,
+        COUNTY_DIVISION,
+    )
+    .await?;
     let mut towns = vec![];
     for (i, (code, name)) in TOWNSHIPS.iter().enumerate() {
-        let t = org(&mut w, &format!("YX-{code}"), name, OrgKind::Township, OrgLevel::Township, p, &format!("{COUNTY_DIVISION}{:03}", i + 1)).await?;
+        let t = org(
+            &mut w,
+            &format!("YX-{code}"),
+            name,
+            OrgKind::Township,
+            OrgLevel::Township,
+            p,
+            &format!("{COUNTY_DIVISION}{:03}", i + 1),
+        )
+        .await?;
         towns.push((code.to_ascii_lowercase(), t));
     }
     // Dispatched units (派驻机构): a market-supervision office and a police station in Qingshi.
     let (qs_id, qs_div) = (towns[4].1.0, format!("{COUNTY_DIVISION}005"));
-    let scjgs = org(&mut w, "YX-QS-SCJGS", "青石市场监督管理所", OrgKind::DispatchedUnit, OrgLevel::Township, Some(depts[0].1.0), &qs_div).await?;
-    let pcs = org(&mut w, "YX-QS-PCS", "青石派出所", OrgKind::DispatchedUnit, OrgLevel::Township, Some(police.0), &qs_div).await?;
+    let scjgs = org(
+        &mut w,
+        "YX-QS-SCJGS",
+        "青石市场监督管理所",
+        OrgKind::DispatchedUnit,
+        OrgLevel::Township,
+        Some(depts[0].1.0),
+        &qs_div,
+    )
+    .await?;
+    let pcs = org(
+        &mut w,
+        "YX-QS-PCS",
+        "青石派出所",
+        OrgKind::DispatchedUnit,
+        OrgLevel::Township,
+        Some(police.0),
+        &qs_div,
+    )
+    .await?;
     let _ = qs_id;
 
     let mut g = Gen { n: 0 };
@@ -167,7 +266,10 @@ pub async fn load(
                 name: name.clone(),
                 org_id: org.0,
                 roles: roles.to_vec(),
-                phone: Some(PhoneNumber::parse(&format!("138{:08}", 57_000_000 + n * 7919))?),
+                phone: Some(PhoneNumber::parse(&format!(
+                    "138{:08}",
+                    57_000_000 + n * 7919
+                ))?),
                 password_hash: Some(hash.clone()),
             },
         )
@@ -185,8 +287,17 @@ pub async fn load(
             )
             .await?;
             // Most officers meet the 40-hour yearly training rule; a few do not yet.
-            people::set_training(w, p.id, year, if n % 9 == 0 { 24 } else { 40 + (n % 5) as i32 * 4 })
-                .await?;
+            people::set_training(
+                w,
+                p.id,
+                year,
+                if n.is_multiple_of(9) {
+                    24
+                } else {
+                    40 + (n % 5) as i32 * 4
+                },
+            )
+            .await?;
         }
         logins.push(DemoLogin {
             login: login.to_owned(),
@@ -206,15 +317,43 @@ pub async fn load(
     person(&mut w, "secadmin", &office, &[SecurityAdmin], None).await?;
     person(&mut w, "auditadmin", &office, &[AuditAdmin], None).await?;
     person(&mut w, "auditor", &office, &[Auditor], None).await?;
-    person(&mut w, "zhzf.chief", &bureau, &[Leader, Officer], Some("综合行政执法")).await?;
-    person(&mut w, "zhzf.legal", &bureau, &[LegalReviewer], Some("综合行政执法")).await?;
+    person(
+        &mut w,
+        "zhzf.chief",
+        &bureau,
+        &[Leader, Officer],
+        Some("综合行政执法"),
+    )
+    .await?;
+    person(
+        &mut w,
+        "zhzf.legal",
+        &bureau,
+        &[LegalReviewer],
+        Some("综合行政执法"),
+    )
+    .await?;
     for i in 1..=8 {
-        person(&mut w, &format!("zhzf.{i}"), &bureau, &[Officer], Some("综合行政执法")).await?;
+        person(
+            &mut w,
+            &format!("zhzf.{i}"),
+            &bureau,
+            &[Officer],
+            Some("综合行政执法"),
+        )
+        .await?;
     }
     for (code, d, domain) in &depts {
         person(&mut w, &format!("{code}.1"), d, &[Officer], Some(domain)).await?;
         person(&mut w, &format!("{code}.2"), d, &[Officer], Some(domain)).await?;
-        person(&mut w, &format!("{code}.legal"), d, &[LegalReviewer], Some(domain)).await?;
+        person(
+            &mut w,
+            &format!("{code}.legal"),
+            d,
+            &[LegalReviewer],
+            Some(domain),
+        )
+        .await?;
     }
     person(&mut w, "gaj.1", &police, &[Officer], Some("治安管理")).await?;
     person(&mut w, "gaj.2", &police, &[Officer], Some("治安管理")).await?;
@@ -224,12 +363,31 @@ pub async fn load(
     person(&mut w, "qs.pcs", &pcs, &[Officer], Some("治安管理")).await?;
     for (code, t) in &towns {
         person(&mut w, &format!("{code}.chief"), t, &[Leader], None).await?;
-        person(&mut w, &format!("{code}.1"), t, &[Officer], Some("综合行政执法")).await?;
-        person(&mut w, &format!("{code}.2"), t, &[Officer], Some("综合行政执法")).await?;
+        person(
+            &mut w,
+            &format!("{code}.1"),
+            t,
+            &[Officer],
+            Some("综合行政执法"),
+        )
+        .await?;
+        person(
+            &mut w,
+            &format!("{code}.2"),
+            t,
+            &[Officer],
+            Some("综合行政执法"),
+        )
+        .await?;
         person(&mut w, &format!("{code}.grid1"), t, &[GridMember], None).await?;
         person(&mut w, &format!("{code}.grid2"), t, &[GridMember], None).await?;
     }
-    w.record("system", "demo", "demo.loaded", json!({"people": logins.len()}));
+    w.record(
+        "system",
+        "demo",
+        "demo.loaded",
+        json!({"people": logins.len()}),
+    );
     w.commit().await?;
     Ok(logins)
 }

@@ -15,7 +15,14 @@ use xiezhi_domain::{
 };
 
 /// Header of an orgs file.
-pub const ORG_HEADER: &[&str] = &["code", "name", "kind", "level", "parent_code", "division_code"];
+pub const ORG_HEADER: &[&str] = &[
+    "code",
+    "name",
+    "kind",
+    "level",
+    "parent_code",
+    "division_code",
+];
 /// Header of a people file.
 pub const PEOPLE_HEADER: &[&str] = &[
     "login",
@@ -78,14 +85,18 @@ fn read_rows(text: &str, header: &[&str]) -> Rows {
     let names: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => {
-            rows.errors.push(err(1, "header", format!("无法读取表头：{e}")));
+            rows.errors
+                .push(err(1, "header", format!("无法读取表头：{e}")));
             return rows;
         }
     };
     for want in header {
         if !names.iter().any(|n| n == want) {
-            rows.errors
-                .push(err(1, want, format!("表头缺少列 {want}（应为：{}）", header.join(","))));
+            rows.errors.push(err(
+                1,
+                want,
+                format!("表头缺少列 {want}（应为：{}）", header.join(",")),
+            ));
         }
     }
     if !rows.errors.is_empty() {
@@ -102,7 +113,11 @@ fn read_rows(text: &str, header: &[&str]) -> Rows {
             )),
             Ok(r) => rows.records.push((
                 line,
-                names.iter().cloned().zip(r.iter().map(str::to_owned)).collect(),
+                names
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(str::to_owned))
+                    .collect(),
             )),
             Err(e) => rows.errors.push(err(line, "row", format!("无法解析：{e}"))),
         }
@@ -119,8 +134,18 @@ fn code<T>(line: usize, r: Result<T, CodeError>, errors: &mut Vec<RowError>) -> 
 }
 
 /// Import orgs from CSV text (header [`ORG_HEADER`]). Returns the number written.
-pub async fn import_orgs(store: &Store, w: Writer, text: &str) -> Result<usize, ImportError> {
-    let Rows { records, mut errors } = read_rows(text, ORG_HEADER);
+/// Every parent must lie under `scope` (an org path; `/` for everything) or come earlier in
+/// the file; a row without a parent needs scope `/`.
+pub async fn import_orgs(
+    store: &Store,
+    w: Writer,
+    text: &str,
+    scope: &str,
+) -> Result<usize, ImportError> {
+    let Rows {
+        records,
+        mut errors,
+    } = read_rows(text, ORG_HEADER);
     let mut parsed = vec![];
     let mut seen = HashSet::new();
     for (line, r) in &records {
@@ -145,17 +170,31 @@ pub async fn import_orgs(store: &Store, w: Writer, text: &str) -> Result<usize, 
                 errors.push(err(line, "code", format!("机构代码 {c} 已存在")));
             }
         }
-        if !parent.is_empty()
-            && !seen.contains(&parent)
-            && store.org_by_code(&parent).await?.is_none()
-        {
-            errors.push(err(
-                line,
-                "parent_code",
-                format!("上级机构 {parent} 不存在（上级须已存在或在文件中先出现）"),
-            ));
+        if parent.is_empty() {
+            if scope != "/" {
+                errors.push(err(
+                    line,
+                    "parent_code",
+                    "只能导入本级政府下属的机构，上级机构不能为空",
+                ));
+            }
+        } else if !seen.contains(&parent) {
+            match store.org_by_code(&parent).await? {
+                None => errors.push(err(
+                    line,
+                    "parent_code",
+                    format!("上级机构 {parent} 不存在（上级须已存在或在文件中先出现）"),
+                )),
+                Some(p) if !p.path.starts_with(scope) => errors.push(err(
+                    line,
+                    "parent_code",
+                    format!("上级机构 {parent} 不在您的管理范围内"),
+                )),
+                Some(_) => {}
+            }
         }
-        if let (Some(c), Some(name), Some(kind), Some(level), Some(div)) = (c, name, kind, level, div)
+        if let (Some(c), Some(name), Some(kind), Some(level), Some(div)) =
+            (c, name, kind, level, div)
         {
             parsed.push((line, c, name, kind, level, parent, div));
         }
@@ -205,8 +244,18 @@ struct PersonRow {
 
 /// Import people from CSV text (header [`PEOPLE_HEADER`]). Imported people have no password
 /// until a security administrator sets one. Returns the number written.
-pub async fn import_people(store: &Store, w: Writer, text: &str) -> Result<usize, ImportError> {
-    let Rows { records, mut errors } = read_rows(text, PEOPLE_HEADER);
+/// Every org must lie under `scope`; administrator roles cannot be imported (they are granted
+/// one by one by the security administrator).
+pub async fn import_people(
+    store: &Store,
+    w: Writer,
+    text: &str,
+    scope: &str,
+) -> Result<usize, ImportError> {
+    let Rows {
+        records,
+        mut errors,
+    } = read_rows(text, PEOPLE_HEADER);
     let mut parsed = vec![];
     let mut seen = HashSet::new();
     let mut seen_certs = HashSet::new();
@@ -216,24 +265,50 @@ pub async fn import_people(store: &Store, w: Writer, text: &str) -> Result<usize
         let login = code(line, Login::parse(&f("login")), &mut errors);
         let name = code(line, parse_name(&f("name"), "name"), &mut errors);
         let org = match store.org_by_code(&f("org_code")).await? {
+            Some(o) if !o.path.starts_with(scope) => {
+                errors.push(err(
+                    line,
+                    "org_code",
+                    format!("机构 {} 不在您的管理范围内", f("org_code")),
+                ));
+                None
+            }
             Some(o) if o.active => Some(o.id),
             Some(_) => {
-                errors.push(err(line, "org_code", format!("机构 {} 已停用", f("org_code"))));
+                errors.push(err(
+                    line,
+                    "org_code",
+                    format!("机构 {} 已停用", f("org_code")),
+                ));
                 None
             }
             None => {
-                errors.push(err(line, "org_code", format!("机构 {} 不存在", f("org_code"))));
+                errors.push(err(
+                    line,
+                    "org_code",
+                    format!("机构 {} 不存在", f("org_code")),
+                ));
                 None
             }
         };
         let mut roles = vec![];
-        for r in f("roles").split([';', '|', '；']).map(str::trim).filter(|s| !s.is_empty()) {
+        for r in f("roles")
+            .split([';', '|', '；'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             match Role::parse(r) {
                 Some(role) => roles.push(role),
                 None => errors.push(err(line, "roles", format!("未知的角色：{r}"))),
             }
         }
-        if let Err(m) = xiezhi_domain::role::check_role_set(&roles) {
+        if roles.iter().any(|r| r.is_admin()) {
+            errors.push(err(
+                line,
+                "roles",
+                "管理员角色不能批量导入，须由安全管理员单独授予",
+            ));
+        } else if let Err(m) = xiezhi_domain::role::check_role_set(&roles) {
             errors.push(err(line, "roles", m));
         }
         let phone = match f("phone").as_str() {
@@ -258,10 +333,10 @@ pub async fn import_people(store: &Store, w: Writer, text: &str) -> Result<usize
                     .map(|s| s.trim().to_owned())
                     .filter(|s| !s.is_empty())
                     .collect();
-                if let Some(n) = &number {
-                    if !seen_certs.insert(n.to_string()) {
-                        errors.push(err(line, "certificate_number", "执法证号在文件中重复"));
-                    }
+                if let Some(n) = &number
+                    && !seen_certs.insert(n.to_string())
+                {
+                    errors.push(err(line, "certificate_number", "执法证号在文件中重复"));
                 }
                 number
                     .zip(until)

@@ -2,8 +2,8 @@
 //! migration: add a new one. Applied migrations are listed in `seaql_migrations`; a
 //! database that lists one this binary does not know was migrated by a newer version.
 
-use sea_orm_migration::prelude::*;
 use sea_orm_migration::async_trait;
+use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 /// All migrations, in order.
@@ -17,8 +17,13 @@ impl MigratorTrait for Migrator {
 }
 
 /// Orgs, people, certificates, training, sessions, tokens, the event record.
-#[derive(DeriveMigrationName)]
 struct M0001Foundation;
+
+impl MigrationName for M0001Foundation {
+    fn name(&self) -> &str {
+        "m0001_foundation"
+    }
+}
 
 fn fk(from: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
@@ -58,7 +63,8 @@ impl MigrationTrait for M0001Foundation {
                 .take(),
         )
         .await?;
-        m.create_index(index("orgs", "orgs_path", &["path"])).await?;
+        m.create_index(index("orgs", "orgs_path", &["path"]))
+            .await?;
         m.create_table(
             Table::create()
                 .table("people")
@@ -76,7 +82,8 @@ impl MigrationTrait for M0001Foundation {
                 .take(),
         )
         .await?;
-        m.create_index(index("people", "people_org", &["org_id"])).await?;
+        m.create_index(index("people", "people_org", &["org_id"]))
+            .await?;
         m.create_table(
             Table::create()
                 .table("certificates")
@@ -104,9 +111,13 @@ impl MigrationTrait for M0001Foundation {
         )
         .await?;
         m.create_index(
-            index("training_hours", "training_person_year", &["person_id", "year"])
-                .unique()
-                .take(),
+            index(
+                "training_hours",
+                "training_person_year",
+                &["person_id", "year"],
+            )
+            .unique()
+            .take(),
         )
         .await?;
         m.create_table(
@@ -160,7 +171,8 @@ impl MigrationTrait for M0001Foundation {
         .await?;
         m.create_index(index("events", "events_actor", &["actor"]))
             .await?;
-        m.create_index(index("events", "events_at", &["at"])).await?;
+        m.create_index(index("events", "events_at", &["at"]))
+            .await?;
         m.create_table(
             Table::create()
                 .table("chain_head")

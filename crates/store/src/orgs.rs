@@ -172,7 +172,9 @@ pub async fn set_active(w: &mut Writer, id: i64, active: bool) -> Result<org::Mo
             .one(c)
             .await?;
         if children.is_some() {
-            return Err(StoreError::Conflict("该机构仍有启用的下级机构，不能停用".into()));
+            return Err(StoreError::Conflict(
+                "该机构仍有启用的下级机构，不能停用".into(),
+            ));
         }
         let people = person::Entity::find()
             .filter(person::Column::OrgId.eq(id))
@@ -190,7 +192,11 @@ pub async fn set_active(w: &mut Writer, id: i64, active: bool) -> Result<org::Mo
     w.record(
         "org",
         id,
-        if active { "org.reactivated" } else { "org.deactivated" },
+        if active {
+            "org.reactivated"
+        } else {
+            "org.deactivated"
+        },
         json!({}),
     );
     Ok(m)
@@ -231,11 +237,7 @@ impl Store {
     /// The government an org belongs to: the nearest ancestor-or-self that is a government or
     /// a township; the top org when there is none.
     pub async fn government_of(&self, o: &org::Model) -> Result<org::Model, StoreError> {
-        let ids: Vec<i64> = o
-            .path
-            .split('/')
-            .filter_map(|s| s.parse().ok())
-            .collect();
+        let ids: Vec<i64> = o.path.split('/').filter_map(|s| s.parse().ok()).collect();
         let ancestors = org::Entity::find()
             .filter(org::Column::Id.is_in(ids.clone()))
             .all(self.db())

@@ -3,11 +3,11 @@
 use crate::entities::{certificate, org, person, training};
 use crate::{Store, StoreError, Writer};
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
 use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::json;
 use xiezhi_domain::role::check_role_set;
 use xiezhi_domain::{CertificateNumber, Login, PhoneNumber, Role};
@@ -370,7 +370,10 @@ impl Store {
     }
 
     /// A person's certificates.
-    pub async fn certificates(&self, person_id: i64) -> Result<Vec<certificate::Model>, StoreError> {
+    pub async fn certificates(
+        &self,
+        person_id: i64,
+    ) -> Result<Vec<certificate::Model>, StoreError> {
         Ok(certificate::Entity::find()
             .filter(certificate::Column::PersonId.eq(person_id))
             .order_by_asc(certificate::Column::Id)

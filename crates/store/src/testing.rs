@@ -130,8 +130,11 @@ impl Drop for TestDb {
                     {
                         rt.block_on(async {
                             let admin = open_raw(&admin_url).await;
-                            admin_exec(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .await;
+                            admin_exec(
+                                &admin,
+                                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                            )
+                            .await;
                             let _ = admin.close().await;
                         });
                     }

@@ -47,8 +47,16 @@ async fn top(s: &Store) -> i64 {
 
 async fn some_events(s: &Store, n: usize) {
     for i in 0..n {
-        let mut w = s.begin_write(ctx(t0() + Duration::seconds(i as i64))).await.unwrap();
-        w.record("test", i, "test.happened", serde_json::json!({"i": i, "文字": "中文"}));
+        let mut w = s
+            .begin_write(ctx(t0() + Duration::seconds(i as i64)))
+            .await
+            .unwrap();
+        w.record(
+            "test",
+            i,
+            "test.happened",
+            serde_json::json!({"i": i, "文字": "中文"}),
+        );
         w.commit().await.unwrap();
     }
 }
@@ -67,7 +75,11 @@ engine_test!(
     editing_an_event_is_detected_at_its_sequence_number,
     async |db: TestDb| {
         some_events(&db.store, 6).await;
-        exec(&db.store, "UPDATE events SET payload = '{\"i\":99}' WHERE seq = 3").await;
+        exec(
+            &db.store,
+            "UPDATE events SET payload = '{\"i\":99}' WHERE seq = 3",
+        )
+        .await;
         match db.store.verify_chain().await {
             Err(StoreError::ChainBroken { seq, .. }) => assert_eq!(seq, 3),
             other => panic!("expected a broken chain, got {other:?}"),
@@ -75,17 +87,14 @@ engine_test!(
     }
 );
 
-engine_test!(
-    deleting_a_middle_event_is_detected,
-    async |db: TestDb| {
-        some_events(&db.store, 6).await;
-        exec(&db.store, "DELETE FROM events WHERE seq = 4").await;
-        match db.store.verify_chain().await {
-            Err(StoreError::ChainBroken { seq, .. }) => assert_eq!(seq, 4),
-            other => panic!("expected a broken chain, got {other:?}"),
-        }
+engine_test!(deleting_a_middle_event_is_detected, async |db: TestDb| {
+    some_events(&db.store, 6).await;
+    exec(&db.store, "DELETE FROM events WHERE seq = 4").await;
+    match db.store.verify_chain().await {
+        Err(StoreError::ChainBroken { seq, .. }) => assert_eq!(seq, 4),
+        other => panic!("expected a broken chain, got {other:?}"),
     }
-);
+});
 
 engine_test!(
     deleting_the_last_event_is_detected_by_the_head,
@@ -175,7 +184,11 @@ engine_test!(
     async |db: TestDb| {
         let gov = top(&db.store).await;
         let w = db.store.begin_write(ctx(t0())).await.unwrap();
-        exec_in(&w, &format!("UPDATE orgs SET name = '被篡改' WHERE id = {gov}")).await;
+        exec_in(
+            &w,
+            &format!("UPDATE orgs SET name = '被篡改' WHERE id = {gov}"),
+        )
+        .await;
         assert!(w.commit().await.is_err());
         assert_eq!(db.store.org(gov).await.unwrap().name, "测试县人民政府");
     }
@@ -198,8 +211,14 @@ engine_test!(
             other => panic!("expected refusal, got {other:?}"),
         }
         // A second open of a current database is fine and migrates nothing.
-        exec(&db.store, "DELETE FROM seaql_migrations WHERE version = 'm9999_from_the_future'").await;
-        let again = Store::open(&StoreOptions::new(db.url.clone())).await.unwrap();
+        exec(
+            &db.store,
+            "DELETE FROM seaql_migrations WHERE version = 'm9999_from_the_future'",
+        )
+        .await;
+        let again = Store::open(&StoreOptions::new(db.url.clone()))
+            .await
+            .unwrap();
         assert_eq!(again.migrate().await.unwrap(), 0);
     }
 );
@@ -218,9 +237,15 @@ engine_test!(
             parent_id: Some(parent),
             division_code: DivisionCode::parse("339901").unwrap(),
         };
-        let a = orgs::create(&mut w, mk("AA", gov, OrgKind::Department)).await.unwrap();
-        let a1 = orgs::create(&mut w, mk("AA1", a.id, OrgKind::DispatchedUnit)).await.unwrap();
-        let b = orgs::create(&mut w, mk("BB", gov, OrgKind::Township)).await.unwrap();
+        let a = orgs::create(&mut w, mk("AA", gov, OrgKind::Department))
+            .await
+            .unwrap();
+        let a1 = orgs::create(&mut w, mk("AA1", a.id, OrgKind::DispatchedUnit))
+            .await
+            .unwrap();
+        let b = orgs::create(&mut w, mk("BB", gov, OrgKind::Township))
+            .await
+            .unwrap();
         assert!(matches!(
             orgs::create(&mut w, mk("AA", gov, OrgKind::Department)).await,
             Err(StoreError::Invalid { .. })
@@ -236,7 +261,10 @@ engine_test!(
             parent_id: Some(parent),
             division_code: DivisionCode::parse("339901").unwrap(),
         };
-        assert!(orgs::edit(&mut w, a.id, edit(a1.id)).await.is_err(), "no cycles");
+        assert!(
+            orgs::edit(&mut w, a.id, edit(a1.id)).await.is_err(),
+            "no cycles"
+        );
         orgs::edit(&mut w, a.id, edit(b.id)).await.unwrap();
         w.commit().await.unwrap();
         let a1 = s.org(a1.id).await.unwrap();
@@ -338,7 +366,7 @@ engine_test!(
     async |db: TestDb| {
         let s = &db.store;
         let w = s.begin_write(ctx(t0())).await.unwrap();
-        assert_eq!(import::import_orgs(s, w, ORGS_CSV).await.unwrap(), 3);
+        assert_eq!(import::import_orgs(s, w, ORGS_CSV, "/").await.unwrap(), 3);
         let people_csv = "login,name,org_code,roles,phone,certificate_number,certificate_domains,certificate_valid_until,training_year,training_hours
 li.si,李四,SCJG,officer;legal_reviewer,13800001111,ZJ0001,市场监管,2028-12-31,2026,40
 wang.wu,王五,NOPE,officer,,,,,,
@@ -346,7 +374,7 @@ zhao.liu,赵六,T1,wizard,12,,,,,
 li.si,李四二,T1,officer,,ZJ0001,,2028-13-01,,
 ";
         let w = s.begin_write(ctx(t0())).await.unwrap();
-        match import::import_people(s, w, people_csv).await {
+        match import::import_people(s, w, people_csv, "/").await {
             Err(ImportError::Rows(errs)) => {
                 let lines: Vec<(usize, &str)> =
                     errs.iter().map(|e| (e.line, e.field.as_str())).collect();
@@ -364,9 +392,12 @@ li.si,李四二,T1,officer,,ZJ0001,,2028-13-01,,
 li.si,李四,SCJG,执法人员;法制审核人员,13800001111,ZJ0001,市场监管,2028-12-31,2026,40
 ";
         let w = s.begin_write(ctx(t0())).await.unwrap();
-        assert_eq!(import::import_people(s, w, good).await.unwrap(), 1);
+        assert_eq!(import::import_people(s, w, good, "/").await.unwrap(), 1);
         let p = s.person_by_login("li.si").await.unwrap().unwrap();
-        assert_eq!(people::roles_of(&p), vec![Role::Officer, Role::LegalReviewer]);
+        assert_eq!(
+            people::roles_of(&p),
+            vec![Role::Officer, Role::LegalReviewer]
+        );
         assert_eq!(s.certificates(p.id).await.unwrap()[0].number, "ZJ0001");
         assert_eq!(s.training(p.id).await.unwrap()[0].hours, 40);
         s.verify_chain().await.unwrap();
@@ -395,20 +426,41 @@ engine_test!(
         w.commit().await.unwrap();
         let t = t0();
         assert!(matches!(
-            auth::sign_in(s, "zhang", "right-password", "r", t).await.unwrap(),
+            auth::sign_in(s, "zhang", "right-password", "r", t)
+                .await
+                .unwrap(),
             SignIn::Ok { .. }
         ));
         for i in 0..5 {
-            let r = auth::sign_in(s, "zhang", "wrong", "r", t + Duration::seconds(i)).await.unwrap();
+            let r = auth::sign_in(s, "zhang", "wrong", "r", t + Duration::seconds(i))
+                .await
+                .unwrap();
             assert!(matches!(r, SignIn::BadCredentials));
         }
-        let r = auth::sign_in(s, "zhang", "right-password", "r", t + Duration::minutes(1)).await.unwrap();
-        assert!(matches!(r, SignIn::Locked { .. }), "locked even with the right password");
-        let r = auth::sign_in(s, "zhang", "right-password", "r", t + Duration::minutes(16)).await.unwrap();
-        let SignIn::Ok { session, person } = r else { panic!("lock should have expired") };
-        let (_, p) = auth::session_person(s, &session, t + Duration::minutes(17)).await.unwrap().unwrap();
+        let r = auth::sign_in(s, "zhang", "right-password", "r", t + Duration::minutes(1))
+            .await
+            .unwrap();
+        assert!(
+            matches!(r, SignIn::Locked { .. }),
+            "locked even with the right password"
+        );
+        let r = auth::sign_in(s, "zhang", "right-password", "r", t + Duration::minutes(16))
+            .await
+            .unwrap();
+        let SignIn::Ok { session, person } = r else {
+            panic!("lock should have expired")
+        };
+        let (_, p) = auth::session_person(s, &session, t + Duration::minutes(17))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(p.id, person.id);
-        assert!(auth::session_person(s, &session, t + Duration::hours(9)).await.unwrap().is_none());
+        assert!(
+            auth::session_person(s, &session, t + Duration::hours(9))
+                .await
+                .unwrap()
+                .is_none()
+        );
         // Unknown logins fail the same way.
         assert!(matches!(
             auth::sign_in(s, "nobody", "x", "r", t).await.unwrap(),
@@ -421,14 +473,20 @@ engine_test!(
     the_demo_county_loads_once_with_about_a_hundred_people,
     async |db: TestDb| {
         let s = &db.store;
-        let logins = xiezhi_store::demo::load(s, "demo", "demo", t0()).await.unwrap();
+        let logins = xiezhi_store::demo::load(s, "demo", "demo", t0())
+            .await
+            .unwrap();
         assert!(logins.len() >= 90, "{}", logins.len());
         for role in Role::ALL.iter().filter(|r| **r != Role::System) {
             assert!(logins.iter().any(|l| l.roles.contains(role)), "{role:?}");
         }
         let orgs = s.orgs_under("/").await.unwrap();
         assert!(orgs.len() >= 25);
-        assert!(xiezhi_store::demo::load(s, "demo", "demo", t0()).await.is_err());
+        assert!(
+            xiezhi_store::demo::load(s, "demo", "demo", t0())
+                .await
+                .is_err()
+        );
         s.verify_chain().await.unwrap();
     }
 );
@@ -446,7 +504,11 @@ fn the_record_has_append_and_read_and_nothing_else() {
             "UPDATE events",
             "DELETE FROM events",
         ] {
-            assert!(!src.contains(forbidden), "{} contains {forbidden}", path.display());
+            assert!(
+                !src.contains(forbidden),
+                "{} contains {forbidden}",
+                path.display()
+            );
         }
         if !path.ends_with("record.rs") {
             assert!(!src.contains("event::ActiveModel"), "{}", path.display());

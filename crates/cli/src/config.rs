@@ -1,0 +1,125 @@
+//! Configuration: flags, then `XIEZHI_*` environment variables (handled by clap), then an
+//! optional TOML file, then defaults. Passed explicitly; no globals.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use xiezhi_store::StoreOptions;
+
+/// The commented example printed by `xiezhi default-config`.
+pub const EXAMPLE: &str = r#"# xiezhi.toml — configuration of 獬豸 (all keys optional).
+# Precedence: command-line flags > XIEZHI_* environment variables > this file > defaults.
+
+# Database: a SQLite file (embedded default) or PostgreSQL (production).
+# database_url = "sqlite://xiezhi.db"
+# database_url = "postgres://xiezhi@127.0.0.1:5432/xiezhi"
+
+# Address to listen on (XIEZHI_BIND).
+# bind = "127.0.0.1:8080"
+
+# SQLite only: "full" (default: a case number shown to a user survives a power cut) or "normal".
+# sqlite_synchronous = "full"
+
+# Mark cookies Secure. Set when users reach Xiezhi over HTTPS (also detected per request
+# from X-Forwarded-Proto: https).
+# secure_cookies = false
+
+# Maximum database connections per instance.
+# max_connections = 10
+"#;
+
+/// Keys of the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub sqlite_synchronous: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub max_connections: Option<u32>,
+}
+
+impl FileConfig {
+    /// Load the named file, or `./xiezhi.toml` when present, or nothing.
+    pub fn load(path: Option<&str>) -> Result<FileConfig> {
+        let path = match path {
+            Some(p) => p.to_owned(),
+            None if std::path::Path::new("xiezhi.toml").exists() => "xiezhi.toml".into(),
+            None => return Ok(FileConfig::default()),
+        };
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("无法读取配置文件 {path}"))?;
+        toml::from_str(&text).with_context(|| format!("配置文件 {path} 有误"))
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    database_url: String,
+    sqlite_synchronous_full: bool,
+    pub secure_cookies: bool,
+    max_connections: u32,
+}
+
+const KNOWN_ENV: &[&str] = &[
+    "XIEZHI_CONFIG",
+    "XIEZHI_DATABASE_URL",
+    "XIEZHI_BIND",
+    "XIEZHI_LOG",
+    "XIEZHI_SQLITE_SYNCHRONOUS",
+    "XIEZHI_SECURE_COOKIES",
+    "XIEZHI_TEST_POSTGRES_URL",
+];
+
+/// Warn about `XIEZHI_*` variables nobody reads (usually a typo).
+pub fn warn_unknown_env() {
+    for (k, _) in std::env::vars() {
+        if k.starts_with("XIEZHI_") && !KNOWN_ENV.contains(&k.as_str()) {
+            eprintln!("警告：未知的环境变量 {k}（已忽略）");
+        }
+    }
+}
+
+impl Config {
+    /// Resolve from the flag/env value and the file.
+    pub fn resolve(database: Option<String>, file: &FileConfig) -> Config {
+        let sync = std::env::var("XIEZHI_SQLITE_SYNCHRONOUS")
+            .ok()
+            .or(file.sqlite_synchronous.clone())
+            .unwrap_or_else(|| "full".into());
+        let secure = std::env::var("XIEZHI_SECURE_COOKIES")
+            .ok()
+            .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+            .or(file.secure_cookies)
+            .unwrap_or(false);
+        Config {
+            database_url: database
+                .or(file.database_url.clone())
+                .unwrap_or_else(|| "sqlite://xiezhi.db".into()),
+            sqlite_synchronous_full: !sync.eq_ignore_ascii_case("normal"),
+            secure_cookies: secure,
+            max_connections: file.max_connections.unwrap_or(10),
+        }
+    }
+
+    /// Store options.
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            url: self.database_url.clone(),
+            sqlite_synchronous_full: self.sqlite_synchronous_full,
+            max_connections: self.max_connections,
+        }
+    }
+
+    /// The URL without any password, for messages.
+    pub fn display_url(&self) -> String {
+        match self.database_url.split_once('@') {
+            Some((head, tail)) if head.contains("://") => {
+                let (scheme, cred) = head.split_once("://").unwrap_or((head, ""));
+                let user = cred.split(':').next().unwrap_or("");
+                format!("{scheme}://{user}@{tail}")
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}

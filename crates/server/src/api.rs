@@ -1,0 +1,524 @@
+//! The JSON API under `/api/v1`, described by OpenAPI 3 at `/api/v1/openapi.json`. Every
+//! route is registered through `utoipa-axum`, so the description covers every route.
+
+use crate::AppState;
+use crate::ctx::{ApiCtx, Ctx, RequestMeta, SESSION_COOKIE, set_cookie};
+use crate::error::{ApiError, AppError, ErrorBody};
+use crate::ops::{self, *};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xiezhi_store::auth::{self, SignIn};
+
+/// JSON body whose rejection uses the error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Path parameters whose rejection uses the error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Query parameters whose rejection uses the error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(e: JsonRejection) -> Self {
+        crate::error::rejection("body", e.body_text()).into()
+    }
+}
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> Self {
+        crate::error::rejection("path", e.body_text()).into()
+    }
+}
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> Self {
+        crate::error::rejection("query", e.body_text()).into()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn with_id<T>(ctx: &Ctx, r: Result<T, AppError>) -> ApiResult<T> {
+    r.map_err(|error| ApiError {
+        error,
+        request_id: ctx.meta.request_id.clone(),
+    })
+}
+
+struct Security;
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(SESSION_COOKIE))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "獬豸 Xiezhi API",
+        description = "行政执法统筹协调指挥平台接口。认证：会话 Cookie（写操作须带 X-CSRF-Token 头）或 Bearer 接口令牌。错误统一为 {code, message, details, request_id}。"
+    ),
+    modifiers(&Security),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI description.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(list_orgs, create_org))
+        .routes(routes!(get_org, edit_org))
+        .routes(routes!(deactivate_org))
+        .routes(routes!(reactivate_org))
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, edit_person))
+        .routes(routes!(deactivate_person))
+        .routes(routes!(reactivate_person))
+        .routes(routes!(set_roles))
+        .routes(routes!(set_password))
+        .routes(routes!(unlock))
+        .routes(routes!(add_certificate))
+        .routes(routes!(set_training))
+        .routes(routes!(import_orgs))
+        .routes(routes!(import_people))
+        .routes(routes!(list_events))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+        .split_for_parts()
+}
+
+/// Sign-in input.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignInInput {
+    pub login: String,
+    pub password: String,
+}
+
+/// Signed in: who, and the anti-forgery token to send as `X-CSRF-Token` on writes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedIn {
+    pub person: PersonView,
+    pub csrf: String,
+}
+
+/// Sign in with login and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInInput,
+    responses((status = 200, body = SignedIn), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn sign_in(
+    State(s): State<AppState>,
+    meta: RequestMeta,
+    ApiJson(input): ApiJson<SignInInput>,
+) -> ApiResult<Response> {
+    let err = |error| ApiError {
+        error,
+        request_id: meta.request_id.clone(),
+    };
+    let r = auth::sign_in(
+        &s.store,
+        &input.login,
+        &input.password,
+        &meta.request_id,
+        meta.now,
+    )
+    .await
+    .map_err(|e| err(e.into()))?;
+    match r {
+        SignIn::Ok { session, person } => {
+            let actor = s
+                .store
+                .actor_for_person(&person)
+                .await
+                .map_err(|e| err(e.into()))?;
+            let ctx = Ctx {
+                actor,
+                person: Some(person.clone()),
+                meta: meta.clone(),
+                via_cookie: true,
+            };
+            let view = with_id(&ctx, ops::get_person(&s, &ctx, person.id, false).await)?;
+            let cookie = set_cookie(SESSION_COOKIE, &session, meta.secure, None);
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                Json(SignedIn {
+                    person: view,
+                    csrf: meta.csrf.clone(),
+                }),
+            )
+                .into_response())
+        }
+        SignIn::BadCredentials => Err(err(AppError::BadCredentials)),
+        SignIn::Locked { until } => Err(err(AppError::Locked(crate::beijing_time(until)))),
+    }
+}
+
+/// Sign out (ends the session).
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn sign_out(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Response> {
+    if let Some(secret) = crate::ctx::cookie(&headers, SESSION_COOKIE) {
+        let r: Result<(), AppError> = async {
+            let mut w = ctx.writer(&s).await?;
+            auth::end_session(&mut w, &secret).await?;
+            w.commit().await?;
+            Ok(())
+        }
+        .await;
+        // A session already ended has no event to record; that is fine.
+        if let Err(e) = r
+            && !matches!(e, AppError::Conflict(_))
+        {
+            return with_id(&ctx, Err(e));
+        }
+    }
+    let clear = set_cookie(SESSION_COOKIE, "", ctx.meta.secure, Some(0));
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// The signed-in person.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = PersonView), (status = 401, body = ErrorBody)))]
+async fn me(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Json<PersonView>> {
+    let id = with_id(
+        &ctx,
+        ctx.person
+            .as_ref()
+            .map(|p| p.id)
+            .ok_or(AppError::NotFound("人员")),
+    )?;
+    with_id(&ctx, ops::get_person(&s, &ctx, id, true).await).map(Json)
+}
+
+/// Change one's own password (needs the old one).
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "session", request_body = OwnPasswordInput,
+    responses((status = 204), (status = 400, body = ErrorBody)))]
+async fn change_password(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(input): ApiJson<OwnPasswordInput>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::change_own_password(&s, &ctx, &input).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Orgs of the caller's government, in tree order.
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs",
+    responses((status = 200, body = [OrgView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_orgs(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Vec<OrgView>>> {
+    with_id(&ctx, ops::list_orgs(&s, &ctx).await)
+        .map(|v| Json(v.iter().map(OrgView::from).collect()))
+}
+
+/// Create an org.
+#[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgInput,
+    responses((status = 201, body = OrgView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_org(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<(StatusCode, Json<OrgView>)> {
+    with_id(&ctx, ops::create_org(&s, &ctx, &input).await)
+        .map(|o| (StatusCode::CREATED, Json(OrgView::from(&o))))
+}
+
+/// One org.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)),
+    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_org(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OrgView>> {
+    with_id(&ctx, ops::get_org(&s, &ctx, id).await).map(|o| Json(OrgView::from(&o)))
+}
+
+/// Edit an org.
+#[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = i64, Path)), request_body = OrgInput,
+    responses((status = 200, body = OrgView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn edit_org(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<Json<OrgView>> {
+    with_id(&ctx, ops::edit_org(&s, &ctx, id, &input).await).map(|o| Json(OrgView::from(&o)))
+}
+
+/// Deactivate an org (refused while it has active people or sub-orgs).
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/deactivate", tag = "orgs", params(("id" = i64, Path)),
+    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn deactivate_org(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OrgView>> {
+    with_id(&ctx, ops::set_org_active(&s, &ctx, id, false).await).map(|o| Json(OrgView::from(&o)))
+}
+
+/// Reactivate an org.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/reactivate", tag = "orgs", params(("id" = i64, Path)),
+    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody)))]
+async fn reactivate_org(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OrgView>> {
+    with_id(&ctx, ops::set_org_active(&s, &ctx, id, true).await).map(|o| Json(OrgView::from(&o)))
+}
+
+/// People in the caller's reach (phones masked).
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
+    responses((status = 200, body = Page<PersonView>), (status = 403, body = ErrorBody)))]
+async fn list_people(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Json<Page<PersonView>>> {
+    with_id(&ctx, ops::list_people(&s, &ctx, &q).await).map(Json)
+}
+
+/// Create a person (business roles only; no password until the security administrator sets one).
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonInput,
+    responses((status = 201, body = PersonView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> ApiResult<(StatusCode, Json<PersonView>)> {
+    let p = with_id(&ctx, ops::create_person(&s, &ctx, &input).await)?;
+    with_id(&ctx, ops::get_person(&s, &ctx, p.id, false).await)
+        .map(|v| (StatusCode::CREATED, Json(v)))
+}
+
+/// Query of one person.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RevealQuery {
+    /// Show personal data unmasked (if allowed; the view is recorded).
+    pub reveal: Option<bool>,
+}
+
+/// One person with certificates and training.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path), RevealQuery),
+    responses((status = 200, body = PersonView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<RevealQuery>,
+) -> ApiResult<Json<PersonView>> {
+    with_id(
+        &ctx,
+        ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false)).await,
+    )
+    .map(Json)
+}
+
+/// Edit a person's name, org and phone.
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)), request_body = PersonInput,
+    responses((status = 200, body = PersonView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn edit_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> ApiResult<Json<PersonView>> {
+    with_id(&ctx, ops::edit_person(&s, &ctx, id, &input).await)?;
+    with_id(&ctx, ops::get_person(&s, &ctx, id, false).await).map(Json)
+}
+
+/// Deactivate a person (never deleted; sessions end).
+#[utoipa::path(post, path = "/api/v1/people/{id}/deactivate", tag = "people", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+async fn deactivate_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::set_person_active(&s, &ctx, id, false).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Reactivate a person.
+#[utoipa::path(post, path = "/api/v1/people/{id}/reactivate", tag = "people", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+async fn reactivate_person(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::set_person_active(&s, &ctx, id, true).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Set a person's roles (security administrator; never one's own).
+#[utoipa::path(put, path = "/api/v1/people/{id}/roles", tag = "accounts", params(("id" = i64, Path)), request_body = RolesInput,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn set_roles(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<RolesInput>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::set_roles(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Set a person's password (security administrator; never one's own).
+#[utoipa::path(put, path = "/api/v1/people/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = PasswordInput,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn set_password(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<PasswordInput>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::set_password(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Lift a sign-in lock (security administrator).
+#[utoipa::path(post, path = "/api/v1/people/{id}/unlock", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+async fn unlock(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::unlock(&s, &ctx, id).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Add an enforcement certificate.
+#[utoipa::path(post, path = "/api/v1/people/{id}/certificates", tag = "people", params(("id" = i64, Path)), request_body = CertificateInput,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn add_certificate(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CertificateInput>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::add_certificate(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Set training hours of a year.
+#[utoipa::path(put, path = "/api/v1/people/{id}/training", tag = "people", params(("id" = i64, Path)), request_body = TrainingInput,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn set_training(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<TrainingInput>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::set_training(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// Import result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Imported {
+    pub imported: usize,
+}
+
+/// Import orgs from CSV (`code,name,kind,level,parent_code,division_code`); all or nothing.
+#[utoipa::path(post, path = "/api/v1/import/orgs", tag = "import", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn import_orgs(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: String,
+) -> ApiResult<Json<Imported>> {
+    with_id(
+        &ctx,
+        ops::import_csv(&s, &ctx, ImportKind::Orgs, &body).await,
+    )
+    .map(|imported| Json(Imported { imported }))
+}
+
+/// Import people from CSV (see docs/foundation.md for the columns); all or nothing.
+#[utoipa::path(post, path = "/api/v1/import/people", tag = "import", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn import_people(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: String,
+) -> ApiResult<Json<Imported>> {
+    with_id(
+        &ctx,
+        ops::import_csv(&s, &ctx, ImportKind::People, &body).await,
+    )
+    .map(|imported| Json(Imported { imported }))
+}
+
+/// The full-process record (auditors), newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "record", params(EventQuery),
+    responses((status = 200, body = Page<EventView>), (status = 403, body = ErrorBody)))]
+async fn list_events(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<EventQuery>,
+) -> ApiResult<Json<Page<EventView>>> {
+    with_id(&ctx, ops::list_events(&s, &ctx, &q).await).map(Json)
+}
+
+/// API tokens of the caller's government (security administrator).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, body = [TokenView]), (status = 403, body = ErrorBody)))]
+async fn list_tokens(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Vec<TokenView>>> {
+    with_id(&ctx, ops::list_tokens(&s, &ctx).await).map(Json)
+}
+
+/// A new token, with its secret (shown only now).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewToken {
+    #[serde(flatten)]
+    pub token: TokenView,
+    pub secret: String,
+}
+
+/// Create an API token.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenInput,
+    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_token(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> ApiResult<(StatusCode, Json<NewToken>)> {
+    with_id(&ctx, ops::create_token(&s, &ctx, &input).await)
+        .map(|(token, secret)| (StatusCode::CREATED, Json(NewToken { token, secret })))
+}
+
+/// Revoke an API token.
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 200, body = TokenView), (status = 403, body = ErrorBody)))]
+async fn revoke_token(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<TokenView>> {
+    with_id(&ctx, ops::revoke_token(&s, &ctx, id).await).map(Json)
+}

@@ -1,0 +1,264 @@
+//! Who is asking: the request context built from the session cookie or the API token, the
+//! request id, "now", and the anti-forgery (CSRF) token. Also the one place that turns a
+//! policy decision into an error ([`Ctx::authorize`]).
+
+use crate::AppState;
+use crate::error::{ApiError, AppError};
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use xiezhi_domain::{Action, Actor, Target};
+use xiezhi_store::entities::person;
+use xiezhi_store::{RecordContext, Writer};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "xz_session";
+/// Name of the anti-forgery cookie (double-submit: forms and API calls repeat its value).
+pub const CSRF_COOKIE: &str = "xz_csrf";
+/// Header carrying the anti-forgery token on API calls authenticated by cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The anti-forgery token of this browser, put in request extensions by [`csrf_cookie`].
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// Read one cookie.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value with our flags (HttpOnly, SameSite=Lax, Secure over TLS).
+pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// Whether the request came over TLS (directly configured, or said by the proxy).
+pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Middleware: make sure every browser has an anti-forgery cookie.
+pub async fn csrf_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() == 32);
+    let secure = is_secure(&state, req.headers());
+    let token = existing.clone().unwrap_or_else(|| random_hex(16));
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut res = next.run(req).await;
+    if existing.is_none() {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &token, secure, None),
+        );
+    }
+    res
+}
+
+/// The request id set by the request-id middleware.
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+/// Facts about a request that do not need a sign-in.
+#[derive(Debug, Clone)]
+pub struct RequestMeta {
+    /// The request id.
+    pub request_id: String,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// The anti-forgery token.
+    pub csrf: String,
+    /// Whether cookies must be Secure.
+    pub secure: bool,
+}
+
+impl FromRequestParts<AppState> for RequestMeta {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(RequestMeta {
+            request_id: request_id(&parts.headers),
+            now: Utc::now(),
+            csrf: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            secure: is_secure(state, &parts.headers),
+        })
+    }
+}
+
+/// A signed-in actor and the request facts.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Who, as the policy sees them.
+    pub actor: Actor,
+    /// The person, when a person is signed in (not for tokens).
+    pub person: Option<person::Model>,
+    /// Request id, now, CSRF token.
+    pub meta: RequestMeta,
+    /// Whether the caller authenticated with the session cookie (so CSRF applies).
+    pub via_cookie: bool,
+}
+
+impl Ctx {
+    /// Ask the policy; refuse with 403 when it says no.
+    pub fn authorize(&self, action: Action, target: &Target) -> Result<(), AppError> {
+        xiezhi_domain::authorize(&self.actor, action, target).map_err(AppError::Forbidden)
+    }
+
+    /// Whether the policy allows it (for showing or hiding buttons).
+    pub fn can(&self, action: Action, target: &Target) -> bool {
+        xiezhi_domain::authorize(&self.actor, action, target).is_ok()
+    }
+
+    /// Begin a recorded write as this actor.
+    pub async fn writer(&self, state: &AppState) -> Result<Writer, AppError> {
+        Ok(state
+            .store
+            .begin_write(RecordContext {
+                actor: self.actor.id.record_name(),
+                org: Some(self.actor.org_id),
+                request_id: self.meta.request_id.clone(),
+                at: self.meta.now,
+            })
+            .await?)
+    }
+
+    /// Now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.meta.now
+    }
+}
+
+async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Ctx>, AppError> {
+    let Ok(meta) = RequestMeta::from_request_parts(parts, state).await;
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if let Some(secret) = bearer {
+        let Some(token) = state.store.token_by_secret(secret).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        let actor = state.store.actor_for_token(&token).await?;
+        return Ok(Some(Ctx {
+            actor,
+            person: None,
+            meta,
+            via_cookie: false,
+        }));
+    }
+    let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some((_, person)) =
+        xiezhi_store::auth::session_person(&state.store, &secret, meta.now).await?
+    else {
+        return Ok(None);
+    };
+    let actor = state.store.actor_for_person(&person).await?;
+    Ok(Some(Ctx {
+        actor,
+        person: Some(person),
+        meta,
+        via_cookie: true,
+    }))
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A signed-in caller of the JSON API (session cookie with the CSRF header on writes, or a
+/// bearer token).
+#[derive(Debug, Clone)]
+pub struct ApiCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let rid = request_id(&parts.headers);
+        let with_id = |error| ApiError {
+            error,
+            request_id: rid.clone(),
+        };
+        let ctx = resolve(parts, state)
+            .await
+            .map_err(with_id)?
+            .ok_or_else(|| with_id(AppError::Unauthenticated))?;
+        if ctx.via_cookie && !is_safe(&parts.method) {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent != Some(ctx.meta.csrf.as_str()) || ctx.meta.csrf.is_empty() {
+                return Err(with_id(AppError::Csrf));
+            }
+        }
+        Ok(ApiCtx(ctx))
+    }
+}
+
+/// A signed-in person using the web UI; others are sent to the sign-in page.
+/// (Form posts check the CSRF field in [`crate::ui::CsrfForm`].)
+#[derive(Debug, Clone)]
+pub struct UiCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for UiCtx {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match resolve(parts, state).await {
+            Ok(Some(ctx)) if ctx.person.is_some() => Ok(UiCtx(ctx)),
+            Ok(_) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                Err(
+                    Redirect::to(&format!("/login?next={}", urlencoding::encode(next)))
+                        .into_response(),
+                )
+            }
+            Err(e) => Err(crate::ui::error_page(&e, &request_id(&parts.headers))),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Errors: one [`AppError`] for every operation, shown as JSON (`{code, message, details}`,
+//! stable codes, Chinese messages) by the API and as an HTML page by the UI. 500 bodies are
+//! opaque; the full error is logged with the request id.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use xiezhi_domain::Refusal;
+use xiezhi_store::StoreError;
+use xiezhi_store::import::{ImportError, RowError};
+
+/// Why an operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not signed in (or the token is unknown).
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Wrong login or password.
+    #[error("登录名或密码不正确")]
+    BadCredentials,
+    /// Refused by the policy.
+    #[error("{0}")]
+    Forbidden(Refusal),
+    /// Bad input in one field.
+    #[error("{message}")]
+    Invalid {
+        /// The field.
+        field: String,
+        /// Why.
+        message: String,
+    },
+    /// Bad rows in an import file.
+    #[error("导入文件有 {} 处错误，未写入任何数据", .0.len())]
+    ImportRows(Vec<RowError>),
+    /// No such thing (or not visible to the actor).
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    /// Conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed sign-ins.
+    #[error("登录失败次数过多，账号已锁定至 {0}")]
+    Locked(String),
+    /// The form's anti-forgery token is missing or wrong.
+    #[error("页面已过期或请求来源不可信，请刷新页面后重试")]
+    Csrf,
+    /// Anything else: logged, not shown.
+    #[error("服务器内部错误")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An invalid-field error.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Invalid { .. } | AppError::ImportRows(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Forbidden(Refusal::OwnAccount) => "own_account",
+            AppError::Forbidden(Refusal::OutOfScope) => "out_of_scope",
+            AppError::Forbidden(Refusal::NotPermitted) => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::Invalid { .. } => "invalid",
+            AppError::ImportRows(_) => "import_rows",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Locked(_) => "locked",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Structured details (the field, or the bad rows).
+    pub fn details(&self) -> serde_json::Value {
+        match self {
+            AppError::Invalid { field, .. } => serde_json::json!({ "field": field }),
+            AppError::ImportRows(rows) => serde_json::json!({ "rows": rows }),
+            _ => serde_json::Value::Null,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid { field, message } => AppError::Invalid { field, message },
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Rows(rows) => AppError::ImportRows(rows),
+            ImportError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Forbidden(r)
+    }
+}
+
+impl From<xiezhi_domain::CodeError> for AppError {
+    fn from(e: xiezhi_domain::CodeError) -> Self {
+        AppError::invalid(e.field(), e.to_string())
+    }
+}
+
+/// The JSON error body of every `/api/v1` error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine code (`invalid`, `forbidden`, `not_found`, …).
+    pub code: String,
+    /// Chinese message for people.
+    pub message: String,
+    /// Structured details: `{field}` for invalid input, `{rows}` for imports.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+    /// The request id, to quote when reporting a problem.
+    pub request_id: String,
+}
+
+/// An [`AppError`] answered as JSON.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The error.
+    pub error: AppError,
+    /// The request id.
+    pub request_id: String,
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError {
+            error,
+            request_id: String::new(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.error.status();
+        if status.is_server_error() {
+            tracing::error!(request_id = %self.request_id, error = ?self.error, "request failed");
+        }
+        let body = ErrorBody {
+            code: self.error.code().into(),
+            message: self.error.to_string(),
+            details: self.error.details(),
+            request_id: self.request_id,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Map axum's own rejections (bad JSON, bad path, bad query) to the error shape.
+pub fn rejection(field: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::invalid(field, format!("请求格式不正确：{e}"))
+}

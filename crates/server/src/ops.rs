@@ -1,0 +1,944 @@
+//! Operations shared by the JSON API and the web UI: each checks the policy, parses the
+//! input into domain types, and writes through the event record. Handlers only translate.
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::codes::parse_name;
+use xiezhi_domain::{
+    Action, CertificateNumber, DivisionCode, Login, OrgCode, OrgKind, OrgLevel, PhoneNumber, Role,
+    Target, TokenScope, mask,
+};
+use xiezhi_store::entities::{api_token, event, org, person};
+use xiezhi_store::people::{NewCertificate, NewPerson, PersonEdit, PersonFilter};
+use xiezhi_store::record::EventFilter;
+use xiezhi_store::{auth, import, orgs, people};
+
+/// An org as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// Machine name of the kind.
+    pub kind: String,
+    /// Chinese label of the kind.
+    pub kind_label: String,
+    pub level: String,
+    pub level_label: String,
+    pub parent_id: Option<i64>,
+    pub division_code: String,
+    /// Depth in the tree (0 for the top).
+    pub depth: usize,
+    pub active: bool,
+}
+
+impl From<&org::Model> for OrgView {
+    fn from(o: &org::Model) -> Self {
+        let kind = OrgKind::parse(&o.kind);
+        let level = OrgLevel::parse(&o.level);
+        OrgView {
+            id: o.id,
+            code: o.code.clone(),
+            name: o.name.clone(),
+            kind: o.kind.clone(),
+            kind_label: kind.map(|k| k.label().to_owned()).unwrap_or_default(),
+            level: o.level.clone(),
+            level_label: level.map(|l| l.label().to_owned()).unwrap_or_default(),
+            parent_id: o.parent_id,
+            division_code: o.division_code.clone(),
+            depth: o.path.matches('/').count().saturating_sub(2),
+            active: o.active,
+        }
+    }
+}
+
+/// Input for creating or editing an org (`code` only on create).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct OrgInput {
+    pub code: Option<String>,
+    pub name: String,
+    /// Kind (machine name or Chinese label).
+    pub kind: String,
+    /// Level (machine name or Chinese label).
+    pub level: String,
+    pub parent_id: Option<i64>,
+    pub division_code: String,
+}
+
+/// An enforcement certificate as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CertificateView {
+    pub number: String,
+    pub domains: Vec<String>,
+    pub valid_until: String,
+}
+
+/// Training hours of one year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrainingView {
+    pub year: i32,
+    pub hours: i32,
+}
+
+/// A person as shown; the phone is masked unless the viewer may see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub roles: Vec<String>,
+    pub role_labels: Vec<String>,
+    pub phone: Option<String>,
+    /// Whether `phone` is shown unmasked.
+    pub phone_revealed: bool,
+    pub active: bool,
+    /// Whether the person can sign in (has a password).
+    pub can_sign_in: bool,
+    pub certificates: Vec<CertificateView>,
+    pub training: Vec<TrainingView>,
+}
+
+/// Input for creating or editing a person (`login` only on create; `roles` only business
+/// roles; administrator roles are granted by the security administrator).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct PersonInput {
+    pub login: Option<String>,
+    pub name: String,
+    pub org_id: i64,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub phone: Option<String>,
+}
+
+/// Input for setting roles.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RolesInput {
+    pub roles: Vec<String>,
+}
+
+/// Input for setting a password.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct PasswordInput {
+    pub password: String,
+}
+
+/// Input for a person changing their own password.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct OwnPasswordInput {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Input for adding a certificate.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CertificateInput {
+    pub number: String,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub valid_until: String,
+}
+
+/// Input for training hours.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TrainingInput {
+    pub year: i32,
+    pub hours: i32,
+}
+
+/// An event of the record as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub org: Option<i64>,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub request_id: String,
+    pub hash: String,
+}
+
+impl From<event::Model> for EventView {
+    fn from(e: event::Model) -> Self {
+        EventView {
+            seq: e.seq,
+            at: e.at.to_rfc3339(),
+            actor: e.actor,
+            org: e.org,
+            subject_type: e.subject_type,
+            subject_id: e.subject_id,
+            kind: e.kind,
+            payload: serde_json::from_str(&e.payload).unwrap_or_default(),
+            request_id: e.request_id,
+            hash: e.hash,
+        }
+    }
+}
+
+/// Query of the event record.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct EventQuery {
+    pub subject_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub actor: Option<String>,
+    pub kind: Option<String>,
+    /// From this date (`YYYY-MM-DD`, inclusive, Beijing time).
+    pub from: Option<String>,
+    /// To this date (`YYYY-MM-DD`, inclusive, Beijing time).
+    pub to: Option<String>,
+    pub page: Option<u64>,
+}
+
+/// An API token as shown (never the token itself, except once on creation).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    pub revoked: bool,
+}
+
+impl From<&api_token::Model> for TokenView {
+    fn from(t: &api_token::Model) -> Self {
+        TokenView {
+            id: t.id,
+            org_id: t.org_id,
+            name: t.name.clone(),
+            scopes: auth::scopes_of(t)
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            created_at: t.created_at.to_rfc3339(),
+            revoked: t.revoked_at.is_some(),
+        }
+    }
+}
+
+/// Input for creating a token.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TokenInput {
+    /// The org the token acts for (defaults to the creator's government).
+    pub org_id: Option<i64>,
+    pub name: String,
+    /// `open311`, `intake`, `read`.
+    pub scopes: Vec<String>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Rows per page in lists.
+pub const PER_PAGE: u64 = 30;
+
+fn parse_roles(names: &[String]) -> Result<Vec<Role>, AppError> {
+    let mut roles = vec![];
+    for n in names.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let r =
+            Role::parse(n).ok_or_else(|| AppError::invalid("roles", format!("未知的角色：{n}")))?;
+        if !roles.contains(&r) {
+            roles.push(r);
+        }
+    }
+    Ok(roles)
+}
+
+fn opt_phone(p: &Option<String>) -> Result<Option<PhoneNumber>, AppError> {
+    match p.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(p) => Ok(Some(PhoneNumber::parse(p)?)),
+    }
+}
+
+// ---- orgs ----
+
+/// The orgs the actor can see (their government's tree), in tree order: each org followed
+/// by its sub-orgs, siblings by kind and then by creation.
+pub async fn list_orgs(s: &AppState, ctx: &Ctx) -> Result<Vec<org::Model>, AppError> {
+    ctx.authorize(
+        Action::ViewOrg,
+        &Target::org(ctx.actor.government_path.clone()),
+    )?;
+    Ok(tree_order(
+        s.store.orgs_under(&ctx.actor.government_path).await?,
+    ))
+}
+
+/// Sort orgs into tree order (pre-order; siblings by kind, then id).
+pub fn tree_order(mut orgs: Vec<org::Model>) -> Vec<org::Model> {
+    let rank = |o: &org::Model| {
+        OrgKind::ALL
+            .iter()
+            .position(|k| k.as_str() == o.kind)
+            .unwrap_or(usize::MAX)
+    };
+    orgs.sort_by_key(|o| (rank(o), o.id));
+    let ids: std::collections::HashSet<i64> = orgs.iter().map(|o| o.id).collect();
+    let mut out = Vec::with_capacity(orgs.len());
+    let mut stack: Vec<&org::Model> = orgs
+        .iter()
+        .filter(|o| o.parent_id.is_none_or(|p| !ids.contains(&p)))
+        .rev()
+        .collect();
+    while let Some(o) = stack.pop() {
+        out.push(o.clone());
+        stack.extend(orgs.iter().filter(|c| c.parent_id == Some(o.id)).rev());
+    }
+    out
+}
+
+/// One org, if visible.
+pub async fn get_org(s: &AppState, ctx: &Ctx, id: i64) -> Result<org::Model, AppError> {
+    let o = s.store.org(id).await?;
+    ctx.authorize(Action::ViewOrg, &Target::org(o.path.clone()))?;
+    Ok(o)
+}
+
+fn parse_org(input: &OrgInput) -> Result<(String, OrgKind, OrgLevel, DivisionCode), AppError> {
+    let name = parse_name(&input.name, "name")?;
+    let kind = OrgKind::parse(&input.kind)
+        .ok_or_else(|| AppError::invalid("kind", format!("未知的机构类型：{}", input.kind)))?;
+    let level = OrgLevel::parse(&input.level)
+        .ok_or_else(|| AppError::invalid("level", format!("未知的层级：{}", input.level)))?;
+    let div = DivisionCode::parse(&input.division_code)?;
+    Ok((name, kind, level, div))
+}
+
+async fn parent_target(s: &AppState, parent: Option<i64>) -> Result<Target, AppError> {
+    match parent {
+        Some(pid) => {
+            let p = s
+                .store
+                .org(pid)
+                .await
+                .map_err(|_| AppError::invalid("parent_id", "上级机构不存在"))?;
+            Ok(Target::org(p.path))
+        }
+        None => Ok(Target::org("/")),
+    }
+}
+
+/// Create an org under a parent in the actor's reach.
+pub async fn create_org(s: &AppState, ctx: &Ctx, input: &OrgInput) -> Result<org::Model, AppError> {
+    ctx.authorize(Action::ManageOrg, &parent_target(s, input.parent_id).await?)?;
+    let code = OrgCode::parse(input.code.as_deref().unwrap_or_default())?;
+    let (name, kind, level, division_code) = parse_org(input)?;
+    let mut w = ctx.writer(s).await?;
+    let o = orgs::create(
+        &mut w,
+        orgs::NewOrg {
+            code,
+            name,
+            kind,
+            level,
+            parent_id: input.parent_id,
+            division_code,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(o)
+}
+
+/// Edit an org (and, with a new parent, move its subtree).
+pub async fn edit_org(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &OrgInput,
+) -> Result<org::Model, AppError> {
+    let o = s.store.org(id).await?;
+    ctx.authorize(Action::ManageOrg, &Target::org(o.path.clone()))?;
+    if input.parent_id != o.parent_id {
+        ctx.authorize(Action::ManageOrg, &parent_target(s, input.parent_id).await?)?;
+    }
+    let (name, kind, level, division_code) = parse_org(input)?;
+    let mut w = ctx.writer(s).await?;
+    let o = orgs::edit(
+        &mut w,
+        id,
+        orgs::OrgEdit {
+            name,
+            kind,
+            level,
+            parent_id: input.parent_id,
+            division_code,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(o)
+}
+
+/// Deactivate or reactivate an org.
+pub async fn set_org_active(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    active: bool,
+) -> Result<org::Model, AppError> {
+    let o = s.store.org(id).await?;
+    ctx.authorize(Action::ManageOrg, &Target::org(o.path.clone()))?;
+    if o.active == active {
+        return Ok(o);
+    }
+    let mut w = ctx.writer(s).await?;
+    let o = orgs::set_active(&mut w, id, active).await?;
+    w.commit().await?;
+    Ok(o)
+}
+
+// ---- people ----
+
+/// Which people the actor may list: the widest of government, own subtree, own org.
+fn people_scope(ctx: &Ctx) -> Result<PersonFilter, AppError> {
+    let a = &ctx.actor;
+    for path in [&a.government_path, &a.org_path] {
+        if ctx.can(Action::ViewPerson, &Target::org(path.clone())) {
+            return Ok(PersonFilter {
+                org_path: Some(path.clone()),
+                ..Default::default()
+            });
+        }
+    }
+    Err(AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted))
+}
+
+/// Query of the people list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct PeopleQuery {
+    /// Only this org and its subtree.
+    pub org_id: Option<i64>,
+    /// Name or login contains.
+    pub q: Option<String>,
+    /// Include deactivated people.
+    pub include_inactive: Option<bool>,
+    pub page: Option<u64>,
+}
+
+/// List people in reach.
+pub async fn list_people(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &PeopleQuery,
+) -> Result<Page<PersonView>, AppError> {
+    let mut f = match q.org_id {
+        Some(id) => {
+            let o = s.store.org(id).await?;
+            ctx.authorize(Action::ViewPerson, &Target::org(o.path.clone()))?;
+            PersonFilter {
+                org_path: Some(o.path),
+                ..Default::default()
+            }
+        }
+        None => people_scope(ctx)?,
+    };
+    f.q = q.q.clone();
+    f.include_inactive = q.include_inactive.unwrap_or(false);
+    let page = q.page.unwrap_or(1).max(1);
+    let (rows, total) = s.store.people(&f, page, PER_PAGE).await?;
+    let orgs = s.store.orgs_under("/").await?;
+    let items = rows
+        .iter()
+        .map(|p| person_view(p, &orgs, false, vec![], vec![]))
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+fn person_view(
+    p: &person::Model,
+    orgs: &[org::Model],
+    reveal: bool,
+    certificates: Vec<CertificateView>,
+    training: Vec<TrainingView>,
+) -> PersonView {
+    let roles = people::roles_of(p);
+    PersonView {
+        id: p.id,
+        login: p.login.clone(),
+        name: p.name.clone(),
+        org_id: p.org_id,
+        org_name: orgs
+            .iter()
+            .find(|o| o.id == p.org_id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        role_labels: roles.iter().map(|r| r.label().to_owned()).collect(),
+        phone: p.phone.as_deref().map(|ph| {
+            if reveal {
+                ph.to_owned()
+            } else {
+                mask::phone(ph)
+            }
+        }),
+        phone_revealed: reveal && p.phone.is_some(),
+        active: p.active,
+        can_sign_in: p.password_hash.is_some(),
+        certificates,
+        training,
+    }
+}
+
+async fn person_and_target(s: &AppState, id: i64) -> Result<(person::Model, Target), AppError> {
+    let p = s.store.person(id).await?;
+    let o = s.store.org(p.org_id).await?;
+    Ok((p, Target::person(o.path, id)))
+}
+
+/// Check an action on a person.
+pub async fn authorize_person(
+    s: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    id: i64,
+) -> Result<(), AppError> {
+    let (_, target) = person_and_target(s, id).await?;
+    ctx.authorize(action, &target)
+}
+
+/// One person. With `reveal`, the phone is shown unmasked when the policy allows, and a
+/// view of someone else's personal data is recorded.
+pub async fn get_person(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reveal: bool,
+) -> Result<PersonView, AppError> {
+    let (p, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ViewPerson, &target)?;
+    let reveal = reveal && ctx.can(Action::ViewPersonalData, &target);
+    if reveal && ctx.actor.person_id() != Some(id) && p.phone.is_some() {
+        let mut w = ctx.writer(s).await?;
+        w.record(
+            "person",
+            id,
+            "person.personal_data_viewed",
+            serde_json::json!({"fields": ["phone"]}),
+        );
+        w.commit().await?;
+    }
+    let orgs = s.store.orgs_under("/").await?;
+    let certs = s
+        .store
+        .certificates(id)
+        .await?
+        .into_iter()
+        .map(|c| CertificateView {
+            number: c.number,
+            domains: serde_json::from_str(&c.domains).unwrap_or_default(),
+            valid_until: c.valid_until.to_string(),
+        })
+        .collect();
+    let training = s
+        .store
+        .training(id)
+        .await?
+        .into_iter()
+        .map(|t| TrainingView {
+            year: t.year,
+            hours: t.hours,
+        })
+        .collect();
+    Ok(person_view(&p, &orgs, reveal, certs, training))
+}
+
+fn business_roles(roles: &[Role]) -> Result<(), AppError> {
+    if roles.iter().any(|r| r.is_admin()) {
+        return Err(AppError::invalid(
+            "roles",
+            "管理员角色须由安全管理员在“角色授权”中单独授予",
+        ));
+    }
+    Ok(())
+}
+
+/// Create a person (system administrator; business roles only, no password).
+pub async fn create_person(
+    s: &AppState,
+    ctx: &Ctx,
+    input: &PersonInput,
+) -> Result<person::Model, AppError> {
+    let o = s
+        .store
+        .org(input.org_id)
+        .await
+        .map_err(|_| AppError::invalid("org_id", "所属机构不存在"))?;
+    ctx.authorize(Action::ManagePerson, &Target::org(o.path))?;
+    let login = Login::parse(input.login.as_deref().unwrap_or_default())?;
+    let name = parse_name(&input.name, "name")?;
+    let roles = parse_roles(&input.roles)?;
+    business_roles(&roles)?;
+    let phone = opt_phone(&input.phone)?;
+    let mut w = ctx.writer(s).await?;
+    let p = people::create(
+        &mut w,
+        NewPerson {
+            login,
+            name,
+            org_id: input.org_id,
+            roles,
+            phone,
+            password_hash: None,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(p)
+}
+
+/// Edit a person's basic data (not their own).
+pub async fn edit_person(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &PersonInput,
+) -> Result<person::Model, AppError> {
+    let (p, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManagePerson, &target)?;
+    if input.org_id != p.org_id {
+        let o = s
+            .store
+            .org(input.org_id)
+            .await
+            .map_err(|_| AppError::invalid("org_id", "所属机构不存在"))?;
+        ctx.authorize(Action::ManagePerson, &Target::person(o.path, id))?;
+    }
+    let name = parse_name(&input.name, "name")?;
+    let phone = opt_phone(&input.phone)?;
+    let mut w = ctx.writer(s).await?;
+    let p = people::edit(
+        &mut w,
+        id,
+        PersonEdit {
+            name,
+            org_id: input.org_id,
+            phone,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(p)
+}
+
+/// Deactivate or reactivate a person.
+pub async fn set_person_active(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    active: bool,
+) -> Result<person::Model, AppError> {
+    let (p, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManagePerson, &target)?;
+    if p.active == active {
+        return Ok(p);
+    }
+    let mut w = ctx.writer(s).await?;
+    let p = people::set_active(&mut w, id, active).await?;
+    w.commit().await?;
+    Ok(p)
+}
+
+/// Set a person's roles (security administrator, not their own).
+pub async fn set_roles(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &RolesInput,
+) -> Result<person::Model, AppError> {
+    let (_, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManageAccount, &target)?;
+    let roles = parse_roles(&input.roles)?;
+    let mut w = ctx.writer(s).await?;
+    let p = people::set_roles(&mut w, id, &roles).await?;
+    w.commit().await?;
+    Ok(p)
+}
+
+/// Set a person's password (security administrator, not their own); ends their sessions.
+pub async fn set_password(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &PasswordInput,
+) -> Result<(), AppError> {
+    let (_, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManageAccount, &target)?;
+    check_password_strength(&input.password)?;
+    let hash = auth::hash_password(&input.password)?;
+    let mut w = ctx.writer(s).await?;
+    people::set_password_hash(&mut w, id, Some(hash)).await?;
+    auth::end_sessions_of(&mut w, id).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Password rule: at least 8 characters with letters and digits.
+pub fn check_password_strength(p: &str) -> Result<(), AppError> {
+    let ok = p.chars().count() >= 8
+        && p.chars().any(|c| c.is_ascii_digit())
+        && p.chars().any(|c| c.is_alphabetic());
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "password",
+            "密码至少8位，且须同时包含字母和数字",
+        ))
+    }
+}
+
+/// A signed-in person changes their own password (needs the old one).
+pub async fn change_own_password(
+    s: &AppState,
+    ctx: &Ctx,
+    input: &OwnPasswordInput,
+) -> Result<(), AppError> {
+    let p = ctx.person.clone().ok_or(AppError::Unauthenticated)?;
+    let ok = p
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| auth::verify_password(h, &input.old_password));
+    if !ok {
+        return Err(AppError::invalid("old_password", "原密码不正确"));
+    }
+    check_password_strength(&input.new_password)?;
+    let hash = auth::hash_password(&input.new_password)?;
+    let mut w = ctx.writer(s).await?;
+    people::set_password_hash(&mut w, p.id, Some(hash)).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Lift a sign-in lock (security administrator).
+pub async fn unlock(s: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
+    let (p, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManageAccount, &target)?;
+    let mut w = ctx.writer(s).await?;
+    auth::unlock(&mut w, &p.login).await;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Add a certificate (system administrator).
+pub async fn add_certificate(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &CertificateInput,
+) -> Result<(), AppError> {
+    let (_, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManagePerson, &target)?;
+    let number = CertificateNumber::parse(&input.number)?;
+    let valid_until = NaiveDate::parse_from_str(input.valid_until.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("valid_until", "有效期应为 YYYY-MM-DD 格式的日期"))?;
+    let domains = input
+        .domains
+        .iter()
+        .flat_map(|d| d.split([';', '；', ',', '，']))
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty())
+        .collect();
+    let mut w = ctx.writer(s).await?;
+    people::add_certificate(
+        &mut w,
+        id,
+        NewCertificate {
+            number,
+            domains,
+            valid_until,
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// Set training hours for a year (system administrator).
+pub async fn set_training(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &TrainingInput,
+) -> Result<(), AppError> {
+    let (_, target) = person_and_target(s, id).await?;
+    ctx.authorize(Action::ManagePerson, &target)?;
+    let mut w = ctx.writer(s).await?;
+    people::set_training(&mut w, id, input.year, input.hours).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+// ---- import ----
+
+/// Which import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// Orgs.
+    Orgs,
+    /// People.
+    People,
+}
+
+/// Import a CSV file into the actor's government.
+pub async fn import_csv(
+    s: &AppState,
+    ctx: &Ctx,
+    kind: ImportKind,
+    text: &str,
+) -> Result<usize, AppError> {
+    let scope = ctx.actor.government_path.clone();
+    let action = match kind {
+        ImportKind::Orgs => Action::ManageOrg,
+        ImportKind::People => Action::ManagePerson,
+    };
+    ctx.authorize(action, &Target::org(scope.clone()))?;
+    let w = ctx.writer(s).await?;
+    let n = match kind {
+        ImportKind::Orgs => import::import_orgs(&s.store, w, text, &scope).await?,
+        ImportKind::People => import::import_people(&s.store, w, text, &scope).await?,
+    };
+    Ok(n)
+}
+
+// ---- events ----
+
+fn day_start(d: &str, field: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    let date = NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, "日期应为 YYYY-MM-DD"))?;
+    let beijing =
+        chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| AppError::Internal("tz".into()))?;
+    date.and_hms_opt(0, 0, 0)
+        .and_then(|dt| dt.and_local_timezone(beijing).single())
+        .map(|dt| dt.with_timezone(&chrono::Utc))
+        .ok_or_else(|| AppError::invalid(field, "日期无效"))
+}
+
+/// Read the record (auditors), limited to events by actors of the auditor's government
+/// (and platform events for auditors of the top government).
+pub async fn list_events(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &EventQuery,
+) -> Result<Page<EventView>, AppError> {
+    let gov = ctx.actor.government_path.clone();
+    ctx.authorize(Action::ViewEvents, &Target::org(gov.clone()))?;
+    let top = s.store.top_org().await?;
+    let orgs = if top.is_some_and(|t| t.path == gov) {
+        None
+    } else {
+        Some(
+            s.store
+                .orgs_under(&gov)
+                .await?
+                .iter()
+                .map(|o| o.id)
+                .collect(),
+        )
+    };
+    let filter = EventFilter {
+        subject_type: q.subject_type.clone().filter(|v| !v.is_empty()),
+        subject_id: q.subject_id.clone().filter(|v| !v.is_empty()),
+        actor: q.actor.clone().filter(|v| !v.is_empty()),
+        kind: q.kind.clone().filter(|v| !v.is_empty()),
+        orgs,
+        from: match q.from.as_deref().filter(|v| !v.is_empty()) {
+            Some(d) => Some(day_start(d, "from")?),
+            None => None,
+        },
+        to: match q.to.as_deref().filter(|v| !v.is_empty()) {
+            Some(d) => Some(day_start(d, "to")? + chrono::Duration::days(1)),
+            None => None,
+        },
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    let (rows, total) = s.store.list_events(&filter, page, PER_PAGE).await?;
+    Ok(Page {
+        items: rows.into_iter().map(EventView::from).collect(),
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+// ---- tokens ----
+
+/// Tokens of the actor's government (security administrator).
+pub async fn list_tokens(s: &AppState, ctx: &Ctx) -> Result<Vec<TokenView>, AppError> {
+    let gov = ctx.actor.government_path.clone();
+    ctx.authorize(Action::ManageToken, &Target::org(gov.clone()))?;
+    Ok(s.store
+        .tokens_under(&gov)
+        .await?
+        .iter()
+        .map(TokenView::from)
+        .collect())
+}
+
+/// Create a token; returns it with its secret (shown once).
+pub async fn create_token(
+    s: &AppState,
+    ctx: &Ctx,
+    input: &TokenInput,
+) -> Result<(TokenView, String), AppError> {
+    let org_id = match input.org_id {
+        Some(id) => id,
+        None => s
+            .store
+            .orgs_under(&ctx.actor.government_path)
+            .await?
+            .first()
+            .map(|o| o.id)
+            .ok_or(AppError::NotFound("机构"))?,
+    };
+    let o = s
+        .store
+        .org(org_id)
+        .await
+        .map_err(|_| AppError::invalid("org_id", "机构不存在"))?;
+    ctx.authorize(Action::ManageToken, &Target::org(o.path))?;
+    let mut scopes = vec![];
+    for n in &input.scopes {
+        scopes.push(
+            TokenScope::parse(n)
+                .ok_or_else(|| AppError::invalid("scopes", format!("未知的令牌范围：{n}")))?,
+        );
+    }
+    let mut w = ctx.writer(s).await?;
+    let (t, secret) = auth::create_token(&mut w, org_id, &input.name, &scopes).await?;
+    w.commit().await?;
+    Ok((TokenView::from(&t), secret))
+}
+
+/// Revoke a token.
+pub async fn revoke_token(s: &AppState, ctx: &Ctx, id: i64) -> Result<TokenView, AppError> {
+    let t = s.store.token(id).await?;
+    let o = s.store.org(t.org_id).await?;
+    ctx.authorize(Action::ManageToken, &Target::org(o.path))?;
+    let mut w = ctx.writer(s).await?;
+    let t = auth::revoke_token(&mut w, id).await?;
+    w.commit().await?;
+    Ok(TokenView::from(&t))
+}

@@ -1,0 +1,1375 @@
+//! The web UI: server-rendered pages (askama, auto-escaped), Chinese, phone-friendly, all
+//! assets embedded. The layout, forms, tables, pagination and flash messages are built once
+//! here; pages only add content. Every form post carries the anti-forgery token.
+
+use crate::AppState;
+use crate::ctx::{
+    CSRF_COOKIE, CsrfToken, Ctx, RequestMeta, SESSION_COOKIE, UiCtx, cookie, request_id, set_cookie,
+};
+use crate::error::AppError;
+use crate::ops::{self, *};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::sync::LazyLock;
+use xiezhi_domain::{Action, OrgKind, OrgLevel, Role, Target, TokenScope};
+use xiezhi_store::auth::{self, SignIn};
+use xiezhi_store::import::RowError;
+
+const FLASH_COOKIE: &str = "xz_flash";
+const CSS: &str = include_str!("../assets/app.css");
+/// The stylesheet's name, with a content hash so browsers never keep a stale copy.
+static CSS_NAME: LazyLock<String> = LazyLock::new(|| {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    CSS.hash(&mut h);
+    format!("app-{:012x}.css", h.finish() & 0xffff_ffff_ffff)
+});
+
+/// The UI routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route(
+            "/account/password",
+            get(password_page).post(change_password),
+        )
+        .route("/orgs", get(orgs_page).post(create_org))
+        .route("/orgs/new", get(new_org_page))
+        .route("/orgs/{id}", get(org_page))
+        .route("/orgs/{id}/edit", get(edit_org_page).post(edit_org))
+        .route("/orgs/{id}/deactivate", post(deactivate_org))
+        .route("/orgs/{id}/reactivate", post(reactivate_org))
+        .route("/people", get(people_page).post(create_person))
+        .route("/people/new", get(new_person_page))
+        .route("/people/{id}", get(person_page))
+        .route("/people/{id}/edit", get(edit_person_page).post(edit_person))
+        .route("/people/{id}/deactivate", post(deactivate_person))
+        .route("/people/{id}/reactivate", post(reactivate_person))
+        .route("/people/{id}/roles", post(set_roles))
+        .route("/people/{id}/password", post(set_password))
+        .route("/people/{id}/unlock", post(unlock))
+        .route("/people/{id}/certificates", post(add_certificate))
+        .route("/people/{id}/training", post(set_training))
+        .route("/import", get(import_page))
+        .route("/import/orgs", post(import_orgs))
+        .route("/import/people", post(import_people))
+        .route("/events", get(events_page))
+        .route("/tokens", get(tokens_page).post(create_token))
+        .route("/tokens/{id}/revoke", post(revoke_token))
+        .route("/assets/{name}", get(asset))
+}
+
+// ---- layout ----
+
+/// The signed-in person shown in the header.
+pub struct UserBox {
+    name: String,
+    org: String,
+    roles: String,
+}
+
+/// A navigation entry.
+pub struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    active: bool,
+}
+
+/// What every page shows around its content.
+pub struct Layout {
+    title: String,
+    css: String,
+    user: Option<UserBox>,
+    nav: Vec<NavItem>,
+    flash: Option<String>,
+    csrf: String,
+    request_id: String,
+}
+
+impl Layout {
+    fn public(title: &str, meta: &RequestMeta) -> Layout {
+        Layout {
+            title: title.into(),
+            css: CSS_NAME.clone(),
+            user: None,
+            nav: vec![],
+            flash: None,
+            csrf: meta.csrf.clone(),
+            request_id: meta.request_id.clone(),
+        }
+    }
+
+    async fn new(
+        s: &AppState,
+        ctx: &Ctx,
+        headers: &HeaderMap,
+        title: &str,
+        current: &str,
+    ) -> Layout {
+        let gov = Target::org(ctx.actor.government_path.clone());
+        let own = Target::org(ctx.actor.org_path.clone());
+        let mut nav = vec![("/", "首页", "我的信息与待办", true)];
+        nav.push((
+            "/orgs",
+            "机构",
+            "组织机构树",
+            ctx.can(Action::ViewOrg, &gov),
+        ));
+        nav.push((
+            "/people",
+            "人员",
+            "人员、执法证与培训",
+            ctx.can(Action::ViewPerson, &gov) || ctx.can(Action::ViewPerson, &own),
+        ));
+        nav.push((
+            "/import",
+            "数据导入",
+            "批量导入机构和人员",
+            ctx.can(Action::ManageOrg, &gov),
+        ));
+        nav.push((
+            "/tokens",
+            "接口令牌",
+            "外部系统接入令牌",
+            ctx.can(Action::ManageToken, &gov),
+        ));
+        nav.push((
+            "/events",
+            "全过程记录",
+            "查阅与核验操作记录",
+            ctx.can(Action::ViewEvents, &gov),
+        ));
+        nav.push(("/account/password", "修改密码", "修改本人登录密码", true));
+        let user = match &ctx.person {
+            Some(p) => {
+                let org = s
+                    .store
+                    .org(p.org_id)
+                    .await
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                let roles = xiezhi_store::people::roles_of(p)
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join("、");
+                Some(UserBox {
+                    name: p.name.clone(),
+                    org,
+                    roles,
+                })
+            }
+            None => None,
+        };
+        Layout {
+            title: title.into(),
+            css: CSS_NAME.clone(),
+            user,
+            nav: nav
+                .into_iter()
+                .filter(|n| n.3)
+                .map(|(href, label, hint, _)| NavItem {
+                    href,
+                    label,
+                    hint,
+                    active: href == current,
+                })
+                .collect(),
+            flash: cookie(headers, FLASH_COOKIE)
+                .and_then(|v| urlencoding::decode(&v).ok().map(|s| s.into_owned()))
+                .filter(|v| !v.is_empty()),
+            csrf: ctx.meta.csrf.clone(),
+            request_id: ctx.meta.request_id.clone(),
+        }
+    }
+}
+
+/// Templates that carry a [`Layout`].
+trait Page: Template {
+    fn layout(&self) -> &Layout;
+}
+
+macro_rules! page {
+    ($name:ident, $path:literal { $($field:ident : $ty:ty),* $(,)? }) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name {
+            layout: Layout,
+            $($field: $ty,)*
+        }
+        impl Page for $name {
+            fn layout(&self) -> &Layout {
+                &self.layout
+            }
+        }
+    };
+}
+
+page!(LoginPage, "login.html" { next: String, login: String, error: Option<String> });
+page!(HomePage, "home.html" { me: PersonView });
+page!(OrgsPage, "orgs.html" { orgs: Vec<OrgView>, can_manage: bool });
+page!(OrgDetailPage, "org_detail.html" { org: OrgView, parent: Option<OrgView>, can_manage: bool });
+page!(OrgFormPage, "org_form.html" {
+    action: String, creating: bool, form: OrgForm, error: Option<String>,
+    kinds: Vec<(&'static str, &'static str)>, levels: Vec<(&'static str, &'static str)>, parents: Vec<OrgView>,
+});
+page!(PeoplePage, "people.html" {
+    page: Page_<PersonView>, pager: Pager, org_id: Option<i64>, q: String, include_inactive: bool, can_manage: bool,
+});
+page!(PersonDetailPage, "person_detail.html" {
+    p: PersonView, can_manage: bool, can_account: bool, can_audit: bool, can_reveal: bool,
+    role_choices: Vec<(&'static str, &'static str, bool)>, year: i32,
+});
+page!(PersonFormPage, "person_form.html" {
+    action: String, creating: bool, form: PersonForm, error: Option<String>, orgs: Vec<OrgView>,
+    role_choices: Vec<(&'static str, &'static str, bool)>,
+});
+page!(ImportPage, "import.html" { errors: Vec<RowError>, error_title: String, orgs_csv: String, people_csv: String });
+page!(EventsPage, "events.html" { page: Page_<EventView>, pager: Pager, q: EventQuery });
+page!(TokensPage, "tokens.html" {
+    tokens: Vec<TokenView>, orgs: Vec<OrgView>, scopes: Vec<(&'static str, &'static str)>,
+    secret: Option<String>, error: Option<String>,
+});
+page!(PasswordPage, "password.html" { error: Option<String> });
+page!(ErrorPage, "error.html" { message: String, code: String });
+
+type Page_<T> = ops::Page<T>;
+
+/// Pagination facts for the pager partial.
+pub struct Pager {
+    total: u64,
+    page: u64,
+    pages: u64,
+    /// The query string without `page`, ending in `&` when not empty.
+    query: String,
+}
+
+impl Pager {
+    fn new<T>(p: &ops::Page<T>, query: &str) -> Pager {
+        let keep: Vec<&str> = query
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+            .collect();
+        let mut q = keep.join("&");
+        if !q.is_empty() {
+            q.push('&');
+        }
+        Pager {
+            total: p.total,
+            page: p.page,
+            pages: p.total.div_ceil(p.per_page).max(1),
+            query: q,
+        }
+    }
+}
+
+fn render<T: Page>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => {
+            let mut res = (status, Html(html)).into_response();
+            if t.layout().flash.is_some() {
+                res.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(FLASH_COOKIE, "", false, Some(0)),
+                );
+            }
+            res
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误").into_response()
+        }
+    }
+}
+
+fn ok<T: Page>(t: &T) -> Response {
+    render(StatusCode::OK, t)
+}
+
+/// An error as an HTML page (sign-in problems go to the sign-in page).
+pub fn error_page(e: &AppError, request_id: &str) -> Response {
+    if matches!(e, AppError::Unauthenticated) {
+        return Redirect::to("/login").into_response();
+    }
+    if let AppError::Internal(detail) = e {
+        tracing::error!(request_id, error = %detail, "request failed");
+    }
+    let meta = RequestMeta {
+        request_id: request_id.into(),
+        now: chrono::Utc::now(),
+        csrf: String::new(),
+        secure: false,
+    };
+    render(
+        e.status(),
+        &ErrorPage {
+            layout: Layout::public("出错了", &meta),
+            message: e.to_string(),
+            code: e.code().into(),
+        },
+    )
+}
+
+/// 404 for any unknown path (JSON under /api, a page elsewhere).
+pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    let rid = request_id(&headers);
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError {
+            error: AppError::NotFound("接口"),
+            request_id: rid,
+        }
+        .into_response();
+    }
+    error_page(&AppError::NotFound("页面"), &rid)
+}
+
+fn flash_redirect(to: &str, msg: &str, meta: &RequestMeta) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(FLASH_COOKIE, &urlencoding::encode(msg), meta.secure, None),
+    );
+    res
+}
+
+/// Turn an operation result into a redirect with a flash message, or an error page.
+fn done<T>(ctx: &Ctx, r: Result<T, AppError>, to: &str, msg: &str) -> Response {
+    match r {
+        Ok(_) => flash_redirect(to, msg, &ctx.meta),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+// ---- extractors ----
+
+/// A posted form whose anti-forgery field matched the browser's cookie.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let rid = request_id(req.headers());
+        let had_cookie = cookie(req.headers(), CSRF_COOKIE).is_some();
+        let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let sent = serde_html_form::from_bytes::<CsrfField>(&bytes)
+            .ok()
+            .and_then(|f| f.csrf);
+        if !had_cookie || expected.is_none() || sent != expected {
+            return Err(error_page(&AppError::Csrf, &rid));
+        }
+        serde_html_form::from_bytes::<T>(&bytes)
+            .map(CsrfForm)
+            .map_err(|e| {
+                error_page(
+                    &AppError::invalid("form", format!("表单格式不正确：{e}")),
+                    &rid,
+                )
+            })
+    }
+}
+
+/// Path parameters; a bad one is a 400 page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(UiRejection))]
+pub struct UiPath<T>(pub T);
+
+/// Query parameters; bad ones are a 400 page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(UiRejection))]
+pub struct UiQuery<T>(pub T);
+
+/// A rejected UI request.
+pub struct UiRejection(AppError);
+impl From<PathRejection> for UiRejection {
+    fn from(e: PathRejection) -> Self {
+        UiRejection(crate::error::rejection("path", e.body_text()))
+    }
+}
+impl From<QueryRejection> for UiRejection {
+    fn from(e: QueryRejection) -> Self {
+        UiRejection(crate::error::rejection("query", e.body_text()))
+    }
+}
+impl IntoResponse for UiRejection {
+    fn into_response(self) -> Response {
+        error_page(&self.0, "-")
+    }
+}
+
+// ---- sign-in ----
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+async fn login_page(meta: RequestMeta, UiQuery(q): UiQuery<NextQuery>) -> Response {
+    ok(&LoginPage {
+        layout: Layout::public("登录", &meta),
+        next: safe_next(q.next.as_deref()),
+        login: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    meta: RequestMeta,
+    CsrfForm(f): CsrfForm<LoginForm>,
+) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let fail = |status, msg: String| {
+        render(
+            status,
+            &LoginPage {
+                layout: Layout::public("登录", &meta),
+                next: next.clone(),
+                login: f.login.clone(),
+                error: Some(msg),
+            },
+        )
+    };
+    match auth::sign_in(&s.store, &f.login, &f.password, &meta.request_id, meta.now).await {
+        Ok(SignIn::Ok { session, .. }) => {
+            let mut res = Redirect::to(&next).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &session, meta.secure, None),
+            );
+            res
+        }
+        Ok(SignIn::BadCredentials) => fail(
+            StatusCode::UNAUTHORIZED,
+            AppError::BadCredentials.to_string(),
+        ),
+        Ok(SignIn::Locked { until }) => fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked(crate::beijing_time(until)).to_string(),
+        ),
+        Err(e) => error_page(&e.into(), &meta.request_id),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn logout(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        let r: Result<(), AppError> = async {
+            let mut w = ctx.writer(&s).await?;
+            auth::end_session(&mut w, &secret).await?;
+            w.commit().await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = r
+            && !matches!(e, AppError::Conflict(_))
+        {
+            return error_page(&e, &ctx.meta.request_id);
+        }
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", ctx.meta.secure, Some(0)),
+    );
+    res
+}
+
+async fn home(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    let id = ctx.person.as_ref().map(|p| p.id).unwrap_or_default();
+    match ops::get_person(&s, &ctx, id, false).await {
+        Ok(me) => ok(&HomePage {
+            layout: Layout::new(&s, &ctx, &headers, "首页", "/").await,
+            me,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn password_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+) -> Response {
+    ok(&PasswordPage {
+        layout: Layout::new(&s, &ctx, &headers, "修改密码", "/account/password").await,
+        error: None,
+    })
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<OwnPasswordInput>,
+) -> Response {
+    match ops::change_own_password(&s, &ctx, &f).await {
+        Ok(()) => flash_redirect("/", "密码已修改", &ctx.meta),
+        Err(e @ AppError::Invalid { .. }) => render(
+            StatusCode::BAD_REQUEST,
+            &PasswordPage {
+                layout: Layout::new(&s, &ctx, &headers, "修改密码", "/account/password").await,
+                error: Some(e.to_string()),
+            },
+        ),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+// ---- orgs ----
+
+/// The org form as typed (strings, so nothing typed is lost on an error).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrgForm {
+    #[serde(default)]
+    code: String,
+    name: String,
+    kind: String,
+    level: String,
+    #[serde(default)]
+    parent_id: String,
+    division_code: String,
+}
+
+impl OrgForm {
+    fn input(&self) -> Result<OrgInput, AppError> {
+        let parent_id = match self.parent_id.trim() {
+            "" => None,
+            p => Some(
+                p.parse()
+                    .map_err(|_| AppError::invalid("parent_id", "上级机构不正确"))?,
+            ),
+        };
+        Ok(OrgInput {
+            code: Some(self.code.clone()),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            level: self.level.clone(),
+            parent_id,
+            division_code: self.division_code.clone(),
+        })
+    }
+}
+
+async fn orgs_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    match ops::list_orgs(&s, &ctx).await {
+        Ok(orgs) => ok(&OrgsPage {
+            layout: Layout::new(&s, &ctx, &headers, "组织机构", "/orgs").await,
+            orgs: orgs.iter().map(OrgView::from).collect(),
+            can_manage: ctx.can(
+                Action::ManageOrg,
+                &Target::org(ctx.actor.government_path.clone()),
+            ),
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn org_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let o = match ops::get_org(&s, &ctx, id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let parent = match o.parent_id {
+        Some(p) => s.store.org(p).await.ok().map(|p| OrgView::from(&p)),
+        None => None,
+    };
+    let can_manage = ctx.can(Action::ManageOrg, &Target::org(o.path.clone()));
+    ok(&OrgDetailPage {
+        layout: Layout::new(&s, &ctx, &headers, &o.name, "/orgs").await,
+        org: OrgView::from(&o),
+        parent,
+        can_manage,
+    })
+}
+
+async fn org_form(
+    s: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    creating: bool,
+    action: String,
+    form: OrgForm,
+    error: Option<String>,
+) -> Response {
+    let parents = match ops::list_orgs(s, ctx).await {
+        Ok(o) => o.iter().filter(|o| o.active).map(OrgView::from).collect(),
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &OrgFormPage {
+            layout: Layout::new(
+                s,
+                ctx,
+                headers,
+                if creating {
+                    "新建机构"
+                } else {
+                    "编辑机构"
+                },
+                "/orgs",
+            )
+            .await,
+            action,
+            creating,
+            form,
+            error,
+            kinds: OrgKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
+            levels: OrgLevel::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
+            parents,
+        },
+    )
+}
+
+async fn new_org_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = ctx.authorize(
+        Action::ManageOrg,
+        &Target::org(ctx.actor.government_path.clone()),
+    ) {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    let form = OrgForm {
+        kind: "department".into(),
+        level: "county".into(),
+        parent_id: ctx.actor.org_id.to_string(),
+        ..Default::default()
+    };
+    org_form(&s, &ctx, &headers, true, "/orgs".into(), form, None).await
+}
+
+async fn create_org(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<OrgForm>,
+) -> Response {
+    let r = match f.input() {
+        Ok(input) => ops::create_org(&s, &ctx, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(o) => flash_redirect(&format!("/orgs/{}", o.id), "机构已创建", &ctx.meta),
+        Err(e @ AppError::Invalid { .. }) => {
+            org_form(
+                &s,
+                &ctx,
+                &headers,
+                true,
+                "/orgs".into(),
+                f,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn edit_org_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let o = match ops::get_org(&s, &ctx, id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    if let Err(e) = ctx.authorize(Action::ManageOrg, &Target::org(o.path.clone())) {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    let form = OrgForm {
+        code: o.code,
+        name: o.name,
+        kind: o.kind,
+        level: o.level,
+        parent_id: o.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        division_code: o.division_code,
+    };
+    org_form(
+        &s,
+        &ctx,
+        &headers,
+        false,
+        format!("/orgs/{id}/edit"),
+        form,
+        None,
+    )
+    .await
+}
+
+async fn edit_org(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<OrgForm>,
+) -> Response {
+    let r = match f.input() {
+        Ok(input) => ops::edit_org(&s, &ctx, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => flash_redirect(&format!("/orgs/{id}"), "机构已保存", &ctx.meta),
+        Err(e @ AppError::Invalid { .. }) => {
+            org_form(
+                &s,
+                &ctx,
+                &headers,
+                false,
+                format!("/orgs/{id}/edit"),
+                f,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn deactivate_org(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = ops::set_org_active(&s, &ctx, id, false).await;
+    done(&ctx, r, &format!("/orgs/{id}"), "机构已停用")
+}
+
+async fn reactivate_org(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = ops::set_org_active(&s, &ctx, id, true).await;
+    done(&ctx, r, &format!("/orgs/{id}"), "机构已重新启用")
+}
+
+// ---- people ----
+
+/// The person form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    login: String,
+    name: String,
+    org_id: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+impl PersonForm {
+    fn input(&self) -> Result<PersonInput, AppError> {
+        Ok(PersonInput {
+            login: Some(self.login.clone()),
+            name: self.name.clone(),
+            org_id: self
+                .org_id
+                .trim()
+                .parse()
+                .map_err(|_| AppError::invalid("org_id", "请选择所属机构"))?,
+            roles: self.roles.clone(),
+            phone: Some(self.phone.clone()),
+        })
+    }
+}
+
+fn role_choices(selected: &[String], admin_roles: bool) -> Vec<(&'static str, &'static str, bool)> {
+    Role::ALL
+        .iter()
+        .filter(|r| **r != Role::System && (admin_roles || !r.is_admin()))
+        .map(|r| {
+            (
+                r.as_str(),
+                r.label(),
+                selected.iter().any(|s| s == r.as_str()),
+            )
+        })
+        .collect()
+}
+
+async fn people_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<PeopleQuery>,
+) -> Response {
+    match ops::list_people(&s, &ctx, &q).await {
+        Ok(page) => ok(&PeoplePage {
+            layout: Layout::new(&s, &ctx, &headers, "人员", "/people").await,
+            pager: Pager::new(&page, uri.query().unwrap_or_default()),
+            page,
+            org_id: q.org_id,
+            q: q.q.clone().unwrap_or_default(),
+            include_inactive: q.include_inactive.unwrap_or(false),
+            can_manage: ctx.can(
+                Action::ManagePerson,
+                &Target::org(ctx.actor.government_path.clone()),
+            ),
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevealQuery {
+    reveal: Option<bool>,
+}
+
+async fn person_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+    UiQuery(q): UiQuery<RevealQuery>,
+) -> Response {
+    let p = match ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false)).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let path = match s.store.org(p.org_id).await {
+        Ok(o) => o.path,
+        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+    };
+    let target = Target::person(path, id);
+    let gov = Target::org(ctx.actor.government_path.clone());
+    ok(&PersonDetailPage {
+        layout: Layout::new(&s, &ctx, &headers, &p.name, "/people").await,
+        can_manage: ctx.can(Action::ManagePerson, &target),
+        can_account: ctx.can(Action::ManageAccount, &target),
+        can_audit: ctx.can(Action::ViewEvents, &gov),
+        can_reveal: ctx.can(Action::ViewPersonalData, &target),
+        role_choices: role_choices(&p.roles, true),
+        year: ctx.now().year(),
+        p,
+    })
+}
+
+async fn person_form(
+    s: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    creating: bool,
+    action: String,
+    form: PersonForm,
+    error: Option<String>,
+) -> Response {
+    let orgs = match ops::list_orgs(s, ctx).await {
+        Ok(o) => o.iter().filter(|o| o.active).map(OrgView::from).collect(),
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &PersonFormPage {
+            layout: Layout::new(
+                s,
+                ctx,
+                headers,
+                if creating {
+                    "新建人员"
+                } else {
+                    "编辑人员"
+                },
+                "/people",
+            )
+            .await,
+            action,
+            creating,
+            role_choices: role_choices(&form.roles, false),
+            form,
+            error,
+            orgs,
+        },
+    )
+}
+
+async fn new_person_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = ctx.authorize(
+        Action::ManagePerson,
+        &Target::org(ctx.actor.government_path.clone()),
+    ) {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    let form = PersonForm {
+        org_id: ctx.actor.org_id.to_string(),
+        ..Default::default()
+    };
+    person_form(&s, &ctx, &headers, true, "/people".into(), form, None).await
+}
+
+async fn create_person(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<PersonForm>,
+) -> Response {
+    let r = match f.input() {
+        Ok(input) => ops::create_person(&s, &ctx, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(p) => flash_redirect(
+            &format!("/people/{}", p.id),
+            "人员已创建。请安全管理员设置登录密码。",
+            &ctx.meta,
+        ),
+        Err(e @ AppError::Invalid { .. }) => {
+            person_form(
+                &s,
+                &ctx,
+                &headers,
+                true,
+                "/people".into(),
+                f,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn edit_person_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    if let Err(e) = ops::authorize_person(&s, &ctx, Action::ManagePerson, id).await {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    let p = match ops::get_person(&s, &ctx, id, true).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let form = PersonForm {
+        login: p.login,
+        name: p.name,
+        org_id: p.org_id.to_string(),
+        phone: if p.phone_revealed {
+            p.phone.unwrap_or_default()
+        } else {
+            String::new()
+        },
+        roles: p.roles,
+    };
+    person_form(
+        &s,
+        &ctx,
+        &headers,
+        false,
+        format!("/people/{id}/edit"),
+        form,
+        None,
+    )
+    .await
+}
+
+async fn edit_person(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<PersonForm>,
+) -> Response {
+    let r = match f.input() {
+        Ok(input) => ops::edit_person(&s, &ctx, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => flash_redirect(&format!("/people/{id}"), "人员信息已保存", &ctx.meta),
+        Err(e @ AppError::Invalid { .. }) => {
+            person_form(
+                &s,
+                &ctx,
+                &headers,
+                false,
+                format!("/people/{id}/edit"),
+                f,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn deactivate_person(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = ops::set_person_active(&s, &ctx, id, false).await;
+    done(&ctx, r, &format!("/people/{id}"), "账号已停用")
+}
+
+async fn reactivate_person(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = ops::set_person_active(&s, &ctx, id, true).await;
+    done(&ctx, r, &format!("/people/{id}"), "账号已重新启用")
+}
+
+#[derive(Deserialize)]
+struct RolesForm {
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+async fn set_roles(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<RolesForm>,
+) -> Response {
+    let r = ops::set_roles(&s, &ctx, id, &RolesInput { roles: f.roles }).await;
+    done(&ctx, r, &format!("/people/{id}"), "角色已保存")
+}
+
+async fn set_password(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<PasswordInput>,
+) -> Response {
+    let r = ops::set_password(&s, &ctx, id, &f).await;
+    done(
+        &ctx,
+        r,
+        &format!("/people/{id}"),
+        "密码已设置，该人员的登录会话已全部结束",
+    )
+}
+
+async fn unlock(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = ops::unlock(&s, &ctx, id).await;
+    done(&ctx, r, &format!("/people/{id}"), "登录锁定已解除")
+}
+
+#[derive(Deserialize)]
+struct CertificateForm {
+    number: String,
+    #[serde(default)]
+    domains: String,
+    valid_until: String,
+}
+
+async fn add_certificate(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<CertificateForm>,
+) -> Response {
+    let input = CertificateInput {
+        number: f.number,
+        domains: vec![f.domains],
+        valid_until: f.valid_until,
+    };
+    let r = ops::add_certificate(&s, &ctx, id, &input).await;
+    done(&ctx, r, &format!("/people/{id}"), "执法证已登记")
+}
+
+async fn set_training(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<TrainingInput>,
+) -> Response {
+    let r = ops::set_training(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/people/{id}"), "培训学时已保存")
+}
+
+// ---- import ----
+
+async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    if let Err(e) = ctx.authorize(
+        Action::ManageOrg,
+        &Target::org(ctx.actor.government_path.clone()),
+    ) {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    ok(&ImportPage {
+        layout: Layout::new(&s, &ctx, &headers, "数据导入", "/import").await,
+        errors: vec![],
+        error_title: String::new(),
+        orgs_csv: xiezhi_store::import::ORG_HEADER.join(",") + "\n",
+        people_csv: xiezhi_store::import::PEOPLE_HEADER.join(",") + "\n",
+    })
+}
+
+#[derive(Deserialize)]
+struct CsvForm {
+    csv: String,
+}
+
+async fn import(
+    s: AppState,
+    ctx: Ctx,
+    headers: HeaderMap,
+    kind: ImportKind,
+    csv: String,
+) -> Response {
+    match ops::import_csv(&s, &ctx, kind, &csv).await {
+        Ok(n) => flash_redirect(
+            if kind == ImportKind::Orgs {
+                "/orgs"
+            } else {
+                "/people"
+            },
+            &format!("已导入 {n} 条"),
+            &ctx.meta,
+        ),
+        Err(e @ (AppError::ImportRows(_) | AppError::Invalid { .. })) => {
+            let errors = match &e {
+                AppError::ImportRows(rows) => rows.clone(),
+                AppError::Invalid { field, message } => vec![RowError {
+                    line: 0,
+                    field: field.clone(),
+                    message: message.clone(),
+                }],
+                _ => vec![],
+            };
+            let (orgs_csv, people_csv) = match kind {
+                ImportKind::Orgs => (csv, xiezhi_store::import::PEOPLE_HEADER.join(",") + "\n"),
+                ImportKind::People => (xiezhi_store::import::ORG_HEADER.join(",") + "\n", csv),
+            };
+            render(
+                StatusCode::BAD_REQUEST,
+                &ImportPage {
+                    layout: Layout::new(&s, &ctx, &headers, "数据导入", "/import").await,
+                    errors,
+                    error_title: e.to_string(),
+                    orgs_csv,
+                    people_csv,
+                },
+            )
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn import_orgs(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<CsvForm>,
+) -> Response {
+    import(s, ctx, headers, ImportKind::Orgs, f.csv).await
+}
+
+async fn import_people(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<CsvForm>,
+) -> Response {
+    import(s, ctx, headers, ImportKind::People, f.csv).await
+}
+
+// ---- record ----
+
+async fn events_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<EventQuery>,
+) -> Response {
+    match ops::list_events(&s, &ctx, &q).await {
+        Ok(page) => ok(&EventsPage {
+            layout: Layout::new(&s, &ctx, &headers, "全过程记录", "/events").await,
+            pager: Pager::new(&page, uri.query().unwrap_or_default()),
+            page,
+            q,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+// ---- tokens ----
+
+async fn tokens_view(
+    s: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    secret: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let r = async {
+        let tokens = ops::list_tokens(s, ctx).await?;
+        let orgs = ops::list_orgs(s, ctx).await?;
+        Ok::<_, AppError>((tokens, orgs))
+    }
+    .await;
+    match r {
+        Ok((tokens, orgs)) => render(
+            if error.is_some() {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            },
+            &TokensPage {
+                layout: Layout::new(s, ctx, headers, "接口令牌", "/tokens").await,
+                tokens,
+                orgs: orgs
+                    .iter()
+                    .filter(|o| o.active)
+                    .map(OrgView::from)
+                    .collect(),
+                scopes: TokenScope::ALL
+                    .iter()
+                    .map(|t| (t.as_str(), t.label()))
+                    .collect(),
+                secret,
+                error,
+            },
+        ),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn tokens_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    tokens_view(&s, &ctx, &headers, None, None).await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    name: String,
+    org_id: Option<i64>,
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+async fn create_token(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<TokenForm>,
+) -> Response {
+    let input = TokenInput {
+        org_id: f.org_id,
+        name: f.name,
+        scopes: f.scopes,
+    };
+    match ops::create_token(&s, &ctx, &input).await {
+        Ok((_, secret)) => tokens_view(&s, &ctx, &headers, Some(secret), None).await,
+        Err(e @ AppError::Invalid { .. }) => {
+            tokens_view(&s, &ctx, &headers, None, Some(e.to_string())).await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn revoke_token(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = ops::revoke_token(&s, &ctx, id).await;
+    done(&ctx, r, "/tokens", "令牌已吊销")
+}
+
+// ---- assets ----
+
+async fn asset(
+    headers: HeaderMap,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    if name == *CSS_NAME {
+        (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            CSS,
+        )
+            .into_response()
+    } else {
+        error_page(&AppError::NotFound("文件"), &request_id(&headers))
+    }
+}

@@ -1,0 +1,842 @@
+//! Walk every route with every role, with an outsider org, and with no sign-in, and check
+//! each answer against the policy table below.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use xiezhi_domain::{DivisionCode, Login, OrgCode, OrgKind, OrgLevel, Role};
+use xiezhi_store::engine_test;
+use xiezhi_store::orgs::{self, NewOrg};
+use xiezhi_store::people::{self, NewPerson};
+use xiezhi_store::testing::TestDb;
+
+/// Every `/api/v1` route (method, OpenAPI path). The OpenAPI test checks this list against
+/// the generated description, so a new route cannot escape the walk.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+    ("GET", "/api/v1/me"),
+    ("PUT", "/api/v1/me/password"),
+    ("GET", "/api/v1/orgs"),
+    ("POST", "/api/v1/orgs"),
+    ("GET", "/api/v1/orgs/{id}"),
+    ("PUT", "/api/v1/orgs/{id}"),
+    ("POST", "/api/v1/orgs/{id}/deactivate"),
+    ("POST", "/api/v1/orgs/{id}/reactivate"),
+    ("GET", "/api/v1/people"),
+    ("POST", "/api/v1/people"),
+    ("GET", "/api/v1/people/{id}"),
+    ("PUT", "/api/v1/people/{id}"),
+    ("POST", "/api/v1/people/{id}/deactivate"),
+    ("POST", "/api/v1/people/{id}/reactivate"),
+    ("PUT", "/api/v1/people/{id}/roles"),
+    ("PUT", "/api/v1/people/{id}/password"),
+    ("POST", "/api/v1/people/{id}/unlock"),
+    ("POST", "/api/v1/people/{id}/certificates"),
+    ("PUT", "/api/v1/people/{id}/training"),
+    ("POST", "/api/v1/import/orgs"),
+    ("POST", "/api/v1/import/people"),
+    ("GET", "/api/v1/events"),
+    ("GET", "/api/v1/tokens"),
+    ("POST", "/api/v1/tokens"),
+    ("POST", "/api/v1/tokens/{id}/revoke"),
+];
+
+/// One actor per role in the demo county.
+const ACTORS: &[(&str, Role)] = &[
+    ("leader", Role::Leader),
+    ("office", Role::OfficeCoordinator),
+    ("zhzf.1", Role::Officer),
+    ("zhzf.legal", Role::LegalReviewer),
+    ("cd.grid1", Role::GridMember),
+    ("auditor", Role::Auditor),
+    ("sysadmin", Role::SystemAdmin),
+    ("secadmin", Role::SecurityAdmin),
+    ("auditadmin", Role::AuditAdmin),
+];
+
+const ALL: &[&str] = &[
+    "leader",
+    "office",
+    "zhzf.1",
+    "zhzf.legal",
+    "cd.grid1",
+    "auditor",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+];
+const SEES_CD1: &[&str] = &[
+    "leader",
+    "office",
+    "cd.grid1",
+    "auditor",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+];
+
+/// What an outsider (same role, another county) gets.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Outsider {
+    /// Refused (403), or for an import: rows refused as out of scope (400).
+    Denied,
+    /// Their own data only (200, none of ours).
+    OwnOnly,
+}
+
+enum Body {
+    None,
+    Json(Value),
+    Csv(String),
+}
+
+struct Case {
+    method: Method,
+    /// OpenAPI path (for the coverage check).
+    route: &'static str,
+    path: String,
+    body: Body,
+    allowed: &'static [&'static str],
+    outsider: Outsider,
+}
+
+struct Ids {
+    cd: i64,
+    cd1: i64,
+    gov: i64,
+    token: i64,
+}
+
+fn cases(ids: &Ids, n: usize) -> Vec<Case> {
+    let Ids {
+        cd,
+        cd1,
+        gov,
+        token,
+    } = *ids;
+    let c = |method: Method,
+             route: &'static str,
+             path: String,
+             body: Body,
+             allowed: &'static [&'static str],
+             outsider| Case {
+        method,
+        route,
+        path,
+        body,
+        allowed,
+        outsider,
+    };
+    use Outsider::*;
+    let org = json!({"code": format!("WALK-{n}"), "name": "走查机构", "kind": "department", "level": "township", "parent_id": cd, "division_code": "339901001"});
+    let org_edit = json!({"name": "城东街道", "kind": "township", "level": "township", "parent_id": gov, "division_code": "339901001"});
+    vec![
+        c(
+            Method::GET,
+            "/api/v1/me",
+            "/api/v1/me".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/me/password",
+            "/api/v1/me/password".into(),
+            Body::Json(json!({"old_password": "not-it", "new_password": "x"})),
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/orgs",
+            "/api/v1/orgs".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/orgs",
+            "/api/v1/orgs".into(),
+            Body::Json(org),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/orgs/{id}",
+            format!("/api/v1/orgs/{cd}"),
+            Body::None,
+            ALL,
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/orgs/{id}",
+            format!("/api/v1/orgs/{cd}"),
+            Body::Json(org_edit),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/orgs/{id}/deactivate",
+            format!("/api/v1/orgs/{cd}/deactivate"),
+            Body::None,
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/orgs/{id}/reactivate",
+            format!("/api/v1/orgs/{cd}/reactivate"),
+            Body::None,
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/people",
+            "/api/v1/people".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/people",
+            "/api/v1/people".into(),
+            Body::Json(
+                json!({"login": format!("walk.{n}"), "name": "走查", "org_id": cd, "roles": ["officer"]}),
+            ),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{cd1}"),
+            Body::None,
+            SEES_CD1,
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{cd1}"),
+            Body::Json(json!({"name": "城东甲", "org_id": cd, "phone": "13800000000"})),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/people/{id}/deactivate",
+            format!("/api/v1/people/{cd1}/deactivate"),
+            Body::None,
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/people/{id}/reactivate",
+            format!("/api/v1/people/{cd1}/reactivate"),
+            Body::None,
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/people/{id}/roles",
+            format!("/api/v1/people/{cd1}/roles"),
+            Body::Json(json!({"roles": ["officer"]})),
+            &["secadmin"],
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/people/{id}/password",
+            format!("/api/v1/people/{cd1}/password"),
+            Body::Json(json!({"password": "Walk2026pw"})),
+            &["secadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/people/{id}/unlock",
+            format!("/api/v1/people/{cd1}/unlock"),
+            Body::None,
+            &["secadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/people/{id}/certificates",
+            format!("/api/v1/people/{cd1}/certificates"),
+            Body::Json(
+                json!({"number": format!("ZJWALK{n:02}"), "domains": ["综合行政执法"], "valid_until": "2030-12-31"}),
+            ),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/people/{id}/training",
+            format!("/api/v1/people/{cd1}/training"),
+            Body::Json(json!({"year": 2026, "hours": 48})),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/import/orgs",
+            "/api/v1/import/orgs".into(),
+            Body::Csv(format!(
+                "code,name,kind,level,parent_code,division_code\nWALKI-{n},导入机构,department,county,YX-GOV,339901\n"
+            )),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/import/people",
+            "/api/v1/import/people".into(),
+            Body::Csv(format!(
+                "login,name,org_code,roles,phone,certificate_number,certificate_domains,certificate_valid_until,training_year,training_hours\nwalki.{n},导入人员,YX-CD,officer,,,,,,\n"
+            )),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/events",
+            "/api/v1/events".into(),
+            Body::None,
+            &["auditor", "auditadmin"],
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/tokens",
+            "/api/v1/tokens".into(),
+            Body::None,
+            &["secadmin"],
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/tokens",
+            "/api/v1/tokens".into(),
+            Body::Json(json!({"org_id": gov, "name": "走查令牌", "scopes": ["read"]})),
+            &["secadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/tokens/{id}/revoke",
+            format!("/api/v1/tokens/{token}/revoke"),
+            Body::None,
+            &["secadmin"],
+            Denied,
+        ),
+        c(
+            Method::DELETE,
+            "/api/v1/session",
+            "/api/v1/session".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+    ]
+}
+
+async fn send(s: &Session, case: &Case) -> Reply {
+    match &case.body {
+        Body::None => s.call(case.method.clone(), &case.path, None).await,
+        Body::Json(v) => {
+            s.call(case.method.clone(), &case.path, Some(v.clone()))
+                .await
+        }
+        Body::Csv(t) => s.send_text(case.method.clone(), &case.path, t).await,
+    }
+}
+
+/// Another county with a person in every role (logins `wx.<role>`).
+async fn outsider_county(app: &TestApp) -> Vec<(String, Role)> {
+    let s = &app.db.store;
+    let hash = xiezhi_store::auth::hash_password(DEMO_PASSWORD).unwrap();
+    let mut w = s
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let gov = orgs::create(
+        &mut w,
+        NewOrg {
+            code: OrgCode::parse("WX-GOV").unwrap(),
+            name: "外县人民政府".into(),
+            kind: OrgKind::Government,
+            level: OrgLevel::County,
+            parent_id: None,
+            division_code: DivisionCode::parse("339902").unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let mut out = vec![];
+    for (_, role) in ACTORS {
+        let login = format!("wx.{}", role.as_str().replace('_', "-"));
+        people::create(
+            &mut w,
+            NewPerson {
+                login: Login::parse(&login).unwrap(),
+                name: "外县人员".into(),
+                org_id: gov.id,
+                roles: vec![*role],
+                phone: None,
+                password_hash: Some(hash.clone()),
+            },
+        )
+        .await
+        .unwrap();
+        out.push((login, *role));
+    }
+    w.commit().await.unwrap();
+    out
+}
+
+fn mentions_our_county(v: &Value) -> bool {
+    let text = v.to_string();
+    text.contains("YX-") || text.contains("云溪") || text.contains("\"cd.1\"")
+}
+
+engine_test!(
+    every_api_route_answers_every_role_and_outsider_as_the_policy_says,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let sec = app.sign_in("secadmin").await;
+        let token = sec
+            .call(
+                Method::POST,
+                "/api/v1/tokens",
+                Some(json!({"name": "被吊销的令牌", "scopes": ["read"]})),
+            )
+            .await;
+        let ids = Ids {
+            cd: app.org_id("YX-CD").await,
+            cd1: app.person_id("cd.1").await,
+            gov: app.org_id("YX-GOV").await,
+            token: token.body["id"].as_i64().unwrap(),
+        };
+        let outsiders = outsider_county(&app).await;
+        let walked: Vec<(String, &str)> = cases(&ids, 0)
+            .iter()
+            .map(|c| (c.method.to_string(), c.route))
+            .collect();
+        for (method, route) in API_ROUTES {
+            let is_sign_in = *method == "POST" && *route == "/api/v1/session";
+            assert!(
+                is_sign_in || walked.contains(&(method.to_string(), *route)),
+                "{method} {route} is not walked"
+            );
+        }
+        let mut n = 0;
+        for (login, role) in ACTORS {
+            n += 1;
+            let s = app.sign_in(login).await;
+            for case in cases(&ids, n) {
+                let r = send(&s, &case).await;
+                let allowed = case.allowed.contains(login);
+                if allowed {
+                    assert!(
+                        !matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
+                        "{login} ({role:?}) should be allowed {} {}: {} {}",
+                        case.method,
+                        case.path,
+                        r.status,
+                        r.body
+                    );
+                } else {
+                    assert_eq!(
+                        r.status,
+                        StatusCode::FORBIDDEN,
+                        "{login} ({role:?}) should be refused {} {}: {}",
+                        case.method,
+                        case.path,
+                        r.body
+                    );
+                    assert!(
+                        ["forbidden", "out_of_scope", "own_account"]
+                            .contains(&r.body["code"].as_str().unwrap_or("")),
+                        "{}",
+                        r.body
+                    );
+                }
+            }
+        }
+        for (login, role) in &outsiders {
+            n += 1;
+            let s = app.sign_in(login).await;
+            for case in cases(&ids, n) {
+                let r = send(&s, &case).await;
+                let ok_status = match case.outsider {
+                    Outsider::Denied => {
+                        r.status == StatusCode::FORBIDDEN
+                            || (r.status == StatusCode::BAD_REQUEST
+                                && r.body["code"] == "import_rows")
+                    }
+                    Outsider::OwnOnly => {
+                        let own_route_allowed = case
+                            .allowed
+                            .iter()
+                            .any(|l| ACTORS.iter().any(|(a, ro)| a == l && ro == role));
+                        if own_route_allowed {
+                            !matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED)
+                                && !mentions_our_county(&r.body)
+                        } else {
+                            r.status == StatusCode::FORBIDDEN
+                        }
+                    }
+                };
+                assert!(
+                    ok_status,
+                    "outsider {login} ({role:?}) on {} {}: {} {}",
+                    case.method, case.path, r.status, r.body
+                );
+            }
+        }
+        // Without signing in, every route but sign-in answers 401 with the error shape.
+        for case in cases(&ids, 0) {
+            let r = app.anonymous(case.method.clone(), &case.path).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "{} {}",
+                case.method,
+                case.path
+            );
+            assert_eq!(r.body["code"], "unauthenticated");
+        }
+        app.db.store.verify_chain().await.unwrap();
+    }
+);
+
+/// A web route: method, path, form fields, the demo logins allowed.
+type UiCase = (
+    Method,
+    String,
+    Vec<(String, String)>,
+    &'static [&'static str],
+);
+
+/// Every web page and form, with what each role gets.
+fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
+    let Ids {
+        cd,
+        cd1,
+        gov,
+        token,
+    } = *ids;
+    let f = |pairs: &[(&str, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let none = Vec::new;
+    vec![
+        (Method::GET, "/".into(), none(), ALL),
+        (Method::GET, "/orgs".into(), none(), ALL),
+        (Method::GET, "/orgs/new".into(), none(), &["sysadmin"]),
+        (Method::GET, format!("/orgs/{cd}"), none(), ALL),
+        (
+            Method::GET,
+            format!("/orgs/{cd}/edit"),
+            none(),
+            &["sysadmin"],
+        ),
+        (Method::GET, "/people".into(), none(), ALL),
+        (Method::GET, "/people/new".into(), none(), &["sysadmin"]),
+        (Method::GET, format!("/people/{cd1}"), none(), SEES_CD1),
+        (
+            Method::GET,
+            format!("/people/{cd1}/edit"),
+            none(),
+            &["sysadmin"],
+        ),
+        (Method::GET, "/import".into(), none(), &["sysadmin"]),
+        (
+            Method::GET,
+            "/events".into(),
+            none(),
+            &["auditor", "auditadmin"],
+        ),
+        (Method::GET, "/tokens".into(), none(), &["secadmin"]),
+        (Method::GET, "/account/password".into(), none(), ALL),
+        (
+            Method::POST,
+            "/orgs".into(),
+            f(&[
+                ("code", format!("UIW-{n}")),
+                ("name", "界面机构".into()),
+                ("kind", "department".into()),
+                ("level", "county".into()),
+                ("parent_id", gov.to_string()),
+                ("division_code", "339901".into()),
+            ]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/orgs/{cd}/edit"),
+            f(&[
+                ("name", "城东街道".into()),
+                ("kind", "township".into()),
+                ("level", "township".into()),
+                ("parent_id", gov.to_string()),
+                ("division_code", "339901001".into()),
+            ]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/orgs/{cd}/deactivate"),
+            none(),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/orgs/{cd}/reactivate"),
+            none(),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/people".into(),
+            f(&[
+                ("login", format!("uiw.{n}")),
+                ("name", "界面人员".into()),
+                ("org_id", cd.to_string()),
+                ("roles", "officer".into()),
+            ]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/edit"),
+            f(&[
+                ("name", "城东甲".into()),
+                ("org_id", cd.to_string()),
+                ("phone", "13800000000".into()),
+            ]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/deactivate"),
+            none(),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/reactivate"),
+            none(),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/roles"),
+            f(&[("roles", "officer".into())]),
+            &["secadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/password"),
+            f(&[("password", "Walk2026pw".into())]),
+            &["secadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/unlock"),
+            none(),
+            &["secadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/certificates"),
+            f(&[
+                ("number", format!("ZJUIW{n:02}")),
+                ("domains", "综合行政执法".into()),
+                ("valid_until", "2030-12-31".into()),
+            ]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/people/{cd1}/training"),
+            f(&[("year", "2026".into()), ("hours", "44".into())]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/import/orgs".into(),
+            f(&[(
+                "csv",
+                format!(
+                    "code,name,kind,level,parent_code,division_code\nUIWI-{n},导入机构,department,county,YX-GOV,339901\n"
+                ),
+            )]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/import/people".into(),
+            f(&[(
+                "csv",
+                format!(
+                    "login,name,org_code,roles,phone,certificate_number,certificate_domains,certificate_valid_until,training_year,training_hours\nuiwi.{n},导入人员,YX-CD,officer,,,,,,\n"
+                ),
+            )]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/tokens".into(),
+            f(&[
+                ("name", "界面令牌".into()),
+                ("org_id", gov.to_string()),
+                ("scopes", "read".into()),
+            ]),
+            &["secadmin"],
+        ),
+        (
+            Method::POST,
+            format!("/tokens/{token}/revoke"),
+            none(),
+            &["secadmin"],
+        ),
+        (
+            Method::POST,
+            "/account/password".into(),
+            f(&[
+                ("old_password", "not-it".into()),
+                ("new_password", "x".into()),
+            ]),
+            ALL,
+        ),
+        (Method::POST, "/logout".into(), none(), ALL),
+    ]
+}
+
+engine_test!(
+    every_web_page_and_form_answers_every_role_as_the_policy_says,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let sec = app.sign_in("secadmin").await;
+        let token = sec
+            .call(
+                Method::POST,
+                "/api/v1/tokens",
+                Some(json!({"name": "被吊销的令牌", "scopes": ["read"]})),
+            )
+            .await;
+        let ids = Ids {
+            cd: app.org_id("YX-CD").await,
+            cd1: app.person_id("cd.1").await,
+            gov: app.org_id("YX-GOV").await,
+            token: token.body["id"].as_i64().unwrap(),
+        };
+        let outsiders = outsider_county(&app).await;
+        let mut n = 0;
+        let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token]
+            .iter()
+            .map(i64::to_string)
+            .collect();
+        let everyone = ACTORS
+            .iter()
+            .map(|(l, r)| (l.to_string(), *r, true))
+            .chain(outsiders.iter().map(|(l, r)| (l.clone(), *r, false)));
+        for (login, role, in_county) in everyone.collect::<Vec<_>>() {
+            n += 1;
+            let s = app.sign_in(&login).await;
+            let same_role = ACTORS
+                .iter()
+                .find(|(_, r)| *r == role)
+                .map(|(l, _)| *l)
+                .unwrap();
+            for (method, path, fields, allowed) in ui_cases(&ids, n) {
+                let (status, html) = if method == Method::GET {
+                    s.page(&path).await
+                } else {
+                    let pairs: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    s.form(&path, &pairs).await
+                };
+                let role_allowed = allowed.contains(&same_role);
+                let touches_ours = path.split('/').any(|seg| ours.iter().any(|o| o == seg))
+                    || fields
+                        .iter()
+                        .any(|(_, v)| ours.contains(v) || v.contains("YX-"));
+                let what = format!("{login} ({role:?}) {method} {path}: {status}");
+                if !role_allowed {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "should be refused: {what}");
+                    assert!(
+                        html.contains("请求编号"),
+                        "the error page shows the request id"
+                    );
+                } else if !in_county && touches_ours {
+                    assert!(
+                        matches!(status, StatusCode::FORBIDDEN | StatusCode::BAD_REQUEST),
+                        "outsider must not touch our county: {what}"
+                    );
+                } else {
+                    assert!(
+                        status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                        "should be allowed: {what}"
+                    );
+                    assert!(
+                        !(status == StatusCode::SEE_OTHER && method == Method::GET),
+                        "redirected: {what}"
+                    );
+                    if !in_county {
+                        assert!(
+                            !html.contains("云溪县人民政府"),
+                            "outsider sees our county: {what}"
+                        );
+                    }
+                }
+            }
+        }
+        // Without a session, pages send the browser to the sign-in page.
+        let c = client();
+        for (method, path, _, _) in ui_cases(&ids, 0) {
+            let r = c
+                .request(method.clone(), format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            if method == Method::GET && path != "/" {
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+                assert!(
+                    r.headers()["location"]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("/login")
+                );
+            } else {
+                assert!(
+                    matches!(r.status(), StatusCode::SEE_OTHER | StatusCode::FORBIDDEN),
+                    "{method} {path}: {}",
+                    r.status()
+                );
+            }
+        }
+        let r = c.get(format!("{}/", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+);

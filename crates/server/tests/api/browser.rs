@@ -1,0 +1,233 @@
+//! A real browser (Debian chromium, headless, through chromedriver) signs in and opens the
+//! foundation pages. Skipped with a notice when chromedriver is not installed, except in CI
+//! (`CI` set), where it must run.
+
+use crate::helpers::*;
+use fantoccini::{ClientBuilder, Locator};
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use xiezhi_store::testing::TestDb;
+
+struct Driver(Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromedriver() -> Option<String> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_signs_in_and_opens_the_foundation_pages() {
+    let Some(driver_path) = chromedriver() else {
+        if std::env::var("CI").is_ok() {
+            panic!(
+                "chromedriver is not installed: CI must run the browser test (apt-get install chromium chromium-driver)"
+            );
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nNOTICE: chromedriver not found: the browser test was SKIPPED.\n"
+        );
+        return;
+    };
+    let app = spawn_app(TestDb::sqlite().await).await;
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut caps = serde_json::Map::new();
+    let profile = std::env::temp_dir().join(format!("xiezhi-chrome-{port}"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=412,915", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let mut browser = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                browser = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+        }
+    }
+    let b = browser.expect("chromedriver accepts a session");
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    let _ = std::fs::create_dir_all(&shots);
+    let shot = async |b: &fantoccini::Client, name: &str| {
+        if let Ok(png) = b.screenshot().await {
+            let _ = std::fs::write(shots.join(format!("{name}.png")), png);
+        }
+    };
+
+    b.goto(&format!("{}/people", app.base)).await.unwrap();
+    assert!(
+        b.current_url().await.unwrap().path().starts_with("/login"),
+        "signed-out visitors go to the sign-in page"
+    );
+    b.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("sysadmin")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    shot(&b, "login").await;
+    b.find(Locator::Css("#login-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css("table")).await.unwrap();
+    assert_eq!(
+        b.current_url().await.unwrap().path(),
+        "/people",
+        "back to the page asked for"
+    );
+    let html = b.source().await.unwrap();
+    assert!(
+        html.contains("人员") && html.contains("138****"),
+        "people list with masked phones"
+    );
+    shot(&b, "people").await;
+
+    b.goto(&format!("{}/orgs", app.base)).await.unwrap();
+    let html = b.source().await.unwrap();
+    assert!(html.contains("云溪县人民政府") && html.contains("城东街道"));
+    shot(&b, "orgs").await;
+
+    b.find(Locator::LinkText("城东街道"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("dl.facts"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("339901001"));
+
+    b.goto(&format!("{}/people/new", app.base)).await.unwrap();
+    b.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("browser.made")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("浏览器")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=phone]"))
+        .await
+        .unwrap()
+        .send_keys("12")
+        .await
+        .unwrap();
+    b.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css("p.error")).await.unwrap();
+    let html = b.source().await.unwrap();
+    assert!(
+        html.contains("电话") || html.contains("格式不正确"),
+        "the error names the field"
+    );
+    assert!(html.contains("browser.made"), "nothing typed is lost");
+    shot(&b, "person-form-error").await;
+    let phone = b.find(Locator::Css("input[name=phone]")).await.unwrap();
+    phone.clear().await.unwrap();
+    phone.send_keys("13900009999").await.unwrap();
+    b.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css(".flash")).await.unwrap();
+    assert!(b.source().await.unwrap().contains("人员已创建"));
+    shot(&b, "person-created").await;
+
+    b.find(Locator::Css("#logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#login-form"))
+        .await
+        .unwrap();
+
+    b.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("auditor")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("#login-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("nav.main"))
+        .await
+        .unwrap();
+    b.goto(&format!("{}/events?kind=person.created", app.base))
+        .await
+        .unwrap();
+    let html = b.source().await.unwrap();
+    assert!(html.contains("全过程记录") && html.contains("person.created"));
+    shot(&b, "events").await;
+    b.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}

@@ -1,0 +1,10 @@
+//! Server tests: one test binary, real HTTP against the real server on a random port, on
+//! SQLite and (when configured) PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod authz_walk;
+mod basics;
+mod browser;
