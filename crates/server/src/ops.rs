@@ -452,7 +452,7 @@ pub async fn list_people(
     };
     f.q = q.q.clone();
     f.include_inactive = q.include_inactive.unwrap_or(false);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let (rows, total) = s.store.people(&f, page, PER_PAGE).await?;
     let orgs = s.store.orgs_under("/").await?;
     let items = rows
@@ -873,7 +873,7 @@ pub async fn list_events(
             None => None,
         },
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let (rows, total) = s.store.list_events(&filter, page, PER_PAGE).await?;
     Ok(Page {
         items: rows.into_iter().map(EventView::from).collect(),

@@ -362,7 +362,7 @@ impl Store {
         let rows = q
             .order_by_asc(person::Column::OrgId)
             .order_by_asc(person::Column::Login)
-            .offset(page.saturating_sub(1) * per_page)
+            .offset(page.saturating_sub(1).saturating_mul(per_page))
             .limit(per_page)
             .all(self.db())
             .await?;

@@ -307,7 +307,7 @@ impl Store {
         let total = q.clone().count(self.db()).await?;
         let rows = q
             .order_by_desc(event::Column::Seq)
-            .offset(page.saturating_sub(1) * per_page)
+            .offset(page.saturating_sub(1).saturating_mul(per_page))
             .limit(per_page)
             .all(self.db())
             .await?;

@@ -1,0 +1,126 @@
+//! The `xiezhi` binary as an operator uses it, on both engines.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use sea_orm::ConnectionTrait;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use xiezhi_store::engine_test;
+use xiezhi_store::testing::TestDb;
+
+fn xiezhi(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .args(args)
+        .env_remove("XIEZHI_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn calendar_add_skips_the_spring_festival_and_counts_its_adjusted_sunday() {
+    // 2024: 2/10–2/17 rest, Sunday 2/18 a working day.
+    let o = xiezhi(&["calendar", "add", "2024-02-08", "2"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "2024-02-18");
+    let o = xiezhi(&["calendar", "add", "2024-02-19", "-1"], None);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "2024-02-18");
+    let o = xiezhi(&["calendar", "add", "--batch"], Some("2024-09-27,1\n2024-12-31,1\n"));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2024-09-29\n2025-01-02\n");
+}
+
+#[test]
+fn calendar_workdays_prints_csv_with_holiday_names() {
+    let o = xiezhi(&["calendar", "workdays", "--from", "2025-09-30", "--to", "2025-10-02"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("date,workday,name\n2025-09-30,1,\n2025-10-01,0,国庆节\n"), "{out}");
+}
+
+#[test]
+fn a_date_outside_the_loaded_years_is_an_error_naming_the_year() {
+    let o = xiezhi(&["calendar", "add", "2030-01-02", "1"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("2030"), "{}", text(&o));
+}
+
+engine_test!(
+    audit_verify_passes_a_sound_chain_and_names_the_first_tampered_event,
+    async |db: TestDb| {
+        let url = db.url.clone();
+        let o = xiezhi(&["demo", "--database", &url, "--demo-password", "demo"], None);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("演示密码仅供试用"));
+        let o = xiezhi(&["audit", "verify", "--database", &url], None);
+        assert!(o.status.success(), "{}", text(&o));
+        db.store
+            .db()
+            .execute_unprepared("UPDATE events SET actor = 'person:999' WHERE seq = 7")
+            .await
+            .unwrap();
+        let o = xiezhi(&["audit", "verify", "--database", &url], None);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(text(&o).contains("first bad seq: 7"), "{}", text(&o));
+    }
+);
+
+engine_test!(
+    operators_create_users_and_tokens_and_import_files,
+    async |db: TestDb| {
+        let url = db.url.clone();
+        let dir = std::env::temp_dir().join(format!("xiezhi-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let orgs = dir.join(format!("orgs-{}.csv", db.url.len()));
+        std::fs::write(&orgs, "code,name,kind,level,parent_code,division_code\nGOV,示范县人民政府,government,county,,339901\nBAD,,department,county,GOV,339901\n").unwrap();
+        let o = xiezhi(&["import", "orgs", orgs.to_str().unwrap(), "--database", &url], None);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(text(&o).contains("第 3 行 name"), "{}", text(&o));
+        std::fs::write(&orgs, "code,name,kind,level,parent_code,division_code\nGOV,示范县人民政府,government,county,,339901\n").unwrap();
+        let o = xiezhi(&["import", "orgs", orgs.to_str().unwrap(), "--database", &url], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = xiezhi(
+            &["user", "create", "--login", "root.admin", "--name", "管理员", "--org", "GOV", "--role", "system_admin", "--password-stdin", "--database", &url],
+            Some("Bootstrap2026\n"),
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let p = db.store.person_by_login("root.admin").await.unwrap().unwrap();
+        assert!(xiezhi_store::auth::verify_password(p.password_hash.as_deref().unwrap(), "Bootstrap2026"));
+        let o = xiezhi(&["token", "create", "--scope", "open311", "--database", &url], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let token = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        assert!(token.starts_with("xz_"));
+        assert!(db.store.token_by_secret(&token).await.unwrap().is_some());
+        let o = xiezhi(&["token", "create", "--scope", "nonsense", "--database", &url], None);
+        assert!(!o.status.success());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+);
+
+engine_test!(
+    a_database_migrated_by_a_newer_version_is_refused_with_a_clear_message,
+    async |db: TestDb| {
+        db.store
+            .db()
+            .execute_unprepared("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9000_future', 0)")
+            .await
+            .unwrap();
+        let o = xiezhi(&["serve", "--database", &db.url, "--bind", "127.0.0.1:0"], None);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("更新版本"), "{}", text(&o));
+    }
+);
