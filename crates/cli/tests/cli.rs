@@ -17,7 +17,12 @@ fn xiezhi(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -40,16 +45,35 @@ fn calendar_add_skips_the_spring_festival_and_counts_its_adjusted_sunday() {
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "2024-02-18");
     let o = xiezhi(&["calendar", "add", "2024-02-19", "-1"], None);
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "2024-02-18");
-    let o = xiezhi(&["calendar", "add", "--batch"], Some("2024-09-27,1\n2024-12-31,1\n"));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "2024-09-29\n2025-01-02\n");
+    let o = xiezhi(
+        &["calendar", "add", "--batch"],
+        Some("2024-09-27,1\n2024-12-31,1\n"),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "2024-09-29\n2025-01-02\n"
+    );
 }
 
 #[test]
 fn calendar_workdays_prints_csv_with_holiday_names() {
-    let o = xiezhi(&["calendar", "workdays", "--from", "2025-09-30", "--to", "2025-10-02"], None);
+    let o = xiezhi(
+        &[
+            "calendar",
+            "workdays",
+            "--from",
+            "2025-09-30",
+            "--to",
+            "2025-10-02",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.starts_with("date,workday,name\n2025-09-30,1,\n2025-10-01,0,国庆节\n"), "{out}");
+    assert!(
+        out.starts_with("date,workday,name\n2025-09-30,1,\n2025-10-01,0,国庆节\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -63,7 +87,10 @@ engine_test!(
     audit_verify_passes_a_sound_chain_and_names_the_first_tampered_event,
     async |db: TestDb| {
         let url = db.url.clone();
-        let o = xiezhi(&["demo", "--database", &url, "--demo-password", "demo"], None);
+        let o = xiezhi(
+            &["demo", "--database", &url, "--demo-password", "demo"],
+            None,
+        );
         assert!(o.status.success(), "{}", text(&o));
         assert!(text(&o).contains("演示密码仅供试用"));
         let o = xiezhi(&["audit", "verify", "--database", &url], None);
@@ -87,25 +114,59 @@ engine_test!(
         std::fs::create_dir_all(&dir).unwrap();
         let orgs = dir.join(format!("orgs-{}.csv", db.url.len()));
         std::fs::write(&orgs, "code,name,kind,level,parent_code,division_code\nGOV,示范县人民政府,government,county,,339901\nBAD,,department,county,GOV,339901\n").unwrap();
-        let o = xiezhi(&["import", "orgs", orgs.to_str().unwrap(), "--database", &url], None);
+        let o = xiezhi(
+            &["import", "orgs", orgs.to_str().unwrap(), "--database", &url],
+            None,
+        );
         assert_eq!(o.status.code(), Some(1));
         assert!(text(&o).contains("第 3 行 name"), "{}", text(&o));
         std::fs::write(&orgs, "code,name,kind,level,parent_code,division_code\nGOV,示范县人民政府,government,county,,339901\n").unwrap();
-        let o = xiezhi(&["import", "orgs", orgs.to_str().unwrap(), "--database", &url], None);
+        let o = xiezhi(
+            &["import", "orgs", orgs.to_str().unwrap(), "--database", &url],
+            None,
+        );
         assert!(o.status.success(), "{}", text(&o));
         let o = xiezhi(
-            &["user", "create", "--login", "root.admin", "--name", "管理员", "--org", "GOV", "--role", "system_admin", "--password-stdin", "--database", &url],
+            &[
+                "user",
+                "create",
+                "--login",
+                "root.admin",
+                "--name",
+                "管理员",
+                "--org",
+                "GOV",
+                "--role",
+                "system_admin",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
             Some("Bootstrap2026\n"),
         );
         assert!(o.status.success(), "{}", text(&o));
-        let p = db.store.person_by_login("root.admin").await.unwrap().unwrap();
-        assert!(xiezhi_store::auth::verify_password(p.password_hash.as_deref().unwrap(), "Bootstrap2026"));
-        let o = xiezhi(&["token", "create", "--scope", "open311", "--database", &url], None);
+        let p = db
+            .store
+            .person_by_login("root.admin")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(xiezhi_store::auth::verify_password(
+            p.password_hash.as_deref().unwrap(),
+            "Bootstrap2026"
+        ));
+        let o = xiezhi(
+            &["token", "create", "--scope", "open311", "--database", &url],
+            None,
+        );
         assert!(o.status.success(), "{}", text(&o));
         let token = String::from_utf8_lossy(&o.stdout).trim().to_owned();
         assert!(token.starts_with("xz_"));
         assert!(db.store.token_by_secret(&token).await.unwrap().is_some());
-        let o = xiezhi(&["token", "create", "--scope", "nonsense", "--database", &url], None);
+        let o = xiezhi(
+            &["token", "create", "--scope", "nonsense", "--database", &url],
+            None,
+        );
         assert!(!o.status.success());
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -116,10 +177,15 @@ engine_test!(
     async |db: TestDb| {
         db.store
             .db()
-            .execute_unprepared("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9000_future', 0)")
+            .execute_unprepared(
+                "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9000_future', 0)",
+            )
             .await
             .unwrap();
-        let o = xiezhi(&["serve", "--database", &db.url, "--bind", "127.0.0.1:0"], None);
+        let o = xiezhi(
+            &["serve", "--database", &db.url, "--bind", "127.0.0.1:0"],
+            None,
+        );
         assert!(!o.status.success());
         assert!(text(&o).contains("更新版本"), "{}", text(&o));
     }

@@ -14,7 +14,9 @@ const N: usize = 2000;
 async fn run(name: &str, db: TestDb) {
     let s = &db.store;
     s.db()
-        .execute_unprepared("CREATE TABLE bench_plain (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)")
+        .execute_unprepared(
+            "CREATE TABLE bench_plain (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)",
+        )
         .await
         .unwrap();
     let t = Instant::now();
@@ -30,7 +32,10 @@ async fn run(name: &str, db: TestDb) {
 
     let t = Instant::now();
     for i in 0..N {
-        let mut w = s.begin_write(RecordContext::system("bench", chrono::Utc::now())).await.unwrap();
+        let mut w = s
+            .begin_write(RecordContext::system("bench", chrono::Utc::now()))
+            .await
+            .unwrap();
         w.record("bench", i, "bench.appended", serde_json::json!({"i": i}));
         w.commit().await.unwrap();
     }
@@ -43,7 +48,10 @@ async fn run(name: &str, db: TestDb) {
         let s = s.clone();
         hs.push(tokio::spawn(async move {
             for i in 0..N / writers {
-                let mut w = s.begin_write(RecordContext::system("bench", chrono::Utc::now())).await.unwrap();
+                let mut w = s
+                    .begin_write(RecordContext::system("bench", chrono::Utc::now()))
+                    .await
+                    .unwrap();
                 w.record("bench", wi, "bench.concurrent", serde_json::json!({"i": i}));
                 w.commit().await.unwrap();
             }
