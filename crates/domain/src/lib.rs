@@ -1,12 +1,14 @@
 //! The Xiezhi domain: nouns, codes, roles, the authorisation policy, masking and the
 //! event-record hash. Pure code: no I/O, no clock — time is always an argument.
 
+pub mod clock;
 pub mod codes;
 pub mod event;
 pub mod mask;
 pub mod org;
 pub mod policy;
 pub mod role;
+pub mod rules;
 
 pub use codes::{CertificateNumber, CodeError, DivisionCode, Login, OrgCode, PhoneNumber};
 pub use event::{ChainLink, EventBody, GENESIS_HASH};

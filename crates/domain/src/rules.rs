@@ -1,0 +1,414 @@
+//! Rule profiles (规则配置): every time limit as data, with its source clause. One profile
+//! per jurisdiction (TOML, `rules/*.toml`); an org subtree selects one. See `rules/README.md`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The unit of a time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// N working days on the official calendar (工作日).
+    WorkingDays,
+    /// N calendar days (日).
+    CalendarDays,
+    /// N hours (小时).
+    Hours,
+    /// By the end of the same day (当日).
+    SameDay,
+    /// Immediately (立即): within [`IMMEDIATELY_MINUTES`].
+    Immediately,
+}
+
+/// How long "immediately" is for a clock: the limit shown and enforced.
+pub const IMMEDIATELY_MINUTES: i64 = 60;
+
+impl Unit {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::WorkingDays => "个工作日",
+            Unit::CalendarDays => "日",
+            Unit::Hours => "小时",
+            Unit::SameDay => "当日",
+            Unit::Immediately => "立即",
+        }
+    }
+}
+
+/// A duration: a unit and, for counted units, a positive number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duration {
+    /// The unit.
+    pub unit: Unit,
+    /// The number (absent for same_day and immediately).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+}
+
+impl Duration {
+    /// The number of units (0 for same_day/immediately).
+    pub fn count(&self) -> i64 {
+        self.value.unwrap_or(0)
+    }
+
+    /// Chinese text, e.g. `3个工作日`, `当日`.
+    pub fn text(&self) -> String {
+        match self.unit {
+            Unit::SameDay | Unit::Immediately => self.unit.label().to_owned(),
+            u => format!("{}{}", self.count(), u.label()),
+        }
+    }
+}
+
+/// Whether the limit runs after the trigger (the usual case) or before an anchor
+/// (e.g. apply at least 3 days before a joint operation starts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// N units after the trigger.
+    #[default]
+    After,
+    /// N units before the anchor.
+    Before,
+}
+
+/// Who a breach is escalated to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalateTo {
+    /// The coordination office (执法办), as a supervision order.
+    CoordinationOffice,
+    /// The common superior.
+    Superior,
+    /// The leader.
+    Leader,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Seed document (`000`–`004`), `gov` or `design`.
+    pub seed: String,
+    /// Section inside it.
+    pub section: String,
+    /// The clause.
+    pub quote: String,
+}
+
+/// Subjects a rule may apply to.
+pub const SUBJECTS: &[&str] = &[
+    "lead",
+    "case",
+    "transfer",
+    "assistance_request",
+    "joint_operation",
+    "meeting",
+    "shared_item",
+    "data_request",
+    "disclosure",
+    "supervision_order",
+    "instruction",
+    "permit",
+];
+
+/// One time limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, e.g. `transfer.send`.
+    pub id: String,
+    /// Chinese name.
+    pub name: String,
+    /// Subject type it applies to.
+    pub applies_to: String,
+    /// The triggering event.
+    pub trigger: String,
+    /// The limit.
+    pub duration: Duration,
+    /// Warn this long before the end.
+    #[serde(default)]
+    pub warn_before: Option<Duration>,
+    /// Who is told on breach.
+    pub escalate_to: EscalateTo,
+    /// Whether the clock may be paused (time for supplementary material does not count).
+    #[serde(default)]
+    pub pausable: bool,
+    /// After the trigger or before an anchor.
+    #[serde(default)]
+    pub direction: Direction,
+    /// Source clause.
+    pub source: Source,
+    /// Remarks (e.g. where seeds disagree).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Rule {
+    /// `seed 001 二、(二)2：“…”`.
+    pub fn source_text(&self) -> String {
+        let s = &self.source;
+        let doc = match s.seed.as_str() {
+            "gov" | "design" => String::new(),
+            seed => format!("文件{seed} "),
+        };
+        format!("{doc}{}：“{}”", s.section, s.quote)
+    }
+}
+
+/// The header of a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileHeader {
+    /// Id, e.g. `default`.
+    pub id: String,
+    /// Chinese name.
+    pub name: String,
+    /// Version, bumped on every change.
+    pub version: i64,
+    /// Where the numbers come from.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A rule profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleProfile {
+    /// Header.
+    pub profile: ProfileHeader,
+    /// Rules.
+    #[serde(rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+/// Why a profile was refused; messages name the line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// Not valid TOML or not the schema.
+    #[error("规则配置 {file} 格式错误：{message}")]
+    Syntax {
+        /// File name.
+        file: String,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// A rule is wrong.
+    #[error("规则配置 {file} 第 {line} 行（规则 {rule}）：{message}")]
+    Rule {
+        /// File name.
+        file: String,
+        /// Line of the rule's id.
+        line: usize,
+        /// Rule id.
+        rule: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The profile lacks rules every profile must have.
+    #[error("规则配置 {file} 缺少规则：{}", missing.join("、"))]
+    Gaps {
+        /// File name.
+        file: String,
+        /// Missing rule ids.
+        missing: Vec<String>,
+    },
+    /// The header is wrong.
+    #[error("规则配置 {file}：{message}")]
+    Header {
+        /// File name.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The line of `field` inside the rule with this id (the id's line when not found).
+fn line_of(text: &str, id: &str, field: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("id") && l.contains(&needle))
+    else {
+        return 0;
+    };
+    let block_start = lines[..start]
+        .iter()
+        .rposition(|l| l.trim() == "[[rule]]")
+        .unwrap_or(start);
+    lines[block_start..]
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim() != "[[rule]]")
+        .find(|(_, l)| l.trim_start().starts_with(field))
+        .map(|(i, _)| block_start + i + 1)
+        .unwrap_or(start + 1)
+}
+
+fn valid_id(s: &str, extra: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || extra.contains(c))
+}
+
+impl RuleProfile {
+    /// Parse and check a profile. `required` lists rule ids every profile must have (gaps are
+    /// refused); pass the default profile's ids.
+    pub fn parse(file: &str, text: &str, required: &[&str]) -> Result<RuleProfile, ProfileError> {
+        let p: RuleProfile = toml::from_str(text).map_err(|e| ProfileError::Syntax {
+            file: file.into(),
+            message: e.to_string(),
+        })?;
+        let header = |message: &str| ProfileError::Header {
+            file: file.into(),
+            message: message.into(),
+        };
+        if !valid_id(&p.profile.id, "-") {
+            return Err(header("profile.id 只能包含小写字母、数字和 -"));
+        }
+        if p.profile.version < 1 {
+            return Err(header("profile.version 应为不小于1的整数"));
+        }
+        let mut seen = BTreeSet::new();
+        for r in &p.rules {
+            let bad_at = |field: &str, message: String| ProfileError::Rule {
+                file: file.into(),
+                line: line_of(text, &r.id, field),
+                rule: r.id.clone(),
+                message,
+            };
+            let bad = |message: String| bad_at("id", message);
+            if !valid_id(&r.id, "._") {
+                return Err(bad("规则 id 只能包含小写字母、数字、. 和 _".into()));
+            }
+            if !seen.insert(r.id.clone()) {
+                return Err(bad("规则 id 重复".into()));
+            }
+            if !SUBJECTS.contains(&r.applies_to.as_str()) {
+                return Err(bad_at(
+                    "applies_to",
+                    format!("未知的适用对象 {}", r.applies_to),
+                ));
+            }
+            check_duration(&r.duration).map_err(|m| bad_at("duration", format!("duration {m}")))?;
+            if let Some(w) = &r.warn_before {
+                check_duration(w).map_err(|m| bad_at("warn_before", format!("warn_before {m}")))?;
+                if !matches!(w.unit, Unit::WorkingDays | Unit::Hours) {
+                    return Err(bad("warn_before 的单位只能是 working_days 或 hours".into()));
+                }
+                if matches!(r.duration.unit, Unit::SameDay | Unit::Immediately) {
+                    return Err(bad("当日或立即办理的规则不设提前预警".into()));
+                }
+                if w.unit == r.duration.unit && w.count() >= r.duration.count() {
+                    return Err(bad("预警提前量应小于时限".into()));
+                }
+            }
+            if r.source.section.trim().is_empty() || r.source.quote.trim().is_empty() {
+                return Err(bad("必须写明来源条款（section 和 quote）".into()));
+            }
+        }
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|id| !seen.contains(**id))
+            .map(|s| s.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ProfileError::Gaps {
+                file: file.into(),
+                missing,
+            });
+        }
+        Ok(p)
+    }
+
+    /// One rule.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn check_duration(d: &Duration) -> Result<(), String> {
+    match (d.unit, d.value) {
+        (Unit::SameDay | Unit::Immediately, None) => Ok(()),
+        (Unit::SameDay | Unit::Immediately, Some(_)) => Err("当日或立即不应填写 value".into()),
+        (_, Some(v)) if v > 0 && v <= 3660 => Ok(()),
+        (_, Some(v)) => Err(format!("value 应为1至3660之间的正整数（现为 {v}）")),
+        (_, None) => Err("缺少 value".into()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+[profile]
+id = "t"
+name = "测试"
+version = 1
+
+[[rule]]
+id = "transfer.send"
+name = "移送"
+applies_to = "transfer"
+trigger = "not_competent_found"
+duration = { unit = "working_days", value = 3 }
+warn_before = { unit = "working_days", value = 1 }
+escalate_to = "coordination_office"
+source = { seed = "001", section = "二、(二)2", quote = "应当在3个工作日内移送" }
+"#;
+
+    #[test]
+    fn a_good_profile_parses_with_its_sources() {
+        let p = RuleProfile::parse("t.toml", OK, &["transfer.send"]).unwrap();
+        let r = p.rule("transfer.send").unwrap();
+        assert_eq!(r.duration.text(), "3个工作日");
+        assert!(r.source_text().contains("二、(二)2"));
+    }
+
+    #[test]
+    fn negative_durations_unknown_subjects_duplicates_and_gaps_are_refused_naming_the_line() {
+        let neg = OK.replace("value = 3 }", "value = -3 }");
+        let e = RuleProfile::parse("t.toml", &neg, &[]).unwrap_err();
+        assert!(matches!(e, ProfileError::Rule { line: 12, .. }), "{e}");
+        assert!(e.to_string().contains("第 12 行"));
+        let e = RuleProfile::parse(
+            "t.toml",
+            &OK.replace("\"transfer\"\n", "\"spaceship\"\n"),
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("spaceship"), "{e}");
+        let twice = format!("{OK}\n{}", &OK[OK.find("[[rule]]").unwrap()..]);
+        let e = RuleProfile::parse("t.toml", &twice, &[]).unwrap_err();
+        assert!(e.to_string().contains("重复"), "{e}");
+        let e = RuleProfile::parse("t.toml", OK, &["transfer.send", "data_request.answer"])
+            .unwrap_err();
+        assert_eq!(
+            e,
+            ProfileError::Gaps {
+                file: "t.toml".into(),
+                missing: vec!["data_request.answer".into()]
+            }
+        );
+        let e = RuleProfile::parse(
+            "t.toml",
+            &OK.replace(
+                "unit = \"working_days\", value = 1",
+                "unit = \"working_days\", value = 5",
+            ),
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("预警"), "{e}");
+        let e = RuleProfile::parse("t.toml", "[profile]\nid = 1", &[]).unwrap_err();
+        assert!(matches!(e, ProfileError::Syntax { .. }));
+        assert!(
+            e.to_string().contains("line") || e.to_string().contains('2'),
+            "{e}"
+        );
+    }
+}
