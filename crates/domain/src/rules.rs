@@ -412,3 +412,112 @@ source = { seed = "001", section = "二、(二)2", quote = "应当在3个工作�
         );
     }
 }
+
+/// The profiles shipped in the repository (`rules/*.toml`), compiled in.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default.toml", include_str!("../../../rules/default.toml")),
+    (
+        "zhoucun-2018.toml",
+        include_str!("../../../rules/zhoucun-2018.toml"),
+    ),
+];
+
+/// The id of the profile used where no org selected another.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// All loaded profiles; the default one first.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    profiles: Vec<RuleProfile>,
+}
+
+impl Rules {
+    /// Parse and check profiles given as (file name, text): the default one must be among
+    /// them, and every other must have all of the default's rules (no gaps).
+    pub fn from_texts(files: &[(&str, &str)]) -> Result<Rules, ProfileError> {
+        let mut parsed = vec![];
+        for (file, text) in files {
+            parsed.push((file, RuleProfile::parse(file, text, &[])?));
+        }
+        let Some((_, default)) = parsed.iter().find(|(_, p)| p.profile.id == DEFAULT_PROFILE)
+        else {
+            return Err(ProfileError::Header {
+                file: "rules/".into(),
+                message: format!("缺少默认规则配置（id = \"{DEFAULT_PROFILE}\"）"),
+            });
+        };
+        let required: Vec<String> = default.rules.iter().map(|r| r.id.clone()).collect();
+        let required: Vec<&str> = required.iter().map(String::as_str).collect();
+        let mut profiles: Vec<RuleProfile> = vec![];
+        for (file, text) in files {
+            let p = RuleProfile::parse(file, text, &required)?;
+            if let Some(i) = profiles.iter().position(|q| q.profile.id == p.profile.id) {
+                profiles[i] = p;
+            } else {
+                profiles.push(p);
+            }
+        }
+        profiles.sort_by_key(|p| p.profile.id != DEFAULT_PROFILE);
+        Ok(Rules { profiles })
+    }
+
+    /// The shipped profiles.
+    pub fn builtin() -> Result<Rules, ProfileError> {
+        Rules::from_texts(BUILTIN)
+    }
+
+    /// The default profile.
+    pub fn default_profile(&self) -> &RuleProfile {
+        &self.profiles[0]
+    }
+
+    /// A profile by id.
+    pub fn profile(&self, id: &str) -> Option<&RuleProfile> {
+        self.profiles.iter().find(|p| p.profile.id == id)
+    }
+
+    /// All profiles, the default first.
+    pub fn all(&self) -> &[RuleProfile] {
+        &self.profiles
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod shipped {
+    use super::*;
+
+    #[test]
+    fn the_shipped_profiles_load_and_the_zhoucun_variant_uses_seed_003s_numbers() {
+        let rules = Rules::builtin().unwrap();
+        let d = rules.default_profile();
+        assert_eq!(d.profile.id, DEFAULT_PROFILE);
+        let z = rules.profile("zhoucun-2018").unwrap();
+        let send = |p: &RuleProfile, id: &str| p.rule(id).unwrap().duration;
+        assert_eq!(send(d, "transfer.send").count(), 3);
+        assert_eq!(send(z, "transfer.send").count(), 2);
+        assert_eq!(send(d, "transfer.accept_reply").count(), 3);
+        assert_eq!(send(z, "transfer.accept_reply").count(), 5);
+        assert_eq!(z.rule("transfer.send").unwrap().source.seed, "003");
+        for p in rules.all() {
+            assert!(p.rule("supervision_order.respond").is_some());
+            for r in &p.rules {
+                assert!(!r.source.quote.is_empty(), "{} has a source", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_profile_with_a_gap_is_refused_by_name() {
+        let z = BUILTIN[1].1;
+        let start = z.find("id = \"data_request.answer\"").unwrap();
+        let block_start = z[..start].rfind("[[rule]]").unwrap();
+        let block_end = z[start..]
+            .find("[[rule]]")
+            .map(|e| start + e)
+            .unwrap_or(z.len());
+        let gap = format!("{}{}", &z[..block_start], &z[block_end..]);
+        let e = Rules::from_texts(&[BUILTIN[0], ("gap.toml", &gap)]).unwrap_err();
+        assert!(e.to_string().contains("data_request.answer"), "{e}");
+    }
+}

@@ -201,3 +201,109 @@ pub mod chain_head {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Clocks (时限): one statutory time limit on one subject.
+pub mod clock {
+    use sea_orm::entity::prelude::*;
+
+    /// A clock row. `rule` is the JSON snapshot of the rule it started under.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "clocks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub subject_type: String,
+        pub subject_id: String,
+        pub rule_id: String,
+        pub profile_id: String,
+        pub profile_version: i64,
+        pub rule: String,
+        pub holder_org_id: i64,
+        pub holder_person_id: Option<i64>,
+        pub state: String,
+        pub started_at: DateTimeUtc,
+        pub due_at: DateTimeUtc,
+        pub warn_at: Option<DateTimeUtc>,
+        pub warned_at: Option<DateTimeUtc>,
+        pub breached_at: Option<DateTimeUtc>,
+        pub closed_at: Option<DateTimeUtc>,
+        /// JSON array of pauses.
+        pub pauses: String,
+        /// JSON array of extensions.
+        pub extensions: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Supervision orders (督办): issued by the coordination office when a clock is breached.
+pub mod supervision_order {
+    use sea_orm::entity::prelude::*;
+
+    /// A supervision order row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "supervision_orders")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The breached clock.
+        pub clock_id: i64,
+        pub from_org_id: i64,
+        pub to_org_id: i64,
+        pub subject_type: String,
+        pub subject_id: String,
+        pub reason: String,
+        pub state: String,
+        pub issued_at: DateTimeUtc,
+        pub closed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Which rule profile an org subtree uses.
+pub mod org_profile {
+    use sea_orm::entity::prelude::*;
+
+    /// An assignment row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_profiles")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        pub profile_id: String,
+        pub assigned_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Calendar years loaded by an administrator (a new holiday notice).
+pub mod calendar_year {
+    use sea_orm::entity::prelude::*;
+
+    /// A loaded year: its CSV lines (`date,kind,name`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "calendar_years")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        pub csv: String,
+        pub loaded_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -12,7 +12,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation)]
+        vec![Box::new(M0001Foundation), Box::new(M0002Clocks)]
     }
 }
 
@@ -187,6 +187,109 @@ impl MigrationTrait for M0001Foundation {
                 .into_table("chain_head")
                 .columns(["id", "seq", "hash"])
                 .values_panic([1.into(), 0i64.into(), xiezhi_domain::GENESIS_HASH.into()])
+                .take(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Clocks, supervision orders, profile assignments, loaded calendar years.
+struct M0002Clocks;
+
+impl MigrationName for M0002Clocks {
+    fn name(&self) -> &str {
+        "m0002_clocks"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Clocks {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("clocks")
+                .col(big_pk_auto("id"))
+                .col(string("subject_type"))
+                .col(string("subject_id"))
+                .col(string("rule_id"))
+                .col(string("profile_id"))
+                .col(big_integer("profile_version"))
+                .col(text("rule"))
+                .col(big_integer("holder_org_id"))
+                .col(big_integer_null("holder_person_id"))
+                .col(string("state"))
+                .col(timestamp_with_time_zone("started_at"))
+                .col(timestamp_with_time_zone("due_at"))
+                .col(timestamp_with_time_zone_null("warn_at"))
+                .col(timestamp_with_time_zone_null("warned_at"))
+                .col(timestamp_with_time_zone_null("breached_at"))
+                .col(timestamp_with_time_zone_null("closed_at"))
+                .col(text("pauses"))
+                .col(text("extensions"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("clocks", "holder_org_id", "orgs"))
+                .foreign_key(&mut fk("clocks", "holder_person_id", "people"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("clocks", "clocks_state_due", &["state", "due_at"]))
+            .await?;
+        m.create_index(index("clocks", "clocks_state_warn", &["state", "warn_at"]))
+            .await?;
+        m.create_index(index(
+            "clocks",
+            "clocks_holder",
+            &["holder_org_id", "state", "due_at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "clocks",
+            "clocks_subject",
+            &["subject_type", "subject_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("supervision_orders")
+                .col(big_pk_auto("id"))
+                .col(big_integer("clock_id"))
+                .col(big_integer("from_org_id"))
+                .col(big_integer("to_org_id"))
+                .col(string("subject_type"))
+                .col(string("subject_id"))
+                .col(text("reason"))
+                .col(string("state"))
+                .col(timestamp_with_time_zone("issued_at"))
+                .col(timestamp_with_time_zone_null("closed_at"))
+                .foreign_key(&mut fk("supervision_orders", "clock_id", "clocks"))
+                .foreign_key(&mut fk("supervision_orders", "from_org_id", "orgs"))
+                .foreign_key(&mut fk("supervision_orders", "to_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "supervision_orders",
+            "supervision_orders_to",
+            &["to_org_id", "state"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("org_profiles")
+                .col(big_integer("org_id").primary_key())
+                .col(string("profile_id"))
+                .col(timestamp_with_time_zone("assigned_at"))
+                .foreign_key(&mut fk("org_profiles", "org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("calendar_years")
+                .col(integer("year").primary_key())
+                .col(text("csv"))
+                .col(timestamp_with_time_zone("loaded_at"))
                 .take(),
         )
         .await?;

@@ -1,0 +1,679 @@
+//! Clocks in the database: start, commands, the background pass that warns and marks
+//! breaches (issuing supervision orders), the inbox, profile assignment and loaded calendar
+//! years. The timing itself is `xiezhi_domain::clock`; this module only persists it.
+
+use crate::entities::{calendar_year, clock, org, org_profile, supervision_order};
+use crate::{Engine, Store, StoreError, Writer};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use xiezhi_calendar::{Calendar, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
+use xiezhi_domain::clock::{self as engine, ClockCommand, ClockRefusal, ClockState, Timing};
+use xiezhi_domain::rules::{Rule, RuleProfile, Rules};
+
+/// What the clock engine needs: the rule profiles and the calendar.
+#[derive(Debug, Clone, Copy)]
+pub struct ClockEnv<'a> {
+    /// Loaded profiles.
+    pub rules: &'a Rules,
+    /// The working-day calendar.
+    pub calendar: &'a Calendar,
+}
+
+/// What to start a clock on.
+#[derive(Debug, Clone)]
+pub struct ClockStart {
+    /// Subject type (`transfer`, `case`, …).
+    pub subject_type: String,
+    /// Subject id.
+    pub subject_id: String,
+    /// Rule id in the holder's profile (`transfer.send`, …).
+    pub rule_id: String,
+    /// The org that must act.
+    pub holder_org_id: i64,
+    /// The person, when one is assigned.
+    pub holder_person_id: Option<i64>,
+    /// When the trigger happened (or, for a `before` rule, the anchor).
+    pub at: DateTime<Utc>,
+}
+
+/// The rule snapshot a clock started under.
+pub fn rule_of(m: &clock::Model) -> Result<Rule, StoreError> {
+    serde_json::from_str(&m.rule)
+        .map_err(|e| StoreError::Config(format!("时限 {} 的规则快照损坏：{e}", m.id)))
+}
+
+/// The timing of a clock row.
+pub fn timing_of(m: &clock::Model) -> Timing {
+    Timing {
+        state: ClockState::parse(&m.state).unwrap_or(ClockState::Running),
+        started_at: m.started_at,
+        due_at: m.due_at,
+        pauses: serde_json::from_str(&m.pauses).unwrap_or_default(),
+        extensions: serde_json::from_str(&m.extensions).unwrap_or_default(),
+        warned_at: m.warned_at,
+        breached_at: m.breached_at,
+        closed_at: m.closed_at,
+    }
+}
+
+fn calendar_err(e: xiezhi_calendar::CalendarError) -> StoreError {
+    StoreError::Conflict(e.to_string())
+}
+
+/// The profile that applies to an org: the nearest assignment on its path, else the default.
+pub async fn profile_for<'r>(
+    c: &impl ConnectionTrait,
+    rules: &'r Rules,
+    o: &org::Model,
+) -> Result<&'r RuleProfile, StoreError> {
+    let ids: Vec<i64> = o.path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let assigned = org_profile::Entity::find()
+        .filter(org_profile::Column::OrgId.is_in(ids.clone()))
+        .all(c)
+        .await?;
+    for id in ids.iter().rev() {
+        if let Some(a) = assigned.iter().find(|a| a.org_id == *id)
+            && let Some(p) = rules.profile(&a.profile_id)
+        {
+            return Ok(p);
+        }
+    }
+    Ok(rules.default_profile())
+}
+
+fn apply_timing(am: &mut clock::ActiveModel, t: &Timing, warn_at: Option<DateTime<Utc>>) {
+    am.state = Set(t.state.as_str().into());
+    am.due_at = Set(t.due_at);
+    am.warn_at = Set(warn_at);
+    am.warned_at = Set(t.warned_at);
+    am.breached_at = Set(t.breached_at);
+    am.closed_at = Set(t.closed_at);
+    am.pauses = Set(serde_json::to_string(&t.pauses).unwrap_or_else(|_| "[]".into()));
+    am.extensions = Set(serde_json::to_string(&t.extensions).unwrap_or_else(|_| "[]".into()));
+}
+
+/// Start a clock under the holder's profile. Records `clock.started` with the rule, its
+/// source and the due time.
+pub async fn start(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    s: ClockStart,
+) -> Result<clock::Model, StoreError> {
+    let holder = org::Entity::find_by_id(s.holder_org_id)
+        .one(w.txn())
+        .await?
+        .ok_or_else(|| StoreError::invalid("holder_org_id", "承办机构不存在"))?;
+    let profile = profile_for(w.txn(), env.rules, &holder).await?;
+    let rule = profile.rule(&s.rule_id).ok_or_else(|| {
+        StoreError::invalid(
+            "rule_id",
+            format!("规则配置 {} 中没有规则 {}", profile.profile.id, s.rule_id),
+        )
+    })?;
+    let t = engine::start(rule, s.at, env.calendar).map_err(calendar_err)?;
+    let warn = engine::warn_at(rule, t.due_at, env.calendar).map_err(calendar_err)?;
+    let mut am = clock::ActiveModel {
+        subject_type: Set(s.subject_type.clone()),
+        subject_id: Set(s.subject_id.clone()),
+        rule_id: Set(rule.id.clone()),
+        profile_id: Set(profile.profile.id.clone()),
+        profile_version: Set(profile.profile.version),
+        rule: Set(serde_json::to_string(rule).unwrap_or_default()),
+        holder_org_id: Set(s.holder_org_id),
+        holder_person_id: Set(s.holder_person_id),
+        started_at: Set(t.started_at),
+        created_at: Set(w.now()),
+        ..Default::default()
+    };
+    apply_timing(&mut am, &t, warn);
+    let m = am.insert(w.txn()).await?;
+    w.record(
+        "clock",
+        m.id,
+        "clock.started",
+        json!({
+            "subject_type": s.subject_type, "subject_id": s.subject_id,
+            "rule_id": rule.id, "profile": profile.profile.id, "profile_version": profile.profile.version,
+            "duration": rule.duration.text(), "source": rule.source_text(),
+            "holder_org_id": s.holder_org_id, "holder_person_id": s.holder_person_id,
+            "started_at": t.started_at.to_rfc3339(), "due_at": t.due_at.to_rfc3339(),
+        }),
+    );
+    Ok(m)
+}
+
+fn refusal(e: ClockRefusal) -> StoreError {
+    match e {
+        ClockRefusal::ReasonRequired => StoreError::invalid("reason", e.to_string()),
+        ClockRefusal::NotLater => StoreError::invalid("new_due", e.to_string()),
+        other => StoreError::Conflict(other.to_string()),
+    }
+}
+
+async fn save(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    m: clock::Model,
+    rule: &Rule,
+    t: &Timing,
+    kind: &str,
+    extra: serde_json::Value,
+) -> Result<clock::Model, StoreError> {
+    let warn = if t.state == ClockState::Running {
+        engine::warn_at(rule, t.due_at, env.calendar).map_err(calendar_err)?
+    } else {
+        None
+    };
+    let warn = if t.warned_at.is_some() { None } else { warn };
+    let id = m.id;
+    let mut am: clock::ActiveModel = m.into();
+    apply_timing(&mut am, t, warn);
+    let m = am.update(w.txn()).await?;
+    let mut payload = json!({"state": t.state.as_str(), "due_at": t.due_at.to_rfc3339()});
+    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    w.record("clock", id, kind, payload);
+    Ok(m)
+}
+
+/// Apply a command (pause, resume, extend, satisfy, cancel) to a clock.
+pub async fn apply(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    cmd: ClockCommand,
+) -> Result<clock::Model, StoreError> {
+    let m = clock::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("时限"))?;
+    let rule = rule_of(&m)?;
+    let (t, kind) =
+        engine::transition(&timing_of(&m), &rule, &cmd, w.now(), env.calendar).map_err(refusal)?;
+    let extra = match &cmd {
+        ClockCommand::Pause { reason } | ClockCommand::Cancel { reason } => {
+            json!({"reason": reason})
+        }
+        ClockCommand::Extend {
+            reason, approver, ..
+        } => json!({"reason": reason, "approver": approver}),
+        _ => json!({}),
+    };
+    save(w, env, m, &rule, &t, kind, extra).await
+}
+
+/// Satisfy the open clocks of a subject under a rule (for the capabilities that own them).
+pub async fn satisfy_subject(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    subject_type: &str,
+    subject_id: &str,
+    rule_id: &str,
+) -> Result<Vec<clock::Model>, StoreError> {
+    let open = clock::Entity::find()
+        .filter(clock::Column::SubjectType.eq(subject_type))
+        .filter(clock::Column::SubjectId.eq(subject_id))
+        .filter(clock::Column::RuleId.eq(rule_id))
+        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .all(w.txn())
+        .await?;
+    let mut out = vec![];
+    for m in open {
+        out.push(apply(w, env, m.id, ClockCommand::Satisfy).await?);
+    }
+    Ok(out)
+}
+
+/// What one pass of the background job did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobReport {
+    /// Clocks warned.
+    pub warned: usize,
+    /// Clocks marked breached.
+    pub breached: usize,
+    /// Supervision orders issued.
+    pub orders: usize,
+}
+
+/// The coordination office responsible for an org: the nearest one under the org's
+/// governments, from the nearest government up; else the top org.
+async fn office_for(c: &impl ConnectionTrait, o: &org::Model) -> Result<i64, StoreError> {
+    let ids: Vec<i64> = o.path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let offices = org::Entity::find()
+        .filter(org::Column::Kind.eq("coordination_office"))
+        .filter(org::Column::Active.eq(true))
+        .all(c)
+        .await?;
+    for id in ids.iter().rev() {
+        if let Some(off) = offices.iter().find(|x| x.parent_id == Some(*id)) {
+            return Ok(off.id);
+        }
+    }
+    Ok(ids.first().copied().unwrap_or(o.id))
+}
+
+/// One pass: warn clocks whose warning time has come, mark clocks past due as breached and
+/// issue a supervision order (督办) from the coordination office to the holder, with its own
+/// clock. Several instances may run it at once: on PostgreSQL due rows are taken with
+/// `FOR UPDATE SKIP LOCKED` inside the write that also holds the chain lock, so nothing fires
+/// twice.
+pub async fn run_due(
+    store: &Store,
+    env: ClockEnv<'_>,
+    request_id: &str,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<JobReport, StoreError> {
+    let mut w = store
+        .begin_write(crate::RecordContext::system(request_id, now))
+        .await?;
+    let lock = |q: sea_orm::Select<clock::Entity>| {
+        if store.engine() == Engine::Postgres {
+            q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        } else {
+            q
+        }
+    };
+    let mut report = JobReport::default();
+    let due = lock(
+        clock::Entity::find()
+            .filter(clock::Column::State.eq("running"))
+            .filter(clock::Column::DueAt.lt(now))
+            .order_by_asc(clock::Column::DueAt)
+            .limit(limit),
+    )
+    .all(w.txn())
+    .await?;
+    for m in due {
+        let rule = rule_of(&m)?;
+        let (t, kind) = match engine::transition(
+            &timing_of(&m),
+            &rule,
+            &ClockCommand::Breach,
+            now,
+            env.calendar,
+        ) {
+            Ok(x) => x,
+            Err(_) => continue,
+        };
+        let (subject_type, subject_id, holder) = (
+            m.subject_type.clone(),
+            m.subject_id.clone(),
+            m.holder_org_id,
+        );
+        let clock_id = m.id;
+        save(
+            &mut w,
+            env,
+            m,
+            &rule,
+            &t,
+            kind,
+            json!({"escalate_to": rule.escalate_to}),
+        )
+        .await?;
+        report.breached += 1;
+        if subject_type == "supervision_order" {
+            continue;
+        }
+        let holder_org = org::Entity::find_by_id(holder)
+            .one(w.txn())
+            .await?
+            .ok_or(StoreError::NotFound("机构"))?;
+        let office = office_for(w.txn(), &holder_org).await?;
+        let reason = format!(
+            "{}超过时限（{}，{}）",
+            rule.name,
+            rule.duration.text(),
+            rule.source_text()
+        );
+        let order = supervision_order::ActiveModel {
+            clock_id: Set(clock_id),
+            from_org_id: Set(office),
+            to_org_id: Set(holder),
+            subject_type: Set(subject_type.clone()),
+            subject_id: Set(subject_id.clone()),
+            reason: Set(reason.clone()),
+            state: Set("open".into()),
+            issued_at: Set(now),
+            closed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(w.txn())
+        .await?;
+        w.record(
+            "supervision_order",
+            order.id,
+            "supervision_order.issued",
+            json!({"clock_id": clock_id, "from_org_id": office, "to_org_id": holder,
+                   "subject_type": subject_type, "subject_id": subject_id, "reason": reason}),
+        );
+        start(
+            &mut w,
+            env,
+            ClockStart {
+                subject_type: "supervision_order".into(),
+                subject_id: order.id.to_string(),
+                rule_id: "supervision_order.respond".into(),
+                holder_org_id: holder,
+                holder_person_id: None,
+                at: now,
+            },
+        )
+        .await?;
+        report.orders += 1;
+    }
+    let warn = lock(
+        clock::Entity::find()
+            .filter(clock::Column::State.eq("running"))
+            .filter(clock::Column::WarnedAt.is_null())
+            .filter(clock::Column::WarnAt.lte(now))
+            .order_by_asc(clock::Column::WarnAt)
+            .limit(limit),
+    )
+    .all(w.txn())
+    .await?;
+    for m in warn {
+        let rule = rule_of(&m)?;
+        if let Ok((t, kind)) = engine::transition(
+            &timing_of(&m),
+            &rule,
+            &ClockCommand::Warn,
+            now,
+            env.calendar,
+        ) {
+            save(&mut w, env, m, &rule, &t, kind, json!({})).await?;
+            report.warned += 1;
+        }
+    }
+    if report == JobReport::default() {
+        return Ok(report); // nothing to record: the writer rolls back
+    }
+    w.commit().await?;
+    Ok(report)
+}
+
+/// Recompute the due times of open clocks (after loading a calendar year): from the start
+/// under the rule snapshot, then each finished pause; an extension's date stands. Records
+/// `clock.recomputed` for each clock that moved.
+pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, StoreError> {
+    let open = clock::Entity::find()
+        .filter(clock::Column::State.is_in(["running", "paused"]))
+        .all(w.txn())
+        .await?;
+    let mut changed = 0;
+    for m in open {
+        let rule = rule_of(&m)?;
+        let t = timing_of(&m);
+        let new_due = match t.extensions.last() {
+            Some(e) => e.new_due,
+            None => {
+                let mut fresh =
+                    engine::start(&rule, t.started_at, env.calendar).map_err(calendar_err)?;
+                for p in &t.pauses {
+                    fresh.state = ClockState::Running;
+                    let (paused, _) = engine::transition(
+                        &fresh,
+                        &rule,
+                        &ClockCommand::Pause {
+                            reason: p.reason.clone(),
+                        },
+                        p.from,
+                        env.calendar,
+                    )
+                    .map_err(refusal)?;
+                    fresh = match p.to {
+                        Some(to) => {
+                            engine::transition(
+                                &paused,
+                                &rule,
+                                &ClockCommand::Resume,
+                                to,
+                                env.calendar,
+                            )
+                            .map_err(refusal)?
+                            .0
+                        }
+                        None => paused,
+                    };
+                }
+                fresh.due_at
+            }
+        };
+        if new_due != t.due_at {
+            let old = t.due_at;
+            let t = Timing {
+                due_at: new_due,
+                ..t
+            };
+            save(
+                w,
+                env,
+                m,
+                &rule,
+                &t,
+                "clock.recomputed",
+                json!({"old_due": old.to_rfc3339()}),
+            )
+            .await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Select a rule profile for an org and its subtree.
+pub async fn assign_profile(
+    w: &mut Writer,
+    rules: &Rules,
+    org_id: i64,
+    profile_id: &str,
+) -> Result<(), StoreError> {
+    if rules.profile(profile_id).is_none() {
+        return Err(StoreError::invalid(
+            "profile_id",
+            format!("没有规则配置 {profile_id}"),
+        ));
+    }
+    org::Entity::find_by_id(org_id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("机构"))?;
+    org_profile::Entity::delete_by_id(org_id)
+        .exec(w.txn())
+        .await?;
+    org_profile::ActiveModel {
+        org_id: Set(org_id),
+        profile_id: Set(profile_id.into()),
+        assigned_at: Set(w.now()),
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "org",
+        org_id,
+        "org.rule_profile_assigned",
+        json!({"profile_id": profile_id}),
+    );
+    Ok(())
+}
+
+/// Load one year's holiday notice (CSV `date,kind,name`, the header optional). The file is
+/// checked alone first, so errors name its own lines. Years shipped with the program cannot
+/// be replaced; a year loaded before can. Clocks already running keep their due times.
+pub async fn load_calendar_year(w: &mut Writer, text: &str) -> Result<i32, StoreError> {
+    let body: String = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "date,kind,name")
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    let year: i32 = body
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .ok_or_else(|| StoreError::invalid("file", "文件第一行应为 YYYY-MM-DD,kind,name"))?;
+    if year <= OFFICIAL_LAST_YEAR {
+        return Err(StoreError::invalid(
+            "file",
+            format!("{year} 年的放假安排已随程序内置，不能导入"),
+        ));
+    }
+    let header_text = format!("date,kind,name\n{body}");
+    Calendar::from_csv(&header_text, year, year)
+        .map_err(|e| StoreError::invalid("file", e.to_string()))?;
+    let loaded = calendar_year::Entity::find().all(w.txn()).await?;
+    let expected_next = loaded
+        .iter()
+        .map(|y| y.year)
+        .filter(|y| *y != year)
+        .max()
+        .unwrap_or(OFFICIAL_LAST_YEAR)
+        + 1;
+    if year > expected_next {
+        return Err(StoreError::invalid(
+            "file",
+            format!("请先导入 {expected_next} 年的放假安排"),
+        ));
+    }
+    calendar_year::Entity::delete_by_id(year)
+        .exec(w.txn())
+        .await?;
+    calendar_year::ActiveModel {
+        year: Set(year),
+        csv: Set(body.clone()),
+        loaded_at: Set(w.now()),
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "calendar",
+        year,
+        "calendar.year_loaded",
+        json!({"year": year, "lines": body.lines().count()}),
+    );
+    Ok(year)
+}
+
+/// A filter for listing clocks.
+#[derive(Debug, Clone, Default)]
+pub struct ClockFilter {
+    /// Holder orgs.
+    pub holder_orgs: Option<Vec<i64>>,
+    /// Holder person (their own or their org's unassigned clocks).
+    pub person: Option<(i64, i64)>,
+    /// States.
+    pub states: Option<Vec<String>>,
+    /// Due before.
+    pub due_before: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// The working-day calendar: the shipped years plus the years loaded by administrators.
+    pub async fn calendar(&self) -> Result<Calendar, StoreError> {
+        let years = calendar_year::Entity::find()
+            .order_by_asc(calendar_year::Column::Year)
+            .all(self.db())
+            .await?;
+        if years.is_empty() {
+            return Ok(Calendar::official().clone());
+        }
+        let mut text = OFFICIAL_CSV.trim_end().to_owned();
+        text.push('\n');
+        for y in &years {
+            text.push_str(&y.csv);
+        }
+        let last = years
+            .iter()
+            .map(|y| y.year)
+            .max()
+            .unwrap_or(OFFICIAL_LAST_YEAR);
+        Calendar::from_csv(&text, OFFICIAL_FIRST_YEAR, last)
+            .map_err(|e| StoreError::Config(e.to_string()))
+    }
+
+    /// Years loaded by administrators.
+    pub async fn loaded_years(&self) -> Result<Vec<calendar_year::Model>, StoreError> {
+        Ok(calendar_year::Entity::find()
+            .order_by_asc(calendar_year::Column::Year)
+            .all(self.db())
+            .await?)
+    }
+
+    /// One clock.
+    pub async fn clock(&self, id: i64) -> Result<clock::Model, StoreError> {
+        clock::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("时限"))
+    }
+
+    /// Clocks matching a filter, most urgent first, one page at a time; with the total.
+    pub async fn clocks(
+        &self,
+        f: &ClockFilter,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<clock::Model>, u64), StoreError> {
+        let mut q = clock::Entity::find();
+        if let Some(orgs) = &f.holder_orgs {
+            q = q.filter(clock::Column::HolderOrgId.is_in(orgs.clone()));
+        }
+        if let Some((person, org)) = f.person {
+            q = q.filter(
+                Condition::any()
+                    .add(clock::Column::HolderPersonId.eq(person))
+                    .add(
+                        Condition::all()
+                            .add(clock::Column::HolderOrgId.eq(org))
+                            .add(clock::Column::HolderPersonId.is_null()),
+                    ),
+            );
+        }
+        if let Some(states) = &f.states {
+            q = q.filter(clock::Column::State.is_in(states.clone()));
+        }
+        if let Some(before) = f.due_before {
+            q = q.filter(clock::Column::DueAt.lt(before));
+        }
+        let total = q.clone().count(self.db()).await?;
+        let rows = q
+            .order_by_asc(clock::Column::DueAt)
+            .order_by_asc(clock::Column::Id)
+            .offset(page.saturating_sub(1).saturating_mul(per_page))
+            .limit(per_page)
+            .all(self.db())
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// The profile assignments (org id → profile id).
+    pub async fn profile_assignments(&self) -> Result<Vec<org_profile::Model>, StoreError> {
+        Ok(org_profile::Entity::find().all(self.db()).await?)
+    }
+
+    /// Supervision orders to some orgs.
+    pub async fn supervision_orders_to(
+        &self,
+        orgs: &[i64],
+    ) -> Result<Vec<supervision_order::Model>, StoreError> {
+        Ok(supervision_order::Entity::find()
+            .filter(supervision_order::Column::ToOrgId.is_in(orgs.to_vec()))
+            .order_by_desc(supervision_order::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// Number of clocks in a state (for the dashboard and benchmarks).
+    pub async fn count_clocks(&self, state: &str) -> Result<u64, StoreError> {
+        Ok(clock::Entity::find()
+            .filter(clock::Column::State.eq(state))
+            .count(self.db())
+            .await?)
+    }
+}
