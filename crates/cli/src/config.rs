@@ -25,6 +25,9 @@ pub const EXAMPLE: &str = r#"# xiezhi.toml — configuration of 獬豸 (all keys
 
 # Maximum database connections per instance.
 # max_connections = 10
+
+# Seconds between passes of the clock job (warnings, breaches, supervision orders).
+# job_interval_secs = 30
 "#;
 
 /// Keys of the TOML file.
@@ -36,6 +39,7 @@ pub struct FileConfig {
     pub sqlite_synchronous: Option<String>,
     pub secure_cookies: Option<bool>,
     pub max_connections: Option<u32>,
+    pub job_interval_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -59,6 +63,8 @@ pub struct Config {
     sqlite_synchronous_full: bool,
     pub secure_cookies: bool,
     max_connections: u32,
+    /// Seconds between clock-job passes.
+    pub job_interval_secs: u64,
 }
 
 const KNOWN_ENV: &[&str] = &[
@@ -99,6 +105,7 @@ impl Config {
             sqlite_synchronous_full: !sync.eq_ignore_ascii_case("normal"),
             secure_cookies: secure,
             max_connections: file.max_connections.unwrap_or(10),
+            job_interval_secs: file.job_interval_secs.unwrap_or(30).max(1),
         }
     }
 

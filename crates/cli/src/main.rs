@@ -330,11 +330,22 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
     );
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
-    let state = AppState {
-        store,
-        secure_cookies: cfg.secure_cookies,
+    let state = AppState::new(store, cfg.secure_cookies).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
     };
-    xiezhi_server::serve(listener, state, shutdown_signal()).await?;
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let jobs = tokio::spawn(xiezhi_server::clock_jobs(
+        state.clone(),
+        std::time::Duration::from_secs(cfg.job_interval_secs),
+        stopped(stop_rx.clone()),
+    ));
+    xiezhi_server::serve(listener, state, stopped(stop_rx)).await?;
+    let _ = jobs.await;
     println!("獬豸已停止");
     Ok(ExitCode::SUCCESS)
 }

@@ -103,6 +103,18 @@ pub enum Action {
     ViewEvents,
     /// See a person's personal data unmasked.
     ViewPersonalData,
+    /// See clocks held by orgs (the inbox of an org, the office's clock list).
+    ViewClocks,
+    /// Pause, resume or satisfy a clock held by an org in reach.
+    ManageClock,
+    /// Approve an extension of a clock.
+    ExtendClock,
+    /// Cancel a clock.
+    CancelClock,
+    /// See the rules in force.
+    ViewRules,
+    /// Select rule profiles, load calendar years, recompute clocks.
+    ManageRules,
 }
 
 impl Action {
@@ -116,6 +128,12 @@ impl Action {
         Action::ManageToken,
         Action::ViewEvents,
         Action::ViewPersonalData,
+        Action::ViewClocks,
+        Action::ManageClock,
+        Action::ExtendClock,
+        Action::CancelClock,
+        Action::ViewRules,
+        Action::ManageRules,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -192,6 +210,16 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (ManagePerson | ViewPersonalData, SystemAdmin) => Some(Reach::Government),
         (ManageAccount | ManageToken, SecurityAdmin) => Some(Reach::Government),
         (ViewEvents, AuditAdmin | Auditor) => Some(Reach::Government),
+        (ViewClocks, Leader | OfficeCoordinator | Auditor | AuditAdmin) => Some(Reach::Government),
+        (ViewClocks, Officer | LegalReviewer) => Some(Reach::Subtree),
+        (ViewClocks, GridMember) => Some(Reach::Own),
+        (ManageClock, Leader | OfficeCoordinator) => Some(Reach::Government),
+        (ManageClock, Officer) => Some(Reach::Subtree),
+        (ExtendClock, Leader | OfficeCoordinator) => Some(Reach::Government),
+        (CancelClock, OfficeCoordinator) => Some(Reach::Government),
+        (ViewRules, System) => None,
+        (ViewRules, _) => Some(Reach::Government),
+        (ManageRules, SystemAdmin) => Some(Reach::Government),
         _ => None,
     }
 }

@@ -112,6 +112,25 @@ pub const SUBJECTS: &[&str] = &[
     "permit",
 ];
 
+/// Chinese label of a subject type.
+pub fn subject_label(subject_type: &str) -> &'static str {
+    match subject_type {
+        "lead" => "线索",
+        "case" => "案件",
+        "transfer" => "移送",
+        "assistance_request" => "协助请求",
+        "joint_operation" => "联合执法行动",
+        "meeting" => "联席会议",
+        "shared_item" => "共享信息",
+        "data_request" => "数据请求",
+        "disclosure" => "公示",
+        "supervision_order" => "督办",
+        "instruction" => "指令",
+        "permit" => "许可",
+        _ => "事项",
+    }
+}
+
 /// One time limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

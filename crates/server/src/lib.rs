@@ -12,9 +12,12 @@ use axum::Router;
 use axum::http::{HeaderName, Request};
 use axum::routing::get;
 use std::future::Future;
+use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use xiezhi_calendar::Calendar;
+use xiezhi_domain::rules::Rules;
 use xiezhi_store::Store;
 
 /// Shared state of all handlers.
@@ -25,6 +28,79 @@ pub struct AppState {
     /// Mark cookies Secure (set when Xiezhi is served over TLS; also honoured per request
     /// from `X-Forwarded-Proto: https`).
     pub secure_cookies: bool,
+    /// The rule profiles, loaded and checked at start.
+    pub rules: Arc<Rules>,
+    calendar: Arc<RwLock<Arc<Calendar>>>,
+}
+
+impl AppState {
+    /// State over a store: the shipped rule profiles and the calendar (shipped years plus
+    /// those loaded into the database).
+    pub async fn new(store: Store, secure_cookies: bool) -> anyhow::Result<AppState> {
+        let rules = Rules::builtin()?;
+        let calendar = store.calendar().await?;
+        Ok(AppState {
+            store,
+            secure_cookies,
+            rules: Arc::new(rules),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+        })
+    }
+
+    /// The calendar in use.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Reload the calendar from the database (after a year was loaded here or elsewhere).
+    pub async fn refresh_calendar(&self) -> Result<(), xiezhi_store::StoreError> {
+        let fresh = Arc::new(self.store.calendar().await?);
+        match self.calendar.write() {
+            Ok(mut c) => *c = fresh,
+            Err(p) => *p.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// Run one pass of the clock job (warnings, breaches, supervision orders).
+    pub async fn run_clock_job(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<xiezhi_store::clocks::JobReport, xiezhi_store::StoreError> {
+        self.refresh_calendar().await?;
+        let cal = self.calendar();
+        let env = xiezhi_store::clocks::ClockEnv {
+            rules: &self.rules,
+            calendar: &cal,
+        };
+        xiezhi_store::clocks::run_due(&self.store, env, "job:clocks", now, 500).await
+    }
+}
+
+/// Run the clock job every `interval` until `shutdown` resolves. Several instances may run
+/// it at once: nothing fires twice.
+pub async fn clock_jobs(
+    state: AppState,
+    interval: std::time::Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut tick = tokio::time::interval(interval);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = tick.tick() => {
+                match state.run_clock_job(chrono::Utc::now()).await {
+                    Ok(r) if r.warned + r.breached > 0 => tracing::info!(warned = r.warned, breached = r.breached, orders = r.orders, "clock job"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "clock job failed"),
+                }
+            }
+        }
+    }
 }
 
 /// A time shown to people: Beijing time, to the minute.

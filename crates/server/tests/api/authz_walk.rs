@@ -40,7 +40,69 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/tokens"),
     ("POST", "/api/v1/tokens"),
     ("POST", "/api/v1/tokens/{id}/revoke"),
+    ("GET", "/api/v1/inbox"),
+    ("GET", "/api/v1/clocks"),
+    ("GET", "/api/v1/clocks/{id}"),
+    ("POST", "/api/v1/clocks/{id}/commands"),
+    ("POST", "/api/v1/clocks/recompute"),
+    ("GET", "/api/v1/rules"),
+    ("GET", "/api/v1/rule-profiles"),
+    ("PUT", "/api/v1/orgs/{id}/rule-profile"),
+    ("GET", "/api/v1/calendar/years"),
+    ("POST", "/api/v1/calendar/years"),
 ];
+
+/// Who sees clocks in their reach (not the security or system administrator).
+const SEES_CLOCKS: &[&str] = &[
+    "leader",
+    "office",
+    "zhzf.1",
+    "zhzf.legal",
+    "cd.grid1",
+    "auditor",
+    "auditadmin",
+];
+/// Who sees the clock held by 城东街道.
+const SEES_CD_CLOCK: &[&str] = &["leader", "office", "cd.grid1", "auditor", "auditadmin"];
+
+/// A 2027 holiday notice (fictional dates, complete enough to load).
+pub const Y2027: &str = "date,kind,name\n2027-01-01,rest,元旦\n2027-02-06,rest,春节\n2027-02-07,rest,春节\n2027-02-08,rest,春节\n2027-02-09,rest,春节\n2027-02-10,rest,春节\n2027-02-11,rest,春节\n2027-02-12,rest,春节\n2027-10-01,rest,国庆节\n2027-10-04,rest,国庆节\n2027-10-05,rest,国庆节\n2027-10-06,rest,国庆节\n2027-10-07,rest,国庆节\n";
+
+/// A clock held by 城东街道 (a transfer to send within the limit).
+pub async fn cd_clock(app: &TestApp) -> i64 {
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let c = xiezhi_store::clocks::start(
+        &mut w,
+        env,
+        xiezhi_store::clocks::ClockStart {
+            subject_type: "transfer".into(),
+            subject_id: "W-1".into(),
+            rule_id: "transfer.send".into(),
+            holder_org_id: app.org_id("YX-CD").await,
+            holder_person_id: None,
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-02T02:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    c.id
+}
 
 /// One actor per role in the demo county.
 const ACTORS: &[(&str, Role)] = &[
@@ -106,6 +168,7 @@ struct Ids {
     cd1: i64,
     gov: i64,
     token: i64,
+    clk: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -114,6 +177,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         cd1,
         gov,
         token,
+        clk,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -341,6 +405,86 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Denied,
         ),
         c(
+            Method::GET,
+            "/api/v1/inbox",
+            "/api/v1/inbox".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/clocks",
+            "/api/v1/clocks".into(),
+            Body::None,
+            SEES_CLOCKS,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/clocks/{id}",
+            format!("/api/v1/clocks/{clk}"),
+            Body::None,
+            SEES_CD_CLOCK,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/clocks/{id}/commands",
+            format!("/api/v1/clocks/{clk}/commands"),
+            Body::Json(json!({"command": "pause", "reason": "走查"})),
+            &["leader", "office"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/clocks/recompute",
+            "/api/v1/clocks/recompute".into(),
+            Body::None,
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/rules",
+            "/api/v1/rules".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/rule-profiles",
+            "/api/v1/rule-profiles".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/orgs/{id}/rule-profile",
+            format!("/api/v1/orgs/{cd}/rule-profile"),
+            Body::Json(json!({"profile_id": "zhoucun-2018"})),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/calendar/years",
+            "/api/v1/calendar/years".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/calendar/years",
+            "/api/v1/calendar/years".into(),
+            Body::Csv(Y2027.into()),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -430,6 +574,7 @@ engine_test!(
             cd1: app.person_id("cd.1").await,
             gov: app.org_id("YX-GOV").await,
             token: token.body["id"].as_i64().unwrap(),
+            clk: cd_clock(&app).await,
         };
         let outsiders = outsider_county(&app).await;
         let walked: Vec<(String, &str)> = cases(&ids, 0)
@@ -539,6 +684,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         cd1,
         gov,
         token,
+        clk,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -727,6 +873,35 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ]),
             ALL,
         ),
+        (Method::GET, "/inbox".into(), none(), SEES_CLOCKS),
+        (Method::GET, "/clocks".into(), none(), SEES_CLOCKS),
+        (Method::GET, format!("/clocks/{clk}"), none(), SEES_CD_CLOCK),
+        (
+            Method::POST,
+            format!("/clocks/{clk}/commands"),
+            f(&[("command", "pause".into()), ("reason", "走查".into())]),
+            &["leader", "office"],
+        ),
+        (Method::GET, "/rules".into(), none(), ALL),
+        (Method::GET, "/calendar".into(), none(), ALL),
+        (
+            Method::POST,
+            "/rules/assign".into(),
+            f(&[("org_id", cd.to_string()), ("profile_id", "default".into())]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/calendar/years".into(),
+            f(&[("csv", Y2027.into()), ("scope", "YX-GOV".into())]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/clocks/recompute".into(),
+            f(&[("scope", "YX-GOV".into())]),
+            &["sysadmin"],
+        ),
         (Method::POST, "/logout".into(), none(), ALL),
     ]
 }
@@ -748,10 +923,11 @@ engine_test!(
             cd1: app.person_id("cd.1").await,
             gov: app.org_id("YX-GOV").await,
             token: token.body["id"].as_i64().unwrap(),
+            clk: cd_clock(&app).await,
         };
         let outsiders = outsider_county(&app).await;
         let mut n = 0;
-        let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token]
+        let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token, ids.clk]
             .iter()
             .map(i64::to_string)
             .collect();

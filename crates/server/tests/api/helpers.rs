@@ -11,6 +11,7 @@ pub const DEMO_PASSWORD: &str = "demo-pass-1";
 pub struct TestApp {
     pub base: String,
     pub db: TestDb,
+    pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -46,16 +47,14 @@ pub async fn spawn_bare(db: TestDb) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
-    let state = AppState {
-        store: db.store.clone(),
-        secure_cookies: false,
-    };
-    tokio::spawn(xiezhi_server::serve(listener, state, async {
+    let state = AppState::new(db.store.clone(), false).await.unwrap();
+    tokio::spawn(xiezhi_server::serve(listener, state.clone(), async {
         let _ = rx.await;
     }));
     TestApp {
         base: format!("http://{addr}"),
         db,
+        state,
         stop: Some(tx),
     }
 }

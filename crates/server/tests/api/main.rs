@@ -8,3 +8,4 @@ mod accounts;
 mod authz_walk;
 mod basics;
 mod browser;
+mod clocks;

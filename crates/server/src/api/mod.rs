@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`, described by OpenAPI 3 at `/api/v1/openapi.json`. Every
 //! route is registered through `utoipa-axum`, so the description covers every route.
 
+mod clocks;
+
 use crate::AppState;
 use crate::ctx::{ApiCtx, Ctx, RequestMeta, SESSION_COOKIE, set_cookie};
 use crate::error::{ApiError, AppError, ErrorBody};
@@ -48,9 +50,9 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
-fn with_id<T>(ctx: &Ctx, r: Result<T, AppError>) -> ApiResult<T> {
+pub(crate) fn with_id<T>(ctx: &Ctx, r: Result<T, AppError>) -> ApiResult<T> {
     r.map_err(|error| ApiError {
         error,
         request_id: ctx.meta.request_id.clone(),
@@ -107,6 +109,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_events))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(clocks::inbox))
+        .routes(routes!(clocks::list_clocks))
+        .routes(routes!(clocks::get_clock))
+        .routes(routes!(clocks::command_clock))
+        .routes(routes!(clocks::recompute))
+        .routes(routes!(clocks::rules))
+        .routes(routes!(clocks::profiles))
+        .routes(routes!(clocks::assign_profile))
+        .routes(routes!(clocks::calendar_years, clocks::load_year))
         .split_for_parts()
 }
 

@@ -25,7 +25,7 @@ use xiezhi_store::auth::{self, SignIn};
 use xiezhi_store::import::RowError;
 
 const FLASH_COOKIE: &str = "xz_flash";
-const CSS: &str = include_str!("../assets/app.css");
+const CSS: &str = include_str!("../../assets/app.css");
 /// The stylesheet's name, with a content hash so browsers never keep a stale copy.
 static CSS_NAME: LazyLock<String> = LazyLock::new(|| {
     use std::hash::{Hash, Hasher};
@@ -68,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .route("/tokens", get(tokens_page).post(create_token))
         .route("/tokens/{id}/revoke", post(revoke_token))
         .route("/assets/{name}", get(asset))
+        .merge(clocks::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -218,7 +219,7 @@ macro_rules! page {
 }
 
 page!(LoginPage, "login.html" { next: String, login: String, error: Option<String> });
-page!(HomePage, "home.html" { me: PersonView });
+page!(HomePage, "home.html" { me: PersonView, clocks: Vec<crate::ops::clocks::ClockView> });
 page!(OrgsPage, "orgs.html" { orgs: Vec<OrgView>, can_manage: bool });
 page!(OrgDetailPage, "org_detail.html" { org: OrgView, parent: Option<OrgView>, can_manage: bool });
 page!(OrgFormPage, "org_form.html" {
@@ -485,7 +486,7 @@ async fn login(
 }
 
 #[derive(Deserialize)]
-struct Empty {}
+pub(crate) struct Empty {}
 
 async fn logout(
     State(s): State<AppState>,
@@ -517,10 +518,17 @@ async fn logout(
 
 async fn home(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let id = ctx.person.as_ref().map(|p| p.id).unwrap_or_default();
-    match ops::get_person(&s, &ctx, id, false).await {
-        Ok(me) => ok(&HomePage {
+    let r = async {
+        let me = ops::get_person(&s, &ctx, id, false).await?;
+        let clocks = ops::clocks::inbox(&s, &ctx, &Default::default()).await?;
+        Ok::<_, AppError>((me, clocks))
+    }
+    .await;
+    match r {
+        Ok((me, clocks)) => ok(&HomePage {
             layout: Layout::new(&s, &ctx, &headers, "首页", "/").await,
             me,
+            clocks,
         }),
         Err(e) => error_page(&e, &ctx.meta.request_id),
     }
@@ -1182,7 +1190,7 @@ async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
 }
 
 #[derive(Deserialize)]
-struct CsvForm {
+pub(crate) struct CsvForm {
     csv: String,
 }
 
@@ -1373,3 +1381,6 @@ async fn asset(
         error_page(&AppError::NotFound("文件"), &request_id(&headers))
     }
 }
+
+// After the `page!` macro, which it uses.
+mod clocks;

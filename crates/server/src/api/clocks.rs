@@ -1,0 +1,136 @@
+//! API: the inbox, clocks, rules in force, profiles, calendar years.
+
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::ErrorBody;
+use crate::ops::Page;
+use crate::ops::clocks::{self as ops, *};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What is waiting on the caller (or on an org with `org_id`), most urgent first.
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "clocks", params(InboxQuery),
+    responses((status = 200, body = [ClockView]), (status = 403, body = ErrorBody)))]
+pub(super) async fn inbox(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<InboxQuery>,
+) -> ApiResult<Json<Vec<ClockView>>> {
+    with_id(&ctx, ops::inbox(&s, &ctx, &q).await).map(Json)
+}
+
+/// Clocks in reach, most urgent first (filters: holder, state, due before).
+#[utoipa::path(get, path = "/api/v1/clocks", tag = "clocks", params(ClockQuery),
+    responses((status = 200, body = Page<ClockView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn list_clocks(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ClockQuery>,
+) -> ApiResult<Json<Page<ClockView>>> {
+    with_id(&ctx, ops::list_clocks(&s, &ctx, &q).await).map(Json)
+}
+
+/// One clock, with the rule and source it started under.
+#[utoipa::path(get, path = "/api/v1/clocks/{id}", tag = "clocks", params(("id" = i64, Path)),
+    responses((status = 200, body = ClockView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_clock(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ClockView>> {
+    with_id(&ctx, ops::get_clock(&s, &ctx, id).await).map(Json)
+}
+
+/// Pause, resume, extend, satisfy or cancel a clock.
+#[utoipa::path(post, path = "/api/v1/clocks/{id}/commands", tag = "clocks", params(("id" = i64, Path)), request_body = ClockCommandInput,
+    responses((status = 200, body = ClockView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn command_clock(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ClockCommandInput>,
+) -> ApiResult<Json<ClockView>> {
+    with_id(&ctx, ops::command_clock(&s, &ctx, id, &input).await).map(Json)
+}
+
+/// How many clocks moved.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Recomputed {
+    pub changed: usize,
+}
+
+/// Recompute open clocks over the current calendar (after loading a year).
+#[utoipa::path(post, path = "/api/v1/clocks/recompute", tag = "clocks",
+    responses((status = 200, body = Recomputed), (status = 403, body = ErrorBody)))]
+pub(super) async fn recompute(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Recomputed>> {
+    with_id(&ctx, ops::recompute(&s, &ctx).await).map(|changed| Json(Recomputed { changed }))
+}
+
+/// The rules in force for an org (default: the caller's), with their sources.
+#[utoipa::path(get, path = "/api/v1/rules", tag = "rules", params(OrgQuery),
+    responses((status = 200, body = RulesInForce), (status = 403, body = ErrorBody)))]
+pub(super) async fn rules(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<RulesInForce>> {
+    with_id(&ctx, ops::rules_for(&s, &ctx, &q).await).map(Json)
+}
+
+/// The loaded rule profiles and the orgs that selected them.
+#[utoipa::path(get, path = "/api/v1/rule-profiles", tag = "rules",
+    responses((status = 200, body = [ProfileView]), (status = 403, body = ErrorBody)))]
+pub(super) async fn profiles(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Vec<ProfileView>>> {
+    with_id(&ctx, ops::profiles(&s, &ctx).await).map(Json)
+}
+
+/// Select the rule profile of an org and its subtree (system administrator).
+#[utoipa::path(put, path = "/api/v1/orgs/{id}/rule-profile", tag = "rules", params(("id" = i64, Path)), request_body = ProfileInput,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn assign_profile(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ProfileInput>,
+) -> ApiResult<StatusCode> {
+    with_id(&ctx, ops::assign_profile(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+}
+
+/// The years the working-day calendar covers.
+#[utoipa::path(get, path = "/api/v1/calendar/years", tag = "rules",
+    responses((status = 200, body = CalendarYears), (status = 403, body = ErrorBody)))]
+pub(super) async fn calendar_years(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<CalendarYears>> {
+    with_id(&ctx, ops::calendar_years(&s, &ctx).await).map(Json)
+}
+
+/// The loaded year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct YearLoaded {
+    pub year: i32,
+}
+
+/// Load a new year's holiday notice (CSV `date,kind,name`); running clocks keep their due
+/// times until recomputed.
+#[utoipa::path(post, path = "/api/v1/calendar/years", tag = "rules", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = YearLoaded), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn load_year(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: String,
+) -> ApiResult<Json<YearLoaded>> {
+    with_id(&ctx, ops::load_calendar_year(&s, &ctx, &body).await)
+        .map(|year| Json(YearLoaded { year }))
+}

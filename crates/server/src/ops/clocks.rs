@@ -1,0 +1,544 @@
+//! Operations on clocks, the inbox (我的待办), rule profiles and calendar years.
+
+use super::{PER_PAGE, Page};
+use crate::AppState;
+use crate::beijing_time;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::clock::{self as engine, ClockCommand, Urgency};
+use xiezhi_domain::rules::{Rule, subject_label};
+use xiezhi_domain::{Action, Target};
+use xiezhi_store::clocks::{self, ClockEnv, ClockFilter, rule_of, timing_of};
+use xiezhi_store::entities::{clock, org};
+
+/// A rule as shown, with its source.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RuleView {
+    pub id: String,
+    pub name: String,
+    pub applies_to: String,
+    pub applies_to_label: String,
+    pub trigger: String,
+    /// E.g. `3个工作日`.
+    pub duration: String,
+    /// `before` when the limit counts back from an anchor.
+    pub direction: String,
+    pub warn_before: Option<String>,
+    pub escalate_to: String,
+    pub pausable: bool,
+    /// Seed, section and quote in one line.
+    pub source: String,
+    pub note: Option<String>,
+}
+
+impl From<&Rule> for RuleView {
+    fn from(r: &Rule) -> Self {
+        RuleView {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            applies_to: r.applies_to.clone(),
+            applies_to_label: subject_label(&r.applies_to).into(),
+            trigger: r.trigger.clone(),
+            duration: r.duration.text(),
+            direction: serde_json::to_value(r.direction)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            warn_before: r.warn_before.map(|w| w.text()),
+            escalate_to: serde_json::to_value(r.escalate_to)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            pausable: r.pausable,
+            source: r.source_text(),
+            note: r.note.clone(),
+        }
+    }
+}
+
+/// The rules in force for an org.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RulesInForce {
+    pub org_id: i64,
+    pub org_name: String,
+    pub profile_id: String,
+    pub profile_name: String,
+    pub profile_version: i64,
+    pub description: String,
+    pub rules: Vec<RuleView>,
+}
+
+/// A clock as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClockView {
+    pub id: i64,
+    pub subject_type: String,
+    pub subject_label: String,
+    pub subject_id: String,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub duration: String,
+    pub source: String,
+    pub profile_id: String,
+    pub profile_version: i64,
+    pub holder_org_id: i64,
+    pub holder_org_name: String,
+    pub holder_person_id: Option<i64>,
+    pub state: String,
+    pub state_label: String,
+    /// Beijing time.
+    pub started_at: String,
+    /// Beijing time.
+    pub due_at: String,
+    /// RFC 3339.
+    pub due_at_utc: String,
+    /// `剩余2个工作日`, `已超时1个工作日`, …
+    pub remaining: String,
+    /// `normal`, `due_soon`, `overdue`, `paused` (closed clocks: `normal`).
+    pub urgency: String,
+    pub pausable: bool,
+    pub pauses: usize,
+    pub extensions: Vec<ExtensionView>,
+}
+
+/// An extension as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExtensionView {
+    pub at: String,
+    pub reason: String,
+    pub approver: String,
+    pub old_due: String,
+    pub new_due: String,
+}
+
+fn urgency_name(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Normal => "normal",
+        Urgency::DueSoon => "due_soon",
+        Urgency::Overdue => "overdue",
+        Urgency::Paused => "paused",
+    }
+}
+
+fn clock_view(
+    s: &AppState,
+    m: &clock::Model,
+    orgs: &[org::Model],
+    now: DateTime<Utc>,
+) -> ClockView {
+    let rule = rule_of(m).ok();
+    let t = timing_of(m);
+    let cal = s.calendar();
+    let (remaining, urgency) = match (&rule, t.state.is_open()) {
+        (Some(r), true) => {
+            let left = engine::remaining(&t, r, now, &cal);
+            (left.text, urgency_name(left.urgency))
+        }
+        _ => (t.state.label().to_owned(), "normal"),
+    };
+    ClockView {
+        id: m.id,
+        subject_type: m.subject_type.clone(),
+        subject_label: subject_label(&m.subject_type).into(),
+        subject_id: m.subject_id.clone(),
+        rule_id: m.rule_id.clone(),
+        rule_name: rule.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+        duration: rule.as_ref().map(|r| r.duration.text()).unwrap_or_default(),
+        source: rule.as_ref().map(|r| r.source_text()).unwrap_or_default(),
+        profile_id: m.profile_id.clone(),
+        profile_version: m.profile_version,
+        holder_org_id: m.holder_org_id,
+        holder_org_name: orgs
+            .iter()
+            .find(|o| o.id == m.holder_org_id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        holder_person_id: m.holder_person_id,
+        state: m.state.clone(),
+        state_label: t.state.label().into(),
+        started_at: beijing_time(m.started_at),
+        due_at: beijing_time(m.due_at),
+        due_at_utc: m.due_at.to_rfc3339(),
+        remaining,
+        urgency: urgency.into(),
+        pausable: rule.as_ref().is_some_and(|r| r.pausable),
+        pauses: t.pauses.len(),
+        extensions: t
+            .extensions
+            .iter()
+            .map(|e| ExtensionView {
+                at: beijing_time(e.at),
+                reason: e.reason.clone(),
+                approver: e.approver.clone(),
+                old_due: beijing_time(e.old_due),
+                new_due: beijing_time(e.new_due),
+            })
+            .collect(),
+    }
+}
+
+async fn views(
+    s: &AppState,
+    rows: &[clock::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<ClockView>, AppError> {
+    let orgs = s.store.orgs_under("/").await?;
+    Ok(rows.iter().map(|m| clock_view(s, m, &orgs, now)).collect())
+}
+
+/// A date typed as `YYYY-MM-DD`.
+fn parse_day(s: &str, field: &str) -> Result<xiezhi_calendar::Date, AppError> {
+    s.trim()
+        .parse::<xiezhi_calendar::Date>()
+        .map_err(|_| AppError::invalid(field, "日期应为 YYYY-MM-DD"))
+}
+
+const OPEN: [&str; 3] = ["running", "paused", "breached"];
+
+/// Query of the inbox.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct InboxQuery {
+    /// An org's inbox instead of one's own (needs the right to see that org's clocks).
+    pub org_id: Option<i64>,
+}
+
+/// What is waiting: one's own (assigned to the person, or to their org and nobody in
+/// particular), or an org's; most urgent first.
+pub async fn inbox(s: &AppState, ctx: &Ctx, q: &InboxQuery) -> Result<Vec<ClockView>, AppError> {
+    let mut f = ClockFilter {
+        states: Some(OPEN.iter().map(|x| x.to_string()).collect()),
+        ..Default::default()
+    };
+    match q.org_id {
+        Some(id) => {
+            let o = s.store.org(id).await?;
+            ctx.authorize(Action::ViewClocks, &Target::org(o.path.clone()))?;
+            f.holder_orgs = Some(vec![id]);
+        }
+        None => {
+            let p = ctx
+                .person
+                .as_ref()
+                .ok_or(AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted))?;
+            f.person = Some((p.id, p.org_id));
+        }
+    }
+    let (rows, _) = s.store.clocks(&f, 1, 500).await?;
+    views(s, &rows, ctx.now()).await
+}
+
+/// Query of the clock list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct ClockQuery {
+    /// Holder org (with its subtree).
+    pub holder_org_id: Option<i64>,
+    /// `running`, `paused`, `breached`, `satisfied`, `cancelled`, or `open` (the first three).
+    pub state: Option<String>,
+    /// Due before this date (`YYYY-MM-DD`, Beijing, exclusive of the day after).
+    pub due_before: Option<String>,
+    pub page: Option<u64>,
+}
+
+/// Clocks in reach, filtered (for the coordination office).
+pub async fn list_clocks(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &ClockQuery,
+) -> Result<Page<ClockView>, AppError> {
+    let root = match q.holder_org_id {
+        Some(id) => {
+            let o = s.store.org(id).await?;
+            ctx.authorize(Action::ViewClocks, &Target::org(o.path.clone()))?;
+            o.path
+        }
+        None => {
+            let a = &ctx.actor;
+            if ctx.can(Action::ViewClocks, &Target::org(a.government_path.clone())) {
+                a.government_path.clone()
+            } else {
+                ctx.authorize(Action::ViewClocks, &Target::org(a.org_path.clone()))?;
+                a.org_path.clone()
+            }
+        }
+    };
+    let orgs: Vec<i64> = s
+        .store
+        .orgs_under(&root)
+        .await?
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let states = match q.state.as_deref().filter(|v| !v.is_empty()) {
+        None => None,
+        Some("open") => Some(OPEN.iter().map(|x| x.to_string()).collect()),
+        Some(st) if xiezhi_domain::clock::ClockState::parse(st).is_some() => {
+            Some(vec![st.to_owned()])
+        }
+        Some(st) => return Err(AppError::invalid("state", format!("未知的时限状态：{st}"))),
+    };
+    let due_before = match q.due_before.as_deref().filter(|v| !v.is_empty()) {
+        None => None,
+        Some(d) => Some(engine::end_of(parse_day(d, "due_before")?)),
+    };
+    let f = ClockFilter {
+        holder_orgs: Some(orgs),
+        states,
+        due_before,
+        ..Default::default()
+    };
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let (rows, total) = s.store.clocks(&f, page, PER_PAGE).await?;
+    Ok(Page {
+        items: views(s, &rows, ctx.now()).await?,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+async fn clock_and_target(s: &AppState, id: i64) -> Result<(clock::Model, Target), AppError> {
+    let m = s.store.clock(id).await?;
+    let o = s.store.org(m.holder_org_id).await?;
+    Ok((m, Target::org(o.path)))
+}
+
+/// One clock.
+pub async fn get_clock(s: &AppState, ctx: &Ctx, id: i64) -> Result<ClockView, AppError> {
+    let (m, target) = clock_and_target(s, id).await?;
+    if m.holder_person_id.is_none() || m.holder_person_id != ctx.actor.person_id() {
+        ctx.authorize(Action::ViewClocks, &target)?;
+    }
+    Ok(views(s, &[m], ctx.now()).await?.remove(0))
+}
+
+/// A command from a person on a clock.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ClockCommandInput {
+    /// `pause`, `resume`, `extend`, `satisfy`, `cancel`.
+    pub command: String,
+    /// Reason (pause, extend, cancel).
+    #[serde(default)]
+    pub reason: String,
+    /// New due date for `extend` (`YYYY-MM-DD`: the end of that day, Beijing).
+    #[serde(default)]
+    pub new_due: String,
+}
+
+/// Apply a command; who may do what: pause/resume/satisfy — the holder's officers and the
+/// office; extend — leaders and the office (the approver is recorded); cancel — the office.
+pub async fn command_clock(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &ClockCommandInput,
+) -> Result<ClockView, AppError> {
+    let (_, target) = clock_and_target(s, id).await?;
+    let approver = ctx
+        .person
+        .as_ref()
+        .map(|p| format!("{}（{}）", p.name, p.login))
+        .unwrap_or_else(|| ctx.actor.id.record_name());
+    let cmd = match input.command.as_str() {
+        "pause" => (
+            Action::ManageClock,
+            ClockCommand::Pause {
+                reason: input.reason.clone(),
+            },
+        ),
+        "resume" => (Action::ManageClock, ClockCommand::Resume),
+        "satisfy" => (Action::ManageClock, ClockCommand::Satisfy),
+        "extend" => {
+            let date = parse_day(&input.new_due, "new_due")?;
+            (
+                Action::ExtendClock,
+                ClockCommand::Extend {
+                    reason: input.reason.clone(),
+                    approver,
+                    new_due: engine::end_of(date),
+                },
+            )
+        }
+        "cancel" => (
+            Action::CancelClock,
+            ClockCommand::Cancel {
+                reason: input.reason.clone(),
+            },
+        ),
+        other => {
+            return Err(AppError::invalid(
+                "command",
+                format!("未知的操作：{other}（可用 pause、resume、extend、satisfy、cancel）"),
+            ));
+        }
+    };
+    ctx.authorize(cmd.0, &target)?;
+    let cal = s.calendar();
+    let env = ClockEnv {
+        rules: &s.rules,
+        calendar: &cal,
+    };
+    let mut w = ctx.writer(s).await?;
+    let m = clocks::apply(&mut w, env, id, cmd.1).await?;
+    w.commit().await?;
+    Ok(views(s, &[m], ctx.now()).await?.remove(0))
+}
+
+/// Query naming an org.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct OrgQuery {
+    /// The org (default: the caller's).
+    pub org_id: Option<i64>,
+}
+
+/// The rules in force for an org, with their sources.
+pub async fn rules_for(s: &AppState, ctx: &Ctx, q: &OrgQuery) -> Result<RulesInForce, AppError> {
+    let o = s.store.org(q.org_id.unwrap_or(ctx.actor.org_id)).await?;
+    ctx.authorize(Action::ViewRules, &Target::org(o.path.clone()))?;
+    let p = clocks::profile_for(s.store.db(), &s.rules, &o).await?;
+    Ok(RulesInForce {
+        org_id: o.id,
+        org_name: o.name,
+        profile_id: p.profile.id.clone(),
+        profile_name: p.profile.name.clone(),
+        profile_version: p.profile.version,
+        description: p.profile.description.clone(),
+        rules: p.rules.iter().map(RuleView::from).collect(),
+    })
+}
+
+/// A profile as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProfileView {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    pub description: String,
+    /// Orgs that selected it (their subtrees use it).
+    pub assigned_org_ids: Vec<i64>,
+}
+
+/// The loaded profiles and where they are selected.
+pub async fn profiles(s: &AppState, ctx: &Ctx) -> Result<Vec<ProfileView>, AppError> {
+    ctx.authorize(
+        Action::ViewRules,
+        &Target::org(ctx.actor.government_path.clone()),
+    )?;
+    let assigned = s.store.profile_assignments().await?;
+    Ok(s.rules
+        .all()
+        .iter()
+        .map(|p| ProfileView {
+            id: p.profile.id.clone(),
+            name: p.profile.name.clone(),
+            version: p.profile.version,
+            description: p.profile.description.clone(),
+            assigned_org_ids: assigned
+                .iter()
+                .filter(|a| a.profile_id == p.profile.id)
+                .map(|a| a.org_id)
+                .collect(),
+        })
+        .collect())
+}
+
+/// Input selecting a profile.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ProfileInput {
+    pub profile_id: String,
+}
+
+/// Select a profile for an org's subtree (system administrator).
+pub async fn assign_profile(
+    s: &AppState,
+    ctx: &Ctx,
+    org_id: i64,
+    input: &ProfileInput,
+) -> Result<(), AppError> {
+    let o = s.store.org(org_id).await?;
+    ctx.authorize(Action::ManageRules, &Target::org(o.path))?;
+    let mut w = ctx.writer(s).await?;
+    clocks::assign_profile(&mut w, &s.rules, org_id, input.profile_id.trim()).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// The calendar's years.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarYears {
+    pub first_year: i32,
+    pub last_year: i32,
+    /// Years shipped with the program.
+    pub shipped: Vec<i32>,
+    /// Years loaded by administrators, with when.
+    pub loaded: Vec<LoadedYear>,
+}
+
+/// A loaded year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LoadedYear {
+    pub year: i32,
+    pub loaded_at: String,
+    pub lines: usize,
+}
+
+/// The years the calendar covers (anyone signed in).
+pub async fn calendar_years(s: &AppState, ctx: &Ctx) -> Result<CalendarYears, AppError> {
+    ctx.authorize(
+        Action::ViewRules,
+        &Target::org(ctx.actor.government_path.clone()),
+    )?;
+    let cal = s.calendar();
+    Ok(CalendarYears {
+        first_year: cal.first_year(),
+        last_year: cal.last_year(),
+        shipped: (xiezhi_calendar::OFFICIAL_FIRST_YEAR..=xiezhi_calendar::OFFICIAL_LAST_YEAR)
+            .collect(),
+        loaded: s
+            .store
+            .loaded_years()
+            .await?
+            .into_iter()
+            .map(|y| LoadedYear {
+                year: y.year,
+                loaded_at: beijing_time(y.loaded_at),
+                lines: y.csv.lines().count(),
+            })
+            .collect(),
+    })
+}
+
+async fn top_target(s: &AppState) -> Result<Target, AppError> {
+    let top = s.store.top_org().await?.ok_or(AppError::NotFound("机构"))?;
+    Ok(Target::org(top.path))
+}
+
+/// Load a year's holiday notice (the top government's system administrator).
+pub async fn load_calendar_year(s: &AppState, ctx: &Ctx, text: &str) -> Result<i32, AppError> {
+    ctx.authorize(Action::ManageRules, &top_target(s).await?)?;
+    let mut w = ctx.writer(s).await?;
+    let year = clocks::load_calendar_year(&mut w, text).await?;
+    w.commit().await?;
+    s.refresh_calendar().await?;
+    Ok(year)
+}
+
+/// Recompute the due times of open clocks over the current calendar.
+pub async fn recompute(s: &AppState, ctx: &Ctx) -> Result<usize, AppError> {
+    ctx.authorize(Action::ManageRules, &top_target(s).await?)?;
+    s.refresh_calendar().await?;
+    let cal = s.calendar();
+    let env = ClockEnv {
+        rules: &s.rules,
+        calendar: &cal,
+    };
+    let mut w = ctx.writer(s).await?;
+    let n = clocks::recompute(&mut w, env).await?;
+    if n == 0 {
+        return Ok(0);
+    }
+    w.commit().await?;
+    Ok(n)
+}

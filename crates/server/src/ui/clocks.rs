@@ -1,0 +1,263 @@
+//! Pages: the inbox, clocks, rules in force, the calendar.
+
+use super::*;
+use crate::ops::clocks::{self as cops, *};
+
+page!(InboxPage, "inbox.html" { clocks: Vec<ClockView>, orgs: Vec<OrgView>, org_id: i64 });
+page!(ClocksPage, "clocks.html" {
+    page: Page_<ClockView>, pager: Pager, q: ClockQuery, orgs: Vec<OrgView>, states: Vec<(&'static str, &'static str)>,
+});
+page!(ClockPage, "clock_detail.html" { c: ClockView, can_manage: bool, can_extend: bool, can_cancel: bool, can_audit: bool });
+page!(RulesPage, "rules.html" { r: RulesInForce, orgs: Vec<OrgView>, profiles: Vec<ProfileView>, can_manage: bool });
+page!(CalendarPage, "calendar.html" { years: CalendarYears, can_manage: bool, csv: String, error: Option<String> });
+
+pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/inbox", get(inbox_page))
+        .route("/clocks", get(clocks_page))
+        .route("/clocks/recompute", post(recompute))
+        .route("/clocks/{id}", get(clock_page))
+        .route("/clocks/{id}/commands", post(command))
+        .route("/rules", get(rules_page))
+        .route("/rules/assign", post(assign))
+        .route("/calendar", get(calendar_page))
+        .route("/calendar/years", post(load_year))
+}
+
+async fn visible_orgs(s: &AppState, ctx: &Ctx) -> Vec<OrgView> {
+    ops::list_orgs(s, ctx)
+        .await
+        .map(|o| o.iter().map(OrgView::from).collect())
+        .unwrap_or_default()
+}
+
+async fn inbox_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiQuery(q): UiQuery<InboxQuery>,
+) -> Response {
+    let org_id = q.org_id.unwrap_or(ctx.actor.org_id);
+    match cops::inbox(
+        &s,
+        &ctx,
+        &InboxQuery {
+            org_id: Some(org_id),
+        },
+    )
+    .await
+    {
+        Ok(clocks) => ok(&InboxPage {
+            layout: Layout::new(&s, &ctx, &headers, "机构待办", "/clocks").await,
+            clocks,
+            orgs: visible_orgs(&s, &ctx).await,
+            org_id,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn clocks_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<ClockQuery>,
+) -> Response {
+    let mut q = q;
+    if q.state.is_none() {
+        q.state = Some("open".into());
+    }
+    match cops::list_clocks(&s, &ctx, &q).await {
+        Ok(page) => ok(&ClocksPage {
+            layout: Layout::new(&s, &ctx, &headers, "时限监控", "/clocks").await,
+            pager: Pager::new(&page, uri.query().unwrap_or_default()),
+            page,
+            q,
+            orgs: visible_orgs(&s, &ctx).await,
+            states: vec![
+                ("open", "未办结（含超时）"),
+                ("running", "计时中"),
+                ("paused", "已暂停"),
+                ("breached", "已超时"),
+                ("satisfied", "已办结"),
+                ("cancelled", "已撤销"),
+            ],
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn clock_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let c = match cops::get_clock(&s, &ctx, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let path = match s.store.org(c.holder_org_id).await {
+        Ok(o) => o.path,
+        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+    };
+    let t = Target::org(path);
+    ok(&ClockPage {
+        layout: Layout::new(
+            &s,
+            &ctx,
+            &headers,
+            &format!("时限：{}", c.rule_name),
+            "/clocks",
+        )
+        .await,
+        can_manage: ctx.can(Action::ManageClock, &t),
+        can_extend: ctx.can(Action::ExtendClock, &t),
+        can_cancel: ctx.can(Action::CancelClock, &t),
+        can_audit: ctx.can(
+            Action::ViewEvents,
+            &Target::org(ctx.actor.government_path.clone()),
+        ),
+        c,
+    })
+}
+
+async fn command(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<ClockCommandInput>,
+) -> Response {
+    let r = cops::command_clock(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/clocks/{id}"), "已保存")
+}
+
+async fn rules_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiQuery(q): UiQuery<OrgQuery>,
+) -> Response {
+    let r = async {
+        let r = cops::rules_for(&s, &ctx, &q).await?;
+        let profiles = cops::profiles(&s, &ctx).await?;
+        Ok::<_, AppError>((r, profiles))
+    }
+    .await;
+    match r {
+        Ok((r, profiles)) => {
+            let can_manage = match s.store.org(r.org_id).await {
+                Ok(o) => ctx.can(Action::ManageRules, &Target::org(o.path)),
+                Err(_) => false,
+            };
+            ok(&RulesPage {
+                layout: Layout::new(&s, &ctx, &headers, "时限规则", "/rules").await,
+                r,
+                orgs: visible_orgs(&s, &ctx).await,
+                profiles,
+                can_manage,
+            })
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    org_id: i64,
+    profile_id: String,
+}
+
+async fn assign(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    CsrfForm(f): CsrfForm<AssignForm>,
+) -> Response {
+    let r = cops::assign_profile(
+        &s,
+        &ctx,
+        f.org_id,
+        &ProfileInput {
+            profile_id: f.profile_id,
+        },
+    )
+    .await;
+    done(
+        &ctx,
+        r,
+        &format!("/rules?org_id={}", f.org_id),
+        "规则配置已选用",
+    )
+}
+
+async fn calendar_view(
+    s: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    csv: String,
+    error: Option<String>,
+) -> Response {
+    let top = s
+        .store
+        .top_org()
+        .await
+        .ok()
+        .flatten()
+        .map(|o| o.path)
+        .unwrap_or_else(|| "/".into());
+    match cops::calendar_years(s, ctx).await {
+        Ok(years) => render(
+            if error.is_some() {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            },
+            &CalendarPage {
+                layout: Layout::new(s, ctx, headers, "工作日历", "/calendar").await,
+                years,
+                can_manage: ctx.can(Action::ManageRules, &Target::org(top)),
+                csv,
+                error,
+            },
+        ),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn calendar_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+) -> Response {
+    calendar_view(&s, &ctx, &headers, "date,kind,name\n".into(), None).await
+}
+
+async fn load_year(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<CsvForm>,
+) -> Response {
+    match cops::load_calendar_year(&s, &ctx, &f.csv).await {
+        Ok(y) => flash_redirect("/calendar", &format!("已导入 {y} 年放假安排"), &ctx.meta),
+        Err(e @ AppError::Invalid { .. }) => {
+            calendar_view(&s, &ctx, &headers, f.csv, Some(e.to_string())).await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn recompute(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    match cops::recompute(&s, &ctx).await {
+        Ok(n) => flash_redirect(
+            "/calendar",
+            &format!("已重新计算，{n} 个时限的期限有变化"),
+            &ctx.meta,
+        ),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}

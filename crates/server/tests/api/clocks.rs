@@ -1,0 +1,328 @@
+//! The inbox, clocks, rules and the calendar through HTTP.
+
+use crate::authz_walk::Y2027;
+use crate::helpers::*;
+use chrono::{DateTime, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use xiezhi_store::clocks::{self, ClockEnv, ClockStart};
+use xiezhi_store::engine_test;
+use xiezhi_store::testing::TestDb;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+async fn clock(app: &TestApp, holder: &str, person: Option<&str>, rule: &str, when: &str) -> i64 {
+    let cal = app.state.calendar();
+    let env = ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let holder_person_id = match person {
+        Some(l) => Some(app.person_id(l).await),
+        None => None,
+    };
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system("t", at(when)))
+        .await
+        .unwrap();
+    let c = clocks::start(
+        &mut w,
+        env,
+        ClockStart {
+            subject_type: "transfer".into(),
+            subject_id: format!("T-{rule}-{when}"),
+            rule_id: rule.into(),
+            holder_org_id: app.org_id(holder).await,
+            holder_person_id,
+            at: at(when),
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    c.id
+}
+
+engine_test!(
+    the_inbox_lists_what_waits_most_urgent_first_with_rule_and_source,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let later = clock(
+            &app,
+            "YX-CD",
+            None,
+            "transfer.accept_reply",
+            "2026-11-09T02:00:00Z",
+        )
+        .await;
+        let sooner = clock(
+            &app,
+            "YX-CD",
+            Some("cd.1"),
+            "transfer.send",
+            "2026-11-02T02:00:00Z",
+        )
+        .await;
+        let _others = clock(
+            &app,
+            "YX-CD",
+            Some("cd.2"),
+            "transfer.send",
+            "2026-11-02T02:00:00Z",
+        )
+        .await;
+        let s = app.sign_in("cd.1").await;
+        let r = s.get("/api/v1/inbox").await;
+        assert_eq!(r.status, StatusCode::OK);
+        let items = r.body.as_array().unwrap();
+        let ids: Vec<i64> = items.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+        assert_eq!(
+            ids,
+            [sooner, later],
+            "own and the org's unassigned, soonest first; not a colleague's"
+        );
+        let first = &items[0];
+        assert_eq!(first["rule_id"], "transfer.send");
+        assert_eq!(first["duration"], "3个工作日");
+        assert!(first["source"].as_str().unwrap().contains("001"), "{first}");
+        assert_eq!(first["urgency"], "overdue");
+        assert!(first["remaining"].as_str().unwrap().starts_with("已超时"));
+        assert_eq!(first["due_at"], "2026-11-05 23:59");
+        let (status, html) = s.page("/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("我的待办") && html.contains("u-overdue") && html.contains("3个工作日")
+        );
+    }
+);
+
+engine_test!(
+    a_breach_becomes_a_supervision_order_the_office_sees,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let c = clock(&app, "YX-CD", None, "transfer.send", "2026-11-02T02:00:00Z").await;
+        let report = app
+            .state
+            .run_clock_job(at("2026-11-10T02:00:00Z"))
+            .await
+            .unwrap();
+        assert_eq!((report.breached, report.orders), (1, 1));
+        let office = app.sign_in("office").await;
+        let r = office.get("/api/v1/clocks?state=breached").await;
+        assert_eq!(r.body["total"], 1);
+        assert_eq!(r.body["items"][0]["id"], c);
+        let r = office
+            .get(&format!(
+                "/api/v1/clocks?state=running&holder_org_id={}",
+                app.org_id("YX-CD").await
+            ))
+            .await;
+        assert_eq!(r.body["items"][0]["rule_id"], "supervision_order.respond");
+        assert_eq!(r.body["items"][0]["subject_type"], "supervision_order");
+        let r = office.get("/api/v1/clocks?state=nonsense").await;
+        assert_eq!(r.body["details"]["field"], "state");
+        let r = office.get("/api/v1/clocks?due_before=2026-13-01").await;
+        assert_eq!(r.body["details"]["field"], "due_before");
+        let (status, html) = office.page("/clocks?state=breached").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("已超时"));
+    }
+);
+
+engine_test!(
+    leaders_and_the_office_extend_only_the_office_cancels_and_every_step_is_recorded,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let c = clock(&app, "YX-QS", None, "transfer.send", "2026-11-16T02:00:00Z").await;
+        let path = format!("/api/v1/clocks/{c}/commands");
+        let officer = app.sign_in("qs.1").await;
+        let r = officer
+            .call(
+                Method::POST,
+                &path,
+                Some(json!({"command": "extend", "reason": "x", "new_due": "2026-12-01"})),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "officers do not approve extensions"
+        );
+        let leader = app.sign_in("leader").await;
+        let r = leader
+            .call(
+                Method::POST,
+                &path,
+                Some(json!({"command": "extend", "reason": "需现场检测", "new_due": "2026-12-01"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["due_at"], "2026-12-01 23:59");
+        assert!(
+            r.body["extensions"][0]["approver"]
+                .as_str()
+                .unwrap()
+                .contains("leader")
+        );
+        let r = leader
+            .call(
+                Method::POST,
+                &path,
+                Some(json!({"command": "cancel", "reason": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = leader
+            .call(Method::POST, &path, Some(json!({"command": "fly"})))
+            .await;
+        assert_eq!(r.body["details"]["field"], "command");
+        let office = app.sign_in("office").await;
+        let r = office
+            .call(
+                Method::POST,
+                &path,
+                Some(json!({"command": "cancel", "reason": ""})),
+            )
+            .await;
+        assert_eq!(r.body["details"]["field"], "reason");
+        let r = office
+            .call(
+                Method::POST,
+                &path,
+                Some(json!({"command": "cancel", "reason": "重复立项"})),
+            )
+            .await;
+        assert_eq!(r.body["state"], "cancelled");
+        let r = officer
+            .call(Method::POST, &path, Some(json!({"command": "satisfy"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let auditor = app.sign_in("auditor").await;
+        let r = auditor
+            .get(&format!("/api/v1/events?subject_type=clock&subject_id={c}"))
+            .await;
+        let kinds: Vec<&str> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["clock.cancelled", "clock.extended", "clock.started"]
+        );
+    }
+);
+
+engine_test!(
+    the_rules_in_force_follow_the_profile_an_org_selected,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let cd = app.org_id("YX-CD").await;
+        let s = app.sign_in("cd.1").await;
+        let r = s.get("/api/v1/rules").await;
+        assert_eq!(r.body["profile_id"], "default");
+        let send = |b: &serde_json::Value| {
+            b["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == "transfer.send")
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(send(&r.body)["duration"], "3个工作日");
+        let admin = app.sign_in("sysadmin").await;
+        let r = admin
+            .call(
+                Method::PUT,
+                &format!("/api/v1/orgs/{cd}/rule-profile"),
+                Some(json!({"profile_id": "nope"})),
+            )
+            .await;
+        assert_eq!(r.body["details"]["field"], "profile_id");
+        let r = admin
+            .call(
+                Method::PUT,
+                &format!("/api/v1/orgs/{cd}/rule-profile"),
+                Some(json!({"profile_id": "zhoucun-2018"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        let r = s.get("/api/v1/rules").await;
+        assert_eq!(r.body["profile_id"], "zhoucun-2018");
+        assert_eq!(send(&r.body)["duration"], "2个工作日");
+        assert!(send(&r.body)["source"].as_str().unwrap().contains("003"));
+        let office = app.sign_in("office").await;
+        let r = office
+            .get(&format!(
+                "/api/v1/rules?org_id={}",
+                app.org_id("YX-SCJG").await
+            ))
+            .await;
+        assert_eq!(
+            r.body["profile_id"], "default",
+            "other subtrees keep the default"
+        );
+        let r = s
+            .get(&format!(
+                "/api/v1/rules?org_id={}",
+                app.org_id("YX-SCJG").await
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "a township sees its own government's rules"
+        );
+        let (status, html) = s.page("/rules").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("2个工作日") && html.contains("周政办字") || html.contains("003"));
+    }
+);
+
+engine_test!(
+    an_administrator_loads_a_new_years_notice,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let admin = app.sign_in("sysadmin").await;
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/calendar/years",
+                &Y2027.replace("2027-02-07", "2027-02-06"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.body["message"].as_str().unwrap().contains("行"),
+            "{}",
+            r.body
+        );
+        let r = admin
+            .send_text(Method::POST, "/api/v1/calendar/years", Y2027)
+            .await;
+        assert_eq!(
+            (r.status, r.body["year"].as_i64()),
+            (StatusCode::OK, Some(2027)),
+            "{}",
+            r.body
+        );
+        let r = admin.get("/api/v1/calendar/years").await;
+        assert_eq!(r.body["last_year"], 2027);
+        assert_eq!(r.body["loaded"][0]["year"], 2027);
+        // The clock engine now reaches into 2027.
+        clock(&app, "YX-CD", None, "transfer.send", "2026-12-30T02:00:00Z").await;
+        let r = admin
+            .call(Method::POST, "/api/v1/clocks/recompute", None)
+            .await;
+        assert_eq!(r.body["changed"], 0);
+        let (status, html) = admin.page("/calendar").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("2027 年"));
+    }
+);
