@@ -78,6 +78,16 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Clocks (statutory time limits).
+    Clocks {
+        #[command(subcommand)]
+        command: ClocksCommand,
+    },
+    /// Check rule-profile files (TOML) against the shipped default profile.
+    Rules {
+        /// Files to check (default: the shipped profiles).
+        files: Vec<String>,
+    },
     /// Print a commented example configuration file.
     DefaultConfig,
 }
@@ -142,6 +152,20 @@ enum CalendarCommand {
         #[arg(long)]
         batch: bool,
     },
+    /// Load a new year's holiday notice (CSV `date,kind,name`) into the database. Clocks
+    /// already running keep their due times until `xiezhi clocks recompute`.
+    Load {
+        /// The CSV file.
+        file: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClocksCommand {
+    /// Recompute the due times of open clocks over the current calendar (records each change).
+    Recompute,
+    /// Run one pass of the clock job now (warnings, breaches, supervision orders).
+    RunJob,
 }
 
 fn main() -> ExitCode {
@@ -156,8 +180,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Calendar { command } = &cli.command {
-        return calendar(command);
+    if let Command::Calendar { command } = &cli.command
+        && !matches!(command, CalendarCommand::Load { .. })
+    {
+        let cal = if cli.database.is_some() || std::path::Path::new("xiezhi.db").exists() {
+            let file = FileConfig::load(cli.config.as_deref())?;
+            let cfg = Config::resolve(cli.database.clone(), &file);
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async { anyhow::Ok(open(&cfg).await?.calendar().await?) })?
+        } else {
+            Calendar::official().clone()
+        };
+        return calendar(&cal, command);
+    }
+    if let Command::Rules { files } = &cli.command {
+        return check_rules(files);
     }
     if let Command::DefaultConfig = cli.command {
         print!("{}", config::EXAMPLE);
@@ -268,7 +307,46 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Err(e) => Err(e.into()),
                 }
             }
-            Command::Calendar { .. } | Command::DefaultConfig => Ok(ExitCode::SUCCESS),
+            Command::Calendar {
+                command: CalendarCommand::Load { file },
+            } => {
+                let store = open(&cfg).await?;
+                let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取文件 {file}"))?;
+                let mut w = store.begin_write(ctx("calendar-load")).await?;
+                match xiezhi_store::clocks::load_calendar_year(&mut w, &text).await {
+                    Ok(year) => {
+                        w.commit().await?;
+                        println!("已导入 {year} 年放假安排。已在计时的时限不变；如需按新日历重算，请运行 xiezhi clocks recompute");
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(e) => {
+                        eprintln!("导入失败：{e}");
+                        Ok(ExitCode::FAILURE)
+                    }
+                }
+            }
+            Command::Clocks { command } => {
+                let store = open(&cfg).await?;
+                let state = AppState::new(store.clone(), false).await?;
+                match command {
+                    ClocksCommand::Recompute => {
+                        let cal = state.calendar();
+                        let env = xiezhi_store::clocks::ClockEnv { rules: &state.rules, calendar: &cal };
+                        let mut w = store.begin_write(ctx("clocks-recompute")).await?;
+                        let n = xiezhi_store::clocks::recompute(&mut w, env).await?;
+                        if n > 0 {
+                            w.commit().await?;
+                        }
+                        println!("已重新计算：{n} 个时限的期限有变化");
+                    }
+                    ClocksCommand::RunJob => {
+                        let r = state.run_clock_job(Utc::now()).await?;
+                        println!("预警 {} 个，超时 {} 个，发出督办 {} 件", r.warned, r.breached, r.orders);
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Calendar { .. } | Command::DefaultConfig | Command::Rules { .. } => Ok(ExitCode::SUCCESS),
         }
     })
 }
@@ -450,8 +528,41 @@ fn parse_date(s: &str) -> Result<Date> {
     s.trim().parse::<Date>().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn calendar(cmd: &CalendarCommand) -> Result<ExitCode> {
-    let cal = Calendar::official();
+fn check_rules(files: &[String]) -> Result<ExitCode> {
+    use xiezhi_domain::rules::{BUILTIN, Rules};
+    let mut texts: Vec<(String, String)> = BUILTIN
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+    for f in files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("无法读取 {f}"))?;
+        texts.push((f.clone(), text));
+    }
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    match Rules::from_texts(&refs) {
+        Ok(rules) => {
+            for p in rules.all() {
+                println!(
+                    "{}（{}，第 {} 版）：{} 条规则",
+                    p.profile.id,
+                    p.profile.name,
+                    p.profile.version,
+                    p.rules.len()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn calendar(cal: &Calendar, cmd: &CalendarCommand) -> Result<ExitCode> {
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     match cmd {
@@ -496,6 +607,7 @@ fn calendar(cmd: &CalendarCommand) -> Result<ExitCode> {
         CalendarCommand::Add { .. } => {
             bail!("用法：xiezhi calendar add DATE N 或 xiezhi calendar add --batch")
         }
+        CalendarCommand::Load { .. } => {}
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

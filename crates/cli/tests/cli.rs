@@ -190,3 +190,83 @@ engine_test!(
         assert!(text(&o).contains("更新版本"), "{}", text(&o));
     }
 );
+
+const Y2027: &str = "date,kind,name\n2027-01-01,rest,元旦\n2027-02-06,rest,春节\n2027-02-07,rest,春节\n2027-02-08,rest,春节\n2027-02-09,rest,春节\n2027-02-10,rest,春节\n2027-02-11,rest,春节\n2027-02-12,rest,春节\n2027-10-01,rest,国庆节\n2027-10-04,rest,国庆节\n2027-10-05,rest,国庆节\n2027-10-06,rest,国庆节\n2027-10-07,rest,国庆节\n";
+
+engine_test!(
+    an_administrator_loads_a_year_and_the_calendar_commands_then_reach_it,
+    async |db: TestDb| {
+        let url = db.url.clone();
+        let dir =
+            std::env::temp_dir().join(format!("xiezhi-cal-{}-{}", std::process::id(), url.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("2027.csv");
+        std::fs::write(&file, Y2027.replace("2027-02-07,rest", "2027-02-06,rest")).unwrap();
+        let o = xiezhi(
+            &[
+                "calendar",
+                "load",
+                file.to_str().unwrap(),
+                "--database",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            text(&o).contains("第 4 行") || text(&o).contains("行"),
+            "{}",
+            text(&o)
+        );
+        std::fs::write(&file, Y2027).unwrap();
+        let o = xiezhi(
+            &[
+                "calendar",
+                "load",
+                file.to_str().unwrap(),
+                "--database",
+                &url,
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let o = xiezhi(
+            &["calendar", "add", "2026-12-31", "1", "--database", &url],
+            None,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            "2027-01-04",
+            "{}",
+            text(&o)
+        );
+        let o = xiezhi(&["clocks", "recompute", "--database", &url], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = xiezhi(&["clocks", "run-job", "--database", &url], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+);
+
+#[test]
+fn rules_check_accepts_the_shipped_profiles_and_names_a_gap() {
+    let o = xiezhi(&["rules"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("zhoucun-2018"));
+    let dir = std::env::temp_dir().join(format!("xiezhi-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("thin.toml");
+    std::fs::write(
+        &f,
+        "[profile]\nid = \"thin\"\nname = \"缺项\"\nversion = 1\n\n[[rule]]\nid = \"transfer.send\"\nname = \"移送\"\napplies_to = \"transfer\"\ntrigger = \"x\"\nduration = { unit = \"working_days\", value = 3 }\nescalate_to = \"coordination_office\"\nsource = { seed = \"001\", section = \"二\", quote = \"3个工作日\" }\n",
+    )
+    .unwrap();
+    let o = xiezhi(&["rules", f.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("缺少规则") && text(&o).contains("data_request.answer"),
+        "{}",
+        text(&o)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

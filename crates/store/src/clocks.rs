@@ -2,7 +2,7 @@
 //! breaches (issuing supervision orders), the inbox, profile assignment and loaded calendar
 //! years. The timing itself is `xiezhi_domain::clock`; this module only persists it.
 
-use crate::entities::{calendar_year, clock, org, org_profile, supervision_order};
+use crate::entities::{calendar_year, clock, org, org_profile, rule_version, supervision_order};
 use crate::{Engine, Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{LockBehavior, LockType};
@@ -11,6 +11,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
+use std::collections::HashMap;
 use xiezhi_calendar::{Calendar, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
 use xiezhi_domain::clock::{self as engine, ClockCommand, ClockRefusal, ClockState, Timing};
 use xiezhi_domain::rules::{Rule, RuleProfile, Rules};
@@ -41,10 +42,64 @@ pub struct ClockStart {
     pub at: DateTime<Utc>,
 }
 
+/// The rule snapshots with these ids.
+pub async fn rules_by_version(
+    c: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Rule>, StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = rule_version::Entity::find()
+        .filter(rule_version::Column::Id.is_in(ids))
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            serde_json::from_str(&r.rule)
+                .map(|rule| (r.id, rule))
+                .map_err(|e| StoreError::Config(format!("规则快照 {} 损坏：{e}", r.id)))
+        })
+        .collect()
+}
+
 /// The rule snapshot a clock started under.
-pub fn rule_of(m: &clock::Model) -> Result<Rule, StoreError> {
-    serde_json::from_str(&m.rule)
-        .map_err(|e| StoreError::Config(format!("时限 {} 的规则快照损坏：{e}", m.id)))
+pub async fn rule_of(c: &impl ConnectionTrait, m: &clock::Model) -> Result<Rule, StoreError> {
+    rules_by_version(c, &[m.rule_version_id])
+        .await?
+        .remove(&m.rule_version_id)
+        .ok_or(StoreError::NotFound("规则快照"))
+}
+
+/// The snapshot id of a rule of a profile version, made (and recorded) on first use.
+async fn snapshot(w: &mut Writer, profile: &RuleProfile, rule: &Rule) -> Result<i64, StoreError> {
+    let found = rule_version::Entity::find()
+        .filter(rule_version::Column::ProfileId.eq(profile.profile.id.as_str()))
+        .filter(rule_version::Column::ProfileVersion.eq(profile.profile.version))
+        .filter(rule_version::Column::RuleId.eq(rule.id.as_str()))
+        .one(w.txn())
+        .await?;
+    if let Some(f) = found {
+        return Ok(f.id);
+    }
+    let m = rule_version::ActiveModel {
+        profile_id: Set(profile.profile.id.clone()),
+        profile_version: Set(profile.profile.version),
+        rule_id: Set(rule.id.clone()),
+        rule: Set(serde_json::to_string(rule).unwrap_or_default()),
+        created_at: Set(w.now()),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "rule_version",
+        m.id,
+        "rule_version.recorded",
+        json!({"profile_id": m.profile_id, "profile_version": m.profile_version,
+               "rule_id": m.rule_id, "rule": rule}),
+    );
+    Ok(m.id)
 }
 
 /// The timing of a clock row.
@@ -116,6 +171,7 @@ pub async fn start(
         )
     })?;
     let t = engine::start(rule, s.at, env.calendar).map_err(calendar_err)?;
+    let rule_version_id = snapshot(w, profile, rule).await?;
     let warn = engine::warn_at(rule, t.due_at, env.calendar).map_err(calendar_err)?;
     let mut am = clock::ActiveModel {
         subject_type: Set(s.subject_type.clone()),
@@ -123,7 +179,7 @@ pub async fn start(
         rule_id: Set(rule.id.clone()),
         profile_id: Set(profile.profile.id.clone()),
         profile_version: Set(profile.profile.version),
-        rule: Set(serde_json::to_string(rule).unwrap_or_default()),
+        rule_version_id: Set(rule_version_id),
         holder_org_id: Set(s.holder_org_id),
         holder_person_id: Set(s.holder_person_id),
         started_at: Set(t.started_at),
@@ -193,7 +249,7 @@ pub async fn apply(
         .one(w.txn())
         .await?
         .ok_or(StoreError::NotFound("时限"))?;
-    let rule = rule_of(&m)?;
+    let rule = rule_of(w.txn(), &m).await?;
     let (t, kind) =
         engine::transition(&timing_of(&m), &rule, &cmd, w.now(), env.calendar).map_err(refusal)?;
     let extra = match &cmd {
@@ -290,8 +346,15 @@ pub async fn run_due(
     )
     .all(w.txn())
     .await?;
+    let rules = rules_by_version(
+        w.txn(),
+        &due.iter().map(|m| m.rule_version_id).collect::<Vec<_>>(),
+    )
+    .await?;
     for m in due {
-        let rule = rule_of(&m)?;
+        let Some(rule) = rules.get(&m.rule_version_id).cloned() else {
+            continue;
+        };
         let (t, kind) = match engine::transition(
             &timing_of(&m),
             &rule,
@@ -379,8 +442,15 @@ pub async fn run_due(
     )
     .all(w.txn())
     .await?;
+    let rules = rules_by_version(
+        w.txn(),
+        &warn.iter().map(|m| m.rule_version_id).collect::<Vec<_>>(),
+    )
+    .await?;
     for m in warn {
-        let rule = rule_of(&m)?;
+        let Some(rule) = rules.get(&m.rule_version_id).cloned() else {
+            continue;
+        };
         if let Ok((t, kind)) = engine::transition(
             &timing_of(&m),
             &rule,
@@ -407,9 +477,17 @@ pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, Store
         .filter(clock::Column::State.is_in(["running", "paused"]))
         .all(w.txn())
         .await?;
+    let rules = rules_by_version(
+        w.txn(),
+        &open.iter().map(|m| m.rule_version_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let mut changed = 0;
     for m in open {
-        let rule = rule_of(&m)?;
+        let rule = rules
+            .get(&m.rule_version_id)
+            .cloned()
+            .ok_or(StoreError::NotFound("规则快照"))?;
         let t = timing_of(&m);
         let new_due = match t.extensions.last() {
             Some(e) => e.new_due,

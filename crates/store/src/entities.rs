@@ -206,7 +206,7 @@ pub mod chain_head {
 pub mod clock {
     use sea_orm::entity::prelude::*;
 
-    /// A clock row. `rule` is the JSON snapshot of the rule it started under.
+    /// A clock row; `rule_version_id` names the snapshot of the rule it started under.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "clocks")]
     pub struct Model {
@@ -217,7 +217,7 @@ pub mod clock {
         pub rule_id: String,
         pub profile_id: String,
         pub profile_version: i64,
-        pub rule: String,
+        pub rule_version_id: i64,
         pub holder_org_id: i64,
         pub holder_person_id: Option<i64>,
         pub state: String,
@@ -231,6 +231,29 @@ pub mod clock {
         pub pauses: String,
         /// JSON array of extensions.
         pub extensions: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Rule snapshots: each rule of each profile version a clock started under, kept once.
+pub mod rule_version {
+    use sea_orm::entity::prelude::*;
+
+    /// A snapshot row: the rule as JSON.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rule_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub profile_id: String,
+        pub profile_version: i64,
+        pub rule_id: String,
+        pub rule: String,
         pub created_at: DateTimeUtc,
     }
 

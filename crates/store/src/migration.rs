@@ -194,7 +194,7 @@ impl MigrationTrait for M0001Foundation {
     }
 }
 
-/// Clocks, supervision orders, profile assignments, loaded calendar years.
+/// Rule snapshots, clocks, supervision orders, profile assignments, loaded calendar years.
 struct M0002Clocks;
 
 impl MigrationName for M0002Clocks {
@@ -208,6 +208,28 @@ impl MigrationTrait for M0002Clocks {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
             Table::create()
+                .table("rule_versions")
+                .col(big_pk_auto("id"))
+                .col(string("profile_id"))
+                .col(big_integer("profile_version"))
+                .col(string("rule_id"))
+                .col(text("rule"))
+                .col(timestamp_with_time_zone("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "rule_versions",
+                "rule_versions_key",
+                &["profile_id", "profile_version", "rule_id"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table("clocks")
                 .col(big_pk_auto("id"))
                 .col(string("subject_type"))
@@ -215,7 +237,7 @@ impl MigrationTrait for M0002Clocks {
                 .col(string("rule_id"))
                 .col(string("profile_id"))
                 .col(big_integer("profile_version"))
-                .col(text("rule"))
+                .col(big_integer("rule_version_id"))
                 .col(big_integer("holder_org_id"))
                 .col(big_integer_null("holder_person_id"))
                 .col(string("state"))
@@ -228,6 +250,7 @@ impl MigrationTrait for M0002Clocks {
                 .col(text("pauses"))
                 .col(text("extensions"))
                 .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("clocks", "rule_version_id", "rule_versions"))
                 .foreign_key(&mut fk("clocks", "holder_org_id", "orgs"))
                 .foreign_key(&mut fk("clocks", "holder_person_id", "people"))
                 .take(),

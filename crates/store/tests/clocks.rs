@@ -95,9 +95,13 @@ engine_test!(
                 bj("2026-11-05 23:59") + chrono::Duration::seconds(59)
             )
         );
-        assert!(
-            clocks::rule_of(&a).unwrap().source_text().contains("003")
-                || clocks::rule_of(&a).unwrap().source.seed == "003"
+        assert_eq!(
+            clocks::rule_of(s.db(), &a).await.unwrap().source.seed,
+            "003"
+        );
+        assert_eq!(
+            clocks::rule_of(s.db(), &b).await.unwrap().source.seed,
+            "001"
         );
         let e = start(s, env, transfer(cd, "no.such_rule", "2026-11-02 10:00"))
             .await

@@ -7,11 +7,12 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use xiezhi_domain::clock::{self as engine, ClockCommand, Urgency};
 use xiezhi_domain::rules::{Rule, subject_label};
 use xiezhi_domain::{Action, Target};
-use xiezhi_store::clocks::{self, ClockEnv, ClockFilter, rule_of, timing_of};
+use xiezhi_store::clocks::{self, ClockEnv, ClockFilter, rules_by_version, timing_of};
 use xiezhi_store::entities::{clock, org};
 
 /// A rule as shown, with its source.
@@ -126,10 +127,11 @@ fn urgency_name(u: Urgency) -> &'static str {
 fn clock_view(
     s: &AppState,
     m: &clock::Model,
+    rules: &HashMap<i64, Rule>,
     orgs: &[org::Model],
     now: DateTime<Utc>,
 ) -> ClockView {
-    let rule = rule_of(m).ok();
+    let rule = rules.get(&m.rule_version_id).cloned();
     let t = timing_of(m);
     let cal = s.calendar();
     let (remaining, urgency) = match (&rule, t.state.is_open()) {
@@ -186,7 +188,12 @@ async fn views(
     now: DateTime<Utc>,
 ) -> Result<Vec<ClockView>, AppError> {
     let orgs = s.store.orgs_under("/").await?;
-    Ok(rows.iter().map(|m| clock_view(s, m, &orgs, now)).collect())
+    let ids: Vec<i64> = rows.iter().map(|m| m.rule_version_id).collect();
+    let rules = rules_by_version(s.store.db(), &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|m| clock_view(s, m, &rules, &orgs, now))
+        .collect())
 }
 
 /// A date typed as `YYYY-MM-DD`.
