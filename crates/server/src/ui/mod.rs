@@ -147,6 +147,24 @@ impl Layout {
             ctx.can(Action::ManageToken, &gov),
         ));
         nav.push((
+            "/clocks",
+            "时限监控",
+            "各机构时限、预警与超时",
+            ctx.can(Action::ViewClocks, &gov) || ctx.can(Action::ViewClocks, &own),
+        ));
+        nav.push((
+            "/rules",
+            "时限规则",
+            "现行时限规则及其依据",
+            ctx.can(Action::ViewRules, &gov),
+        ));
+        nav.push((
+            "/calendar",
+            "工作日历",
+            "法定节假日与调休",
+            ctx.can(Action::ViewRules, &gov),
+        ));
+        nav.push((
             "/events",
             "全过程记录",
             "查阅与核验操作记录",

@@ -228,6 +228,65 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     let html = b.source().await.unwrap();
     assert!(html.contains("全过程记录") && html.contains("person.created"));
     shot(&b, "events").await;
+
+    // The office's inbox, clock list and rules (a clock held by the office, one overdue).
+    crate::authz_walk::cd_clock(&app).await;
+    b.find(Locator::Css("#logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#login-form"))
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys("office")
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("#login-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("nav.main"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("我的待办"));
+    shot(&b, "home").await;
+    b.goto(&format!("{}/clocks", app.base)).await.unwrap();
+    let html = b.source().await.unwrap();
+    assert!(
+        html.contains("u-overdue") && html.contains("已超时"),
+        "overdue clocks are marked"
+    );
+    shot(&b, "clocks").await;
+    b.find(Locator::Css("table.clocks a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("dl.facts"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("依据"));
+    shot(&b, "clock").await;
+    b.goto(&format!("{}/rules", app.base)).await.unwrap();
+    assert!(b.source().await.unwrap().contains("transfer.send"));
+    shot(&b, "rules").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
