@@ -192,8 +192,8 @@ pub async fn session_person(
     Ok(p.active.then_some((s, p)))
 }
 
-/// End one session (sign out).
-pub async fn end_session(w: &mut Writer, secret: &str) -> Result<(), StoreError> {
+/// End one session (sign out). Returns whether a live session was ended.
+pub async fn end_session(w: &mut Writer, secret: &str) -> Result<bool, StoreError> {
     if let Some(s) = session::Entity::find_by_id(digest(secret))
         .one(w.txn())
         .await?
@@ -204,8 +204,9 @@ pub async fn end_session(w: &mut Writer, secret: &str) -> Result<(), StoreError>
         am.ended_at = Set(Some(w.now()));
         am.update(w.txn()).await?;
         w.record("person", pid, "auth.logout", json!({}));
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }
 
 /// End all sessions of a person (on deactivation or password change).

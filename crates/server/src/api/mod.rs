@@ -194,19 +194,7 @@ async fn sign_out(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     if let Some(secret) = crate::ctx::cookie(&headers, SESSION_COOKIE) {
-        let r: Result<(), AppError> = async {
-            let mut w = ctx.writer(&s).await?;
-            auth::end_session(&mut w, &secret).await?;
-            w.commit().await?;
-            Ok(())
-        }
-        .await;
-        // A session already ended has no event to record; that is fine.
-        if let Err(e) = r
-            && !matches!(e, AppError::Conflict(_))
-        {
-            return with_id(&ctx, Err(e));
-        }
+        with_id(&ctx, ops::sign_out(&s, &ctx, &secret).await)?;
     }
     let clear = set_cookie(SESSION_COOKIE, "", ctx.meta.secure, Some(0));
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())

@@ -734,6 +734,15 @@ pub async fn change_own_password(
     Ok(())
 }
 
+/// Sign out: end the session with this cookie value (nothing to record if it had ended).
+pub async fn sign_out(s: &AppState, ctx: &Ctx, secret: &str) -> Result<(), AppError> {
+    let mut w = ctx.writer(s).await?;
+    if auth::end_session(&mut w, secret).await? {
+        w.commit().await?;
+    }
+    Ok(())
+}
+
 /// Lift a sign-in lock (security administrator).
 pub async fn unlock(s: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
     let (p, target) = person_and_target(s, id).await?;

@@ -512,19 +512,10 @@ async fn logout(
     headers: HeaderMap,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
-        let r: Result<(), AppError> = async {
-            let mut w = ctx.writer(&s).await?;
-            auth::end_session(&mut w, &secret).await?;
-            w.commit().await?;
-            Ok(())
-        }
-        .await;
-        if let Err(e) = r
-            && !matches!(e, AppError::Conflict(_))
-        {
-            return error_page(&e, &ctx.meta.request_id);
-        }
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = ops::sign_out(&s, &ctx, &secret).await
+    {
+        return error_page(&e, &ctx.meta.request_id);
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
