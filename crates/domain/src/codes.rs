@@ -128,7 +128,7 @@ impl DivisionCode {
     }
 
     /// The code without its trailing zero groups: `330000` → `33`, `339901001000` → `339901001`.
-    fn significant_prefix(&self) -> &str {
+    pub fn significant_prefix(&self) -> &str {
         let mut s = self.0.as_str();
         while s.len() > 6 && s.ends_with("000") {
             s = &s[..s.len() - 3];

@@ -330,3 +330,107 @@ pub mod calendar_year {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Catalog items (执法事项), one row per version.
+pub mod catalog_item {
+    use sea_orm::entity::prelude::*;
+
+    /// An item version.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "catalog_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub code: String,
+        pub version: i32,
+        pub name: String,
+        pub domain: String,
+        pub kind: String,
+        pub law: String,
+        pub article: String,
+        pub penalty_clause: String,
+        pub sector_org_id: Option<i64>,
+        pub minor_first_offence: bool,
+        /// JSON array of discretion tiers.
+        pub discretion: String,
+        pub effective_from: Date,
+        pub effective_to: Option<Date>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Catalog set membership (清单): tags over item codes.
+pub mod catalog_set {
+    use sea_orm::entity::prelude::*;
+
+    /// A membership row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "catalog_sets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_code: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub set_name: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Assignments: who holds an item in a division, how, from when.
+pub mod assignment {
+    use sea_orm::entity::prelude::*;
+
+    /// An assignment row (a new row for every change; the old one gets `effective_to`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assignments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub item_code: String,
+        pub division_code: String,
+        pub version: i32,
+        pub holder_org_id: i64,
+        pub mode: String,
+        pub responsible_org_id: i64,
+        pub supervising_org_id: i64,
+        pub letter_number: String,
+        pub letter_scope: String,
+        pub letter_valid_until: Option<Date>,
+        pub effective_from: Date,
+        pub effective_to: Option<Date>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Search tokens of catalog items (segmented Chinese text, the same on both engines).
+pub mod catalog_token {
+    use sea_orm::entity::prelude::*;
+
+    /// A token of an item.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "catalog_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -12,7 +12,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(M0002Clocks)]
+        vec![
+            Box::new(M0001Foundation),
+            Box::new(M0002Clocks),
+            Box::new(M0003Catalog),
+        ]
     }
 }
 
@@ -315,6 +319,115 @@ impl MigrationTrait for M0002Clocks {
                 .col(timestamp_with_time_zone("loaded_at"))
                 .take(),
         )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The catalog: item versions, sets, assignments, search tokens.
+struct M0003Catalog;
+
+impl MigrationName for M0003Catalog {
+    fn name(&self) -> &str {
+        "m0003_catalog"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003Catalog {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("catalog_items")
+                .col(big_pk_auto("id"))
+                .col(string("code"))
+                .col(integer("version"))
+                .col(text("name"))
+                .col(string("domain"))
+                .col(string("kind"))
+                .col(text("law"))
+                .col(string("article"))
+                .col(string("penalty_clause"))
+                .col(big_integer_null("sector_org_id"))
+                .col(boolean("minor_first_offence"))
+                .col(text("discretion"))
+                .col(date("effective_from"))
+                .col(date_null("effective_to"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("catalog_items", "sector_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "catalog_items",
+                "catalog_items_code_version",
+                &["code", "version"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_index(index("catalog_items", "catalog_items_domain", &["domain"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("catalog_sets")
+                .col(string("item_code"))
+                .col(string("set_name"))
+                .primary_key(Index::create().col("item_code").col("set_name"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("assignments")
+                .col(big_pk_auto("id"))
+                .col(string("item_code"))
+                .col(string("division_code"))
+                .col(integer("version"))
+                .col(big_integer("holder_org_id"))
+                .col(string("mode"))
+                .col(big_integer("responsible_org_id"))
+                .col(big_integer("supervising_org_id"))
+                .col(string("letter_number"))
+                .col(text("letter_scope"))
+                .col(date_null("letter_valid_until"))
+                .col(date("effective_from"))
+                .col(date_null("effective_to"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("assignments", "holder_org_id", "orgs"))
+                .foreign_key(&mut fk("assignments", "responsible_org_id", "orgs"))
+                .foreign_key(&mut fk("assignments", "supervising_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "assignments",
+            "assignments_item_division",
+            &["item_code", "division_code"],
+        ))
+        .await?;
+        m.create_index(index(
+            "assignments",
+            "assignments_holder",
+            &["holder_org_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("catalog_tokens")
+                .col(string("token"))
+                .col(string("item_code"))
+                .primary_key(Index::create().col("token").col("item_code"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "catalog_tokens",
+            "catalog_tokens_item",
+            &["item_code"],
+        ))
         .await?;
         Ok(())
     }
