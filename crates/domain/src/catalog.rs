@@ -170,6 +170,23 @@ fn significant_len(code: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// The holder one level up (the county-wide holder that delegated to a township), if any.
+fn delegator(
+    assignments: &[Assignment],
+    division: &crate::DivisionCode,
+    date: NaiveDate,
+) -> Option<i64> {
+    let mut containing: Vec<&Assignment> = assignments
+        .iter()
+        .filter(|a| a.in_force(date))
+        .filter(|a| {
+            crate::DivisionCode::parse(&a.division_code).is_ok_and(|d| d.contains(division))
+        })
+        .collect();
+    containing.sort_by_key(|a| std::cmp::Reverse(significant_len(&a.division_code)));
+    containing.get(1).map(|a| a.holder_org_id)
+}
+
 /// Whether two date ranges overlap (None: open-ended).
 pub fn overlaps(
     a_from: NaiveDate,
@@ -217,7 +234,9 @@ pub fn may_penalise(
         (true, mode, _) => format!("本机构以“{}”方式承接该事项", mode.label()),
         (false, _, true) => "委托已过期限，应由委托机关处罚".into(),
         (false, AssignmentMode::Granted | AssignmentMode::Entrusted, _)
-            if org_id == a.responsible_org_id || org_id == a.supervising_org_id =>
+            if org_id == a.responsible_org_id
+                || org_id == a.supervising_org_id
+                || delegator(assignments, division, date) == Some(org_id) =>
         {
             format!(
                 "该事项已{}给承接机构，本机构保留检查和监督职责，不得再以此立案处罚",

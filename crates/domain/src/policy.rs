@@ -115,6 +115,10 @@ pub enum Action {
     ViewRules,
     /// Select rule profiles, load calendar years, recompute clocks.
     ManageRules,
+    /// Browse the catalog, route items, check who may penalise.
+    ViewCatalog,
+    /// Import catalog items and assignments.
+    ManageCatalog,
 }
 
 impl Action {
@@ -134,6 +138,8 @@ impl Action {
         Action::CancelClock,
         Action::ViewRules,
         Action::ManageRules,
+        Action::ViewCatalog,
+        Action::ManageCatalog,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -220,13 +226,20 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (ViewRules, System) => None,
         (ViewRules, _) => Some(Reach::Government),
         (ManageRules, SystemAdmin) => Some(Reach::Government),
+        (ViewCatalog, System) => None,
+        (ViewCatalog, _) => Some(Reach::Government),
+        (ManageCatalog, SystemAdmin) => Some(Reach::Government),
         _ => None,
     }
 }
 
 /// Token scopes: what a token with a scope may do, always within its government.
 fn token_allows(action: Action, scope: TokenScope) -> bool {
-    matches!((action, scope), (Action::ViewOrg, TokenScope::Read))
+    matches!(
+        (action, scope),
+        (Action::ViewOrg | Action::ViewCatalog, TokenScope::Read)
+            | (Action::ViewCatalog, TokenScope::Intake)
+    )
 }
 
 /// Decide whether `actor` may do `action` to `target`.

@@ -3,7 +3,7 @@
 //! over segmented Chinese text (a token table of our own, the same on both engines).
 
 use crate::entities::{assignment, catalog_item, catalog_set, catalog_token, org};
-use crate::import::{ImportError, RowError};
+use crate::import::{ImportError, err};
 use crate::{Store, StoreError, Writer};
 use chrono::{Duration, NaiveDate};
 use jieba_rs::Jieba;
@@ -120,14 +120,6 @@ pub struct ImportSummary {
     pub unchanged: usize,
 }
 
-fn err(line: usize, field: &str, message: impl Into<String>) -> RowError {
-    RowError {
-        line,
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
@@ -138,56 +130,12 @@ fn valid_code(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
-fn read(
-    text: &str,
-    header: &[&str],
-) -> Result<Vec<(usize, HashMap<String, String>)>, Vec<RowError>> {
-    let text = text.trim_start_matches('\u{feff}');
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let names: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(vec![err(1, "header", format!("无法读取表头：{e}"))]),
-    };
-    let missing: Vec<RowError> = header
-        .iter()
-        .filter(|h| !names.iter().any(|n| n == *h))
-        .map(|h| err(1, h, format!("表头缺少列 {h}")))
-        .collect();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    let mut rows = vec![];
-    let mut errors = vec![];
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        match rec {
-            Ok(r) if r.iter().all(str::is_empty) => {}
-            Ok(r) if r.len() != names.len() => errors.push(err(
-                line,
-                "row",
-                format!("列数为 {}，应为 {}", r.len(), names.len()),
-            )),
-            Ok(r) => rows.push((
-                line,
-                names
-                    .iter()
-                    .cloned()
-                    .zip(r.iter().map(str::to_owned))
-                    .collect(),
-            )),
-            Err(e) => errors.push(err(line, "row", format!("无法解析：{e}"))),
-        }
-    }
-    if rows.is_empty() && errors.is_empty() {
-        errors.push(err(1, "file", "文件没有数据行"));
-    }
-    if errors.is_empty() {
-        Ok(rows)
+fn read(text: &str, header: &[&str]) -> Result<Vec<crate::import::Record>, ImportError> {
+    let rows = crate::import::read_rows(text, header);
+    if rows.errors.is_empty() {
+        Ok(rows.records)
     } else {
-        Err(errors)
+        Err(ImportError::Rows(rows.errors))
     }
 }
 
@@ -368,7 +316,7 @@ pub async fn import_items(
     w: Writer,
     text: &str,
 ) -> Result<ImportSummary, ImportError> {
-    let rows = read(text, ITEM_HEADER).map_err(ImportError::Rows)?;
+    let rows = read(text, ITEM_HEADER)?;
     let orgs = org_codes(store.db()).await?;
     let mut errors = vec![];
     let mut parsed = vec![];
@@ -584,7 +532,7 @@ pub async fn import_assignments(
     w: Writer,
     text: &str,
 ) -> Result<ImportSummary, ImportError> {
-    let rows = read(text, ASSIGNMENT_HEADER).map_err(ImportError::Rows)?;
+    let rows = read(text, ASSIGNMENT_HEADER)?;
     let orgs = org_codes(store.db()).await?;
     let divisions: HashSet<String> = orgs.values().map(|o| o.division_code.clone()).collect();
     let items: HashSet<String> = catalog_item::Entity::find()

@@ -59,12 +59,17 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-struct Rows {
-    records: Vec<(usize, HashMap<String, String>)>,
-    errors: Vec<RowError>,
+/// A CSV row: its line number and its fields by column name.
+pub(crate) type Record = (usize, HashMap<String, String>);
+
+/// Rows of a CSV file by line number, and the problems found reading it.
+pub(crate) struct Rows {
+    pub(crate) records: Vec<Record>,
+    pub(crate) errors: Vec<RowError>,
 }
 
-fn err(line: usize, field: &str, message: impl Into<String>) -> RowError {
+/// A row error.
+pub(crate) fn err(line: usize, field: &str, message: impl Into<String>) -> RowError {
     RowError {
         line,
         field: field.into(),
@@ -72,7 +77,8 @@ fn err(line: usize, field: &str, message: impl Into<String>) -> RowError {
     }
 }
 
-fn read_rows(text: &str, header: &[&str]) -> Rows {
+/// Read a CSV file with a required header.
+pub(crate) fn read_rows(text: &str, header: &[&str]) -> Rows {
     let text = text.trim_start_matches('\u{feff}');
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)

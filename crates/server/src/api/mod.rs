@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by OpenAPI 3 at `/api/v1/openapi.json`. Every
 //! route is registered through `utoipa-axum`, so the description covers every route.
 
+mod catalog;
 mod clocks;
 
 use crate::AppState;
@@ -118,6 +119,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(clocks::profiles))
         .routes(routes!(clocks::assign_profile))
         .routes(routes!(clocks::calendar_years, clocks::load_year))
+        .routes(routes!(catalog::list_items))
+        .routes(routes!(catalog::get_item))
+        .routes(routes!(catalog::resolve))
+        .routes(routes!(catalog::may_penalise))
+        .routes(routes!(catalog::matrix))
+        .routes(routes!(catalog::import_items))
+        .routes(routes!(catalog::import_assignments))
+        .routes(routes!(catalog::export_items))
+        .routes(routes!(catalog::export_assignments))
         .split_for_parts()
 }
 

@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/tokens/{id}/revoke", post(revoke_token))
         .route("/assets/{name}", get(asset))
         .merge(clocks::routes(Router::new()))
+        .merge(catalog::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -145,6 +146,12 @@ impl Layout {
             "接口令牌",
             "外部系统接入令牌",
             ctx.can(Action::ManageToken, &gov),
+        ));
+        nav.push((
+            "/catalog",
+            "权责清单",
+            "执法事项、承接分配与管辖",
+            ctx.can(Action::ViewCatalog, &gov),
         ));
         nav.push((
             "/clocks",
@@ -1200,7 +1207,7 @@ async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
 
 #[derive(Deserialize)]
 pub(crate) struct CsvForm {
-    csv: String,
+    pub(crate) csv: String,
 }
 
 async fn import(
@@ -1391,5 +1398,6 @@ async fn asset(
     }
 }
 
-// After the `page!` macro, which it uses.
+// After the `page!` macro, which they use.
+mod catalog;
 mod clocks;

@@ -50,6 +50,15 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/orgs/{id}/rule-profile"),
     ("GET", "/api/v1/calendar/years"),
     ("POST", "/api/v1/calendar/years"),
+    ("GET", "/api/v1/catalog/items"),
+    ("GET", "/api/v1/catalog/items/{code}"),
+    ("GET", "/api/v1/catalog/resolve"),
+    ("GET", "/api/v1/catalog/may-penalise"),
+    ("GET", "/api/v1/catalog/matrix"),
+    ("POST", "/api/v1/catalog/import/items"),
+    ("POST", "/api/v1/catalog/import/assignments"),
+    ("GET", "/api/v1/catalog/export/items"),
+    ("GET", "/api/v1/catalog/export/assignments"),
 ];
 
 /// Who sees clocks in their reach (not the security or system administrator).
@@ -145,6 +154,8 @@ enum Outsider {
     Denied,
     /// Their own data only (200, none of ours).
     OwnOnly,
+    /// Public information (the catalog): allowed, ours included.
+    Public,
 }
 
 enum Body {
@@ -485,6 +496,78 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Denied,
         ),
         c(
+            Method::GET,
+            "/api/v1/catalog/items",
+            "/api/v1/catalog/items?q=占道".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/catalog/items/{code}",
+            "/api/v1/catalog/items/ZJ-CSGL-CF-0001".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/catalog/resolve",
+            "/api/v1/catalog/resolve?item=ZJ-CSGL-CF-0001&division=339901001".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/catalog/may-penalise",
+            "/api/v1/catalog/may-penalise?item=ZJ-CSGL-CF-0001&division=339901001".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/catalog/matrix",
+            "/api/v1/catalog/matrix".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/catalog/import/items",
+            "/api/v1/catalog/import/items".into(),
+            Body::Csv(CATALOG_ITEMS.into()),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/catalog/import/assignments",
+            "/api/v1/catalog/import/assignments".into(),
+            Body::Csv(CATALOG_ASSIGNMENTS.into()),
+            &["sysadmin"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/catalog/export/items",
+            "/api/v1/catalog/export/items".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/catalog/export/assignments",
+            "/api/v1/catalog/export/assignments".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -576,6 +659,7 @@ engine_test!(
             token: token.body["id"].as_i64().unwrap(),
             clk: cd_clock(&app).await,
         };
+        app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let walked: Vec<(String, &str)> = cases(&ids, 0)
             .iter()
@@ -632,6 +716,9 @@ engine_test!(
                         r.status == StatusCode::FORBIDDEN
                             || (r.status == StatusCode::BAD_REQUEST
                                 && r.body["code"] == "import_rows")
+                    }
+                    Outsider::Public => {
+                        !matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED)
                     }
                     Outsider::OwnOnly => {
                         let own_route_allowed = case
@@ -902,6 +989,30 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             f(&[("scope", "YX-GOV".into())]),
             &["sysadmin"],
         ),
+        (Method::GET, "/catalog?q=占道".into(), none(), ALL),
+        (
+            Method::GET,
+            "/catalog/items/ZJ-CSGL-CF-0001".into(),
+            none(),
+            ALL,
+        ),
+        (Method::GET, "/catalog/matrix".into(), none(), ALL),
+        (Method::GET, "/catalog/import".into(), none(), &["sysadmin"]),
+        (
+            Method::POST,
+            "/catalog/import/items".into(),
+            f(&[("csv", CATALOG_ITEMS.into()), ("scope", "YX-GOV".into())]),
+            &["sysadmin"],
+        ),
+        (
+            Method::POST,
+            "/catalog/import/assignments".into(),
+            f(&[
+                ("csv", CATALOG_ASSIGNMENTS.into()),
+                ("scope", "YX-GOV".into()),
+            ]),
+            &["sysadmin"],
+        ),
         (Method::POST, "/logout".into(), none(), ALL),
     ]
 }
@@ -925,6 +1036,7 @@ engine_test!(
             token: token.body["id"].as_i64().unwrap(),
             clk: cd_clock(&app).await,
         };
+        app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let mut n = 0;
         let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token, ids.clk]
@@ -954,7 +1066,8 @@ engine_test!(
                     s.form(&path, &pairs).await
                 };
                 let role_allowed = allowed.contains(&same_role);
-                let touches_ours = path.split('/').any(|seg| ours.iter().any(|o| o == seg))
+                let touches_ours = path == "/catalog/import"
+                    || path.split('/').any(|seg| ours.iter().any(|o| o == seg))
                     || fields
                         .iter()
                         .any(|(_, v)| ours.contains(v) || v.contains("YX-"));
@@ -979,7 +1092,7 @@ engine_test!(
                         !(status == StatusCode::SEE_OTHER && method == Method::GET),
                         "redirected: {what}"
                     );
-                    if !in_county {
+                    if !in_county && !path.starts_with("/catalog") {
                         assert!(
                             !html.contains("云溪县人民政府"),
                             "outsider sees our county: {what}"

@@ -184,3 +184,43 @@ impl Session {
         (r.status(), r.text().await.unwrap_or_default())
     }
 }
+
+/// A small catalog: four items, seven assignments (every mode) in the demo county.
+pub const CATALOG_ITEMS: &str = "code,name,domain,kind,law,article,penalty_clause,sector_department,sets,minor_first_offence,discretion,effective_from
+ZJ-CSGL-CF-0001,对在城市道路上占道经营的行政处罚,城市管理,penalty,《城市市容和环境卫生管理条例》,第十四条,第三十六条,YX-ZJJ,provincial;township_must,true,轻微/首次且及时改正/0-0/0|一般/影响较小/50-200/100,2022-01-01
+ZJ-STHJ-CF-0001,对产生环境噪声污染超标的行政处罚,生态环境,penalty,《中华人民共和国噪声污染防治法》,第二十四条,第七十一条,YX-STHJ,provincial;township_optional,false,一般/首次/2000-10000/5000,2022-01-01
+ZJ-SCJG-JC-0001,对食品经营者的行政检查,市场监管,inspection,《中华人民共和国食品安全法》,第一百一十条,,YX-SCJG,department,false,,2022-01-01
+ZJ-NYNC-CF-0001,对违反规定焚烧秸秆的行政处罚,农业农村,penalty,《中华人民共和国大气污染防治法》,第七十七条,第一百一十九条,YX-NYNC,local;township_must,false,一般/面积较小/50-200/100,2022-01-01
+";
+
+/// Assignments for [`CATALOG_ITEMS`].
+pub const CATALOG_ASSIGNMENTS: &str = "item_code,division_code,holder_org_code,mode,responsible_org_code,supervising_org_code,letter_number,letter_scope,letter_valid_until,effective_from
+ZJ-CSGL-CF-0001,339901,YX-ZHZF,retained,YX-ZHZF,YX-ZJJ,,,,2022-01-01
+ZJ-CSGL-CF-0001,339901001,YX-CD,granted,YX-CD,YX-ZJJ,,,,2023-01-01
+ZJ-STHJ-CF-0001,339901,YX-ZHZF,retained,YX-ZHZF,YX-STHJ,,,,2022-01-01
+ZJ-STHJ-CF-0001,339901005,YX-QS,entrusted,YX-ZHZF,YX-ZHZF,云综执委〔2023〕12号,噪声污染处罚,2099-12-31,2023-01-01
+ZJ-SCJG-JC-0001,339901,YX-SCJG,retained,YX-SCJG,YX-SCJG,,,,2022-01-01
+ZJ-NYNC-CF-0001,339901,YX-ZHZF,retained,YX-ZHZF,YX-NYNC,,,,2022-01-01
+ZJ-NYNC-CF-0001,339901008,YX-ZHZF,cooperation,YX-ZHZF,YX-NYNC,,,,2023-01-01
+";
+
+impl TestApp {
+    /// Load [`CATALOG_ITEMS`] and [`CATALOG_ASSIGNMENTS`].
+    pub async fn with_catalog(&self) {
+        let s = &self.db.store;
+        let w = s
+            .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+            .await
+            .unwrap();
+        xiezhi_store::catalog::import_items(s, w, CATALOG_ITEMS)
+            .await
+            .unwrap();
+        let w = s
+            .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+            .await
+            .unwrap();
+        xiezhi_store::catalog::import_assignments(s, w, CATALOG_ASSIGNMENTS)
+            .await
+            .unwrap();
+    }
+}

@@ -8,4 +8,5 @@ mod accounts;
 mod authz_walk;
 mod basics;
 mod browser;
+mod catalog;
 mod clocks;

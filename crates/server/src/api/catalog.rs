@@ -1,0 +1,136 @@
+//! API: the enforcement-matter catalog and routing.
+
+use super::{ApiPath, ApiQuery, ApiResult, with_id};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::ErrorBody;
+use crate::ops::Page;
+use crate::ops::catalog::{self as ops, *};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use xiezhi_domain::catalog::PenaltyCheck;
+use xiezhi_store::catalog::ImportSummary;
+
+/// Browse or search the catalog (items in force).
+#[utoipa::path(get, path = "/api/v1/catalog/items", tag = "catalog", params(ItemQuery),
+    responses((status = 200, body = Page<ItemView>), (status = 400, body = ErrorBody)))]
+pub(super) async fn list_items(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ItemQuery>,
+) -> ApiResult<Json<Page<ItemView>>> {
+    with_id(&ctx, ops::list_items(&s, Some(&ctx), &q).await).map(Json)
+}
+
+/// One item: the version in force on `date`, every version, its sets and assignments.
+#[utoipa::path(get, path = "/api/v1/catalog/items/{code}", tag = "catalog", params(("code" = String, Path), DateQuery),
+    responses((status = 200, body = ItemDetail), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_item(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<DateQuery>,
+) -> ApiResult<Json<ItemDetail>> {
+    let today = ops::today_for(&ctx);
+    with_id(
+        &ctx,
+        ops::item_detail(&s, Some(&ctx), &code, &q, today).await,
+    )
+    .map(Json)
+}
+
+/// Who is competent for an item in a division on a date (and who designates when nobody is).
+#[utoipa::path(get, path = "/api/v1/catalog/resolve", tag = "catalog", params(ResolveQuery),
+    responses((status = 200, body = ResolveView), (status = 400, body = ErrorBody)))]
+pub(super) async fn resolve(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ResolveQuery>,
+) -> ApiResult<Json<ResolveView>> {
+    with_id(&ctx, ops::resolve(&s, &ctx, &q).await).map(Json)
+}
+
+/// Whether an org (default: the caller's) may file a penalty case under an item there.
+#[utoipa::path(get, path = "/api/v1/catalog/may-penalise", tag = "catalog", params(ResolveQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody)))]
+pub(super) async fn may_penalise(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ResolveQuery>,
+) -> ApiResult<Json<PenaltyCheck>> {
+    with_id(&ctx, ops::may_penalise(&s, &ctx, &q).await).map(Json)
+}
+
+/// Township items and how each township holds them today.
+#[utoipa::path(get, path = "/api/v1/catalog/matrix", tag = "catalog",
+    responses((status = 200, body = Matrix)))]
+pub(super) async fn matrix(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Matrix>> {
+    with_id(&ctx, ops::matrix(&s, &ctx).await).map(Json)
+}
+
+/// Import items (CSV; all or nothing, every bad row reported).
+#[utoipa::path(post, path = "/api/v1/catalog/import/items", tag = "catalog", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn import_items(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: String,
+) -> ApiResult<Json<ImportSummary>> {
+    with_id(&ctx, ops::import(&s, &ctx, CatalogFile::Items, &body).await).map(Json)
+}
+
+/// Import assignments (CSV; all or nothing, every bad row reported).
+#[utoipa::path(post, path = "/api/v1/catalog/import/assignments", tag = "catalog", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn import_assignments(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: String,
+) -> ApiResult<Json<ImportSummary>> {
+    with_id(
+        &ctx,
+        ops::import(&s, &ctx, CatalogFile::Assignments, &body).await,
+    )
+    .map(Json)
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Items in force as CSV (re-imports unchanged).
+#[utoipa::path(get, path = "/api/v1/catalog/export/items", tag = "catalog",
+    responses((status = 200, body = String, content_type = "text/csv")))]
+pub(super) async fn export_items(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Response> {
+    with_id(&ctx, ops::export(&s, &ctx, CatalogFile::Items).await)
+        .map(|b| csv_response("catalog-items.csv", b))
+}
+
+/// Assignments in force as CSV (re-imports unchanged).
+#[utoipa::path(get, path = "/api/v1/catalog/export/assignments", tag = "catalog",
+    responses((status = 200, body = String, content_type = "text/csv")))]
+pub(super) async fn export_assignments(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Response> {
+    with_id(&ctx, ops::export(&s, &ctx, CatalogFile::Assignments).await)
+        .map(|b| csv_response("catalog-assignments.csv", b))
+}

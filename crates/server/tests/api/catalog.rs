@@ -1,0 +1,146 @@
+//! The catalog through HTTP: browse and search (also without signing in), routing, the
+//! may-penalise check, import errors and the export round trip.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use xiezhi_store::engine_test;
+use xiezhi_store::testing::TestDb;
+
+engine_test!(
+    the_public_catalog_is_searchable_without_signing_in,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_catalog().await;
+        let c = client();
+        let r = c
+            .get(format!("{}/public/catalog?q=占道", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("对在城市道路上占道经营的行政处罚"));
+        assert!(
+            !html.contains("对违反规定焚烧秸秆"),
+            "the search narrows the list"
+        );
+        let r = c
+            .get(format!("{}/public/catalog/items/ZJ-CSGL-CF-0001", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("裁量基准") && html.contains("赋权") && html.contains("城东街道"));
+        let r = c
+            .get(format!("{}/public/catalog/items/NOPE", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+);
+
+engine_test!(
+    routing_names_the_competent_org_or_the_office_that_designates,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_catalog().await;
+        let s = app.sign_in("office").await;
+        let r = s
+            .get("/api/v1/catalog/resolve?item=ZJ-CSGL-CF-0001&division=339901001&date=2024-03-01")
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            (r.body["found"].as_bool(), r.body["mode"].as_str()),
+            (Some(true), Some("granted"))
+        );
+        assert_eq!(r.body["competent_org_name"], "城东街道");
+        assert!(r.body["answer"].as_str().unwrap().contains("赋权"));
+        let r = s
+            .get("/api/v1/catalog/resolve?item=ZJ-CSGL-CF-0001&division=339901001&date=2022-03-01")
+            .await;
+        assert_eq!(
+            r.body["competent_org_name"], "云溪县综合行政执法局",
+            "before the grant"
+        );
+        let r = s
+            .get("/api/v1/catalog/resolve?item=ZJ-CSGL-CF-0001&division=339902001")
+            .await;
+        assert_eq!(r.body["found"], false);
+        assert_eq!(
+            r.body["designate_org_name"],
+            "云溪县行政执法统筹协调指挥办公室"
+        );
+        let r = s
+            .get("/api/v1/catalog/resolve?item=ZJ-CSGL-CF-0001&division=12")
+            .await;
+        assert_eq!(r.body["details"]["field"], "division_code");
+        let r = s
+            .get("/api/v1/catalog/resolve?item=NOPE&division=339901001")
+            .await;
+        assert_eq!(r.body["details"]["field"], "item");
+        let bureau = app.org_id("YX-ZHZF").await;
+        let r = s.get(&format!("/api/v1/catalog/may-penalise?item=ZJ-CSGL-CF-0001&division=339901001&org_id={bureau}")).await;
+        assert_eq!(r.body["allowed"], false);
+        assert!(r.body["reason"].as_str().unwrap().contains("检查和监督"));
+        let street = app.sign_in("cd.1").await;
+        let r = street
+            .get("/api/v1/catalog/may-penalise?item=ZJ-CSGL-CF-0001&division=339901001")
+            .await;
+        assert_eq!(r.body["allowed"], true, "defaults to the caller's org");
+    }
+);
+
+engine_test!(
+    catalog_imports_report_bad_rows_and_exports_re_import_unchanged,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_catalog().await;
+        let admin = app.sign_in("sysadmin").await;
+        let bad = CATALOG_ASSIGNMENTS.replace("YX-CD,granted,YX-CD", "YX-NOWHERE,granted,YX-CD");
+        let r = admin
+            .send_text(Method::POST, "/api/v1/catalog/import/assignments", &bad)
+            .await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("import_rows"))
+        );
+        assert_eq!(r.body["details"]["rows"][0]["field"], "holder_org_code");
+        let items = admin
+            .client
+            .get(format!("{}/api/v1/catalog/export/items", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            items.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let items = items.text().await.unwrap();
+        let r = admin
+            .send_text(Method::POST, "/api/v1/catalog/import/items", &items)
+            .await;
+        assert_eq!(
+            (r.body["created"].as_i64(), r.body["unchanged"].as_i64()),
+            (Some(0), Some(4)),
+            "{}",
+            r.body
+        );
+        let list = admin.get("/api/v1/catalog/items?set=township_must").await;
+        assert_eq!(list.body["total"], 2);
+        let r = admin.get("/api/v1/catalog/items?kind=spaceship").await;
+        assert_eq!(r.body["details"]["field"], "kind");
+        let m = admin.get("/api/v1/catalog/matrix").await;
+        let rows = m.body["rows"].as_array().unwrap();
+        assert!(
+            rows.iter()
+                .any(|r| r["cells"].as_array().unwrap().iter().any(|c| c == "委托"))
+        );
+        let (status, html) = admin.page("/catalog/matrix").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("赋权") && html.contains("配合"));
+    }
+);
