@@ -66,9 +66,9 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Import orgs or people from a CSV file (all rows or none).
+    /// Import orgs, people, catalog items or assignments from a CSV file (all rows or none).
     Import {
-        /// `orgs` or `people`.
+        /// `orgs`, `people`, `items` or `assignments`.
         kind: String,
         /// The CSV file.
         file: String,
@@ -290,7 +290,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let r = match kind.as_str() {
                     "orgs" => import::import_orgs(&store, w, &text, "/").await,
                     "people" => import::import_people(&store, w, &text, "/").await,
-                    other => bail!("未知的导入类型 {other}（应为 orgs 或 people）"),
+                    "items" => xiezhi_store::catalog::import_items(&store, w, &text)
+                        .await
+                        .map(|r| r.created + r.versioned),
+                    "assignments" => xiezhi_store::catalog::import_assignments(&store, w, &text)
+                        .await
+                        .map(|r| r.created + r.versioned),
+                    other => bail!("未知的导入类型 {other}（应为 orgs、people、items 或 assignments）"),
                 };
                 match r {
                     Ok(n) => {
@@ -367,6 +373,9 @@ async fn load_demo(store: &Store, password: &str) -> Result<bool> {
         return Ok(false);
     }
     let logins = demo::load(store, password, "cli:demo", Utc::now()).await?;
+    let catalog = demo::load_catalog(store, "cli:demo", Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("演示权责清单导入失败：{e}"))?;
     println!(
         "已导入演示县（云溪县，虚构）：{} 名人员。演示账号（密码均为 {password}）：",
         logins.len()
@@ -388,6 +397,7 @@ async fn load_demo(store: &Store, password: &str) -> Result<bool> {
         }
     }
     println!("  其余账号见 docs/demo.md，或以系统管理员登录后在“人员”中查看。");
+    println!("演示权责清单：{} 条事项和承接分配。", catalog.created);
     println!("警告：演示密码仅供试用，切勿在生产环境中使用演示数据。");
     Ok(true)
 }

@@ -80,6 +80,37 @@ pub fn tokens(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Everyday abbreviations people type for what catalogs write in full (占道 for 占用道路,
+/// 违建 for 违法建设, 噪音 for 噪声): a search for the left also looks for the right.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("占道", &["占用", "道路"]),
+    ("违建", &["违法建设", "违法", "建设"]),
+    ("违章建筑", &["违法建设"]),
+    ("噪音", &["噪声"]),
+    ("扰民", &["噪声"]),
+    ("乱扔", &["丢弃", "随意"]),
+    ("乱倒", &["倾倒"]),
+    ("乱贴", &["张贴"]),
+    ("乱搭", &["搭建"]),
+    ("无证", &["未经许可", "未取得"]),
+    ("黑车", &["未取得", "道路运输"]),
+    ("烧秸秆", &["焚烧", "秸秆"]),
+    ("油烟", &["油烟"]),
+    ("摆摊", &["设摊", "占用", "经营"]),
+];
+
+/// The tokens to look for: the query's own, plus the expansions of abbreviations it contains.
+fn query_tokens(q: &str) -> Vec<String> {
+    let mut toks = tokens(q);
+    for (abbr, full) in SYNONYMS {
+        if q.contains(abbr) {
+            toks.extend(full.iter().map(|f| f.to_string()));
+        }
+    }
+    toks.insert(q.trim().to_lowercase());
+    toks.into_iter().collect()
+}
+
 /// A checked item row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemRow {
@@ -924,8 +955,7 @@ impl Store {
 
     /// Item codes matching a search text, best first (most query tokens matched).
     pub async fn search_codes(&self, q: &str, limit: u64) -> Result<Vec<String>, StoreError> {
-        let mut toks: Vec<String> = tokens(q).into_iter().collect();
-        toks.push(q.trim().to_lowercase());
+        let toks = query_tokens(q);
         let hits: Vec<(String, i64)> = catalog_token::Entity::find()
             .select_only()
             .column(catalog_token::Column::ItemCode)

@@ -391,3 +391,30 @@ pub async fn load(
     w.commit().await?;
     Ok(logins)
 }
+
+/// The demo catalog: 139 enforcement matters across the domains of seed 004, with county
+/// holders and township grants, entrustments and cooperation.
+pub const DEMO_ITEMS: &str = include_str!("../data/demo_catalog_items.csv");
+/// Assignments of the demo catalog in the demo county.
+pub const DEMO_ASSIGNMENTS: &str = include_str!("../data/demo_catalog_assignments.csv");
+
+/// Load the demo catalog (after [`load`]): items, then assignments.
+pub async fn load_catalog(
+    store: &Store,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<crate::catalog::ImportSummary, crate::import::ImportError> {
+    let w = store
+        .begin_write(RecordContext::system(request_id, now))
+        .await?;
+    let items = crate::catalog::import_items(store, w, DEMO_ITEMS).await?;
+    let w = store
+        .begin_write(RecordContext::system(request_id, now))
+        .await?;
+    let assignments = crate::catalog::import_assignments(store, w, DEMO_ASSIGNMENTS).await?;
+    Ok(crate::catalog::ImportSummary {
+        created: items.created + assignments.created,
+        versioned: items.versioned + assignments.versioned,
+        unchanged: items.unchanged + assignments.unchanged,
+    })
+}

@@ -422,3 +422,40 @@ engine_test!(
         assert_eq!(rows.len(), 2);
     }
 );
+
+engine_test!(
+    the_demo_catalog_loads_with_township_assignments_in_every_mode,
+    async |db: TestDb| {
+        let s = &db.store;
+        xiezhi_store::demo::load(s, "demo", "t", now())
+            .await
+            .unwrap();
+        let r = xiezhi_store::demo::load_catalog(s, "t", now())
+            .await
+            .unwrap();
+        assert!(r.created >= 120 + 300, "{r:?}");
+        let domains = s.catalog_domains().await.unwrap();
+        assert!(domains.len() >= 14, "{domains:?}");
+        let on = d("2024-06-01");
+        let modes: std::collections::HashSet<String> = s
+            .assignments_on(on)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.mode)
+            .collect();
+        for m in ["granted", "entrusted", "cooperation", "retained"] {
+            assert!(modes.contains(m), "{m}");
+        }
+        let hits = s.search_codes("占道", 5).await.unwrap();
+        let top = s.item_on(&hits[0], on).await.unwrap();
+        assert!(
+            top.name.contains("占用") && top.name.contains("道路"),
+            "{}",
+            top.name
+        );
+        let hits = s.search_codes("噪音扰民", 5).await.unwrap();
+        assert!(s.item_on(&hits[0], on).await.unwrap().name.contains("噪声"));
+        s.verify_chain().await.unwrap();
+    }
+);
