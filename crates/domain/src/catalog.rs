@@ -418,3 +418,41 @@ mod tests {
         ));
     }
 }
+
+/// An in-memory routing table: every assignment by item code, for answering many
+/// `resolve` questions without the database (rebuild it after an import).
+#[derive(Debug, Clone, Default)]
+pub struct RoutingIndex {
+    by_item: std::collections::HashMap<String, Vec<Assignment>>,
+}
+
+impl RoutingIndex {
+    /// Build from (item code, assignment) pairs.
+    pub fn build(rows: impl IntoIterator<Item = (String, Assignment)>) -> RoutingIndex {
+        let mut by_item: std::collections::HashMap<String, Vec<Assignment>> = Default::default();
+        for (code, a) in rows {
+            by_item.entry(code).or_default().push(a);
+        }
+        RoutingIndex { by_item }
+    }
+
+    /// The assignment that applies to an item in a division on a date.
+    pub fn resolve(
+        &self,
+        item_code: &str,
+        division: &crate::DivisionCode,
+        date: NaiveDate,
+    ) -> Option<&Assignment> {
+        applicable(self.by_item.get(item_code)?, division, date)
+    }
+
+    /// Number of items indexed.
+    pub fn len(&self) -> usize {
+        self.by_item.len()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.by_item.is_empty()
+    }
+}

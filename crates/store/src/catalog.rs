@@ -891,6 +891,15 @@ impl Store {
         Ok(dc::may_penalise(&all, org_id, division, on))
     }
 
+    /// Every assignment in an in-memory routing table.
+    pub async fn routing_index(&self) -> Result<dc::RoutingIndex, StoreError> {
+        let rows = assignment::Entity::find().all(self.db()).await?;
+        Ok(dc::RoutingIndex::build(
+            rows.iter()
+                .map(|a| (a.item_code.clone(), domain_assignment(a))),
+        ))
+    }
+
     /// Items (the latest version of each) matching a filter, with the total; a search text
     /// ranks by the number of its tokens an item has.
     pub async fn items(

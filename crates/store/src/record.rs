@@ -160,7 +160,12 @@ impl Writer {
             seqs.push(seq);
             prev = hash;
         }
-        event::Entity::insert_many(rows).exec(&self.txn).await?;
+        // Keep each statement under SQLite's limit of bound variables (11 per event).
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<event::ActiveModel> = rows.by_ref().take(1000).collect();
+            event::Entity::insert_many(chunk).exec(&self.txn).await?;
+        }
         chain_head::Entity::update(chain_head::ActiveModel {
             id: Set(1),
             seq: Set(seq),

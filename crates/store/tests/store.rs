@@ -515,3 +515,15 @@ fn the_record_has_append_and_read_and_nothing_else() {
         }
     }
 }
+
+engine_test!(
+    one_write_may_record_thousands_of_events,
+    async |db: TestDb| {
+        let mut w = db.store.begin_write(ctx(t0())).await.unwrap();
+        for i in 0..5000 {
+            w.record("bulk", i, "test.bulk", serde_json::json!({"i": i}));
+        }
+        assert_eq!(w.commit().await.unwrap().len(), 5000);
+        assert_eq!(db.store.verify_chain().await.unwrap().events, 5000);
+    }
+);
