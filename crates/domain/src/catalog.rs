@@ -456,3 +456,203 @@ impl RoutingIndex {
         self.by_item.is_empty()
     }
 }
+
+/// Reform indicators computed from the catalog (seed 004 §二: the comprehensive enforcement
+/// bureau holds at least 22% of enforcement items and covers at least 60% of domains;
+/// townships take over every must-delegate item).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicators {
+    /// Items in force.
+    pub items: usize,
+    /// Items the comprehensive enforcement bureau holds county-wide.
+    pub bureau_items: usize,
+    /// `bureau_items / items`.
+    pub bureau_share: f64,
+    /// Target share (0.22).
+    pub bureau_share_target: f64,
+    /// Domains in the catalog.
+    pub domains: usize,
+    /// Domains with at least one item held by the bureau.
+    pub bureau_domains: usize,
+    /// `bureau_domains / domains`.
+    pub domain_share: f64,
+    /// Target share (0.60).
+    pub domain_share_target: f64,
+    /// Must-delegate items.
+    pub must_items: usize,
+    /// Per township.
+    pub townships: Vec<TownshipIndicator>,
+}
+
+/// One township's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TownshipIndicator {
+    /// Division code.
+    pub division_code: String,
+    /// Items the township holds (granted or entrusted).
+    pub items: usize,
+    /// Of which granted.
+    pub granted: usize,
+    /// Of which entrusted.
+    pub entrusted: usize,
+    /// Must-delegate items it holds.
+    pub must_held: usize,
+    /// `must_held / must_items` (1.0 when there are none).
+    pub must_coverage: f64,
+}
+
+/// Inputs for [`indicators`]: an item in force.
+#[derive(Debug, Clone)]
+pub struct IndicatorItem {
+    /// Code.
+    pub code: String,
+    /// Domain.
+    pub domain: String,
+    /// In the must-delegate set.
+    pub must_delegate: bool,
+}
+
+fn share(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Compute the indicators from the items in force, the assignments in force (with their item
+/// codes), the bureau's org ids and the townships' division codes.
+pub fn indicators(
+    items: &[IndicatorItem],
+    assignments: &[(String, Assignment)],
+    bureau: &[i64],
+    townships: &[String],
+) -> Indicators {
+    use std::collections::HashSet;
+    let county_held: HashSet<&str> = assignments
+        .iter()
+        .filter(|(_, a)| bureau.contains(&a.holder_org_id) && a.division_code.len() == 6)
+        .map(|(code, _)| code.as_str())
+        .collect();
+    let bureau_items = items
+        .iter()
+        .filter(|i| county_held.contains(i.code.as_str()))
+        .count();
+    let domains: HashSet<&str> = items.iter().map(|i| i.domain.as_str()).collect();
+    let bureau_domains: HashSet<&str> = items
+        .iter()
+        .filter(|i| county_held.contains(i.code.as_str()))
+        .map(|i| i.domain.as_str())
+        .collect();
+    let must: HashSet<&str> = items
+        .iter()
+        .filter(|i| i.must_delegate)
+        .map(|i| i.code.as_str())
+        .collect();
+    let townships = townships
+        .iter()
+        .map(|div| {
+            let held: Vec<&(String, Assignment)> = assignments
+                .iter()
+                .filter(|(_, a)| &a.division_code == div)
+                .filter(|(_, a)| {
+                    matches!(a.mode, AssignmentMode::Granted | AssignmentMode::Entrusted)
+                })
+                .collect();
+            let must_held = held
+                .iter()
+                .filter(|(c, _)| must.contains(c.as_str()))
+                .count();
+            TownshipIndicator {
+                division_code: div.clone(),
+                items: held.len(),
+                granted: held
+                    .iter()
+                    .filter(|(_, a)| a.mode == AssignmentMode::Granted)
+                    .count(),
+                entrusted: held
+                    .iter()
+                    .filter(|(_, a)| a.mode == AssignmentMode::Entrusted)
+                    .count(),
+                must_held,
+                must_coverage: if must.is_empty() {
+                    1.0
+                } else {
+                    share(must_held, must.len())
+                },
+            }
+        })
+        .collect();
+    Indicators {
+        items: items.len(),
+        bureau_items,
+        bureau_share: share(bureau_items, items.len()),
+        bureau_share_target: 0.22,
+        domains: domains.len(),
+        bureau_domains: bureau_domains.len(),
+        domain_share: share(bureau_domains.len(), domains.len()),
+        domain_share_target: 0.60,
+        must_items: must.len(),
+        townships,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod indicator_tests {
+    use super::*;
+
+    #[test]
+    fn indicators_count_the_bureaus_share_and_township_coverage() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let item = |c: &str, dom: &str, must| IndicatorItem {
+            code: c.into(),
+            domain: dom.into(),
+            must_delegate: must,
+        };
+        let items = [
+            item("A", "城管", true),
+            item("B", "城管", false),
+            item("C", "环保", true),
+            item("D", "农业", false),
+        ];
+        let a = |div: &str, holder, mode| Assignment {
+            id: 0,
+            division_code: div.into(),
+            holder_org_id: holder,
+            mode,
+            responsible_org_id: holder,
+            supervising_org_id: holder,
+            letter_valid_until: None,
+            effective_from: d("2022-01-01"),
+            effective_to: None,
+        };
+        let rows = vec![
+            ("A".to_string(), a("339901", 2, AssignmentMode::Retained)),
+            ("B".to_string(), a("339901", 2, AssignmentMode::Retained)),
+            ("C".to_string(), a("339901", 9, AssignmentMode::Retained)),
+            ("A".to_string(), a("339901001", 5, AssignmentMode::Granted)),
+            (
+                "C".to_string(),
+                a("339901001", 5, AssignmentMode::Entrusted),
+            ),
+            ("A".to_string(), a("339901002", 6, AssignmentMode::Granted)),
+        ];
+        let i = indicators(
+            &items,
+            &rows,
+            &[2],
+            &["339901001".into(), "339901002".into()],
+        );
+        assert_eq!(
+            (
+                i.items,
+                i.bureau_items,
+                i.domains,
+                i.bureau_domains,
+                i.must_items
+            ),
+            (4, 2, 3, 1, 2)
+        );
+        assert!((i.bureau_share - 0.5).abs() < 1e-9);
+        assert_eq!((i.townships[0].items, i.townships[0].must_held), (2, 2));
+        assert!((i.townships[0].must_coverage - 1.0).abs() < 1e-9);
+        assert!((i.townships[1].must_coverage - 0.5).abs() < 1e-9);
+    }
+}

@@ -891,6 +891,53 @@ impl Store {
         Ok(dc::may_penalise(&all, org_id, division, on))
     }
 
+    /// The reform indicators of seed 004 on a date.
+    pub async fn indicators(&self, on: NaiveDate) -> Result<dc::Indicators, StoreError> {
+        let items = catalog_item::Entity::find()
+            .filter(catalog_item::Column::EffectiveFrom.lte(on))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .filter(|m| m.effective_to.is_none_or(|to| on <= to));
+        let must: HashSet<String> = catalog_set::Entity::find()
+            .filter(catalog_set::Column::SetName.eq(CatalogSet::TownshipMust.as_str()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| s.item_code)
+            .collect();
+        let items: Vec<dc::IndicatorItem> = items
+            .map(|m| dc::IndicatorItem {
+                must_delegate: must.contains(&m.code),
+                code: m.code,
+                domain: m.domain,
+            })
+            .collect();
+        let assignments: Vec<(String, dc::Assignment)> = self
+            .assignments_on(on)
+            .await?
+            .iter()
+            .map(|a| (a.item_code.clone(), domain_assignment(a)))
+            .collect();
+        let orgs = org::Entity::find()
+            .filter(org::Column::Active.eq(true))
+            .all(self.db())
+            .await?;
+        let bureau: Vec<i64> = orgs
+            .iter()
+            .filter(|o| o.kind == "enforcement_bureau")
+            .map(|o| o.id)
+            .collect();
+        let mut towns: Vec<String> = orgs
+            .iter()
+            .filter(|o| o.kind == "township")
+            .map(|o| o.division_code.clone())
+            .collect();
+        towns.sort();
+        towns.dedup();
+        Ok(dc::indicators(&items, &assignments, &bureau, &towns))
+    }
+
     /// Every assignment in an in-memory routing table.
     pub async fn routing_index(&self) -> Result<dc::RoutingIndex, StoreError> {
         let rows = assignment::Entity::find().all(self.db()).await?;

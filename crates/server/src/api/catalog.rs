@@ -134,3 +134,14 @@ pub(super) async fn export_assignments(
     with_id(&ctx, ops::export(&s, &ctx, CatalogFile::Assignments).await)
         .map(|b| csv_response("catalog-assignments.csv", b))
 }
+
+/// Reform indicators (seed 004 §二) computed from the catalog on a date.
+#[utoipa::path(get, path = "/api/v1/catalog/indicators", tag = "catalog", params(DateQuery),
+    responses((status = 200, body = IndicatorsView), (status = 400, body = ErrorBody)))]
+pub(super) async fn indicators(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<DateQuery>,
+) -> ApiResult<Json<IndicatorsView>> {
+    with_id(&ctx, ops::indicators(&s, &ctx, &q).await).map(Json)
+}

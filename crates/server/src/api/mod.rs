@@ -128,6 +128,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::import_assignments))
         .routes(routes!(catalog::export_items))
         .routes(routes!(catalog::export_assignments))
+        .routes(routes!(catalog::indicators))
         .split_for_parts()
 }
 

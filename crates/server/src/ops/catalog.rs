@@ -514,3 +514,35 @@ pub async fn export(s: &AppState, ctx: &Ctx, file: CatalogFile) -> Result<String
         CatalogFile::Assignments => s.store.export_assignments().await?,
     })
 }
+
+/// The reform indicators with township names.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorsView {
+    pub date: String,
+    #[schema(value_type = Object)]
+    pub indicators: xiezhi_domain::catalog::Indicators,
+    /// Division code → township name.
+    pub township_names: Vec<(String, String)>,
+}
+
+/// The reform indicators of seed 004 computed from the catalog on a date.
+pub async fn indicators(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &DateQuery,
+) -> Result<IndicatorsView, AppError> {
+    can_view(ctx)?;
+    let on = day(q.date.as_deref(), "date", today(ctx))?;
+    let names = Names::load(s).await?;
+    let indicators = s.store.indicators(on).await?;
+    let township_names = indicators
+        .townships
+        .iter()
+        .map(|t| (t.division_code.clone(), names.division(&t.division_code)))
+        .collect();
+    Ok(IndicatorsView {
+        date: on.to_string(),
+        indicators,
+        township_names,
+    })
+}

@@ -12,6 +12,7 @@ page!(CatalogPage, "catalog.html" {
 });
 page!(ItemPage, "catalog_item.html" { d: ItemDetail });
 page!(MatrixPage, "catalog_matrix.html" { m: Matrix });
+page!(IndicatorsPage, "catalog_indicators.html" { v: IndicatorsView });
 page!(CatalogImportPage, "catalog_import.html" {
     errors: Vec<RowError>, error_title: String, items_csv: String, assignments_csv: String,
     item_header: String, assignment_header: String,
@@ -21,6 +22,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/catalog", get(catalog_page))
         .route("/catalog/items/{code}", get(item_page))
         .route("/catalog/matrix", get(matrix_page))
+        .route("/catalog/indicators", get(indicators_page))
         .route("/catalog/import", get(import_page))
         .route("/catalog/import/items", post(import_items))
         .route("/catalog/import/assignments", post(import_assignments))
@@ -253,4 +255,19 @@ async fn import_assignments(
     CsrfForm(f): CsrfForm<CsvForm>,
 ) -> Response {
     import(s, ctx, headers, CatalogFile::Assignments, f.csv).await
+}
+
+async fn indicators_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiQuery(q): UiQuery<DateQuery>,
+) -> Response {
+    match cat::indicators(&s, &ctx, &q).await {
+        Ok(v) => ok(&IndicatorsPage {
+            layout: Layout::new(&s, &ctx, &headers, "改革指标", "/catalog").await,
+            v,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
 }

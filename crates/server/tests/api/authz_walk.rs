@@ -59,6 +59,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/catalog/import/assignments"),
     ("GET", "/api/v1/catalog/export/items"),
     ("GET", "/api/v1/catalog/export/assignments"),
+    ("GET", "/api/v1/catalog/indicators"),
 ];
 
 /// Who sees clocks in their reach (not the security or system administrator).
@@ -568,6 +569,14 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Public,
         ),
         c(
+            Method::GET,
+            "/api/v1/catalog/indicators",
+            "/api/v1/catalog/indicators".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -997,6 +1006,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ALL,
         ),
         (Method::GET, "/catalog/matrix".into(), none(), ALL),
+        (Method::GET, "/catalog/indicators".into(), none(), ALL),
         (Method::GET, "/catalog/import".into(), none(), &["sysadmin"]),
         (
             Method::POST,

@@ -144,3 +144,26 @@ engine_test!(
         assert!(html.contains("赋权") && html.contains("配合"));
     }
 );
+
+engine_test!(
+    the_reform_indicators_are_computed_from_the_demo_catalog,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        xiezhi_store::demo::load_catalog(&app.db.store, "t", chrono::Utc::now())
+            .await
+            .unwrap();
+        let s = app.sign_in("leader").await;
+        let r = s.get("/api/v1/catalog/indicators?date=2024-06-01").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let i = &r.body["indicators"];
+        assert_eq!(i["items"], 139);
+        assert!(i["bureau_share"].as_f64().unwrap() > 0.22, "{i}");
+        assert_eq!(i["townships"].as_array().unwrap().len(), 8);
+        assert!(i["must_items"].as_i64().unwrap() > 0);
+        let r = s.get("/api/v1/catalog/indicators?date=2024-13-01").await;
+        assert_eq!(r.body["details"]["field"], "date");
+        let (status, html) = s.page("/catalog/indicators").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("综合执法事项占比") && html.contains("城东街道"));
+    }
+);
