@@ -68,7 +68,7 @@ enum Command {
     },
     /// Import orgs, people, catalog items or assignments from a CSV file (all rows or none).
     Import {
-        /// `orgs`, `people`, `items` or `assignments`.
+        /// `orgs`, `people`, `items`, `assignments` or `boundaries` (GeoJSON).
         kind: String,
         /// The CSV file.
         file: String,
@@ -293,10 +293,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "items" => xiezhi_store::catalog::import_items(&store, w, &text)
                         .await
                         .map(|r| r.created + r.versioned),
+                    "boundaries" => xiezhi_store::catalog::import_boundaries(&store, w, &text).await,
                     "assignments" => xiezhi_store::catalog::import_assignments(&store, w, &text)
                         .await
                         .map(|r| r.created + r.versioned),
-                    other => bail!("未知的导入类型 {other}（应为 orgs、people、items 或 assignments）"),
+                    other => bail!("未知的导入类型 {other}（应为 orgs、people、items、assignments 或 boundaries）"),
                 };
                 match r {
                     Ok(n) => {

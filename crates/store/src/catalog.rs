@@ -1142,3 +1142,95 @@ mod tests {
         assert!(n.contains("噪声"));
     }
 }
+
+/// Import township/grid boundaries (a GeoJSON FeatureCollection; each feature has a
+/// `division_code` some org uses, or a grid code under a township). All or nothing; a
+/// division's boundary is replaced.
+pub async fn import_boundaries(store: &Store, w: Writer, text: &str) -> Result<usize, ImportError> {
+    use crate::entities::boundary;
+    let file_error = |m: String| ImportError::Rows(vec![err(0, "file", m)]);
+    let parsed =
+        xiezhi_domain::boundary::parse_geojson(text).map_err(|e| file_error(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| file_error(e.to_string()))?;
+    let features = value["features"].as_array().cloned().unwrap_or_default();
+    let known: HashSet<String> = org::Entity::find()
+        .all(store.db())
+        .await
+        .map_err(StoreError::from)?
+        .into_iter()
+        .map(|o| o.division_code)
+        .collect();
+    let mut errors = vec![];
+    let mut seen = HashSet::new();
+    for (i, b) in parsed.iter().enumerate() {
+        let under_township = b.division_code.len() == 12 && known.contains(&b.division_code[..9]);
+        if !known.contains(&b.division_code) && !under_township {
+            errors.push(err(
+                i + 1,
+                "division_code",
+                format!(
+                    "没有机构使用行政区划代码 {}（网格须在已有乡镇之下）",
+                    b.division_code
+                ),
+            ));
+        }
+        if !seen.insert(b.division_code.clone()) {
+            errors.push(err(
+                i + 1,
+                "division_code",
+                format!("区划 {} 在文件中重复", b.division_code),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Rows(errors));
+    }
+    let mut w = w;
+    for (b, f) in parsed.iter().zip(features) {
+        boundary::Entity::delete_by_id(b.division_code.clone())
+            .exec(w.txn())
+            .await
+            .map_err(StoreError::from)?;
+        boundary::ActiveModel {
+            division_code: Set(b.division_code.clone()),
+            name: Set(b.name.clone()),
+            feature: Set(f.to_string()),
+            loaded_at: Set(w.now()),
+        }
+        .insert(w.txn())
+        .await
+        .map_err(StoreError::from)?;
+        w.record(
+            "boundary",
+            &b.division_code,
+            "boundary.loaded",
+            json!({"name": b.name, "polygons": b.area.0.len()}),
+        );
+    }
+    w.commit().await?;
+    Ok(parsed.len())
+}
+
+impl Store {
+    /// All loaded boundaries, for locating points.
+    pub async fn boundary_index(
+        &self,
+    ) -> Result<xiezhi_domain::boundary::BoundaryIndex, StoreError> {
+        use crate::entities::boundary;
+        let rows = boundary::Entity::find().all(self.db()).await?;
+        if rows.is_empty() {
+            return Ok(Default::default());
+        }
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            rows.iter()
+                .map(|r| r.feature.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        xiezhi_domain::boundary::parse_geojson(&text)
+            .map(xiezhi_domain::boundary::BoundaryIndex::new)
+            .map_err(|e| StoreError::Config(format!("已存边界数据损坏：{e}")))
+    }
+}

@@ -395,10 +395,13 @@ pub async fn load(
 /// The demo catalog: 139 enforcement matters across the domains of seed 004, with county
 /// holders and township grants, entrustments and cooperation.
 pub const DEMO_ITEMS: &str = include_str!("../data/demo_catalog_items.csv");
+/// Boundaries of the demo county's townships (fictional rectangles around 118.6–119.0°E,
+/// 28.6–28.8°N).
+pub const DEMO_BOUNDARIES: &str = include_str!("../data/demo_boundaries.geojson");
 /// Assignments of the demo catalog in the demo county.
 pub const DEMO_ASSIGNMENTS: &str = include_str!("../data/demo_catalog_assignments.csv");
 
-/// Load the demo catalog (after [`load`]): items, then assignments.
+/// Load the demo catalog (after [`load`]): items, assignments, township boundaries.
 pub async fn load_catalog(
     store: &Store,
     request_id: &str,
@@ -412,6 +415,10 @@ pub async fn load_catalog(
         .begin_write(RecordContext::system(request_id, now))
         .await?;
     let assignments = crate::catalog::import_assignments(store, w, DEMO_ASSIGNMENTS).await?;
+    let w = store
+        .begin_write(RecordContext::system(request_id, now))
+        .await?;
+    crate::catalog::import_boundaries(store, w, DEMO_BOUNDARIES).await?;
     Ok(crate::catalog::ImportSummary {
         created: items.created + assignments.created,
         versioned: items.versioned + assignments.versioned,

@@ -434,3 +434,25 @@ pub mod catalog_token {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Township and grid boundaries (GeoJSON features).
+pub mod boundary {
+    use sea_orm::entity::prelude::*;
+
+    /// A boundary row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "boundaries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub division_code: String,
+        pub name: String,
+        /// The GeoJSON feature.
+        pub feature: String,
+        pub loaded_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -324,7 +324,7 @@ impl MigrationTrait for M0002Clocks {
     }
 }
 
-/// The catalog: item versions, sets, assignments, search tokens.
+/// The catalog: item versions, sets, assignments, search tokens, township/grid boundaries.
 struct M0003Catalog;
 
 impl MigrationName for M0003Catalog {
@@ -428,6 +428,16 @@ impl MigrationTrait for M0003Catalog {
             "catalog_tokens_item",
             &["item_code"],
         ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("boundaries")
+                .col(string("division_code").primary_key())
+                .col(string("name"))
+                .col(text("feature"))
+                .col(timestamp_with_time_zone("loaded_at"))
+                .take(),
+        )
         .await?;
         Ok(())
     }

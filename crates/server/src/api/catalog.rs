@@ -145,3 +145,21 @@ pub(super) async fn indicators(
 ) -> ApiResult<Json<IndicatorsView>> {
     with_id(&ctx, ops::indicators(&s, &ctx, &q).await).map(Json)
 }
+
+/// How many boundaries were loaded.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BoundariesLoaded {
+    pub loaded: usize,
+}
+
+/// Import township/grid boundaries (GeoJSON FeatureCollection with `division_code` properties).
+#[utoipa::path(post, path = "/api/v1/catalog/import/boundaries", tag = "catalog", request_body(content = String, content_type = "application/geo+json"),
+    responses((status = 200, body = BoundariesLoaded), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn import_boundaries(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: String,
+) -> ApiResult<Json<BoundariesLoaded>> {
+    with_id(&ctx, ops::import_boundaries(&s, &ctx, &body).await)
+        .map(|loaded| Json(BoundariesLoaded { loaded }))
+}

@@ -129,6 +129,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::export_items))
         .routes(routes!(catalog::export_assignments))
         .routes(routes!(catalog::indicators))
+        .routes(routes!(catalog::import_boundaries))
         .split_for_parts()
 }
 

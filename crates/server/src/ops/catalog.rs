@@ -263,13 +263,18 @@ pub fn today_for(ctx: &Ctx) -> NaiveDate {
     today(ctx)
 }
 
-/// Query of routing.
+/// Query of routing: a place is a division code, or a point (WGS 84) inside a loaded
+/// township or grid boundary.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct ResolveQuery {
     /// Item code.
     pub item: String,
-    /// Division code (county or township).
-    pub division: String,
+    /// Division code (county, township or grid).
+    pub division: Option<String>,
+    /// Longitude (with `lat`, instead of `division`).
+    pub lon: Option<f64>,
+    /// Latitude.
+    pub lat: Option<f64>,
     /// `YYYY-MM-DD` (default today).
     pub date: Option<String>,
     /// For may-penalise: the org asking.
@@ -302,10 +307,38 @@ pub struct ResolveView {
     pub answer: String,
 }
 
+/// The division of a place: the code given, or the boundary containing the point.
+async fn place(s: &AppState, q: &ResolveQuery) -> Result<DivisionCode, AppError> {
+    match (
+        q.division
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty()),
+        q.lon,
+        q.lat,
+    ) {
+        (Some(d), _, _) => Ok(DivisionCode::parse(d)?),
+        (None, Some(lon), Some(lat)) => {
+            let index = s.store.boundary_index().await?;
+            let b = index.locate(lon, lat).ok_or_else(|| {
+                AppError::invalid(
+                    "lat",
+                    format!("坐标（{lon}，{lat}）不在任何已导入的乡镇（街道）或网格边界内"),
+                )
+            })?;
+            Ok(DivisionCode::parse(&b.division_code)?)
+        }
+        _ => Err(AppError::invalid(
+            "division_code",
+            "请给出行政区划代码 division，或经纬度 lon 和 lat",
+        )),
+    }
+}
+
 /// Who is competent for an item at a place on a date.
 pub async fn resolve(s: &AppState, ctx: &Ctx, q: &ResolveQuery) -> Result<ResolveView, AppError> {
     can_view(ctx)?;
-    let division = DivisionCode::parse(&q.division)?;
+    let division = place(s, q).await?;
     let on = day(q.date.as_deref(), "date", today(ctx))?;
     let item =
         s.store.item_on(q.item.trim(), on).await.map_err(|_| {
@@ -384,7 +417,7 @@ pub async fn may_penalise(
     q: &ResolveQuery,
 ) -> Result<PenaltyCheck, AppError> {
     can_view(ctx)?;
-    let division = DivisionCode::parse(&q.division)?;
+    let division = place(s, q).await?;
     let on = day(q.date.as_deref(), "date", today(ctx))?;
     let org_id = q.org_id.unwrap_or(ctx.actor.org_id);
     s.store
@@ -484,6 +517,13 @@ pub enum CatalogFile {
     Items,
     /// Assignments.
     Assignments,
+}
+
+/// Import township/grid boundaries (GeoJSON), the top government's system administrator.
+pub async fn import_boundaries(s: &AppState, ctx: &Ctx, text: &str) -> Result<usize, AppError> {
+    ctx.authorize(Action::ManageCatalog, &top_target(s).await?)?;
+    let w = ctx.writer(s).await?;
+    Ok(catalog::import_boundaries(&s.store, w, text).await?)
 }
 
 async fn top_target(s: &AppState) -> Result<Target, AppError> {

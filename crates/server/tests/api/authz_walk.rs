@@ -60,6 +60,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/catalog/export/items"),
     ("GET", "/api/v1/catalog/export/assignments"),
     ("GET", "/api/v1/catalog/indicators"),
+    ("POST", "/api/v1/catalog/import/boundaries"),
 ];
 
 /// Who sees clocks in their reach (not the security or system administrator).
@@ -575,6 +576,14 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Body::None,
             ALL,
             Public,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/catalog/import/boundaries",
+            "/api/v1/catalog/import/boundaries".into(),
+            Body::Csv(xiezhi_store::demo::DEMO_BOUNDARIES.into()),
+            &["sysadmin"],
+            Denied,
         ),
         c(
             Method::DELETE,

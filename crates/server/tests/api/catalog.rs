@@ -167,3 +167,61 @@ engine_test!(
         assert!(html.contains("综合执法事项占比") && html.contains("城东街道"));
     }
 );
+
+engine_test!(
+    a_point_routes_through_the_township_boundaries,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        xiezhi_store::demo::load_catalog(&app.db.store, "t", chrono::Utc::now())
+            .await
+            .unwrap();
+        let s = app.sign_in("office").await;
+        // 城东街道 is the first rectangle: 118.60–118.70°E, 28.70–28.80°N.
+        let items = s.get("/api/v1/catalog/items?set=township_must").await;
+        let item = items.body["items"][0]["code"].as_str().unwrap().to_owned();
+        let r = s
+            .get(&format!(
+                "/api/v1/catalog/resolve?item={item}&lon=118.65&lat=28.75&date=2024-06-01"
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["division_code"], "339901001");
+        let r = s
+            .get(&format!(
+                "/api/v1/catalog/resolve?item={item}&lon=116.0&lat=30.0"
+            ))
+            .await;
+        assert_eq!(
+            r.body["details"]["field"], "lat",
+            "a point outside every boundary"
+        );
+        let r = s.get(&format!("/api/v1/catalog/resolve?item={item}")).await;
+        assert_eq!(r.body["details"]["field"], "division_code");
+        let admin = app.sign_in("sysadmin").await;
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/catalog/import/boundaries",
+                "{not geojson",
+            )
+            .await;
+        assert_eq!(r.body["code"], "import_rows");
+        let unknown = xiezhi_store::demo::DEMO_BOUNDARIES.replace("339901008", "339977008");
+        let r = admin
+            .send_text(Method::POST, "/api/v1/catalog/import/boundaries", &unknown)
+            .await;
+        assert_eq!(
+            r.body["details"]["rows"][0]["field"], "division_code",
+            "{}",
+            r.body
+        );
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/catalog/import/boundaries",
+                xiezhi_store::demo::DEMO_BOUNDARIES,
+            )
+            .await;
+        assert_eq!(r.body["loaded"], 8);
+    }
+);
