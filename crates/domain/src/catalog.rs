@@ -248,177 +248,6 @@ pub fn may_penalise(
     PenaltyCheck { allowed, reason }
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-    use crate::DivisionCode;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn a(
-        id: i64,
-        div: &str,
-        holder: i64,
-        mode: AssignmentMode,
-        resp: i64,
-        from: &str,
-    ) -> Assignment {
-        Assignment {
-            id,
-            division_code: div.into(),
-            holder_org_id: holder,
-            mode,
-            responsible_org_id: resp,
-            supervising_org_id: 9,
-            letter_valid_until: None,
-            effective_from: d(from),
-            effective_to: None,
-        }
-    }
-
-    const BUREAU: i64 = 2;
-    const TOWN: i64 = 5;
-    const DEPT: i64 = 9;
-
-    #[test]
-    fn the_most_specific_division_in_force_applies() {
-        let county = a(
-            1,
-            "339901",
-            BUREAU,
-            AssignmentMode::Retained,
-            BUREAU,
-            "2022-01-01",
-        );
-        let town = a(
-            2,
-            "339901001",
-            TOWN,
-            AssignmentMode::Granted,
-            TOWN,
-            "2023-01-01",
-        );
-        let all = [county, town];
-        let cd = DivisionCode::parse("339901001").unwrap();
-        assert_eq!(
-            applicable(&all, &cd, d("2022-06-01")).unwrap().id,
-            1,
-            "before the grant"
-        );
-        assert_eq!(applicable(&all, &cd, d("2023-06-01")).unwrap().id, 2);
-        let other = DivisionCode::parse("339901002").unwrap();
-        assert_eq!(applicable(&all, &other, d("2023-06-01")).unwrap().id, 1);
-        assert!(
-            applicable(
-                &all,
-                &DivisionCode::parse("339902").unwrap(),
-                d("2023-06-01")
-            )
-            .is_none()
-        );
-    }
-
-    #[test]
-    fn every_mode_decides_who_may_penalise() {
-        let cd = DivisionCode::parse("339901001").unwrap();
-        let on = d("2024-01-01");
-        let granted = [a(
-            1,
-            "339901001",
-            TOWN,
-            AssignmentMode::Granted,
-            TOWN,
-            "2023-01-01",
-        )];
-        assert!(may_penalise(&granted, TOWN, &cd, on).allowed);
-        let no = may_penalise(&granted, DEPT, &cd, on);
-        assert!(
-            !no.allowed && no.reason.contains("检查和监督"),
-            "{}",
-            no.reason
-        );
-
-        let mut ent = a(
-            2,
-            "339901001",
-            TOWN,
-            AssignmentMode::Entrusted,
-            BUREAU,
-            "2023-01-01",
-        );
-        ent.letter_valid_until = Some(d("2024-12-31"));
-        let entrusted = [ent];
-        assert!(may_penalise(&entrusted, TOWN, &cd, on).allowed);
-        assert!(!may_penalise(&entrusted, BUREAU, &cd, on).allowed);
-        let later = d("2025-03-01");
-        assert!(
-            !may_penalise(&entrusted, TOWN, &cd, later).allowed,
-            "the letter expired"
-        );
-        assert!(may_penalise(&entrusted, BUREAU, &cd, later).allowed);
-
-        let coop = [a(
-            3,
-            "339901001",
-            BUREAU,
-            AssignmentMode::Cooperation,
-            BUREAU,
-            "2023-01-01",
-        )];
-        assert!(may_penalise(&coop, BUREAU, &cd, on).allowed);
-        assert!(!may_penalise(&coop, TOWN, &cd, on).allowed);
-
-        let kept = [a(
-            4,
-            "339901",
-            DEPT,
-            AssignmentMode::Retained,
-            DEPT,
-            "2022-01-01",
-        )];
-        assert!(may_penalise(&kept, DEPT, &cd, on).allowed);
-        let none = may_penalise(&[], DEPT, &cd, on);
-        assert!(!none.allowed && none.reason.contains("执法办"));
-    }
-
-    #[test]
-    fn discretion_benchmarks_parse_and_print_back() {
-        let text = "轻微/首次且及时改正/0-0/0|一般/影响较小/500-2000/1000";
-        let tiers = parse_discretion(text).unwrap();
-        assert_eq!(tiers.len(), 2);
-        assert_eq!(tiers[1].recommended, 1000);
-        assert_eq!(format_discretion(&tiers), text);
-        assert!(parse_discretion("一般/x/2000-500/1000").is_err());
-        assert!(parse_discretion("一般/x/500-2000").is_err());
-        assert!(
-            parse_discretion("一般/x/a-2000/1000")
-                .unwrap_err()
-                .contains("不是整数")
-        );
-        assert!(parse_discretion("").unwrap().is_empty());
-    }
-
-    #[test]
-    fn open_ranges_overlap_as_expected() {
-        assert!(overlaps(d("2022-01-01"), None, d("2023-01-01"), None));
-        assert!(!overlaps(
-            d("2022-01-01"),
-            Some(d("2022-12-31")),
-            d("2023-01-01"),
-            None
-        ));
-        assert!(overlaps(
-            d("2022-01-01"),
-            Some(d("2023-01-01")),
-            d("2023-01-01"),
-            None
-        ));
-    }
-}
-
 /// An in-memory routing table: every assignment by item code, for answering many
 /// `resolve` questions without the database (rebuild it after an import).
 #[derive(Debug, Clone, Default)]
@@ -590,6 +419,177 @@ pub fn indicators(
         domain_share_target: 0.60,
         must_items: must.len(),
         townships,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::DivisionCode;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn a(
+        id: i64,
+        div: &str,
+        holder: i64,
+        mode: AssignmentMode,
+        resp: i64,
+        from: &str,
+    ) -> Assignment {
+        Assignment {
+            id,
+            division_code: div.into(),
+            holder_org_id: holder,
+            mode,
+            responsible_org_id: resp,
+            supervising_org_id: 9,
+            letter_valid_until: None,
+            effective_from: d(from),
+            effective_to: None,
+        }
+    }
+
+    const BUREAU: i64 = 2;
+    const TOWN: i64 = 5;
+    const DEPT: i64 = 9;
+
+    #[test]
+    fn the_most_specific_division_in_force_applies() {
+        let county = a(
+            1,
+            "339901",
+            BUREAU,
+            AssignmentMode::Retained,
+            BUREAU,
+            "2022-01-01",
+        );
+        let town = a(
+            2,
+            "339901001",
+            TOWN,
+            AssignmentMode::Granted,
+            TOWN,
+            "2023-01-01",
+        );
+        let all = [county, town];
+        let cd = DivisionCode::parse("339901001").unwrap();
+        assert_eq!(
+            applicable(&all, &cd, d("2022-06-01")).unwrap().id,
+            1,
+            "before the grant"
+        );
+        assert_eq!(applicable(&all, &cd, d("2023-06-01")).unwrap().id, 2);
+        let other = DivisionCode::parse("339901002").unwrap();
+        assert_eq!(applicable(&all, &other, d("2023-06-01")).unwrap().id, 1);
+        assert!(
+            applicable(
+                &all,
+                &DivisionCode::parse("339902").unwrap(),
+                d("2023-06-01")
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn every_mode_decides_who_may_penalise() {
+        let cd = DivisionCode::parse("339901001").unwrap();
+        let on = d("2024-01-01");
+        let granted = [a(
+            1,
+            "339901001",
+            TOWN,
+            AssignmentMode::Granted,
+            TOWN,
+            "2023-01-01",
+        )];
+        assert!(may_penalise(&granted, TOWN, &cd, on).allowed);
+        let no = may_penalise(&granted, DEPT, &cd, on);
+        assert!(
+            !no.allowed && no.reason.contains("检查和监督"),
+            "{}",
+            no.reason
+        );
+
+        let mut ent = a(
+            2,
+            "339901001",
+            TOWN,
+            AssignmentMode::Entrusted,
+            BUREAU,
+            "2023-01-01",
+        );
+        ent.letter_valid_until = Some(d("2024-12-31"));
+        let entrusted = [ent];
+        assert!(may_penalise(&entrusted, TOWN, &cd, on).allowed);
+        assert!(!may_penalise(&entrusted, BUREAU, &cd, on).allowed);
+        let later = d("2025-03-01");
+        assert!(
+            !may_penalise(&entrusted, TOWN, &cd, later).allowed,
+            "the letter expired"
+        );
+        assert!(may_penalise(&entrusted, BUREAU, &cd, later).allowed);
+
+        let coop = [a(
+            3,
+            "339901001",
+            BUREAU,
+            AssignmentMode::Cooperation,
+            BUREAU,
+            "2023-01-01",
+        )];
+        assert!(may_penalise(&coop, BUREAU, &cd, on).allowed);
+        assert!(!may_penalise(&coop, TOWN, &cd, on).allowed);
+
+        let kept = [a(
+            4,
+            "339901",
+            DEPT,
+            AssignmentMode::Retained,
+            DEPT,
+            "2022-01-01",
+        )];
+        assert!(may_penalise(&kept, DEPT, &cd, on).allowed);
+        let none = may_penalise(&[], DEPT, &cd, on);
+        assert!(!none.allowed && none.reason.contains("执法办"));
+    }
+
+    #[test]
+    fn discretion_benchmarks_parse_and_print_back() {
+        let text = "轻微/首次且及时改正/0-0/0|一般/影响较小/500-2000/1000";
+        let tiers = parse_discretion(text).unwrap();
+        assert_eq!(tiers.len(), 2);
+        assert_eq!(tiers[1].recommended, 1000);
+        assert_eq!(format_discretion(&tiers), text);
+        assert!(parse_discretion("一般/x/2000-500/1000").is_err());
+        assert!(parse_discretion("一般/x/500-2000").is_err());
+        assert!(
+            parse_discretion("一般/x/a-2000/1000")
+                .unwrap_err()
+                .contains("不是整数")
+        );
+        assert!(parse_discretion("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn open_ranges_overlap_as_expected() {
+        assert!(overlaps(d("2022-01-01"), None, d("2023-01-01"), None));
+        assert!(!overlaps(
+            d("2022-01-01"),
+            Some(d("2022-12-31")),
+            d("2023-01-01"),
+            None
+        ));
+        assert!(overlaps(
+            d("2022-01-01"),
+            Some(d("2023-01-01")),
+            d("2023-01-01"),
+            None
+        ));
     }
 }
 

@@ -1130,19 +1130,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn two_character_words_are_tokens() {
-        let t = super::tokens("对在城市道路上占道经营的行政处罚");
-        assert!(t.contains("占道"), "{t:?}");
-        assert!(t.contains("经营"));
-        assert!(t.contains("道路"));
-        let n = super::tokens("对产生环境噪声污染的处罚");
-        assert!(n.contains("噪声"));
-    }
-}
-
 /// Import township/grid boundaries (a GeoJSON FeatureCollection; each feature has a
 /// `division_code` some org uses, or a grid code under a township). All or nothing; a
 /// division's boundary is replaced.
@@ -1232,5 +1219,18 @@ impl Store {
         xiezhi_domain::boundary::parse_geojson(&text)
             .map(xiezhi_domain::boundary::BoundaryIndex::new)
             .map_err(|e| StoreError::Config(format!("已存边界数据损坏：{e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn two_character_words_are_tokens() {
+        let t = super::tokens("对在城市道路上占道经营的行政处罚");
+        assert!(t.contains("占道"), "{t:?}");
+        assert!(t.contains("经营"));
+        assert!(t.contains("道路"));
+        let n = super::tokens("对产生环境噪声污染的处罚");
+        assert!(n.contains("噪声"));
     }
 }
