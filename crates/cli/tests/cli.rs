@@ -29,6 +29,14 @@ fn xiezhi(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A name unique to one test database (its random name), for scratch files.
+fn unique(url: &str) -> String {
+    url.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("x")
+        .replace('.', "_")
+}
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -110,9 +118,9 @@ engine_test!(
     operators_create_users_and_tokens_and_import_files,
     async |db: TestDb| {
         let url = db.url.clone();
-        let dir = std::env::temp_dir().join(format!("xiezhi-cli-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("xiezhi-cli-{}", unique(&url)));
         std::fs::create_dir_all(&dir).unwrap();
-        let orgs = dir.join(format!("orgs-{}.csv", db.url.len()));
+        let orgs = dir.join("orgs.csv");
         std::fs::write(&orgs, "code,name,kind,level,parent_code,division_code\nGOV,示范县人民政府,government,county,,339901\nBAD,,department,county,GOV,339901\n").unwrap();
         let o = xiezhi(
             &["import", "orgs", orgs.to_str().unwrap(), "--database", &url],
@@ -197,8 +205,7 @@ engine_test!(
     an_administrator_loads_a_year_and_the_calendar_commands_then_reach_it,
     async |db: TestDb| {
         let url = db.url.clone();
-        let dir =
-            std::env::temp_dir().join(format!("xiezhi-cal-{}-{}", std::process::id(), url.len()));
+        let dir = std::env::temp_dir().join(format!("xiezhi-cal-{}", unique(&url)));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("2027.csv");
         std::fs::write(&file, Y2027.replace("2027-02-07,rest", "2027-02-06,rest")).unwrap();
