@@ -284,8 +284,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Command::Import { kind, file } => {
                 let store = open(&cfg).await?;
-                let text = std::fs::read_to_string(&file)
-                    .with_context(|| format!("无法读取文件 {file}"))?;
+                let bytes = std::fs::read(&file).with_context(|| format!("无法读取文件 {file}"))?;
+                let text = if bytes.starts_with(b"PK\x03\x04") {
+                    xiezhi_store::xlsx::xlsx_to_csv(&bytes).map_err(|m| anyhow::anyhow!(m))?
+                } else {
+                    String::from_utf8(bytes).context("文件应为 UTF-8 编码的 CSV（或 XLSX 工作簿）")?
+                };
                 let w = store.begin_write(ctx("import")).await?;
                 let r = match kind.as_str() {
                     "orgs" => import::import_orgs(&store, w, &text, "/").await,

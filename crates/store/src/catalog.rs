@@ -347,6 +347,19 @@ pub async fn import_items(
     w: Writer,
     text: &str,
 ) -> Result<ImportSummary, ImportError> {
+    let mut w = w;
+    let summary = stage_items(store, &mut w, text).await?;
+    w.commit().await?;
+    Ok(summary)
+}
+
+/// Check and apply items inside a write without committing it: dropping the writer
+/// afterwards gives a preview of what the import would do.
+pub async fn stage_items(
+    store: &Store,
+    w: &mut Writer,
+    text: &str,
+) -> Result<ImportSummary, ImportError> {
     let rows = read(text, ITEM_HEADER)?;
     let orgs = org_codes(store.db()).await?;
     let mut errors = vec![];
@@ -445,10 +458,9 @@ pub async fn import_items(
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    let mut w = w;
     let mut summary = ImportSummary::default();
     for (line, r) in &parsed {
-        match upsert_item(&mut w, r).await {
+        match upsert_item(w, r).await {
             Ok(o) => summary.add(o),
             Err(StoreError::Invalid { field, message }) => errors.push(err(*line, &field, message)),
             Err(e) => return Err(e.into()),
@@ -458,7 +470,6 @@ pub async fn import_items(
         return Err(ImportError::Rows(errors));
     }
     w.record("catalog", "items", "catalog.items_imported", json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
-    w.commit().await?;
     Ok(summary)
 }
 
@@ -561,6 +572,19 @@ async fn upsert_assignment(w: &mut Writer, r: &AssignmentRow) -> Result<Outcome,
 pub async fn import_assignments(
     store: &Store,
     w: Writer,
+    text: &str,
+) -> Result<ImportSummary, ImportError> {
+    let mut w = w;
+    let summary = stage_assignments(store, &mut w, text).await?;
+    w.commit().await?;
+    Ok(summary)
+}
+
+/// Check and apply assignments inside a write without committing it: dropping the writer
+/// afterwards gives a preview of what the import would do.
+pub async fn stage_assignments(
+    store: &Store,
+    w: &mut Writer,
     text: &str,
 ) -> Result<ImportSummary, ImportError> {
     let rows = read(text, ASSIGNMENT_HEADER)?;
@@ -692,10 +716,9 @@ pub async fn import_assignments(
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    let mut w = w;
     let mut summary = ImportSummary::default();
     for (line, r) in &parsed {
-        match upsert_assignment(&mut w, r).await {
+        match upsert_assignment(w, r).await {
             Ok(o) => summary.add(o),
             Err(StoreError::Invalid { field, message }) => errors.push(err(*line, &field, message)),
             Err(e) => return Err(e.into()),
@@ -705,7 +728,6 @@ pub async fn import_assignments(
         return Err(ImportError::Rows(errors));
     }
     w.record("catalog", "assignments", "catalog.assignments_imported", json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
-    w.commit().await?;
     Ok(summary)
 }
 

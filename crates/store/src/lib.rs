@@ -14,6 +14,7 @@ pub mod orgs;
 pub mod people;
 pub mod record;
 pub mod testing;
+pub mod xlsx;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;

@@ -73,39 +73,85 @@ pub(super) async fn matrix(
     with_id(&ctx, ops::matrix(&s, &ctx).await).map(Json)
 }
 
-/// Import items (CSV; all or nothing, every bad row reported).
-#[utoipa::path(post, path = "/api/v1/catalog/import/items", tag = "catalog", request_body(content = String, content_type = "text/csv"),
+/// Whether an import only previews.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ImportQuery {
+    /// Run every check and report what would change, writing nothing.
+    pub preview: Option<bool>,
+}
+
+/// Import items (CSV or XLSX; all or nothing, every bad row reported; `?preview=true` writes nothing).
+#[utoipa::path(post, path = "/api/v1/catalog/import/items", tag = "catalog", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(super) async fn import_items(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    body: String,
-) -> ApiResult<Json<ImportSummary>> {
-    with_id(&ctx, ops::import(&s, &ctx, CatalogFile::Items, &body).await).map(Json)
-}
-
-/// Import assignments (CSV; all or nothing, every bad row reported).
-#[utoipa::path(post, path = "/api/v1/catalog/import/assignments", tag = "catalog", request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub(super) async fn import_assignments(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    body: String,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<ImportSummary>> {
     with_id(
         &ctx,
-        ops::import(&s, &ctx, CatalogFile::Assignments, &body).await,
+        ops::import(
+            &s,
+            &ctx,
+            CatalogFile::Items,
+            &body,
+            q.preview.unwrap_or(false),
+        )
+        .await,
     )
     .map(Json)
 }
 
-fn csv_response(name: &str, body: String) -> Response {
+/// Import assignments (CSV or XLSX; all or nothing, every bad row reported; `?preview=true` writes nothing).
+#[utoipa::path(post, path = "/api/v1/catalog/import/assignments", tag = "catalog", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn import_assignments(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ImportSummary>> {
+    with_id(
+        &ctx,
+        ops::import(
+            &s,
+            &ctx,
+            CatalogFile::Assignments,
+            &body,
+            q.preview.unwrap_or(false),
+        )
+        .await,
+    )
+    .map(Json)
+}
+
+/// Export format.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// `csv` (default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+fn is_xlsx(q: &ExportQuery) -> bool {
+    q.format.as_deref() == Some("xlsx")
+}
+
+fn file_response(name: &str, xlsx: bool, body: Vec<u8>) -> Response {
+    let (ct, ext) = if xlsx {
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        ("text/csv; charset=utf-8", "csv")
+    };
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, ct.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{name}.{ext}\""),
             ),
         ],
         body,
@@ -113,26 +159,44 @@ fn csv_response(name: &str, body: String) -> Response {
         .into_response()
 }
 
-/// Items in force as CSV (re-imports unchanged).
-#[utoipa::path(get, path = "/api/v1/catalog/export/items", tag = "catalog",
+/// Items in force as CSV or XLSX (`?format=xlsx`); re-imports unchanged.
+#[utoipa::path(get, path = "/api/v1/catalog/export/items", tag = "catalog", params(ExportQuery),
     responses((status = 200, body = String, content_type = "text/csv")))]
 pub(super) async fn export_items(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    with_id(&ctx, ops::export(&s, &ctx, CatalogFile::Items).await)
-        .map(|b| csv_response("catalog-items.csv", b))
+    with_id(
+        &ctx,
+        ops::export(&s, &ctx, CatalogFile::Items, is_xlsx(&q)).await,
+    )
+    .map(|b| file_response("catalog-items", is_xlsx(&q), b))
 }
 
-/// Assignments in force as CSV (re-imports unchanged).
-#[utoipa::path(get, path = "/api/v1/catalog/export/assignments", tag = "catalog",
+/// Assignments in force as CSV or XLSX (`?format=xlsx`); re-imports unchanged.
+#[utoipa::path(get, path = "/api/v1/catalog/export/assignments", tag = "catalog", params(ExportQuery),
     responses((status = 200, body = String, content_type = "text/csv")))]
 pub(super) async fn export_assignments(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    with_id(&ctx, ops::export(&s, &ctx, CatalogFile::Assignments).await)
-        .map(|b| csv_response("catalog-assignments.csv", b))
+    with_id(
+        &ctx,
+        ops::export(&s, &ctx, CatalogFile::Assignments, is_xlsx(&q)).await,
+    )
+    .map(|b| file_response("catalog-assignments", is_xlsx(&q), b))
+}
+
+/// Entrustment letters in force and the items each covers.
+#[utoipa::path(get, path = "/api/v1/catalog/letters", tag = "catalog",
+    responses((status = 200, body = [LetterView])))]
+pub(super) async fn letters(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Vec<LetterView>>> {
+    with_id(&ctx, ops::letters(&s, &ctx).await).map(Json)
 }
 
 /// Reform indicators (seed 004 §二) computed from the catalog on a date.

@@ -130,6 +130,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::export_assignments))
         .routes(routes!(catalog::indicators))
         .routes(routes!(catalog::import_boundaries))
+        .routes(routes!(catalog::letters))
         .split_for_parts()
 }
 

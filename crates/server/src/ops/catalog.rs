@@ -531,28 +531,115 @@ async fn top_target(s: &AppState) -> Result<Target, AppError> {
     Ok(Target::org(top.path))
 }
 
-/// Import a catalog file (the top government's system administrator).
+/// The text of an uploaded catalog file: CSV (UTF-8) as it is, XLSX (first sheet) converted.
+pub fn file_text(bytes: &[u8]) -> Result<String, AppError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return xiezhi_store::xlsx::xlsx_to_csv(bytes).map_err(|m| AppError::invalid("file", m));
+    }
+    std::str::from_utf8(bytes)
+        .map(|t| t.trim_start_matches('\u{feff}').to_owned())
+        .map_err(|_| AppError::invalid("file", "文件应为 UTF-8 编码的 CSV 或 XLSX 工作簿"))
+}
+
+/// Import a catalog file, CSV or XLSX (the top government's system administrator). With
+/// `preview`, every check runs and the summary says what would change, but nothing is written.
 pub async fn import(
     s: &AppState,
     ctx: &Ctx,
     file: CatalogFile,
-    text: &str,
+    bytes: &[u8],
+    preview: bool,
 ) -> Result<ImportSummary, AppError> {
     ctx.authorize(Action::ManageCatalog, &top_target(s).await?)?;
-    let w = ctx.writer(s).await?;
-    Ok(match file {
-        CatalogFile::Items => catalog::import_items(&s.store, w, text).await?,
-        CatalogFile::Assignments => catalog::import_assignments(&s.store, w, text).await?,
-    })
+    let text = file_text(bytes)?;
+    let mut w = ctx.writer(s).await?;
+    let summary = match file {
+        CatalogFile::Items => catalog::stage_items(&s.store, &mut w, &text).await?,
+        CatalogFile::Assignments => catalog::stage_assignments(&s.store, &mut w, &text).await?,
+    };
+    if !preview {
+        w.commit().await?;
+    }
+    Ok(summary)
 }
 
-/// Export a catalog file (anyone who may see the catalog).
-pub async fn export(s: &AppState, ctx: &Ctx, file: CatalogFile) -> Result<String, AppError> {
+/// Export a catalog file (anyone who may see the catalog), as CSV text or an XLSX workbook.
+pub async fn export(
+    s: &AppState,
+    ctx: &Ctx,
+    file: CatalogFile,
+    xlsx: bool,
+) -> Result<Vec<u8>, AppError> {
     can_view(ctx)?;
-    Ok(match file {
-        CatalogFile::Items => s.store.export_items().await?,
-        CatalogFile::Assignments => s.store.export_assignments().await?,
-    })
+    let (csv, sheet) = match file {
+        CatalogFile::Items => (s.store.export_items().await?, "执法事项"),
+        CatalogFile::Assignments => (s.store.export_assignments().await?, "承接分配"),
+    };
+    if xlsx {
+        xiezhi_store::xlsx::csv_to_xlsx(&csv, sheet).map_err(AppError::Internal)
+    } else {
+        Ok(csv.into_bytes())
+    }
+}
+
+/// An entrustment letter (委托书) and what it covers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LetterView {
+    pub letter_number: String,
+    pub entrusting_org_name: String,
+    pub entrusted_org_name: String,
+    pub scope: String,
+    pub valid_until: Option<String>,
+    /// Past its validity today.
+    pub expired: bool,
+    /// (code, name) of the items it covers.
+    pub items: Vec<(String, String)>,
+}
+
+/// Entrustment letters in force, with the items each covers.
+pub async fn letters(s: &AppState, ctx: &Ctx) -> Result<Vec<LetterView>, AppError> {
+    can_view(ctx)?;
+    let on = today(ctx);
+    let names = Names::load(s).await?;
+    let (items, _) = s.store.items(&ItemFilter::default(), 1, 100_000).await?;
+    let item_name = |code: &str| {
+        items
+            .iter()
+            .find(|i| i.code == code)
+            .map(|i| i.name.clone())
+            .unwrap_or_default()
+    };
+    let mut letters: Vec<LetterView> = vec![];
+    for a in s
+        .store
+        .assignments_on(on)
+        .await?
+        .iter()
+        .filter(|a| a.mode == AssignmentMode::Entrusted.as_str())
+    {
+        let entrusted = names.org(a.holder_org_id);
+        match letters
+            .iter_mut()
+            .find(|l| l.letter_number == a.letter_number && l.entrusted_org_name == entrusted)
+        {
+            Some(l) => l.items.push((a.item_code.clone(), item_name(&a.item_code))),
+            None => letters.push(LetterView {
+                letter_number: a.letter_number.clone(),
+                entrusting_org_name: names.org(a.responsible_org_id),
+                entrusted_org_name: entrusted,
+                scope: a.letter_scope.clone(),
+                valid_until: a.letter_valid_until.map(|d| d.to_string()),
+                expired: a.letter_valid_until.is_some_and(|d| d < on),
+                items: vec![(a.item_code.clone(), item_name(&a.item_code))],
+            }),
+        }
+    }
+    letters.sort_by(|a, b| {
+        a.letter_number
+            .cmp(&b.letter_number)
+            .then(a.entrusted_org_name.cmp(&b.entrusted_org_name))
+    });
+    Ok(letters)
 }
 
 /// The reform indicators with township names.

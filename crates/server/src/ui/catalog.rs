@@ -14,7 +14,7 @@ page!(ItemPage, "catalog_item.html" { d: ItemDetail });
 page!(MatrixPage, "catalog_matrix.html" { m: Matrix });
 page!(IndicatorsPage, "catalog_indicators.html" { v: IndicatorsView });
 page!(CatalogImportPage, "catalog_import.html" {
-    errors: Vec<RowError>, error_title: String, items_csv: String, assignments_csv: String,
+    errors: Vec<RowError>, error_title: String, notice: Option<String>, items_csv: String, assignments_csv: String,
     item_header: String, assignment_header: String,
 });
 
@@ -23,6 +23,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/catalog/items/{code}", get(item_page))
         .route("/catalog/matrix", get(matrix_page))
         .route("/catalog/indicators", get(indicators_page))
+        .route("/catalog/letters", get(letters_page))
+        .route("/catalog/import/upload", post(upload))
         .route("/catalog/import", get(import_page))
         .route("/catalog/import/items", post(import_items))
         .route("/catalog/import/assignments", post(import_assignments))
@@ -154,27 +156,50 @@ async fn matrix_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
     }
 }
 
-async fn import_view(
-    s: &AppState,
-    ctx: &Ctx,
-    headers: &HeaderMap,
+/// What the import page shows.
+struct ImportState {
     errors: Vec<RowError>,
     title: String,
+    notice: Option<String>,
     items: String,
     assignments: String,
-) -> Response {
+}
+
+impl ImportState {
+    fn empty() -> Self {
+        ImportState {
+            errors: vec![],
+            title: String::new(),
+            notice: None,
+            items: ITEM_HEADER.join(",") + "\n",
+            assignments: ASSIGNMENT_HEADER.join(",") + "\n",
+        }
+    }
+
+    /// Keep what was submitted in its box.
+    fn with_text(mut self, file: CatalogFile, text: String) -> Self {
+        match file {
+            CatalogFile::Items => self.items = text,
+            CatalogFile::Assignments => self.assignments = text,
+        }
+        self
+    }
+}
+
+async fn import_view(s: &AppState, ctx: &Ctx, headers: &HeaderMap, st: ImportState) -> Response {
     render(
-        if errors.is_empty() {
+        if st.errors.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::BAD_REQUEST
         },
         &CatalogImportPage {
             layout: Layout::new(s, ctx, headers, "权责清单导入导出", "/catalog").await,
-            errors,
-            error_title: title,
-            items_csv: items,
-            assignments_csv: assignments,
+            errors: st.errors,
+            error_title: st.title,
+            notice: st.notice,
+            items_csv: st.items,
+            assignments_csv: st.assignments,
             item_header: ITEM_HEADER.join(","),
             assignment_header: ASSIGNMENT_HEADER.join(","),
         },
@@ -188,16 +213,7 @@ async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
             &ctx.meta.request_id,
         );
     }
-    import_view(
-        &s,
-        &ctx,
-        &headers,
-        vec![],
-        String::new(),
-        ITEM_HEADER.join(",") + "\n",
-        ASSIGNMENT_HEADER.join(",") + "\n",
-    )
-    .await
+    import_view(&s, &ctx, &headers, ImportState::empty()).await
 }
 
 async fn import(
@@ -205,9 +221,21 @@ async fn import(
     ctx: Ctx,
     headers: HeaderMap,
     file: CatalogFile,
-    csv: String,
+    bytes: Vec<u8>,
+    preview: bool,
 ) -> Response {
-    match cat::import(&s, &ctx, file, &csv).await {
+    let text = cat::file_text(&bytes).unwrap_or_default();
+    match cat::import(&s, &ctx, file, &bytes, preview).await {
+        Ok(r) if preview => {
+            let st = ImportState {
+                notice: Some(format!(
+                    "预览（未写入）：将新增 {}，新版本 {}，未变 {}。确认无误后点“导入”。",
+                    r.created, r.versioned, r.unchanged
+                )),
+                ..ImportState::empty()
+            };
+            import_view(&s, &ctx, &headers, st.with_text(file, text)).await
+        }
         Ok(r) => flash_redirect(
             "/catalog",
             &format!(
@@ -216,45 +244,136 @@ async fn import(
             ),
             &ctx.meta,
         ),
-        Err(e @ AppError::ImportRows(_)) => {
-            let AppError::ImportRows(rows) = &e else {
-                return error_page(&e, &ctx.meta.request_id);
+        Err(e @ (AppError::ImportRows(_) | AppError::Invalid { .. })) => {
+            let errors = match &e {
+                AppError::ImportRows(rows) => rows.clone(),
+                AppError::Invalid { field, message } => vec![RowError {
+                    line: 0,
+                    field: field.clone(),
+                    message: message.clone(),
+                }],
+                _ => vec![],
             };
-            let (items, assignments) = match file {
-                CatalogFile::Items => (csv, ASSIGNMENT_HEADER.join(",") + "\n"),
-                CatalogFile::Assignments => (ITEM_HEADER.join(",") + "\n", csv),
+            let st = ImportState {
+                errors,
+                title: e.to_string(),
+                ..ImportState::empty()
             };
-            import_view(
-                &s,
-                &ctx,
-                &headers,
-                rows.clone(),
-                e.to_string(),
-                items,
-                assignments,
-            )
-            .await
+            import_view(&s, &ctx, &headers, st.with_text(file, text)).await
         }
         Err(e) => error_page(&e, &ctx.meta.request_id),
     }
+}
+
+#[derive(Deserialize)]
+struct ImportForm {
+    csv: String,
+    /// Present when the 预览 button was pressed.
+    preview: Option<String>,
 }
 
 async fn import_items(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-    CsrfForm(f): CsrfForm<CsvForm>,
+    CsrfForm(f): CsrfForm<ImportForm>,
 ) -> Response {
-    import(s, ctx, headers, CatalogFile::Items, f.csv).await
+    import(
+        s,
+        ctx,
+        headers,
+        CatalogFile::Items,
+        f.csv.into_bytes(),
+        f.preview.is_some(),
+    )
+    .await
 }
 
 async fn import_assignments(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-    CsrfForm(f): CsrfForm<CsvForm>,
+    CsrfForm(f): CsrfForm<ImportForm>,
 ) -> Response {
-    import(s, ctx, headers, CatalogFile::Assignments, f.csv).await
+    import(
+        s,
+        ctx,
+        headers,
+        CatalogFile::Assignments,
+        f.csv.into_bytes(),
+        f.preview.is_some(),
+    )
+    .await
+}
+
+/// An uploaded CSV or XLSX file (multipart: csrf, kind, file, optional preview).
+async fn upload(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let (mut csrf, mut kind, mut preview, mut bytes) =
+        (String::new(), String::new(), false, Vec::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(b) => match name.as_str() {
+                        "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
+                        "kind" => kind = String::from_utf8_lossy(&b).into_owned(),
+                        "preview" => preview = true,
+                        "file" => bytes = b.to_vec(),
+                        _ => {}
+                    },
+                    Err(e) => {
+                        return error_page(
+                            &AppError::invalid("file", format!("上传失败：{e}")),
+                            &ctx.meta.request_id,
+                        );
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return error_page(
+                    &AppError::invalid("file", format!("上传失败：{e}")),
+                    &ctx.meta.request_id,
+                );
+            }
+        }
+    }
+    if csrf.is_empty() || csrf != ctx.meta.csrf || cookie(&headers, CSRF_COOKIE).is_none() {
+        return error_page(&AppError::Csrf, &ctx.meta.request_id);
+    }
+    let file = match kind.as_str() {
+        "items" => CatalogFile::Items,
+        "assignments" => CatalogFile::Assignments,
+        _ => {
+            return error_page(
+                &AppError::invalid("kind", "请选择导入事项或承接分配"),
+                &ctx.meta.request_id,
+            );
+        }
+    };
+    import(s, ctx, headers, file, bytes, preview).await
+}
+
+page!(LettersPage, "catalog_letters.html" { letters: Vec<LetterView> });
+
+async fn letters_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+) -> Response {
+    match cat::letters(&s, &ctx).await {
+        Ok(letters) => ok(&LettersPage {
+            layout: Layout::new(&s, &ctx, &headers, "委托书", "/catalog").await,
+            letters,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
 }
 
 async fn indicators_page(

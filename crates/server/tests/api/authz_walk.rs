@@ -61,6 +61,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/catalog/export/assignments"),
     ("GET", "/api/v1/catalog/indicators"),
     ("POST", "/api/v1/catalog/import/boundaries"),
+    ("GET", "/api/v1/catalog/letters"),
 ];
 
 /// Who sees clocks in their reach (not the security or system administrator).
@@ -586,6 +587,14 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Denied,
         ),
         c(
+            Method::GET,
+            "/api/v1/catalog/letters",
+            "/api/v1/catalog/letters".into(),
+            Body::None,
+            ALL,
+            Public,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -1015,6 +1024,17 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ALL,
         ),
         (Method::GET, "/catalog/matrix".into(), none(), ALL),
+        (Method::GET, "/catalog/letters".into(), none(), ALL),
+        (
+            Method::POST,
+            "/catalog/import/upload".into(),
+            f(&[
+                ("kind", "items".into()),
+                ("preview", "1".into()),
+                ("scope", "YX-GOV".into()),
+            ]),
+            &["sysadmin"],
+        ),
         (Method::GET, "/catalog/indicators".into(), none(), ALL),
         (Method::GET, "/catalog/import".into(), none(), &["sysadmin"]),
         (
@@ -1077,6 +1097,8 @@ engine_test!(
             for (method, path, fields, allowed) in ui_cases(&ids, n) {
                 let (status, html) = if method == Method::GET {
                     s.page(&path).await
+                } else if path == "/catalog/import/upload" {
+                    s.upload(&path, &fields, CATALOG_ITEMS).await
                 } else {
                     let pairs: Vec<(&str, &str)> = fields
                         .iter()

@@ -225,3 +225,107 @@ engine_test!(
         assert_eq!(r.body["loaded"], 8);
     }
 );
+
+engine_test!(
+    xlsx_exports_re_import_unchanged_and_a_preview_writes_nothing,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_catalog().await;
+        let admin = app.sign_in("sysadmin").await;
+        for kind in ["items", "assignments"] {
+            let r = admin
+                .client
+                .get(format!(
+                    "{}/api/v1/catalog/export/{kind}?format=xlsx",
+                    app.base
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .contains("spreadsheetml")
+            );
+            let bytes = r.bytes().await.unwrap();
+            assert!(bytes.starts_with(b"PK"));
+            let r = admin
+                .client
+                .post(format!("{}/api/v1/catalog/import/{kind}", app.base))
+                .header("x-csrf-token", &admin.csrf)
+                .body(bytes.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let body: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(
+                (body["created"].as_i64(), body["versioned"].as_i64()),
+                (Some(0), Some(0)),
+                "{kind}: {body}"
+            );
+        }
+        // A preview reports what would change and writes nothing.
+        let more = format!(
+            "{CATALOG_ITEMS}ZJ-NEW-CF-0009,对新情形的行政处罚,城市管理,penalty,《条例》,第一条,第二条,YX-ZJJ,local,false,,2024-01-01\n"
+        );
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/catalog/import/items?preview=true",
+                &more,
+            )
+            .await;
+        assert_eq!(
+            (r.body["created"].as_i64(), r.body["unchanged"].as_i64()),
+            (Some(1), Some(4)),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            admin
+                .get("/api/v1/catalog/items/ZJ-NEW-CF-0009")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let (status, html) = admin
+            .upload(
+                "/catalog/import/upload",
+                &[
+                    ("kind".into(), "items".into()),
+                    ("preview".into(), "1".into()),
+                ],
+                &more,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("预览（未写入）：将新增 1"), "{html}");
+        let (status, _) = admin
+            .upload(
+                "/catalog/import/upload",
+                &[("kind".into(), "items".into())],
+                &more,
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            admin
+                .get("/api/v1/catalog/items/ZJ-NEW-CF-0009")
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/catalog/import/items",
+                "\u{ff}\u{fe}garbage",
+            )
+            .await;
+        assert!(r.status.is_client_error());
+        let letters = admin.get("/api/v1/catalog/letters").await;
+        assert_eq!(letters.body[0]["letter_number"], "云综执委〔2023〕12号");
+        assert_eq!(letters.body[0]["entrusted_org_name"], "青石镇");
+    }
+);

@@ -173,6 +173,31 @@ impl Session {
         (r.status(), r.text().await.unwrap_or_default())
     }
 
+    /// A multipart upload (the anti-forgery field, the fields, and `file`); status and HTML.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(String, String)],
+        file: &str,
+    ) -> (StatusCode, String) {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone());
+        for (k, v) in fields {
+            form = form.text(k.clone(), v.clone());
+        }
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(file.as_bytes().to_vec()).file_name("upload.csv"),
+        );
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap_or_default())
+    }
+
     /// A page; returns status and HTML.
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let r = self
