@@ -287,6 +287,42 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     b.goto(&format!("{}/rules", app.base)).await.unwrap();
     assert!(b.source().await.unwrap().contains("transfer.send"));
     shot(&b, "rules").await;
+
+    // The catalog: search by a two-character word, an item, the township matrix, indicators.
+    xiezhi_store::demo::load_catalog(&app.db.store, "t", chrono::Utc::now())
+        .await
+        .unwrap();
+    b.goto(&format!("{}/catalog?q=%E5%8D%A0%E9%81%93", app.base))
+        .await
+        .unwrap();
+    let html = b.source().await.unwrap();
+    assert!(
+        html.contains("占用") && html.contains("道路"),
+        "占道 finds the road-occupation items"
+    );
+    shot(&b, "catalog").await;
+    b.find(Locator::Css("table a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("dl.facts"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("承接分配"));
+    shot(&b, "catalog-item").await;
+    b.goto(&format!("{}/catalog/matrix", app.base))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("赋权"));
+    shot(&b, "catalog-matrix").await;
+    b.goto(&format!("{}/catalog/indicators", app.base))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("综合执法事项占比"));
+    shot(&b, "catalog-indicators").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
