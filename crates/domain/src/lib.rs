@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod clock;
 pub mod codes;
 pub mod event;
+pub mod lead;
 pub mod mask;
 pub mod org;
 pub mod policy;

@@ -119,6 +119,12 @@ pub enum Action {
     ViewCatalog,
     /// Import catalog items and assignments.
     ManageCatalog,
+    /// Register a lead received by one's org (or, for a token, its org).
+    SubmitLead,
+    /// See leads held by orgs in reach (reporters masked outside the receiving org).
+    ViewLead,
+    /// Sign for and handle a lead held by an org in reach.
+    HandleLead,
 }
 
 impl Action {
@@ -140,6 +146,9 @@ impl Action {
         Action::ManageRules,
         Action::ViewCatalog,
         Action::ManageCatalog,
+        Action::SubmitLead,
+        Action::ViewLead,
+        Action::HandleLead,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -229,6 +238,12 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (ViewCatalog, System) => None,
         (ViewCatalog, _) => Some(Reach::Government),
         (ManageCatalog, SystemAdmin) => Some(Reach::Government),
+        (SubmitLead, Leader | OfficeCoordinator | Officer | GridMember) => Some(Reach::Own),
+        (ViewLead, Leader | OfficeCoordinator | Auditor | AuditAdmin) => Some(Reach::Government),
+        (ViewLead, Officer | LegalReviewer) => Some(Reach::Subtree),
+        (ViewLead, GridMember) => Some(Reach::Own),
+        (HandleLead, OfficeCoordinator | Leader) => Some(Reach::Government),
+        (HandleLead, Officer) => Some(Reach::Subtree),
         _ => None,
     }
 }
@@ -238,7 +253,7 @@ fn token_allows(action: Action, scope: TokenScope) -> bool {
     matches!(
         (action, scope),
         (Action::ViewOrg | Action::ViewCatalog, TokenScope::Read)
-            | (Action::ViewCatalog, TokenScope::Intake)
+            | (Action::ViewCatalog | Action::SubmitLead, TokenScope::Intake)
     )
 }
 

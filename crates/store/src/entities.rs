@@ -456,3 +456,40 @@ pub mod boundary {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Leads (线索).
+pub mod lead {
+    use sea_orm::entity::prelude::*;
+
+    /// A lead row. Reporter fields are personal data.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "leads")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub tracking_number: String,
+        pub channel: String,
+        pub reporter_name: Option<String>,
+        pub reporter_phone: Option<String>,
+        pub text: String,
+        pub address: String,
+        pub division_code: Option<String>,
+        pub lon: Option<f64>,
+        pub lat: Option<f64>,
+        pub item_code: Option<String>,
+        pub urgent: bool,
+        pub received_org_id: i64,
+        pub received_person_id: Option<i64>,
+        pub received_at: DateTimeUtc,
+        pub status: String,
+        pub duplicate_of: Option<i64>,
+        pub source_token_id: Option<i64>,
+        pub idempotency_key: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

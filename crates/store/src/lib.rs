@@ -9,6 +9,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod import;
+pub mod leads;
 pub mod migration;
 pub mod orgs;
 pub mod people;

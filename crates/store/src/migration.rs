@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Foundation),
             Box::new(M0002Clocks),
             Box::new(M0003Catalog),
+            Box::new(M0004Leads),
         ]
     }
 }
@@ -437,6 +438,72 @@ impl MigrationTrait for M0003Catalog {
                 .col(text("feature"))
                 .col(timestamp_with_time_zone("loaded_at"))
                 .take(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Leads (intake and first responsibility).
+struct M0004Leads;
+
+impl MigrationName for M0004Leads {
+    fn name(&self) -> &str {
+        "m0004_leads"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004Leads {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("leads")
+                .col(big_pk_auto("id"))
+                .col(string_uniq("tracking_number"))
+                .col(string("channel"))
+                .col(string_null("reporter_name"))
+                .col(string_null("reporter_phone"))
+                .col(text("text"))
+                .col(string("address"))
+                .col(string_null("division_code"))
+                .col(double_null("lon"))
+                .col(double_null("lat"))
+                .col(string_null("item_code"))
+                .col(boolean("urgent"))
+                .col(big_integer("received_org_id"))
+                .col(big_integer_null("received_person_id"))
+                .col(timestamp_with_time_zone("received_at"))
+                .col(string("status"))
+                .col(big_integer_null("duplicate_of"))
+                .col(big_integer_null("source_token_id"))
+                .col(string_null("idempotency_key"))
+                .foreign_key(&mut fk("leads", "received_org_id", "orgs"))
+                .foreign_key(&mut fk("leads", "received_person_id", "people"))
+                .foreign_key(&mut fk("leads", "duplicate_of", "leads"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "leads",
+            "leads_received",
+            &["received_org_id", "status"],
+        ))
+        .await?;
+        m.create_index(index(
+            "leads",
+            "leads_place_item",
+            &["division_code", "item_code", "received_at"],
+        ))
+        .await?;
+        m.create_index(
+            index(
+                "leads",
+                "leads_idempotency",
+                &["source_token_id", "idempotency_key"],
+            )
+            .unique()
+            .take(),
         )
         .await?;
         Ok(())

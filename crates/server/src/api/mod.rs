@@ -3,6 +3,7 @@
 
 mod catalog;
 mod clocks;
+mod leads;
 
 use crate::AppState;
 use crate::ctx::{ApiCtx, Ctx, RequestMeta, SESSION_COOKIE, set_cookie};
@@ -131,6 +132,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::indicators))
         .routes(routes!(catalog::import_boundaries))
         .routes(routes!(catalog::letters))
+        .routes(routes!(leads::submit, leads::list))
+        .routes(routes!(leads::get))
+        .routes(routes!(leads::sign))
         .split_for_parts()
 }
 

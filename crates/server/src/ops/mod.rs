@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod clocks;
+pub mod leads;
 
 use crate::AppState;
 use crate::ctx::Ctx;

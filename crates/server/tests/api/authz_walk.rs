@@ -62,7 +62,62 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/catalog/indicators"),
     ("POST", "/api/v1/catalog/import/boundaries"),
     ("GET", "/api/v1/catalog/letters"),
+    ("POST", "/api/v1/leads"),
+    ("GET", "/api/v1/leads"),
+    ("GET", "/api/v1/leads/{id}"),
+    ("POST", "/api/v1/leads/{id}/sign"),
 ];
+
+/// Who may register a lead for their own org.
+const SUBMITS_LEADS: &[&str] = &["leader", "office", "zhzf.1", "cd.grid1"];
+/// Who sees leads in their reach.
+const SEES_LEADS: &[&str] = &[
+    "leader",
+    "office",
+    "zhzf.1",
+    "zhzf.legal",
+    "cd.grid1",
+    "auditor",
+    "auditadmin",
+];
+
+/// A lead received by 城东街道.
+pub async fn cd_lead(app: &TestApp) -> i64 {
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let input = xiezhi_domain::lead::LeadFields {
+        channel: "grid".into(),
+        reporter_phone: Some("13900002222".into()),
+        text: "解放路有人占道经营".into(),
+        division_code: Some("339901001".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let receipt = xiezhi_store::leads::Receipt {
+        org_id: app.org_id("YX-CD").await,
+        person_id: None,
+        token_id: None,
+        idempotency_key: None,
+    };
+    let r = xiezhi_store::leads::intake(&mut w, env, input, receipt)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    r.lead.id
+}
 
 /// Who sees clocks in their reach (not the security or system administrator).
 const SEES_CLOCKS: &[&str] = &[
@@ -183,6 +238,7 @@ struct Ids {
     gov: i64,
     token: i64,
     clk: i64,
+    lead: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -192,6 +248,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         gov,
         token,
         clk,
+        lead,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -595,6 +652,38 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Public,
         ),
         c(
+            Method::POST,
+            "/api/v1/leads",
+            "/api/v1/leads".into(),
+            Body::Json(json!({"channel": "patrol", "text": format!("走查线索{n}")})),
+            SUBMITS_LEADS,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/leads",
+            "/api/v1/leads".into(),
+            Body::None,
+            SEES_LEADS,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/leads/{id}",
+            format!("/api/v1/leads/{lead}"),
+            Body::None,
+            SEES_CD_CLOCK,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/sign",
+            format!("/api/v1/leads/{lead}/sign"),
+            Body::None,
+            &["leader", "office"],
+            Denied,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -685,6 +774,7 @@ engine_test!(
             gov: app.org_id("YX-GOV").await,
             token: token.body["id"].as_i64().unwrap(),
             clk: cd_clock(&app).await,
+            lead: cd_lead(&app).await,
         };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
@@ -799,6 +889,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         gov,
         token,
         clk,
+        lead: _,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1074,11 +1165,12 @@ engine_test!(
             gov: app.org_id("YX-GOV").await,
             token: token.body["id"].as_i64().unwrap(),
             clk: cd_clock(&app).await,
+            lead: cd_lead(&app).await,
         };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let mut n = 0;
-        let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token, ids.clk]
+        let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token, ids.clk, ids.lead]
             .iter()
             .map(i64::to_string)
             .collect();

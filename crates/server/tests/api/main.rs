@@ -10,3 +10,4 @@ mod basics;
 mod browser;
 mod catalog;
 mod clocks;
+mod leads;

@@ -1,0 +1,239 @@
+//! Leads (线索/案源): a matter as it arrives, from whichever channel, at whichever body sees
+//! it first. That body holds first responsibility (首问责任) until a transfer is accepted.
+
+use crate::codes::{CodeError, PhoneNumber, parse_name};
+use serde::{Deserialize, Serialize};
+
+crate::term_enum!(
+    /// Where a lead came from.
+    Channel {
+        /// Patrol (巡查发现).
+        Patrol = "patrol" / "巡查发现",
+        /// Grid member report (网格上报).
+        Grid = "grid" / "网格上报",
+        /// Complaint or report from the public (投诉举报).
+        Complaint = "complaint" / "投诉举报",
+        /// 12345 hotline (12345热线).
+        Hotline = "hotline" / "12345热线",
+        /// Superior supervision (上级督办).
+        SuperiorSupervision = "superior_supervision" / "上级督办",
+        /// Media exposure (媒体曝光).
+        Media = "media" / "媒体曝光",
+        /// Video AI detection (视频智能发现).
+        VideoAi = "video_ai" / "视频智能发现",
+        /// Found by a department (部门发现).
+        Department = "department" / "部门发现",
+        /// Open311 GeoReport v2.
+        Open311 = "open311" / "Open311接口",
+    }
+);
+
+crate::term_enum!(
+    /// Where a lead is.
+    LeadStatus {
+        /// Received, waiting to be signed for (待签收).
+        Received = "received" / "待签收",
+        /// Signed for, being verified (核查中).
+        Signed = "signed" / "核查中",
+        /// Closed: no violation found (不构成违法，已答复).
+        NoViolation = "no_violation" / "不构成违法",
+        /// A case was filed (已立案).
+        CaseFiled = "case_filed" / "已立案",
+        /// Being transferred (移送中).
+        Transferring = "transferring" / "移送中",
+        /// Linked to an earlier lead about the same matter (重复件).
+        Duplicate = "duplicate" / "重复件，已并案",
+    }
+);
+
+/// A checked new lead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadInput {
+    /// Channel.
+    pub channel: Channel,
+    /// Reporter's name (personal data; may be empty for anonymous or own findings).
+    pub reporter_name: Option<String>,
+    /// Reporter's phone (personal data).
+    pub reporter_phone: Option<PhoneNumber>,
+    /// What was seen or reported.
+    pub text: String,
+    /// Where (address text).
+    pub address: String,
+    /// Division code of the place, if known.
+    pub division_code: Option<crate::DivisionCode>,
+    /// Point (longitude, latitude), if known.
+    pub point: Option<(f64, f64)>,
+    /// Suggested catalog item.
+    pub item_code: Option<String>,
+    /// Urgent (safety, food and drugs, environment, risk of major loss).
+    pub urgent: bool,
+}
+
+/// Raw fields of a lead as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LeadFields {
+    /// Channel machine name.
+    pub channel: String,
+    /// Reporter's name.
+    pub reporter_name: Option<String>,
+    /// Reporter's phone.
+    pub reporter_phone: Option<String>,
+    /// Text.
+    pub text: String,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Division code.
+    pub division_code: Option<String>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Catalog item code.
+    pub item_code: Option<String>,
+    /// Urgent.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+fn present(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl LeadFields {
+    /// Check the fields; errors name the field.
+    pub fn parse(&self) -> Result<LeadInput, CodeError> {
+        let channel = Channel::parse(&self.channel).ok_or(CodeError::Format {
+            field: "channel",
+            reason: "未知的来源渠道",
+        })?;
+        let text = self.text.trim();
+        if text.is_empty() {
+            return Err(CodeError::Empty { field: "text" });
+        }
+        if text.chars().count() > 4000 {
+            return Err(CodeError::Format {
+                field: "text",
+                reason: "不超过4000字",
+            });
+        }
+        let point = match (self.lon, self.lat) {
+            (Some(lon), Some(lat))
+                if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+            {
+                Some((lon, lat))
+            }
+            (None, None) => None,
+            _ => {
+                return Err(CodeError::Format {
+                    field: "lat",
+                    reason: "经度、纬度须同时给出且在有效范围内",
+                });
+            }
+        };
+        let address = self.address.trim();
+        if address.chars().count() > 200 {
+            return Err(CodeError::Format {
+                field: "address",
+                reason: "不超过200字",
+            });
+        }
+        Ok(LeadInput {
+            channel,
+            reporter_name: present(&self.reporter_name)
+                .map(|n| parse_name(n, "reporter_name"))
+                .transpose()?,
+            reporter_phone: present(&self.reporter_phone)
+                .map(PhoneNumber::parse)
+                .transpose()?,
+            text: text.to_owned(),
+            address: address.to_owned(),
+            division_code: present(&self.division_code)
+                .map(crate::DivisionCode::parse)
+                .transpose()?,
+            point,
+            item_code: present(&self.item_code).map(str::to_owned),
+            urgent: self.urgent,
+        })
+    }
+}
+
+/// A tracking number (受理编号): `L` + the Beijing date + a 5-digit daily sequence.
+pub fn tracking_number(date: chrono::NaiveDate, seq: u32) -> String {
+    format!("L{}{seq:05}", date.format("%Y%m%d"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn fields() -> LeadFields {
+        LeadFields {
+            channel: "hotline".into(),
+            reporter_name: Some("王女士".into()),
+            reporter_phone: Some("13900001111".into()),
+            text: "小区门口有人占道经营，晚上噪音很大".into(),
+            address: "城东街道解放路12号".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_lead_parses_and_every_bad_field_is_named() {
+        let l = fields().parse().unwrap();
+        assert_eq!(l.channel, Channel::Hotline);
+        assert_eq!(l.reporter_phone.unwrap().as_str(), "13900001111");
+        let bad = |f: LeadFields| f.parse().unwrap_err().field();
+        assert_eq!(
+            bad(LeadFields {
+                channel: "pigeon".into(),
+                ..fields()
+            }),
+            "channel"
+        );
+        assert_eq!(
+            bad(LeadFields {
+                text: " ".into(),
+                ..fields()
+            }),
+            "text"
+        );
+        assert_eq!(
+            bad(LeadFields {
+                reporter_phone: Some("12".into()),
+                ..fields()
+            }),
+            "phone"
+        );
+        assert_eq!(
+            bad(LeadFields {
+                lon: Some(118.6),
+                ..fields()
+            }),
+            "lat"
+        );
+        assert_eq!(
+            bad(LeadFields {
+                division_code: Some("99".into()),
+                ..fields()
+            }),
+            "division_code"
+        );
+        assert!(
+            LeadFields {
+                reporter_name: None,
+                reporter_phone: Some("".into()),
+                ..fields()
+            }
+            .parse()
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn tracking_numbers_carry_the_date_and_a_sequence() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(tracking_number(d, 7), "L2026112400007");
+    }
+}

@@ -1,0 +1,235 @@
+//! Operations on leads: intake (people and other systems, idempotent), reading (reporters
+//! masked outside the receiving org), signing for.
+
+use super::{PER_PAGE, Page};
+use crate::AppState;
+use crate::beijing_time;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::lead::{Channel, LeadFields, LeadStatus};
+use xiezhi_domain::{Action, Target, mask};
+use xiezhi_store::clocks::ClockEnv;
+use xiezhi_store::entities::lead;
+use xiezhi_store::leads::{self, Receipt};
+
+/// A lead as submitted (JSON).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct LeadInputBody {
+    /// `patrol`, `grid`, `complaint`, `hotline`, `superior_supervision`, `media`, `video_ai`, `department`, `open311`.
+    pub channel: String,
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub address: String,
+    /// Division code of the place (or give `lon` and `lat` inside a loaded boundary).
+    pub division_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// Suggested catalog item.
+    pub item_code: Option<String>,
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+/// A lead as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LeadView {
+    pub id: i64,
+    pub tracking_number: String,
+    pub channel: String,
+    pub channel_label: String,
+    /// Masked unless the viewer's org received the lead.
+    pub reporter_name: Option<String>,
+    /// Masked unless the viewer's org received the lead.
+    pub reporter_phone: Option<String>,
+    pub text: String,
+    pub address: String,
+    pub division_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub item_code: Option<String>,
+    pub urgent: bool,
+    pub received_org_id: i64,
+    pub received_at: String,
+    pub status: String,
+    pub status_label: String,
+    pub duplicate_of: Option<i64>,
+}
+
+fn view(l: &lead::Model, unmasked: bool) -> LeadView {
+    LeadView {
+        id: l.id,
+        tracking_number: l.tracking_number.clone(),
+        channel: l.channel.clone(),
+        channel_label: Channel::parse(&l.channel)
+            .map(|c| c.label().to_owned())
+            .unwrap_or_default(),
+        reporter_name: l.reporter_name.as_deref().map(|n| {
+            if unmasked {
+                n.to_owned()
+            } else {
+                mask::name(n)
+            }
+        }),
+        reporter_phone: l.reporter_phone.as_deref().map(|p| {
+            if unmasked {
+                p.to_owned()
+            } else {
+                mask::phone(p)
+            }
+        }),
+        text: l.text.clone(),
+        address: l.address.clone(),
+        division_code: l.division_code.clone(),
+        lon: l.lon,
+        lat: l.lat,
+        item_code: l.item_code.clone(),
+        urgent: l.urgent,
+        received_org_id: l.received_org_id,
+        received_at: beijing_time(l.received_at),
+        status: l.status.clone(),
+        status_label: LeadStatus::parse(&l.status)
+            .map(|s| s.label().to_owned())
+            .unwrap_or_default(),
+        duplicate_of: l.duplicate_of,
+    }
+}
+
+/// Register a lead received by the caller's org. With an idempotency key (other systems), a
+/// retried submission returns the first lead and creates nothing. Returns the lead and
+/// whether it was created.
+pub async fn submit(
+    s: &AppState,
+    ctx: &Ctx,
+    body: &LeadInputBody,
+    idempotency_key: Option<String>,
+) -> Result<(LeadView, bool), AppError> {
+    ctx.authorize(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone()))?;
+    if let Some(k) = &idempotency_key
+        && (k.is_empty() || k.len() > 100)
+    {
+        return Err(AppError::invalid(
+            "idempotency_key",
+            "Idempotency-Key 应为1至100个字符",
+        ));
+    }
+    let fields = LeadFields {
+        channel: body.channel.clone(),
+        reporter_name: body.reporter_name.clone(),
+        reporter_phone: body.reporter_phone.clone(),
+        text: body.text.clone(),
+        address: body.address.clone(),
+        division_code: body.division_code.clone(),
+        lon: body.lon,
+        lat: body.lat,
+        item_code: body.item_code.clone(),
+        urgent: body.urgent,
+    };
+    let mut input = fields.parse()?;
+    if input.division_code.is_none()
+        && let Some((lon, lat)) = input.point
+        && let Some(b) = s.store.boundary_index().await?.locate(lon, lat)
+    {
+        input.division_code = xiezhi_domain::DivisionCode::parse(&b.division_code).ok();
+    }
+    let token_id = match ctx.actor.id {
+        xiezhi_domain::policy::ActorId::Token(id) => Some(id),
+        _ => None,
+    };
+    let receipt = Receipt {
+        org_id: ctx.actor.org_id,
+        person_id: ctx.actor.person_id(),
+        token_id,
+        idempotency_key: if token_id.is_some() {
+            idempotency_key
+        } else {
+            None
+        },
+    };
+    let cal = s.calendar();
+    let env = ClockEnv {
+        rules: &s.rules,
+        calendar: &cal,
+    };
+    let mut w = ctx.writer(s).await?;
+    let r = leads::intake(&mut w, env, input, receipt).await?;
+    if r.created {
+        w.commit().await?;
+    }
+    Ok((view(&r.lead, true), r.created))
+}
+
+async fn lead_and_target(s: &AppState, id: i64) -> Result<(lead::Model, Target), AppError> {
+    let l = s.store.lead(id).await?;
+    let o = s.store.org(l.received_org_id).await?;
+    Ok((l, Target::org(o.path)))
+}
+
+/// One lead (reporter unmasked only for the receiving org).
+pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError> {
+    let (l, target) = lead_and_target(s, id).await?;
+    ctx.authorize(Action::ViewLead, &target)?;
+    let unmasked = l.received_org_id == ctx.actor.org_id;
+    Ok(view(&l, unmasked))
+}
+
+/// Query of the lead list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct LeadQuery {
+    pub page: Option<u64>,
+}
+
+/// Leads held by orgs in reach, newest first: the government's, the caller's subtree, or
+/// the caller's own org, whichever the policy allows (widest first).
+pub async fn list(s: &AppState, ctx: &Ctx, q: &LeadQuery) -> Result<Page<LeadView>, AppError> {
+    let a = &ctx.actor;
+    // A path strictly below the caller's org stands for "any sub-org" in the policy check.
+    let below = Target::org(format!("{}~/", a.org_path));
+    let orgs: Vec<i64> = if ctx.can(Action::ViewLead, &Target::org(a.government_path.clone())) {
+        s.store
+            .orgs_under(&a.government_path)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect()
+    } else if ctx.can(Action::ViewLead, &below) {
+        s.store
+            .orgs_under(&a.org_path)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect()
+    } else {
+        ctx.authorize(Action::ViewLead, &Target::org(a.org_path.clone()))?;
+        vec![a.org_id]
+    };
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let (rows, total) = s.store.leads_of(&orgs, page, PER_PAGE).await?;
+    Ok(Page {
+        items: rows
+            .iter()
+            .map(|l| view(l, l.received_org_id == a.org_id))
+            .collect(),
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+/// Sign for a lead (签收).
+pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError> {
+    let (_, target) = lead_and_target(s, id).await?;
+    ctx.authorize(Action::HandleLead, &target)?;
+    let cal = s.calendar();
+    let env = ClockEnv {
+        rules: &s.rules,
+        calendar: &cal,
+    };
+    let mut w = ctx.writer(s).await?;
+    let l = leads::sign_for(&mut w, env, id).await?;
+    w.commit().await?;
+    Ok(view(&l, l.received_org_id == ctx.actor.org_id))
+}

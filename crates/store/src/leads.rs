@@ -1,0 +1,206 @@
+//! Leads in the database: intake (with idempotency for other systems and duplicate linking),
+//! the sign-for clock of the receiving body's first responsibility (首问责任), and signing.
+
+use crate::clocks::{self, ClockEnv, ClockStart};
+use crate::entities::{catalog_item, lead};
+use crate::{Store, StoreError, Writer};
+use chrono::Duration;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use xiezhi_domain::lead::{LeadInput, LeadStatus, tracking_number};
+
+/// A lead about the same place and matter within this many days is linked to the earlier one.
+pub const DUPLICATE_WINDOW_DAYS: i64 = 7;
+
+/// Who received a lead, and from which system.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The receiving org (first responsibility).
+    pub org_id: i64,
+    /// The receiving person, if a person.
+    pub person_id: Option<i64>,
+    /// The API token it came through, if any.
+    pub token_id: Option<i64>,
+    /// The sender's idempotency key, if any.
+    pub idempotency_key: Option<String>,
+}
+
+/// The result of an intake.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// The lead.
+    pub lead: lead::Model,
+    /// False when the idempotency key matched an earlier submission (nothing was written).
+    pub created: bool,
+}
+
+/// Take in a lead. With an idempotency key already seen from the same token, returns the
+/// earlier lead and writes nothing (the caller must not commit). Otherwise numbers it, links
+/// a duplicate (same division and item within [`DUPLICATE_WINDOW_DAYS`]), records it and starts
+/// the receiving org's sign-for clock.
+pub async fn intake(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    input: LeadInput,
+    r: Receipt,
+) -> Result<Intake, StoreError> {
+    if let (Some(token), Some(key)) = (r.token_id, r.idempotency_key.as_deref())
+        && let Some(existing) = lead::Entity::find()
+            .filter(lead::Column::SourceTokenId.eq(token))
+            .filter(lead::Column::IdempotencyKey.eq(key))
+            .one(w.txn())
+            .await?
+    {
+        return Ok(Intake {
+            lead: existing,
+            created: false,
+        });
+    }
+    if let Some(code) = &input.item_code
+        && catalog_item::Entity::find()
+            .filter(catalog_item::Column::Code.eq(code.as_str()))
+            .one(w.txn())
+            .await?
+            .is_none()
+    {
+        return Err(StoreError::invalid(
+            "item_code",
+            format!("执法事项 {code} 不存在"),
+        ));
+    }
+    let now = w.now();
+    let beijing_day = (now + Duration::hours(8)).date_naive();
+    let day_start = beijing_day
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        - Duration::hours(8);
+    let today = lead::Entity::find()
+        .filter(lead::Column::ReceivedAt.gte(day_start))
+        .count(w.txn())
+        .await?;
+    let duplicate_of = match (&input.division_code, &input.item_code) {
+        (Some(div), Some(item)) => lead::Entity::find()
+            .filter(lead::Column::DivisionCode.eq(div.as_str()))
+            .filter(lead::Column::ItemCode.eq(item.as_str()))
+            .filter(lead::Column::ReceivedAt.gte(now - Duration::days(DUPLICATE_WINDOW_DAYS)))
+            .filter(lead::Column::DuplicateOf.is_null())
+            .order_by_asc(lead::Column::Id)
+            .one(w.txn())
+            .await?
+            .map(|l| l.id),
+        _ => None,
+    };
+    let status = if duplicate_of.is_some() {
+        LeadStatus::Duplicate
+    } else {
+        LeadStatus::Received
+    };
+    let m = lead::ActiveModel {
+        tracking_number: Set(tracking_number(beijing_day, today as u32 + 1)),
+        channel: Set(input.channel.as_str().into()),
+        reporter_name: Set(input.reporter_name.clone()),
+        reporter_phone: Set(input.reporter_phone.as_ref().map(|p| p.to_string())),
+        text: Set(input.text.clone()),
+        address: Set(input.address.clone()),
+        division_code: Set(input.division_code.as_ref().map(|d| d.to_string())),
+        lon: Set(input.point.map(|p| p.0)),
+        lat: Set(input.point.map(|p| p.1)),
+        item_code: Set(input.item_code.clone()),
+        urgent: Set(input.urgent),
+        received_org_id: Set(r.org_id),
+        received_person_id: Set(r.person_id),
+        received_at: Set(now),
+        status: Set(status.as_str().into()),
+        duplicate_of: Set(duplicate_of),
+        source_token_id: Set(r.token_id),
+        idempotency_key: Set(r.idempotency_key.clone()),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "lead",
+        m.id,
+        "lead.received",
+        json!({"tracking_number": m.tracking_number, "channel": m.channel, "received_org_id": r.org_id,
+               "division_code": m.division_code, "item_code": m.item_code, "urgent": m.urgent,
+               "duplicate_of": duplicate_of, "has_reporter": m.reporter_phone.is_some() || m.reporter_name.is_some()}),
+    );
+    if duplicate_of.is_none() {
+        clocks::start(
+            w,
+            env,
+            ClockStart {
+                subject_type: "lead".into(),
+                subject_id: m.id.to_string(),
+                rule_id: "lead.sign_for".into(),
+                holder_org_id: r.org_id,
+                holder_person_id: None,
+                at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(Intake {
+        lead: m,
+        created: true,
+    })
+}
+
+/// Sign for a lead (签收): the sign-for clock is satisfied and verification begins.
+pub async fn sign_for(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+) -> Result<lead::Model, StoreError> {
+    let l = lead::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("线索"))?;
+    if l.status != LeadStatus::Received.as_str() {
+        return Err(StoreError::Conflict(format!(
+            "该线索当前为“{}”，不能再签收",
+            LeadStatus::parse(&l.status)
+                .map(|s| s.label())
+                .unwrap_or("")
+        )));
+    }
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(LeadStatus::Signed.as_str().into());
+    let l = am.update(w.txn()).await?;
+    clocks::satisfy_subject(w, env, "lead", &id.to_string(), "lead.sign_for").await?;
+    w.record("lead", id, "lead.signed", json!({}));
+    Ok(l)
+}
+
+impl Store {
+    /// One lead.
+    pub async fn lead(&self, id: i64) -> Result<lead::Model, StoreError> {
+        lead::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("线索"))
+    }
+
+    /// Leads received by some orgs, newest first, with the total.
+    pub async fn leads_of(
+        &self,
+        orgs: &[i64],
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<lead::Model>, u64), StoreError> {
+        let q = lead::Entity::find().filter(lead::Column::ReceivedOrgId.is_in(orgs.to_vec()));
+        let total = q.clone().count(self.db()).await?;
+        let rows = q
+            .order_by_desc(lead::Column::Id)
+            .offset(page.saturating_sub(1).saturating_mul(per_page))
+            .limit(per_page)
+            .all(self.db())
+            .await?;
+        Ok((rows, total))
+    }
+}
