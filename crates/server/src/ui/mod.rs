@@ -70,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{name}", get(asset))
         .merge(clocks::routes(Router::new()))
         .merge(catalog::routes(Router::new()))
+        .merge(leads::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -146,6 +147,12 @@ impl Layout {
             "接口令牌",
             "外部系统接入令牌",
             ctx.can(Action::ManageToken, &gov),
+        ));
+        nav.push((
+            "/leads",
+            "线索",
+            "登记、签收与核查线索",
+            ctx.can(Action::ViewLead, &gov) || ctx.can(Action::ViewLead, &own),
         ));
         nav.push((
             "/catalog",
@@ -1401,3 +1408,4 @@ async fn asset(
 // After the `page!` macro, which they use.
 mod catalog;
 mod clocks;
+mod leads;

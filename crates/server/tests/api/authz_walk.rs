@@ -889,7 +889,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         gov,
         token,
         clk,
-        lead: _,
+        lead,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1115,6 +1115,24 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ALL,
         ),
         (Method::GET, "/catalog/matrix".into(), none(), ALL),
+        (Method::GET, "/leads".into(), none(), SEES_LEADS),
+        (Method::GET, "/leads/new".into(), none(), SUBMITS_LEADS),
+        (
+            Method::POST,
+            "/leads".into(),
+            f(&[
+                ("channel", "patrol".into()),
+                ("text", format!("界面线索{n}")),
+            ]),
+            SUBMITS_LEADS,
+        ),
+        (Method::GET, format!("/leads/{lead}"), none(), SEES_CD_CLOCK),
+        (
+            Method::POST,
+            format!("/leads/{lead}/sign"),
+            none(),
+            &["leader", "office"],
+        ),
         (Method::GET, "/catalog/letters".into(), none(), ALL),
         (
             Method::POST,

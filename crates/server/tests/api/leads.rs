@@ -132,3 +132,47 @@ engine_test!(
         );
     }
 );
+
+engine_test!(
+    a_grid_member_registers_a_lead_from_the_phone_form,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        xiezhi_store::demo::load_catalog(&app.db.store, "t", chrono::Utc::now()).await.unwrap();
+        let grid = app.sign_in("cd.grid1").await;
+        let (status, html) = grid.page("/leads/new").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("使用当前位置") && html.contains("网格上报"));
+        let (status, html) = grid
+            .form(
+                "/leads",
+                &[("channel", "grid"), ("text", ""), ("reporter_phone", "12")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            html.contains("role=\"alert\""),
+            "the error is shown on the form"
+        );
+        let (status, _) = grid
+            .form(
+                "/leads",
+                &[
+                    ("channel", "grid"),
+                    ("text", "垃圾桶满溢"),
+                    ("address", "城东街道解放路"),
+                    ("lon", "118.65"),
+                    ("lat", "28.75"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let list = grid.get("/api/v1/leads").await;
+        assert_eq!(
+            list.body["items"][0]["division_code"], "339901001",
+            "placed by the boundary"
+        );
+        let (status, html) = grid.page("/leads").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("垃圾桶满溢"));
+    }
+);

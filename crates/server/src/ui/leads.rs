@@ -1,0 +1,187 @@
+//! Pages: leads (list, the phone-friendly intake form with location, detail, signing for).
+
+use super::*;
+use crate::ops::leads::{self as lops, LeadInputBody, LeadQuery, LeadView};
+use xiezhi_domain::lead::Channel;
+
+page!(LeadsPage, "leads.html" { page: Page_<LeadView>, pager: Pager, can_submit: bool });
+page!(LeadFormPage, "lead_form.html" { form: LeadForm, error: Option<String>, channels: Vec<(&'static str, &'static str)> });
+page!(LeadPage, "lead_detail.html" { l: LeadView, can_handle: bool });
+
+pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/leads", get(leads_page).post(create))
+        .route("/leads/new", get(new_page))
+        .route("/leads/{id}", get(lead_page))
+        .route("/leads/{id}/sign", post(sign))
+}
+
+/// The intake form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LeadForm {
+    channel: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    reporter_name: String,
+    #[serde(default)]
+    reporter_phone: String,
+    urgent: Option<String>,
+}
+
+fn can_submit(ctx: &Ctx) -> bool {
+    ctx.can(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone()))
+}
+
+async fn leads_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<LeadQuery>,
+) -> Response {
+    match lops::list(&s, &ctx, &q).await {
+        Ok(page) => ok(&LeadsPage {
+            layout: Layout::new(&s, &ctx, &headers, "线索", "/leads").await,
+            pager: Pager::new(&page, uri.query().unwrap_or_default()),
+            page,
+            can_submit: can_submit(&ctx),
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn form_page(
+    s: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    form: LeadForm,
+    error: Option<String>,
+) -> Response {
+    render(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        &LeadFormPage {
+            layout: Layout::new(s, ctx, headers, "登记线索", "/leads").await,
+            form,
+            error,
+            channels: Channel::ALL
+                .iter()
+                .map(|c| (c.as_str(), c.label()))
+                .collect(),
+        },
+    )
+}
+
+async fn new_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    if let Err(e) = ctx.authorize(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone())) {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    let channel = if ctx.actor.has(xiezhi_domain::Role::GridMember) {
+        "grid"
+    } else {
+        "patrol"
+    };
+    form_page(
+        &s,
+        &ctx,
+        &headers,
+        LeadForm {
+            channel: channel.into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+}
+
+async fn create(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<LeadForm>,
+) -> Response {
+    let num = |v: &str, field: &str| -> Result<Option<f64>, AppError> {
+        match v.trim() {
+            "" => Ok(None),
+            t => t
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "坐标应为数字")),
+        }
+    };
+    let body = match (num(&f.lon, "lon"), num(&f.lat, "lat")) {
+        (Ok(lon), Ok(lat)) => LeadInputBody {
+            channel: f.channel.clone(),
+            reporter_name: Some(f.reporter_name.clone()),
+            reporter_phone: Some(f.reporter_phone.clone()),
+            text: f.text.clone(),
+            address: f.address.clone(),
+            division_code: None,
+            lon,
+            lat,
+            item_code: None,
+            urgent: f.urgent.is_some(),
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            return form_page(&s, &ctx, &headers, f, Some(e.to_string())).await;
+        }
+    };
+    match lops::submit(&s, &ctx, &body, None).await {
+        Ok((l, _)) => flash_redirect(
+            &format!("/leads/{}", l.id),
+            &format!("线索已登记，受理编号 {}", l.tracking_number),
+            &ctx.meta,
+        ),
+        Err(e @ AppError::Invalid { .. }) => {
+            form_page(&s, &ctx, &headers, f, Some(e.to_string())).await
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn lead_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let l = match lops::get(&s, &ctx, id).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let can_handle = match s.store.org(l.received_org_id).await {
+        Ok(o) => ctx.can(Action::HandleLead, &Target::org(o.path)),
+        Err(_) => false,
+    };
+    ok(&LeadPage {
+        layout: Layout::new(
+            &s,
+            &ctx,
+            &headers,
+            &format!("线索 {}", l.tracking_number),
+            "/leads",
+        )
+        .await,
+        l,
+        can_handle,
+    })
+}
+
+async fn sign(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let r = lops::sign(&s, &ctx, id).await;
+    done(&ctx, r, &format!("/leads/{id}"), "已签收")
+}
