@@ -245,15 +245,7 @@ async fn import(
             &ctx.meta,
         ),
         Err(e @ (AppError::ImportRows(_) | AppError::Invalid { .. })) => {
-            let errors = match &e {
-                AppError::ImportRows(rows) => rows.clone(),
-                AppError::Invalid { field, message } => vec![RowError {
-                    line: 0,
-                    field: field.clone(),
-                    message: message.clone(),
-                }],
-                _ => vec![],
-            };
+            let errors = row_errors(&e);
             let st = ImportState {
                 errors,
                 title: e.to_string(),

@@ -377,6 +377,19 @@ fn flash_redirect(to: &str, msg: &str, meta: &RequestMeta) -> Response {
     res
 }
 
+/// The rows to list for an import error (a file-level problem is line 0).
+fn row_errors(e: &AppError) -> Vec<RowError> {
+    match e {
+        AppError::ImportRows(rows) => rows.clone(),
+        AppError::Invalid { field, message } => vec![RowError {
+            line: 0,
+            field: field.clone(),
+            message: message.clone(),
+        }],
+        _ => vec![],
+    }
+}
+
 /// Turn an operation result into a redirect with a flash message, or an error page.
 fn done<T>(ctx: &Ctx, r: Result<T, AppError>, to: &str, msg: &str) -> Response {
     match r {
@@ -1235,15 +1248,7 @@ async fn import(
             &ctx.meta,
         ),
         Err(e @ (AppError::ImportRows(_) | AppError::Invalid { .. })) => {
-            let errors = match &e {
-                AppError::ImportRows(rows) => rows.clone(),
-                AppError::Invalid { field, message } => vec![RowError {
-                    line: 0,
-                    field: field.clone(),
-                    message: message.clone(),
-                }],
-                _ => vec![],
-            };
+            let errors = row_errors(&e);
             let (orgs_csv, people_csv) = match kind {
                 ImportKind::Orgs => (csv, xiezhi_store::import::PEOPLE_HEADER.join(",") + "\n"),
                 ImportKind::People => (xiezhi_store::import::ORG_HEADER.join(",") + "\n", csv),
