@@ -31,6 +31,10 @@ pub struct AppState {
     /// The rule profiles, loaded and checked at start.
     pub rules: Arc<Rules>,
     calendar: Arc<RwLock<Arc<Calendar>>>,
+    /// Recent public submissions per client, for rate limiting (per instance).
+    pub(crate) public_submissions: Arc<
+        std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
+    >,
 }
 
 impl AppState {
@@ -44,6 +48,7 @@ impl AppState {
             secure_cookies,
             rules: Arc::new(rules),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            public_submissions: Default::default(),
         })
     }
 

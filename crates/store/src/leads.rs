@@ -186,6 +186,17 @@ impl Store {
             .ok_or(StoreError::NotFound("线索"))
     }
 
+    /// A lead by tracking number.
+    pub async fn lead_by_tracking(
+        &self,
+        tracking: &str,
+    ) -> Result<Option<lead::Model>, StoreError> {
+        Ok(lead::Entity::find()
+            .filter(lead::Column::TrackingNumber.eq(tracking))
+            .one(self.db())
+            .await?)
+    }
+
     /// Leads received by some orgs, newest first, with the total.
     pub async fn leads_of(
         &self,

@@ -233,3 +233,110 @@ pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError
     w.commit().await?;
     Ok(view(&l, l.received_org_id == ctx.actor.org_id))
 }
+
+/// Public complaints allowed per client in [`PUBLIC_WINDOW_MINUTES`].
+pub const PUBLIC_LIMIT: usize = 5;
+/// The rate-limit window for public complaints.
+pub const PUBLIC_WINDOW_MINUTES: i64 = 10;
+
+/// A complaint from the public (no sign-in), received by the coordination office of the top
+/// government; the reporter's phone is required so the reply can reach them and the lookup
+/// page can check it. Rate-limited per client.
+pub async fn submit_public(
+    s: &AppState,
+    meta: &crate::ctx::RequestMeta,
+    client: &str,
+    body: &LeadInputBody,
+) -> Result<LeadView, AppError> {
+    {
+        let mut recent = s
+            .public_submissions
+            .lock()
+            .map_err(|_| AppError::Internal("rate limiter".into()))?;
+        let since = meta.now - chrono::Duration::minutes(PUBLIC_WINDOW_MINUTES);
+        let times = recent.entry(client.to_owned()).or_default();
+        times.retain(|t| *t > since);
+        if times.len() >= PUBLIC_LIMIT {
+            return Err(AppError::Conflict(format!(
+                "提交过于频繁，请 {PUBLIC_WINDOW_MINUTES} 分钟后再试"
+            )));
+        }
+        times.push(meta.now);
+    }
+    let fields = LeadFields {
+        channel: Channel::Complaint.as_str().into(),
+        reporter_name: body.reporter_name.clone(),
+        reporter_phone: body.reporter_phone.clone(),
+        text: body.text.clone(),
+        address: body.address.clone(),
+        division_code: None,
+        lon: body.lon,
+        lat: body.lat,
+        item_code: None,
+        urgent: false,
+    };
+    let mut input = fields.parse()?;
+    if input.reporter_phone.is_none() {
+        return Err(AppError::invalid("phone", "请留下联系电话，以便答复和查询"));
+    }
+    if let Some((lon, lat)) = input.point
+        && let Some(b) = s.store.boundary_index().await?.locate(lon, lat)
+    {
+        input.division_code = xiezhi_domain::DivisionCode::parse(&b.division_code).ok();
+    }
+    let orgs = s.store.orgs_under("/").await?;
+    let office = orgs
+        .iter()
+        .find(|o| o.kind == "coordination_office" && o.active)
+        .or_else(|| orgs.first())
+        .ok_or(AppError::NotFound("受理机构"))?;
+    let cal = s.calendar();
+    let env = ClockEnv {
+        rules: &s.rules,
+        calendar: &cal,
+    };
+    let mut w = s
+        .store
+        .begin_write(xiezhi_store::RecordContext {
+            actor: "public".into(),
+            org: None,
+            request_id: meta.request_id.clone(),
+            at: meta.now,
+        })
+        .await?;
+    let receipt = Receipt {
+        org_id: office.id,
+        person_id: None,
+        token_id: None,
+        idempotency_key: None,
+    };
+    let r = leads::intake(&mut w, env, input, receipt).await?;
+    w.commit().await?;
+    Ok(view(&r.lead, false))
+}
+
+/// What the public lookup shows: status only, never internal details.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicStatus {
+    pub tracking_number: String,
+    pub received_at: String,
+    pub status_label: String,
+}
+
+/// Look up one's complaint by tracking number and the phone given with it.
+pub async fn lookup(s: &AppState, tracking: &str, phone: &str) -> Result<PublicStatus, AppError> {
+    let l = s.store.lead_by_tracking(tracking.trim()).await?;
+    let matches = l
+        .as_ref()
+        .is_some_and(|l| l.reporter_phone.as_deref() == Some(phone.trim()));
+    let Some(l) = l.filter(|_| matches) else {
+        return Err(AppError::NotFound("与该电话号码匹配的受理编号"));
+    };
+    Ok(PublicStatus {
+        tracking_number: l.tracking_number,
+        received_at: beijing_time(l.received_at),
+        status_label: LeadStatus::parse(&l.status)
+            .map(|s| s.label().to_owned())
+            .unwrap_or_default(),
+    })
+}

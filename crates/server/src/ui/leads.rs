@@ -7,17 +7,22 @@ use xiezhi_domain::lead::Channel;
 page!(LeadsPage, "leads.html" { page: Page_<LeadView>, pager: Pager, can_submit: bool });
 page!(LeadFormPage, "lead_form.html" { form: LeadForm, error: Option<String>, channels: Vec<(&'static str, &'static str)> });
 page!(LeadPage, "lead_detail.html" { l: LeadView, can_handle: bool });
+page!(ComplaintPage, "complaint.html" { form: LeadForm, error: Option<String>, tracking: Option<String> });
+page!(LookupPage, "lookup.html" { tracking: String, status: Option<lops::PublicStatus>, error: Option<String> });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/leads", get(leads_page).post(create))
         .route("/leads/new", get(new_page))
         .route("/leads/{id}", get(lead_page))
         .route("/leads/{id}/sign", post(sign))
+        .route("/complaint", get(complaint_page).post(complain))
+        .route("/complaint/lookup", get(lookup_page))
 }
 
 /// The intake form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LeadForm {
+    #[serde(default)]
     channel: String,
     #[serde(default)]
     text: String,
@@ -184,4 +189,100 @@ async fn sign(
 ) -> Response {
     let r = lops::sign(&s, &ctx, id).await;
     done(&ctx, r, &format!("/leads/{id}"), "已签收")
+}
+
+async fn complaint_page(meta: RequestMeta) -> Response {
+    ok(&ComplaintPage {
+        layout: Layout::public("投诉举报", &meta),
+        form: LeadForm::default(),
+        error: None,
+        tracking: None,
+    })
+}
+
+/// The client a public submission comes from (the first proxy hop, else the connection).
+fn client_of(headers: &HeaderMap) -> String {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_else(|| "direct".to_owned())
+}
+
+async fn complain(
+    State(s): State<AppState>,
+    meta: RequestMeta,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<LeadForm>,
+) -> Response {
+    let num = |v: &str| v.trim().parse::<f64>().ok();
+    let body = LeadInputBody {
+        channel: "complaint".into(),
+        reporter_name: Some(f.reporter_name.clone()),
+        reporter_phone: Some(f.reporter_phone.clone()),
+        text: f.text.clone(),
+        address: f.address.clone(),
+        division_code: None,
+        lon: num(&f.lon),
+        lat: num(&f.lat),
+        item_code: None,
+        urgent: false,
+    };
+    match lops::submit_public(&s, &meta, &client_of(&headers), &body).await {
+        Ok(l) => ok(&ComplaintPage {
+            layout: Layout::public("投诉举报", &meta),
+            form: LeadForm::default(),
+            error: None,
+            tracking: Some(l.tracking_number),
+        }),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => render(
+            if matches!(e, AppError::Conflict(_)) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::BAD_REQUEST
+            },
+            &ComplaintPage {
+                layout: Layout::public("投诉举报", &meta),
+                form: f,
+                error: Some(e.to_string()),
+                tracking: None,
+            },
+        ),
+        Err(e) => error_page(&e, &meta.request_id),
+    }
+}
+
+#[derive(Deserialize)]
+struct LookupQuery {
+    tracking: Option<String>,
+    phone: Option<String>,
+}
+
+async fn lookup_page(
+    State(s): State<AppState>,
+    meta: RequestMeta,
+    UiQuery(q): UiQuery<LookupQuery>,
+) -> Response {
+    let tracking = q.tracking.clone().unwrap_or_default();
+    let (status, error) = match (q.tracking.as_deref(), q.phone.as_deref()) {
+        (Some(t), Some(p)) if !t.trim().is_empty() => match lops::lookup(&s, t, p).await {
+            Ok(st) => (Some(st), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
+        _ => (None, None),
+    };
+    render(
+        if error.is_some() {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        },
+        &LookupPage {
+            layout: Layout::public("办理进度查询", &meta),
+            tracking,
+            status,
+            error,
+        },
+    )
 }

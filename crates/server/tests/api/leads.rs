@@ -178,3 +178,94 @@ engine_test!(
         assert!(html.contains("垃圾桶满溢"));
     }
 );
+
+engine_test!(
+    the_public_complains_without_signing_in_and_looks_up_the_status_by_phone,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let c = client();
+        let html = c
+            .get(format!("{}/complaint", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let post = |text: &str, phone: &str| {
+            c.post(format!("{}/complaint", app.base))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("text", text),
+                    ("reporter_phone", phone),
+                    ("reporter_name", "李先生"),
+                ])
+                .send()
+        };
+        let r = post("楼下饭店油烟直排", "").await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "a phone is required");
+        assert!(
+            r.text().await.unwrap().contains("联系电话"),
+            "the form says why"
+        );
+        let r = post("楼下饭店油烟直排", "13700003333").await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        let tracking = html
+            .split("id=\"tracking\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert!(tracking.starts_with('L'));
+        let r = c
+            .get(format!(
+                "{}/complaint/lookup?tracking={tracking}&phone=13900000000",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::NOT_FOUND,
+            "another phone sees nothing"
+        );
+        let r = c
+            .get(format!(
+                "{}/complaint/lookup?tracking={tracking}&phone=13700003333",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("待签收") && !html.contains("油烟直排"),
+            "status only, no internal details"
+        );
+        let office = app.sign_in("office").await;
+        let leads = office.get("/api/v1/leads").await;
+        assert_eq!(
+            leads.body["items"][0]["reporter_phone"], "13700003333",
+            "the receiving office sees the reporter"
+        );
+        // Rate limit: five attempts per client in ten minutes (the refused one counts too).
+        for i in 0..3 {
+            let r = post(&format!("第{i}件"), "13700003333").await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+        let r = post("第六件", "13700003333").await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+);
