@@ -31,6 +31,38 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Sign out, then sign in as another demo user.
+async fn switch_user(b: &fantoccini::Client, login: &str) {
+    b.find(Locator::Css("#logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#login-form"))
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=login]"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("#login-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     let Some(driver_path) = chromedriver() else {
@@ -189,35 +221,7 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     assert!(b.source().await.unwrap().contains("人员已创建"));
     shot(&b, "person-created").await;
 
-    b.find(Locator::Css("#logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Css("#login-form"))
-        .await
-        .unwrap();
-
-    b.find(Locator::Css("input[name=login]"))
-        .await
-        .unwrap()
-        .send_keys("auditor")
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("#login-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    switch_user(&b, "auditor").await;
     b.wait()
         .for_element(Locator::Css("nav.main"))
         .await
@@ -231,34 +235,7 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
 
     // The office's inbox, clock list and rules (a clock held by the office, one overdue).
     crate::authz_walk::cd_clock(&app).await;
-    b.find(Locator::Css("#logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Css("#login-form"))
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=login]"))
-        .await
-        .unwrap()
-        .send_keys("office")
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("#login-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    switch_user(&b, "office").await;
     b.wait()
         .for_element(Locator::Css("nav.main"))
         .await
