@@ -126,6 +126,25 @@ impl FromRequestParts<AppState> for RequestMeta {
     }
 }
 
+/// Where a list may look (see [`Ctx::list_scope`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    /// Every org whose path starts with this.
+    Under(String),
+    /// This org only.
+    Only(i64),
+}
+
+impl ListScope {
+    /// The org ids in scope.
+    pub async fn org_ids(&self, store: &xiezhi_store::Store) -> Result<Vec<i64>, AppError> {
+        Ok(match self {
+            ListScope::Under(path) => store.orgs_under(path).await?.iter().map(|o| o.id).collect(),
+            ListScope::Only(id) => vec![*id],
+        })
+    }
+}
+
 /// A signed-in actor and the request facts.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -148,6 +167,22 @@ impl Ctx {
     /// Whether the policy allows it (for showing or hiding buttons).
     pub fn can(&self, action: Action, target: &Target) -> bool {
         xiezhi_domain::authorize(&self.actor, action, target).is_ok()
+    }
+
+    /// The widest scope in which the policy allows `action`, for lists: the actor's
+    /// government, their org's subtree, or their own org only.
+    pub fn list_scope(&self, action: Action) -> Result<ListScope, AppError> {
+        let a = &self.actor;
+        // A path strictly below the actor's org stands for "any sub-org" in the policy check.
+        let below = Target::org(format!("{}~/", a.org_path));
+        if self.can(action, &Target::org(a.government_path.clone())) {
+            Ok(ListScope::Under(a.government_path.clone()))
+        } else if self.can(action, &below) {
+            Ok(ListScope::Under(a.org_path.clone()))
+        } else {
+            self.authorize(action, &Target::org(a.org_path.clone()))?;
+            Ok(ListScope::Only(a.org_id))
+        }
     }
 
     /// Begin a recorded write as this actor.

@@ -255,29 +255,16 @@ pub async fn list_clocks(
     ctx: &Ctx,
     q: &ClockQuery,
 ) -> Result<Page<ClockView>, AppError> {
-    let root = match q.holder_org_id {
+    let orgs: Vec<i64> = match q.holder_org_id {
         Some(id) => {
             let o = s.store.org(id).await?;
             ctx.authorize(Action::ViewClocks, &Target::org(o.path.clone()))?;
-            o.path
+            crate::ctx::ListScope::Under(o.path)
         }
-        None => {
-            let a = &ctx.actor;
-            if ctx.can(Action::ViewClocks, &Target::org(a.government_path.clone())) {
-                a.government_path.clone()
-            } else {
-                ctx.authorize(Action::ViewClocks, &Target::org(a.org_path.clone()))?;
-                a.org_path.clone()
-            }
-        }
-    };
-    let orgs: Vec<i64> = s
-        .store
-        .orgs_under(&root)
-        .await?
-        .iter()
-        .map(|o| o.id)
-        .collect();
+        None => ctx.list_scope(Action::ViewClocks)?,
+    }
+    .org_ids(&s.store)
+    .await?;
     let states = match q.state.as_deref().filter(|v| !v.is_empty()) {
         None => None,
         Some("open") => Some(OPEN.iter().map(|x| x.to_string()).collect()),

@@ -182,30 +182,10 @@ pub struct LeadQuery {
     pub page: Option<u64>,
 }
 
-/// Leads held by orgs in reach, newest first: the government's, the caller's subtree, or
-/// the caller's own org, whichever the policy allows (widest first).
+/// Leads held by orgs in reach (see [`Ctx::list_scope`]), newest first.
 pub async fn list(s: &AppState, ctx: &Ctx, q: &LeadQuery) -> Result<Page<LeadView>, AppError> {
     let a = &ctx.actor;
-    // A path strictly below the caller's org stands for "any sub-org" in the policy check.
-    let below = Target::org(format!("{}~/", a.org_path));
-    let orgs: Vec<i64> = if ctx.can(Action::ViewLead, &Target::org(a.government_path.clone())) {
-        s.store
-            .orgs_under(&a.government_path)
-            .await?
-            .iter()
-            .map(|o| o.id)
-            .collect()
-    } else if ctx.can(Action::ViewLead, &below) {
-        s.store
-            .orgs_under(&a.org_path)
-            .await?
-            .iter()
-            .map(|o| o.id)
-            .collect()
-    } else {
-        ctx.authorize(Action::ViewLead, &Target::org(a.org_path.clone()))?;
-        vec![a.org_id]
-    };
+    let orgs = ctx.list_scope(Action::ViewLead)?.org_ids(&s.store).await?;
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let (rows, total) = s.store.leads_of(&orgs, page, PER_PAGE).await?;
     Ok(Page {

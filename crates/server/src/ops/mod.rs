@@ -413,16 +413,16 @@ pub async fn set_org_active(
 
 /// Which people the actor may list: the widest of government, own subtree, own org.
 fn people_scope(ctx: &Ctx) -> Result<PersonFilter, AppError> {
-    let a = &ctx.actor;
-    for path in [&a.government_path, &a.org_path] {
-        if ctx.can(Action::ViewPerson, &Target::org(path.clone())) {
-            return Ok(PersonFilter {
-                org_path: Some(path.clone()),
-                ..Default::default()
-            });
-        }
-    }
-    Err(AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted))
+    Ok(match ctx.list_scope(Action::ViewPerson)? {
+        crate::ctx::ListScope::Under(path) => PersonFilter {
+            org_path: Some(path),
+            ..Default::default()
+        },
+        crate::ctx::ListScope::Only(id) => PersonFilter {
+            org_id: Some(id),
+            ..Default::default()
+        },
+    })
 }
 
 /// Query of the people list.
