@@ -39,6 +39,14 @@ pub struct ChainLink {
     pub prev_hash: String,
 }
 
+/// SM3 digest (GB/T 32905) of some bytes, lower-case hex: how files and secrets are named.
+pub fn sm3_hex(bytes: &[u8]) -> String {
+    Sm3::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Canonical JSON: serde_json's map is ordered by key, so `to_string` of a `Value` is canonical.
 pub fn canonical_json(v: &serde_json::Value) -> String {
     v.to_string()

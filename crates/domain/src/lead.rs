@@ -43,6 +43,33 @@ crate::term_enum!(
         Transferring = "transferring" / "移送中",
         /// Linked to an earlier lead about the same matter (重复件).
         Duplicate = "duplicate" / "重复件，已并案",
+        /// Jurisdiction disputed, being coordinated (争议协调中).
+        Disputed = "disputed" / "管辖争议协调中",
+        /// A department told the reporter the township is competent and notified it (已告知有管辖权的乡镇).
+        Referred = "referred" / "已告知有管辖权的乡镇",
+        /// Handled, final reply given (已办结).
+        Finished = "finished" / "已办结",
+    }
+);
+
+impl LeadStatus {
+    /// Whether the matter is finished for the reporter (a final reply was given).
+    pub fn is_closed(self) -> bool {
+        matches!(self, LeadStatus::NoViolation | LeadStatus::Finished)
+    }
+}
+
+crate::term_enum!(
+    /// How the reporter rates the final reply (满意度).
+    Satisfaction {
+        /// Satisfied (满意).
+        Satisfied = "satisfied" / "满意",
+        /// Basically satisfied (基本满意).
+        Basic = "basic" / "基本满意",
+        /// Not satisfied (不满意).
+        Unsatisfied = "unsatisfied" / "不满意",
+        /// Not fixed: the matter reopens with its holder (问题未解决).
+        NotFixed = "not_fixed" / "问题未解决",
     }
 );
 

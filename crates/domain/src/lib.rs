@@ -12,9 +12,10 @@ pub mod org;
 pub mod policy;
 pub mod role;
 pub mod rules;
+pub mod transfer;
 
 pub use codes::{CertificateNumber, CodeError, DivisionCode, Login, OrgCode, PhoneNumber};
-pub use event::{ChainLink, EventBody, GENESIS_HASH};
+pub use event::{ChainLink, EventBody, GENESIS_HASH, sm3_hex};
 pub use org::{OrgKind, OrgLevel};
 pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};
 pub use role::Role;

@@ -123,8 +123,13 @@ pub enum Action {
     SubmitLead,
     /// See leads held by orgs in reach (reporters masked outside the receiving org).
     ViewLead,
-    /// Sign for and handle a lead held by an org in reach.
+    /// Sign for and handle a lead held by an org in reach: verify, reply, draft or answer
+    /// transfers, negotiate disputes.
     HandleLead,
+    /// Approve a transfer in the org's name (the head, 负责人审批).
+    ApproveTransfer,
+    /// Coordinate: see all transfers and disputes, designate jurisdiction (指定管辖).
+    Coordinate,
 }
 
 impl Action {
@@ -149,6 +154,8 @@ impl Action {
         Action::SubmitLead,
         Action::ViewLead,
         Action::HandleLead,
+        Action::ApproveTransfer,
+        Action::Coordinate,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -244,6 +251,8 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (ViewLead, GridMember) => Some(Reach::Own),
         (HandleLead, OfficeCoordinator | Leader) => Some(Reach::Government),
         (HandleLead, Officer) => Some(Reach::Subtree),
+        (ApproveTransfer, Leader) => Some(Reach::Own),
+        (Coordinate, OfficeCoordinator) => Some(Reach::Government),
         _ => None,
     }
 }

@@ -110,6 +110,7 @@ pub const SUBJECTS: &[&str] = &[
     "supervision_order",
     "instruction",
     "permit",
+    "dispute",
 ];
 
 /// Chinese label of a subject type.
@@ -127,6 +128,7 @@ pub fn subject_label(subject_type: &str) -> &'static str {
         "supervision_order" => "督办",
         "instruction" => "指令",
         "permit" => "许可",
+        "dispute" => "管辖争议",
         _ => "事项",
     }
 }
@@ -196,9 +198,33 @@ pub struct ProfileHeader {
 pub struct RuleProfile {
     /// Header.
     pub profile: ProfileHeader,
+    /// Settings that are numbers but not time limits.
+    #[serde(default)]
+    pub settings: Settings,
     /// Rules.
     #[serde(rename = "rule")]
     pub rules: Vec<Rule>,
+}
+
+/// Numbers a profile sets that are not time limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// A matter returned or re-routed this many times without any body accepting it goes to
+    /// the coordination office automatically (推诿扯皮); 0 turns the rule off.
+    pub bounce_limit: u32,
+    /// A lead about the same place and matter within this many days is linked to the
+    /// earlier one (重复件).
+    pub duplicate_window_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bounce_limit: 3,
+            duplicate_window_days: 7,
+        }
+    }
 }
 
 /// Why a profile was refused; messages name the line.

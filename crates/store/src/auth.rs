@@ -12,7 +12,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
-use sm3::{Digest, Sm3};
 use xiezhi_domain::policy::ActorId;
 use xiezhi_domain::{Actor, TokenScope};
 
@@ -59,7 +58,7 @@ fn new_secret(prefix: &str) -> String {
 
 /// SM3 digest (hex) of a secret: what the database keeps.
 pub fn digest(secret: &str) -> String {
-    hex::encode(Sm3::digest(secret.as_bytes()))
+    xiezhi_domain::sm3_hex(secret.as_bytes())
 }
 
 /// The outcome of a sign-in attempt.

@@ -344,6 +344,7 @@ pub async fn load(
         .await?;
     }
     for (code, d, domain) in &depts {
+        person(&mut w, &format!("{code}.chief"), d, &[Leader], None).await?;
         person(&mut w, &format!("{code}.1"), d, &[Officer], Some(domain)).await?;
         person(&mut w, &format!("{code}.2"), d, &[Officer], Some(domain)).await?;
         person(

@@ -486,6 +486,192 @@ pub mod lead {
         pub duplicate_of: Option<i64>,
         pub source_token_id: Option<i64>,
         pub idempotency_key: Option<String>,
+        /// The org holding first responsibility now (null: the receiving org).
+        pub holder_org_id: Option<i64>,
+        /// The final reply to the reporter (答复).
+        pub reply: Option<String>,
+        pub replied_at: Option<DateTimeUtc>,
+        pub replied_by_org_id: Option<i64>,
+        /// The reporter's rating of the reply.
+        pub satisfaction: Option<String>,
+        /// Returns and re-routes since the last acceptance (推诿扯皮 count).
+        pub bounces: i32,
+        /// Times the reporter said "not fixed".
+        pub reopened: i32,
+        /// The lead at a department this one was referred from (township matters).
+        pub referred_from: Option<i64>,
+    }
+
+    impl Model {
+        /// The org holding the lead now.
+        pub fn holder(&self) -> i64 {
+            self.holder_org_id.unwrap_or(self.received_org_id)
+        }
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Stored files, by SM3 digest (content-addressed, written once).
+pub mod blob {
+    use sea_orm::entity::prelude::*;
+
+    /// A stored file.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "blobs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub digest: String,
+        pub bytes: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Attachments (附件) of leads and transfer materials (移送材料).
+pub mod attachment {
+    use sea_orm::entity::prelude::*;
+
+    /// An attachment: a titled material, optionally a stored file.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub subject_type: String,
+        pub subject_id: i64,
+        pub kind: String,
+        pub title: String,
+        pub digest: Option<String>,
+        pub content_type: Option<String>,
+        pub size: Option<i64>,
+        pub org_id: Option<i64>,
+        pub added_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Cases (案件): filed from a lead; the case lifecycle builds on this record.
+pub mod case {
+    use sea_orm::entity::prelude::*;
+
+    /// A case.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cases")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub number: String,
+        pub lead_id: Option<i64>,
+        pub holder_org_id: i64,
+        pub item_code: Option<String>,
+        pub title: String,
+        pub stage: String,
+        pub filed_at: DateTimeUtc,
+        pub filed_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Transfers (移送).
+pub mod transfer {
+    use sea_orm::entity::prelude::*;
+
+    /// A transfer of a lead from one body to another (or to the judicial organs).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "transfers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub lead_id: i64,
+        pub kind: String,
+        pub from_org_id: i64,
+        pub to_org_id: i64,
+        pub status: String,
+        pub facts: String,
+        pub urgent: bool,
+        pub oral_record: Option<String>,
+        /// Whether the written formalities are complete.
+        pub written: bool,
+        pub consultation: Option<String>,
+        pub drafted_by: Option<i64>,
+        pub drafted_at: DateTimeUtc,
+        pub approved_by: Option<i64>,
+        pub approved_at: Option<DateTimeUtc>,
+        pub sent_at: Option<DateTimeUtc>,
+        pub decided_at: Option<DateTimeUtc>,
+        pub decision_reason: Option<String>,
+        pub outcome: Option<String>,
+        pub outcome_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Jurisdiction disputes (管辖争议).
+pub mod dispute {
+    use sea_orm::entity::prelude::*;
+
+    /// A dispute about who handles a lead.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "disputes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub lead_id: i64,
+        pub transfer_id: Option<i64>,
+        pub kind: String,
+        pub org_a_id: i64,
+        pub org_b_id: Option<i64>,
+        pub status: String,
+        pub reason: String,
+        pub opened_at: DateTimeUtc,
+        pub escalated_at: Option<DateTimeUtc>,
+        pub designated_org_id: Option<i64>,
+        pub decision: Option<String>,
+        pub decided_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Negotiation records and minutes of a dispute.
+pub mod dispute_note {
+    use sea_orm::entity::prelude::*;
+
+    /// One record.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "dispute_notes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub dispute_id: i64,
+        pub kind: String,
+        pub text: String,
+        pub org_id: i64,
+        pub person_id: Option<i64>,
+        pub at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,9 +12,6 @@ use sea_orm::{
 use serde_json::json;
 use xiezhi_domain::lead::{LeadInput, LeadStatus, tracking_number};
 
-/// A lead about the same place and matter within this many days is linked to the earlier one.
-pub const DUPLICATE_WINDOW_DAYS: i64 = 7;
-
 /// Who received a lead, and from which system.
 #[derive(Debug, Clone)]
 pub struct Receipt {
@@ -39,7 +36,7 @@ pub struct Intake {
 
 /// Take in a lead. With an idempotency key already seen from the same token, returns the
 /// earlier lead and writes nothing (the caller must not commit). Otherwise numbers it, links
-/// a duplicate (same division and item within [`DUPLICATE_WINDOW_DAYS`]), records it and starts
+/// a duplicate (same division and item within the profile's `duplicate_window_days`), records it and starts
 /// the receiving org's sign-for clock.
 pub async fn intake(
     w: &mut Writer,
@@ -82,11 +79,19 @@ pub async fn intake(
         .filter(lead::Column::ReceivedAt.gte(day_start))
         .count(w.txn())
         .await?;
+    let receiving = crate::entities::org::Entity::find_by_id(r.org_id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("受理机构"))?;
+    let window = clocks::profile_for(w.txn(), env.rules, &receiving)
+        .await?
+        .settings
+        .duplicate_window_days;
     let duplicate_of = match (&input.division_code, &input.item_code) {
         (Some(div), Some(item)) => lead::Entity::find()
             .filter(lead::Column::DivisionCode.eq(div.as_str()))
             .filter(lead::Column::ItemCode.eq(item.as_str()))
-            .filter(lead::Column::ReceivedAt.gte(now - Duration::days(DUPLICATE_WINDOW_DAYS)))
+            .filter(lead::Column::ReceivedAt.gte(now - Duration::days(i64::from(window))))
             .filter(lead::Column::DuplicateOf.is_null())
             .order_by_asc(lead::Column::Id)
             .one(w.txn())
@@ -118,6 +123,8 @@ pub async fn intake(
         duplicate_of: Set(duplicate_of),
         source_token_id: Set(r.token_id),
         idempotency_key: Set(r.idempotency_key.clone()),
+        bounces: Set(0),
+        reopened: Set(0),
         ..Default::default()
     }
     .insert(w.txn())
@@ -197,14 +204,18 @@ impl Store {
             .await?)
     }
 
-    /// Leads received by some orgs, newest first, with the total.
+    /// Leads received or held by some orgs, newest first, with the total.
     pub async fn leads_of(
         &self,
         orgs: &[i64],
         page: u64,
         per_page: u64,
     ) -> Result<(Vec<lead::Model>, u64), StoreError> {
-        let q = lead::Entity::find().filter(lead::Column::ReceivedOrgId.is_in(orgs.to_vec()));
+        let q = lead::Entity::find().filter(
+            sea_orm::Condition::any()
+                .add(lead::Column::ReceivedOrgId.is_in(orgs.to_vec()))
+                .add(lead::Column::HolderOrgId.is_in(orgs.to_vec())),
+        );
         let total = q.clone().count(self.db()).await?;
         let rows = q
             .order_by_desc(lead::Column::Id)

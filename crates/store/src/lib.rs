@@ -15,6 +15,7 @@ pub mod orgs;
 pub mod people;
 pub mod record;
 pub mod testing;
+pub mod transfers;
 pub mod xlsx;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0002Clocks),
             Box::new(M0003Catalog),
             Box::new(M0004Leads),
+            Box::new(M0005Transfers),
         ]
     }
 }
@@ -504,6 +505,162 @@ impl MigrationTrait for M0004Leads {
             )
             .unique()
             .take(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Who holds a lead now, its final reply and rating; attachments stored by SM3 digest;
+/// cases (the record the case lifecycle builds on); transfers and their materials; disputes
+/// and their records.
+struct M0005Transfers;
+
+impl MigrationName for M0005Transfers {
+    fn name(&self) -> &str {
+        "m0005_transfers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005Transfers {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite takes one column per ALTER TABLE.
+        let lead_cols = [
+            big_integer_null("holder_org_id"),
+            text_null("reply"),
+            timestamp_with_time_zone_null("replied_at"),
+            big_integer_null("replied_by_org_id"),
+            string_null("satisfaction"),
+            integer("bounces").default(0).take(),
+            integer("reopened").default(0).take(),
+            big_integer_null("referred_from"),
+        ];
+        for c in lead_cols {
+            m.alter_table(Table::alter().table("leads").add_column(c).take())
+                .await?;
+        }
+        m.create_table(
+            Table::create()
+                .table("blobs")
+                .col(string("digest").primary_key())
+                .col(blob("bytes"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("attachments")
+                .col(big_pk_auto("id"))
+                .col(string("subject_type"))
+                .col(big_integer("subject_id"))
+                .col(string("kind"))
+                .col(string("title"))
+                .col(string_null("digest"))
+                .col(string_null("content_type"))
+                .col(big_integer_null("size"))
+                .col(big_integer_null("org_id"))
+                .col(timestamp_with_time_zone("added_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("attachments", "digest")
+                        .to("blobs", "digest")
+                        .on_delete(ForeignKeyAction::Restrict),
+                )
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "attachments",
+            "attachments_subject",
+            &["subject_type", "subject_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("cases")
+                .col(big_pk_auto("id"))
+                .col(string_uniq("number"))
+                .col(big_integer_null("lead_id"))
+                .col(big_integer("holder_org_id"))
+                .col(string_null("item_code"))
+                .col(string("title"))
+                .col(string("stage"))
+                .col(timestamp_with_time_zone("filed_at"))
+                .col(big_integer_null("filed_by"))
+                .foreign_key(&mut fk("cases", "lead_id", "leads"))
+                .foreign_key(&mut fk("cases", "holder_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("transfers")
+                .col(big_pk_auto("id"))
+                .col(big_integer("lead_id"))
+                .col(string("kind"))
+                .col(big_integer("from_org_id"))
+                .col(big_integer("to_org_id"))
+                .col(string("status"))
+                .col(text("facts"))
+                .col(boolean("urgent"))
+                .col(text_null("oral_record"))
+                .col(boolean("written"))
+                .col(text_null("consultation"))
+                .col(big_integer_null("drafted_by"))
+                .col(timestamp_with_time_zone("drafted_at"))
+                .col(big_integer_null("approved_by"))
+                .col(timestamp_with_time_zone_null("approved_at"))
+                .col(timestamp_with_time_zone_null("sent_at"))
+                .col(timestamp_with_time_zone_null("decided_at"))
+                .col(text_null("decision_reason"))
+                .col(text_null("outcome"))
+                .col(timestamp_with_time_zone_null("outcome_at"))
+                .foreign_key(&mut fk("transfers", "lead_id", "leads"))
+                .foreign_key(&mut fk("transfers", "from_org_id", "orgs"))
+                .foreign_key(&mut fk("transfers", "to_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("transfers", "transfers_lead", &["lead_id"]))
+            .await?;
+        m.create_index(index("transfers", "transfers_status", &["status"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("disputes")
+                .col(big_pk_auto("id"))
+                .col(big_integer("lead_id"))
+                .col(big_integer_null("transfer_id"))
+                .col(string("kind"))
+                .col(big_integer("org_a_id"))
+                .col(big_integer_null("org_b_id"))
+                .col(string("status"))
+                .col(text("reason"))
+                .col(timestamp_with_time_zone("opened_at"))
+                .col(timestamp_with_time_zone_null("escalated_at"))
+                .col(big_integer_null("designated_org_id"))
+                .col(text_null("decision"))
+                .col(timestamp_with_time_zone_null("decided_at"))
+                .foreign_key(&mut fk("disputes", "lead_id", "leads"))
+                .foreign_key(&mut fk("disputes", "transfer_id", "transfers"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("disputes", "disputes_lead", &["lead_id"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("dispute_notes")
+                .col(big_pk_auto("id"))
+                .col(big_integer("dispute_id"))
+                .col(string("kind"))
+                .col(text("text"))
+                .col(big_integer("org_id"))
+                .col(big_integer_null("person_id"))
+                .col(timestamp_with_time_zone("at"))
+                .foreign_key(&mut fk("dispute_notes", "dispute_id", "disputes"))
+                .take(),
         )
         .await?;
         Ok(())

@@ -4,6 +4,7 @@
 mod catalog;
 mod clocks;
 mod leads;
+mod transfers;
 
 use crate::AppState;
 use crate::ctx::{ApiCtx, Ctx, RequestMeta, SESSION_COOKIE, set_cookie};
@@ -135,6 +136,39 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(leads::submit, leads::list))
         .routes(routes!(leads::get))
         .routes(routes!(leads::sign))
+        .routes(routes!(transfers::detail))
+        .routes(routes!(transfers::no_violation))
+        .routes(routes!(transfers::file_case))
+        .routes(routes!(transfers::refer))
+        .routes(routes!(transfers::final_reply))
+        .routes(routes!(transfers::draft))
+        .routes(routes!(transfers::open_conflict))
+        .routes(routes!(transfers::list_transfers))
+        .routes(routes!(transfers::get_transfer))
+        .routes(routes!(transfers::approve))
+        .routes(routes!(transfers::send))
+        .routes(routes!(transfers::complete_written))
+        .routes(routes!(transfers::accept))
+        .routes(routes!(transfers::reject))
+        .routes(routes!(transfers::withdraw))
+        .routes(routes!(transfers::report_outcome))
+        .routes(routes!(transfers::answer_refusal))
+        .routes(routes!(transfers::list_disputes))
+        .routes(routes!(transfers::get_dispute))
+        .routes(routes!(transfers::add_note))
+        .routes(routes!(transfers::escalate))
+        .routes(routes!(transfers::designate))
+        .routes({
+            let (schemas, paths, method) = routes!(transfers::upload);
+            (
+                schemas,
+                paths,
+                method.layer(axum::extract::DefaultBodyLimit::max(
+                    crate::ops::transfers::MAX_FILE_BYTES + 1024,
+                )),
+            )
+        })
+        .routes(routes!(transfers::download))
         .split_for_parts()
 }
 

@@ -182,7 +182,8 @@ fn clock_view(
     }
 }
 
-async fn views(
+/// Clocks as shown.
+pub(crate) async fn views(
     s: &AppState,
     rows: &[clock::Model],
     now: DateTime<Utc>,

@@ -8,10 +8,11 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use xiezhi_domain::lead::{Channel, LeadFields, LeadStatus};
+use xiezhi_domain::lead::{Channel, LeadFields, LeadStatus, Satisfaction};
+use xiezhi_domain::transfer::{Material, MaterialFields};
 use xiezhi_domain::{Action, Target, mask};
 use xiezhi_store::clocks::ClockEnv;
-use xiezhi_store::entities::lead;
+use xiezhi_store::entities::{lead, org};
 use xiezhi_store::leads::{self, Receipt};
 
 /// A lead as submitted (JSON).
@@ -32,6 +33,9 @@ pub struct LeadInputBody {
     pub item_code: Option<String>,
     #[serde(default)]
     pub urgent: bool,
+    /// Photos: SM3 digests of files uploaded first to `/api/v1/attachments`.
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 /// A lead as shown.
@@ -57,9 +61,23 @@ pub struct LeadView {
     pub status: String,
     pub status_label: String,
     pub duplicate_of: Option<i64>,
+    /// The org holding first responsibility now.
+    pub holder_org_id: i64,
+    /// The reply to the reporter (final, or the notice of a referral).
+    pub reply: Option<String>,
+    pub replied_at: Option<String>,
+    /// The reporter's rating.
+    pub satisfaction: Option<String>,
+    /// Returns and re-routes since the last acceptance.
+    pub bounces: i32,
+    /// Times the reporter said "not fixed".
+    pub reopened: i32,
+    /// The department's lead this township lead was referred from.
+    pub referred_from: Option<i64>,
 }
 
-fn view(l: &lead::Model, unmasked: bool) -> LeadView {
+/// A lead as shown; the reporter masked unless `unmasked`.
+pub(crate) fn view(l: &lead::Model, unmasked: bool) -> LeadView {
     LeadView {
         id: l.id,
         tracking_number: l.tracking_number.clone(),
@@ -95,6 +113,13 @@ fn view(l: &lead::Model, unmasked: bool) -> LeadView {
             .map(|s| s.label().to_owned())
             .unwrap_or_default(),
         duplicate_of: l.duplicate_of,
+        holder_org_id: l.holder(),
+        reply: l.reply.clone(),
+        replied_at: l.replied_at.map(beijing_time),
+        satisfaction: l.satisfaction.clone(),
+        bounces: l.bounces,
+        reopened: l.reopened,
+        referred_from: l.referred_from,
     }
 }
 
@@ -157,22 +182,60 @@ pub async fn submit(
     let mut w = ctx.writer(s).await?;
     let r = leads::intake(&mut w, env, input, receipt).await?;
     if r.created {
+        let photos = photos(&body.photos)?;
+        xiezhi_store::transfers::attach(&mut w, "lead", r.lead.id, &photos, Some(ctx.actor.org_id))
+            .await?;
         w.commit().await?;
     }
     Ok((view(&r.lead, true), r.created))
 }
 
-async fn lead_and_target(s: &AppState, id: i64) -> Result<(lead::Model, Target), AppError> {
-    let l = s.store.lead(id).await?;
-    let o = s.store.org(l.received_org_id).await?;
-    Ok((l, Target::org(o.path)))
+/// Photos of a lead as materials.
+fn photos(digests: &[String]) -> Result<Vec<Material>, AppError> {
+    if digests.len() > 20 {
+        return Err(AppError::invalid("photos", "照片不能超过20张"));
+    }
+    digests
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Ok(MaterialFields {
+                kind: "source".into(),
+                title: format!("现场照片{}", i + 1),
+                digest: Some(d.clone()),
+            }
+            .parse()?)
+        })
+        .collect()
 }
 
-/// One lead (reporter unmasked only for the receiving org).
+/// The orgs handling a lead: the receiver, the holder and every transfer's receiver. People
+/// of these orgs see the reporter unmasked; people who may see any of them see the lead.
+pub(crate) async fn lead_orgs(s: &AppState, l: &lead::Model) -> Result<Vec<org::Model>, AppError> {
+    let mut ids = vec![l.received_org_id, l.holder()];
+    for t in s.store.transfers_of_lead(l.id).await? {
+        ids.push(t.to_org_id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = vec![];
+    for id in ids {
+        out.push(s.store.org(id).await?);
+    }
+    Ok(out)
+}
+
+/// One lead (reporter unmasked only for the handling orgs).
 pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError> {
-    let (l, target) = lead_and_target(s, id).await?;
-    ctx.authorize(Action::ViewLead, &target)?;
-    let unmasked = l.received_org_id == ctx.actor.org_id;
+    let l = s.store.lead(id).await?;
+    let orgs = lead_orgs(s, &l).await?;
+    if !orgs
+        .iter()
+        .any(|o| ctx.can(Action::ViewLead, &Target::org(o.path.clone())))
+    {
+        ctx.authorize(Action::ViewLead, &Target::org(orgs[0].path.clone()))?;
+    }
+    let unmasked = orgs.iter().any(|o| o.id == ctx.actor.org_id);
     Ok(view(&l, unmasked))
 }
 
@@ -191,7 +254,7 @@ pub async fn list(s: &AppState, ctx: &Ctx, q: &LeadQuery) -> Result<Page<LeadVie
     Ok(Page {
         items: rows
             .iter()
-            .map(|l| view(l, l.received_org_id == a.org_id))
+            .map(|l| view(l, l.received_org_id == a.org_id || l.holder() == a.org_id))
             .collect(),
         total,
         page,
@@ -201,8 +264,9 @@ pub async fn list(s: &AppState, ctx: &Ctx, q: &LeadQuery) -> Result<Page<LeadVie
 
 /// Sign for a lead (签收).
 pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError> {
-    let (_, target) = lead_and_target(s, id).await?;
-    ctx.authorize(Action::HandleLead, &target)?;
+    let l = s.store.lead(id).await?;
+    let holder = s.store.org(l.holder()).await?;
+    ctx.authorize(Action::HandleLead, &Target::org(holder.path))?;
     let cal = s.calendar();
     let env = ClockEnv {
         rules: &s.rules,
@@ -211,7 +275,7 @@ pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError
     let mut w = ctx.writer(s).await?;
     let l = leads::sign_for(&mut w, env, id).await?;
     w.commit().await?;
-    Ok(view(&l, l.received_org_id == ctx.actor.org_id))
+    Ok(view(&l, l.holder() == ctx.actor.org_id))
 }
 
 /// Public complaints allowed per client in [`PUBLIC_WINDOW_MINUTES`].
@@ -295,28 +359,94 @@ pub async fn submit_public(
     Ok(view(&r.lead, false))
 }
 
-/// What the public lookup shows: status only, never internal details.
+/// What the public lookup shows: status and the reply, never internal details.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicStatus {
     pub tracking_number: String,
     pub received_at: String,
     pub status_label: String,
+    /// The reply (for a duplicate: the reply to the earlier report of the same matter).
+    pub reply: Option<String>,
+    pub replied_at: Option<String>,
+    /// The body that replied.
+    pub replied_by: Option<String>,
+    /// The reporter's rating, once given.
+    pub satisfaction_label: Option<String>,
+    /// Whether the reporter may rate now (a reply was given and not yet rated).
+    pub can_rate: bool,
 }
 
-/// Look up one's complaint by tracking number and the phone given with it.
-pub async fn lookup(s: &AppState, tracking: &str, phone: &str) -> Result<PublicStatus, AppError> {
+async fn public_lead(s: &AppState, tracking: &str, phone: &str) -> Result<lead::Model, AppError> {
     let l = s.store.lead_by_tracking(tracking.trim()).await?;
     let matches = l
         .as_ref()
         .is_some_and(|l| l.reporter_phone.as_deref() == Some(phone.trim()));
-    let Some(l) = l.filter(|_| matches) else {
-        return Err(AppError::NotFound("与该电话号码匹配的受理编号"));
+    l.filter(|_| matches)
+        .ok_or(AppError::NotFound("与该电话号码匹配的受理编号"))
+}
+
+/// Look up one's complaint by tracking number and the phone given with it.
+pub async fn lookup(s: &AppState, tracking: &str, phone: &str) -> Result<PublicStatus, AppError> {
+    let own = public_lead(s, tracking, phone).await?;
+    // A duplicate shows the matter it was joined to: both reporters get the final reply.
+    let l = match own.duplicate_of {
+        Some(id) => s.store.lead(id).await?,
+        None => own.clone(),
     };
+    let replied_by = match l.replied_by_org_id {
+        Some(id) => Some(s.store.org(id).await?.name),
+        None => None,
+    };
+    let closed = LeadStatus::parse(&l.status).is_some_and(|st| st.is_closed());
     Ok(PublicStatus {
-        tracking_number: l.tracking_number,
-        received_at: beijing_time(l.received_at),
+        tracking_number: own.tracking_number,
+        received_at: beijing_time(own.received_at),
         status_label: LeadStatus::parse(&l.status)
             .map(|s| s.label().to_owned())
             .unwrap_or_default(),
+        reply: l.reply,
+        replied_at: l.replied_at.map(beijing_time),
+        replied_by,
+        satisfaction_label: l
+            .satisfaction
+            .as_deref()
+            .and_then(Satisfaction::parse)
+            .map(|r| r.label().to_owned()),
+        can_rate: closed && l.satisfaction.is_none() && own.duplicate_of.is_none(),
     })
+}
+
+/// The reporter rates the reply; "not fixed" reopens the matter with its holder.
+pub async fn rate(
+    s: &AppState,
+    meta: &crate::ctx::RequestMeta,
+    tracking: &str,
+    phone: &str,
+    rating: &str,
+) -> Result<PublicStatus, AppError> {
+    let l = public_lead(s, tracking, phone).await?;
+    let rating =
+        Satisfaction::parse(rating).ok_or_else(|| AppError::invalid("rating", "请选择评价"))?;
+    if l.duplicate_of.is_some() {
+        return Err(AppError::Conflict(
+            "该事项已并入先前的同一事项办理，请以先前受理编号评价".into(),
+        ));
+    }
+    let cal = s.calendar();
+    let env = ClockEnv {
+        rules: &s.rules,
+        calendar: &cal,
+    };
+    let mut w = s
+        .store
+        .begin_write(xiezhi_store::RecordContext {
+            actor: "public".into(),
+            org: None,
+            request_id: meta.request_id.clone(),
+            at: meta.now,
+        })
+        .await?;
+    xiezhi_store::transfers::feedback(&mut w, env, l.id, rating).await?;
+    w.commit().await?;
+    lookup(s, tracking, phone).await
 }

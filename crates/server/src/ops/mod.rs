@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod clocks;
 pub mod leads;
+pub mod transfers;
 
 use crate::AppState;
 use crate::ctx::Ctx;

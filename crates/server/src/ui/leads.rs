@@ -6,17 +6,16 @@ use xiezhi_domain::lead::Channel;
 
 page!(LeadsPage, "leads.html" { page: Page_<LeadView>, pager: Pager, can_submit: bool });
 page!(LeadFormPage, "lead_form.html" { form: LeadForm, error: Option<String>, channels: Vec<(&'static str, &'static str)> });
-page!(LeadPage, "lead_detail.html" { l: LeadView, can_handle: bool });
 page!(ComplaintPage, "complaint.html" { form: LeadForm, error: Option<String>, tracking: Option<String> });
-page!(LookupPage, "lookup.html" { tracking: String, status: Option<lops::PublicStatus>, error: Option<String> });
+page!(LookupPage, "lookup.html" { tracking: String, phone: String, status: Option<lops::PublicStatus>, error: Option<String>, ratings: Vec<(&'static str, &'static str)> });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/leads", get(leads_page).post(create))
         .route("/leads/new", get(new_page))
-        .route("/leads/{id}", get(lead_page))
         .route("/leads/{id}/sign", post(sign))
         .route("/complaint", get(complaint_page).post(complain))
         .route("/complaint/lookup", get(lookup_page))
+        .route("/complaint/rate", post(rate))
 }
 
 /// The intake form as typed.
@@ -37,6 +36,9 @@ pub struct LeadForm {
     #[serde(default)]
     reporter_phone: String,
     urgent: Option<String>,
+    /// SM3 digests of uploaded photos, comma-separated (filled by the page's script).
+    #[serde(default)]
+    photos: String,
 }
 
 fn can_submit(ctx: &Ctx) -> bool {
@@ -135,6 +137,13 @@ async fn create(
             lat,
             item_code: None,
             urgent: f.urgent.is_some(),
+            photos: f
+                .photos
+                .split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned)
+                .collect(),
         },
         (Err(e), _) | (_, Err(e)) => {
             return form_page(&s, &ctx, &headers, f, Some(e.to_string())).await;
@@ -151,34 +160,6 @@ async fn create(
         }
         Err(e) => error_page(&e, &ctx.meta.request_id),
     }
-}
-
-async fn lead_page(
-    State(s): State<AppState>,
-    UiCtx(ctx): UiCtx,
-    headers: HeaderMap,
-    UiPath(id): UiPath<i64>,
-) -> Response {
-    let l = match lops::get(&s, &ctx, id).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
-    };
-    let can_handle = match s.store.org(l.received_org_id).await {
-        Ok(o) => ctx.can(Action::HandleLead, &Target::org(o.path)),
-        Err(_) => false,
-    };
-    ok(&LeadPage {
-        layout: Layout::new(
-            &s,
-            &ctx,
-            &headers,
-            &format!("线索 {}", l.tracking_number),
-            "/leads",
-        )
-        .await,
-        l,
-        can_handle,
-    })
 }
 
 async fn sign(
@@ -228,6 +209,7 @@ async fn complain(
         lat: num(&f.lat),
         item_code: None,
         urgent: false,
+        photos: vec![],
     };
     match lops::submit_public(&s, &meta, &client_of(&headers), &body).await {
         Ok(l) => ok(&ComplaintPage {
@@ -259,30 +241,75 @@ struct LookupQuery {
     phone: Option<String>,
 }
 
+fn ratings() -> Vec<(&'static str, &'static str)> {
+    xiezhi_domain::lead::Satisfaction::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.label()))
+        .collect()
+}
+
+fn lookup_result(
+    meta: &RequestMeta,
+    tracking: String,
+    phone: String,
+    r: Result<Option<lops::PublicStatus>, AppError>,
+) -> Response {
+    let (status, error, code) = match r {
+        Ok(st) => (st, None, StatusCode::OK),
+        Err(e) => {
+            let code = match e {
+                AppError::NotFound(_) => StatusCode::NOT_FOUND,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            (None, Some(e.to_string()), code)
+        }
+    };
+    render(
+        code,
+        &LookupPage {
+            layout: Layout::public("办理进度查询", meta),
+            tracking,
+            phone,
+            status,
+            error,
+            ratings: ratings(),
+        },
+    )
+}
+
 async fn lookup_page(
     State(s): State<AppState>,
     meta: RequestMeta,
     UiQuery(q): UiQuery<LookupQuery>,
 ) -> Response {
     let tracking = q.tracking.clone().unwrap_or_default();
-    let (status, error) = match (q.tracking.as_deref(), q.phone.as_deref()) {
-        (Some(t), Some(p)) if !t.trim().is_empty() => match lops::lookup(&s, t, p).await {
-            Ok(st) => (Some(st), None),
-            Err(e) => (None, Some(e.to_string())),
-        },
-        _ => (None, None),
+    let phone = q.phone.clone().unwrap_or_default();
+    let r = match (q.tracking.as_deref(), q.phone.as_deref()) {
+        (Some(t), Some(p)) if !t.trim().is_empty() => lops::lookup(&s, t, p).await.map(Some),
+        _ => Ok(None),
     };
-    render(
-        if error.is_some() {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::OK
-        },
-        &LookupPage {
-            layout: Layout::public("办理进度查询", &meta),
-            tracking,
-            status,
-            error,
-        },
-    )
+    lookup_result(&meta, tracking, phone, r)
+}
+
+/// A rating from the lookup page.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct RateForm {
+    #[serde(default)]
+    tracking: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    rating: String,
+}
+
+async fn rate(
+    State(s): State<AppState>,
+    meta: RequestMeta,
+    CsrfForm(f): CsrfForm<RateForm>,
+) -> Response {
+    let r = lops::rate(&s, &meta, &f.tracking, &f.phone, &f.rating)
+        .await
+        .map(Some);
+    lookup_result(&meta, f.tracking, f.phone, r)
 }

@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .merge(clocks::routes(Router::new()))
         .merge(catalog::routes(Router::new()))
         .merge(leads::routes(Router::new()))
+        .merge(transfers::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -152,6 +153,12 @@ impl Layout {
             "/leads",
             "线索",
             "登记、签收与核查线索",
+            ctx.can(Action::ViewLead, &gov) || ctx.can(Action::ViewLead, &own),
+        ));
+        nav.push((
+            "/transfers",
+            "移送与争议",
+            "移送、受理、管辖争议与指定管辖",
             ctx.can(Action::ViewLead, &gov) || ctx.can(Action::ViewLead, &own),
         ));
         nav.push((
@@ -1414,3 +1421,4 @@ async fn asset(
 mod catalog;
 mod clocks;
 mod leads;
+mod transfers;

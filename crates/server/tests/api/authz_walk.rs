@@ -66,7 +66,107 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/leads"),
     ("GET", "/api/v1/leads/{id}"),
     ("POST", "/api/v1/leads/{id}/sign"),
+    ("GET", "/api/v1/leads/{id}/detail"),
+    ("POST", "/api/v1/leads/{id}/no-violation"),
+    ("POST", "/api/v1/leads/{id}/case"),
+    ("POST", "/api/v1/leads/{id}/refer"),
+    ("POST", "/api/v1/leads/{id}/reply"),
+    ("POST", "/api/v1/leads/{id}/transfers"),
+    ("POST", "/api/v1/leads/{id}/disputes"),
+    ("GET", "/api/v1/transfers"),
+    ("GET", "/api/v1/transfers/{id}"),
+    ("POST", "/api/v1/transfers/{id}/approve"),
+    ("POST", "/api/v1/transfers/{id}/send"),
+    ("POST", "/api/v1/transfers/{id}/written"),
+    ("POST", "/api/v1/transfers/{id}/accept"),
+    ("POST", "/api/v1/transfers/{id}/reject"),
+    ("POST", "/api/v1/transfers/{id}/withdraw"),
+    ("POST", "/api/v1/transfers/{id}/outcome"),
+    ("POST", "/api/v1/transfers/{id}/refusal"),
+    ("GET", "/api/v1/disputes"),
+    ("GET", "/api/v1/disputes/{id}"),
+    ("POST", "/api/v1/disputes/{id}/notes"),
+    ("POST", "/api/v1/disputes/{id}/escalate"),
+    ("POST", "/api/v1/disputes/{id}/designate"),
+    ("POST", "/api/v1/attachments"),
+    ("GET", "/api/v1/attachments/{digest}"),
 ];
+
+/// A transfer from 城东街道 to the market department, sent; a dispute between them about
+/// another lead; a photo on the first lead. Returns (transfer, dispute, photo digest).
+pub async fn cd_transfer(app: &TestApp, lead: i64) -> (i64, i64, String) {
+    use xiezhi_store::transfers::{self as st, Acting};
+    let cd = app.org_id("YX-CD").await;
+    let scjg = app.org_id("YX-SCJG").await;
+    let second = cd_lead(app).await;
+    let third = cd_lead(app).await;
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let by = Acting {
+        org_id: cd,
+        person_id: None,
+    };
+    let d = xiezhi_domain::transfer::DraftFields {
+        facts: "走查移送".into(),
+        materials: vec![
+            xiezhi_domain::transfer::MaterialFields {
+                kind: "letter".into(),
+                title: "移送函".into(),
+                digest: None,
+            },
+            xiezhi_domain::transfer::MaterialFields {
+                kind: "source".into(),
+                title: "笔录".into(),
+                digest: None,
+            },
+        ],
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let t = st::draft(&mut w, env, second, scjg, &d, by).await.unwrap();
+    st::approve(&mut w, env, t.id, by).await.unwrap();
+    let dispute = st::open_conflict(&mut w, env, third, scjg, "走查争议", by)
+        .await
+        .unwrap();
+    let digest = st::store_blob(&mut w, b"\x89PNG\r\n\x1a\nwalk".to_vec())
+        .await
+        .unwrap();
+    st::attach(
+        &mut w,
+        "lead",
+        lead,
+        &[xiezhi_domain::transfer::Material {
+            kind: xiezhi_domain::transfer::MaterialKind::Source,
+            title: "现场照片".into(),
+            digest: Some(digest.clone()),
+        }],
+        Some(cd),
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    (t.id, dispute.id, digest)
+}
+
+/// Who may act in the name of 城东街道 (or of the market department): the county leader.
+const ACTS_FOR_CD: &[&str] = &["leader"];
+/// Who may open a dispute about a 城东街道 lead (acting for their own org, seeing the lead).
+const DISPUTES_CD: &[&str] = &["leader", "office"];
+/// Who may record or escalate in a dispute: a party, or the office.
+const DISPUTE_PARTY: &[&str] = &["leader", "office"];
 
 /// Who may register a lead for their own org.
 const SUBMITS_LEADS: &[&str] = &["leader", "office", "zhzf.1", "cd.grid1"];
@@ -239,6 +339,9 @@ struct Ids {
     token: i64,
     clk: i64,
     lead: i64,
+    tr: i64,
+    dsp: i64,
+    digest: &'static str,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -249,6 +352,9 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         token,
         clk,
         lead,
+        tr,
+        dsp,
+        digest,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -684,6 +790,198 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Denied,
         ),
         c(
+            Method::GET,
+            "/api/v1/leads/{id}/detail",
+            format!("/api/v1/leads/{lead}/detail"),
+            Body::None,
+            SEES_CD_CLOCK,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/no-violation",
+            format!("/api/v1/leads/{lead}/no-violation"),
+            Body::Json(json!({"reply": "走查答复"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/case",
+            format!("/api/v1/leads/{lead}/case"),
+            Body::Json(json!({"title": "走查案"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/refer",
+            format!("/api/v1/leads/{lead}/refer"),
+            Body::Json(json!({"township_id": cd, "notice": "走查"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/reply",
+            format!("/api/v1/leads/{lead}/reply"),
+            Body::Json(json!({"reply": "走查答复"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/transfers",
+            format!("/api/v1/leads/{lead}/transfers"),
+            Body::Json(json!({"to_org_id": gov, "facts": "走查", "materials": []})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/leads/{id}/disputes",
+            format!("/api/v1/leads/{lead}/disputes"),
+            Body::Json(json!({"org_id": gov, "reason": "走查"})),
+            DISPUTES_CD,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/transfers",
+            "/api/v1/transfers".into(),
+            Body::None,
+            SEES_LEADS,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/transfers/{id}",
+            format!("/api/v1/transfers/{tr}"),
+            Body::None,
+            SEES_CD_CLOCK,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/approve",
+            format!("/api/v1/transfers/{tr}/approve"),
+            Body::None,
+            &[],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/send",
+            format!("/api/v1/transfers/{tr}/send"),
+            Body::None,
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/written",
+            format!("/api/v1/transfers/{tr}/written"),
+            Body::Json(json!({"materials": []})),
+            &[],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/refusal",
+            format!("/api/v1/transfers/{tr}/refusal"),
+            Body::Json(json!({"reconsider": true})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/outcome",
+            format!("/api/v1/transfers/{tr}/outcome"),
+            Body::Json(json!({"outcome": "走查"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/reject",
+            format!("/api/v1/transfers/{tr}/reject"),
+            Body::Json(json!({"reason": ""})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/withdraw",
+            format!("/api/v1/transfers/{tr}/withdraw"),
+            Body::Json(json!({"reason": ""})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/transfers/{id}/accept",
+            format!("/api/v1/transfers/{tr}/accept"),
+            Body::None,
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/disputes",
+            "/api/v1/disputes".into(),
+            Body::None,
+            SEES_LEADS,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/disputes/{id}",
+            format!("/api/v1/disputes/{dsp}"),
+            Body::None,
+            SEES_CD_CLOCK,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/disputes/{id}/notes",
+            format!("/api/v1/disputes/{dsp}/notes"),
+            Body::Json(json!({"kind": "minutes", "text": ""})),
+            DISPUTE_PARTY,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/disputes/{id}/escalate",
+            format!("/api/v1/disputes/{dsp}/escalate"),
+            Body::None,
+            DISPUTE_PARTY,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/disputes/{id}/designate",
+            format!("/api/v1/disputes/{dsp}/designate"),
+            Body::Json(json!({"org_id": gov, "decision": ""})),
+            &["office"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/attachments",
+            "/api/v1/attachments".into(),
+            Body::Csv("不是图片".into()),
+            &["leader", "office", "zhzf.1", "cd.grid1"],
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/attachments/{digest}",
+            format!("/api/v1/attachments/{digest}"),
+            Body::None,
+            SEES_CD_CLOCK,
+            Denied,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -774,7 +1072,19 @@ engine_test!(
             gov: app.org_id("YX-GOV").await,
             token: token.body["id"].as_i64().unwrap(),
             clk: cd_clock(&app).await,
-            lead: cd_lead(&app).await,
+            lead: 0,
+            tr: 0,
+            dsp: 0,
+            digest: "",
+        };
+        let lead = cd_lead(&app).await;
+        let (tr, dsp, digest) = cd_transfer(&app, lead).await;
+        let ids = Ids {
+            lead,
+            tr,
+            dsp,
+            digest: Box::leak(digest.into_boxed_str()),
+            ..ids
         };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
@@ -890,6 +1200,9 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         token,
         clk,
         lead,
+        tr,
+        dsp,
+        digest: _,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1161,6 +1474,109 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ]),
             &["sysadmin"],
         ),
+        (
+            Method::POST,
+            format!("/leads/{lead}/no-violation"),
+            f(&[("reply", "走查".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/leads/{lead}/case"),
+            f(&[("title", "走查案".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/leads/{lead}/refer"),
+            f(&[("township_id", cd.to_string()), ("notice", "走查".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/leads/{lead}/reply"),
+            f(&[("reply", "走查".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/leads/{lead}/transfers"),
+            f(&[("to_org_id", gov.to_string()), ("facts", "走查".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/leads/{lead}/disputes"),
+            f(&[("org_id", gov.to_string()), ("reason", "走查".into())]),
+            DISPUTES_CD,
+        ),
+        (Method::GET, "/transfers".into(), none(), SEES_LEADS),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/approve"),
+            none(),
+            &[],
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/send"),
+            none(),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/written"),
+            none(),
+            &[],
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/refusal"),
+            f(&[("reconsider", "true".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/outcome"),
+            f(&[("outcome", "走查".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/reject"),
+            f(&[("reason", "".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/withdraw"),
+            f(&[("reason", "".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/transfers/{tr}/accept"),
+            none(),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/disputes/{dsp}/notes"),
+            f(&[("kind", "minutes".into()), ("text", "".into())]),
+            DISPUTE_PARTY,
+        ),
+        (
+            Method::POST,
+            format!("/disputes/{dsp}/escalate"),
+            none(),
+            DISPUTE_PARTY,
+        ),
+        (
+            Method::POST,
+            format!("/disputes/{dsp}/designate"),
+            f(&[("org_id", gov.to_string()), ("decision", "".into())]),
+            &["office"],
+        ),
         (Method::POST, "/logout".into(), none(), ALL),
     ]
 }
@@ -1183,15 +1599,29 @@ engine_test!(
             gov: app.org_id("YX-GOV").await,
             token: token.body["id"].as_i64().unwrap(),
             clk: cd_clock(&app).await,
-            lead: cd_lead(&app).await,
+            lead: 0,
+            tr: 0,
+            dsp: 0,
+            digest: "",
+        };
+        let lead = cd_lead(&app).await;
+        let (tr, dsp, digest) = cd_transfer(&app, lead).await;
+        let ids = Ids {
+            lead,
+            tr,
+            dsp,
+            digest: Box::leak(digest.into_boxed_str()),
+            ..ids
         };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let mut n = 0;
-        let ours: Vec<String> = [ids.cd, ids.cd1, ids.gov, ids.token, ids.clk, ids.lead]
-            .iter()
-            .map(i64::to_string)
-            .collect();
+        let ours: Vec<String> = [
+            ids.cd, ids.cd1, ids.gov, ids.token, ids.clk, ids.lead, ids.tr, ids.dsp,
+        ]
+        .iter()
+        .map(i64::to_string)
+        .collect();
         let everyone = ACTORS
             .iter()
             .map(|(l, r)| (l.to_string(), *r, true))

@@ -68,6 +68,60 @@ pub fn client() -> Client {
 }
 
 impl TestApp {
+    /// Load a (fictional) 2027 holiday notice, so that clocks ending next year can run.
+    pub async fn with_next_year(&self) {
+        let r = self
+            .sign_in("sysadmin")
+            .await
+            .send_text(
+                Method::POST,
+                "/api/v1/calendar/years",
+                crate::authz_walk::Y2027,
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+    }
+
+    /// A page fetched without signing in: status and HTML.
+    pub async fn anonymous_page(&self, path: &str) -> (StatusCode, String) {
+        let r = client()
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// Post a public form (no sign-in) with the anti-forgery token of a fresh public page.
+    pub async fn public_form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let c = client();
+        let html = c
+            .get(format!("{}/complaint", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let mut f: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        f.extend_from_slice(fields);
+        let r = c
+            .post(format!("{}{path}", self.base))
+            .form(&f)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
     pub async fn sign_in(&self, login: &str) -> Session {
         self.sign_in_with(login, DEMO_PASSWORD).await.unwrap()
     }

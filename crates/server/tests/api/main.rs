@@ -11,3 +11,4 @@ mod browser;
 mod catalog;
 mod clocks;
 mod leads;
+mod transfers;

@@ -1,0 +1,659 @@
+//! Verification outcomes, transfers, disputes and designation, the anti-buck-passing rule,
+//! oral urgent transfers and the public reply, all through HTTP.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use xiezhi_store::engine_test;
+use xiezhi_store::testing::TestDb;
+
+/// A lead registered by a 城东街道 officer.
+async fn cd_lead(app: &TestApp, text: &str) -> (Session, i64) {
+    let s = app.sign_in("cd.1").await;
+    let r = s
+        .call(
+            Method::POST,
+            "/api/v1/leads",
+            Some(json!({"channel": "patrol", "text": text, "reporter_name": "赵先生", "reporter_phone": "13900003333"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (s, r.body["id"].as_i64().unwrap())
+}
+
+fn written(to: i64) -> Value {
+    json!({"to_org_id": to, "facts": "经核查，某超市销售过期食品，属市场监管部门管辖",
+           "materials": [{"kind": "letter", "title": "涉嫌违法案件移送函"},
+                         {"kind": "source", "title": "现场检查笔录"}]})
+}
+
+fn clock_of<'a>(v: &'a Value, rule: &str) -> Option<&'a Value> {
+    v["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule_id"] == rule)
+}
+
+engine_test!(
+    a_transfer_is_approved_sent_accepted_and_reported_back,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let cd = app.org_id("YX-CD").await;
+        let (cd1, lead) = cd_lead(&app, "某超市销售过期食品").await;
+        let r = cd1
+            .call(Method::POST, &format!("/api/v1/leads/{lead}/sign"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        // Bad drafts: nothing written.
+        let before = app.db.store.transfers_of_lead(lead).await.unwrap().len();
+        for (body, field) in [
+            (written(cd), "to_org_id"),
+            (
+                json!({"to_org_id": scjg, "facts": "x", "materials": []}),
+                "materials",
+            ),
+            (
+                json!({"to_org_id": scjg, "facts": "x", "materials": [{"kind": "letter", "title": "函"}]}),
+                "materials",
+            ),
+            (
+                json!({"to_org_id": scjg, "facts": "x", "historical": true,
+                       "materials": [{"kind": "letter", "title": "函"}, {"kind": "source", "title": "笔录"}]}),
+                "consultation",
+            ),
+        ] {
+            let r = cd1
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/leads/{lead}/transfers"),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+            assert_eq!(r.body["details"]["field"], field, "{}", r.body);
+        }
+        assert_eq!(
+            app.db.store.transfers_of_lead(lead).await.unwrap().len(),
+            before
+        );
+        // Draft: the 3-working-day sending clock runs at 城东街道.
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(written(scjg)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let t = r.body["id"].as_i64().unwrap();
+        assert_eq!(r.body["status"], "draft");
+        let send_clock = clock_of(&r.body, "transfer.send").unwrap();
+        assert_eq!(send_clock["holder_org_id"], cd);
+        assert!(send_clock["source"].as_str().unwrap().contains("3个工作日"));
+        // Only the head approves; an officer cannot.
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/approve"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let chief = app.sign_in("cd.chief").await;
+        let r = chief
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/approve"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["status"], "sent");
+        assert_eq!(
+            clock_of(&r.body, "transfer.send").unwrap()["state"],
+            "satisfied"
+        );
+        let reply = clock_of(&r.body, "transfer.accept_reply").unwrap();
+        assert_eq!(
+            (reply["holder_org_id"].as_i64(), reply["state"].as_str()),
+            (Some(scjg), Some("running"))
+        );
+        // The receiver sees the lead (reporter unmasked: it is a handling org); others in
+        // reach see it masked; the office sees every transfer.
+        let m = app.sign_in("scjg.1").await;
+        let r = m.get(&format!("/api/v1/leads/{lead}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.body["reporter_phone"], "13900003333");
+        let office = app.sign_in("office").await;
+        let r = office.get("/api/v1/transfers?open=true").await;
+        assert!(r.body.as_array().unwrap().iter().any(|x| x["id"] == t));
+        let r = office.get(&format!("/api/v1/leads/{lead}")).await;
+        assert!(r.body["reporter_phone"].as_str().unwrap().contains('*'));
+        // Another department cannot answer for the receiver.
+        let other = app.sign_in("sthj.1").await;
+        let r = other
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/accept"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // Accept: the market department now holds the lead; accepting twice is refused.
+        let r = m
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/accept"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            clock_of(&r.body, "transfer.outcome_report").unwrap()["holder_org_id"],
+            scjg
+        );
+        let r = m
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/accept"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let r = m.get(&format!("/api/v1/leads/{lead}")).await;
+        assert_eq!(r.body["holder_org_id"], scjg);
+        // The old holder can no longer close it.
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/no-violation"),
+                Some(json!({"reply": "无违法"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        // File a case, report back, reply to the reporter.
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/case"),
+                Some(json!({"title": "某超市销售过期食品案"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.body["number"].as_str().unwrap().starts_with("AJ"));
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/outcome"),
+                Some(json!({"outcome": "已立案调查"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            clock_of(&r.body, "transfer.outcome_report").unwrap()["state"],
+            "satisfied"
+        );
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/reply"),
+                Some(json!({"reply": "已依法查处并责令下架过期食品"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["status"], "finished");
+        // The timeline shows every step, in order.
+        let r = m.get(&format!("/api/v1/leads/{lead}/detail")).await;
+        let kinds: Vec<&str> = r.body["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        for k in [
+            "lead.received",
+            "lead.signed",
+            "transfer.drafted",
+            "transfer.approved",
+            "transfer.sent",
+            "transfer.accepted",
+            "lead.holder_changed",
+            "case.filed",
+            "transfer.outcome_reported",
+            "lead.replied",
+        ] {
+            assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+        }
+        app.db.store.verify_chain().await.unwrap();
+    }
+);
+
+engine_test!(
+    a_rejected_transfer_opens_a_dispute_that_the_office_settles_by_designation,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let cd = app.org_id("YX-CD").await;
+        let (cd1, lead) = cd_lead(&app, "小区内违规搭建").await;
+        let chief = app.sign_in("cd.chief").await;
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(written(scjg)),
+            )
+            .await;
+        let t = r.body["id"].as_i64().unwrap();
+        chief
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/approve"),
+                None,
+            )
+            .await;
+        let m = app.sign_in("scjg.1").await;
+        // A rejection needs written reasons.
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/reject"),
+                Some(json!({"reason": " "})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/reject"),
+                Some(json!({"reason": "违规搭建属住建部门和乡镇职责，不属市场监管"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["status"], "rejected");
+        // Replying after the rejection is refused.
+        let r = m
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/accept"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let r = cd1.get(&format!("/api/v1/leads/{lead}/detail")).await;
+        assert_eq!(r.body["lead"]["status"], "disputed");
+        assert_eq!(
+            r.body["lead"]["holder_org_id"], cd,
+            "first responsibility stays"
+        );
+        let d = &r.body["disputes"][0];
+        assert_eq!(
+            (d["status"].as_str(), d["kind"].as_str()),
+            (Some("negotiating"), Some("rejected"))
+        );
+        assert!(d["notice"].as_str().unwrap().contains("不得停止执法活动"));
+        let dispute = d["id"].as_i64().unwrap();
+        // Negotiation records, then escalation to the office.
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/disputes/{dispute}/notes"),
+                Some(json!({"kind": "minutes", "text": "双方协商未达成一致"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/disputes/{dispute}/escalate"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["status"], "escalated");
+        let office_id = app.org_id("YX-ZFB").await;
+        assert_eq!(
+            clock_of(&r.body, "dispute.designate").unwrap()["holder_org_id"],
+            office_id
+        );
+        // Only the office designates; the parties cannot.
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/disputes/{dispute}/designate"),
+                Some(json!({"org_id": scjg, "decision": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let office = app.sign_in("office").await;
+        let r = office.get("/api/v1/disputes?open=true").await;
+        assert!(
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == dispute)
+        );
+        let zjj = app.org_id("YX-ZJJ").await;
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/disputes/{dispute}/designate"),
+                Some(json!({"org_id": zjj, "decision": "违规搭建由县住建局依法查处"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["status"], "designated");
+        assert_eq!(r.body["designated_org_id"], zjj);
+        let r = office.get(&format!("/api/v1/leads/{lead}/detail")).await;
+        assert_eq!(r.body["lead"]["holder_org_id"], zjj);
+        assert_eq!(r.body["lead"]["status"], "received");
+        let sign = r.body["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rfind(|c| c["rule_id"] == "lead.sign_for")
+            .unwrap();
+        assert_eq!(
+            (sign["holder_org_id"].as_i64(), sign["state"].as_str()),
+            (Some(zjj), Some("running"))
+        );
+        app.db.store.verify_chain().await.unwrap();
+    }
+);
+
+engine_test!(
+    a_matter_bounced_three_times_goes_to_the_office_by_itself,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        let (cd1, lead) = cd_lead(&app, "河道边堆放建筑垃圾").await;
+        let chief = app.sign_in("cd.chief").await;
+        for (code, login) in [
+            ("YX-SCJG", "scjg.1"),
+            ("YX-STHJ", "sthj.1"),
+            ("YX-SLJ", "slj.1"),
+        ] {
+            let to = app.org_id(code).await;
+            let r = cd1
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/leads/{lead}/transfers"),
+                    Some(written(to)),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            let t = r.body["id"].as_i64().unwrap();
+            chief
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/transfers/{t}/approve"),
+                    None,
+                )
+                .await;
+            let r = app
+                .sign_in(login)
+                .await
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/transfers/{t}/reject"),
+                    Some(json!({"reason": "不属本部门职责"})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let r = cd1.get(&format!("/api/v1/leads/{lead}/detail")).await;
+        assert_eq!(r.body["lead"]["bounces"], 3);
+        let disputes = r.body["disputes"].as_array().unwrap();
+        assert_eq!(disputes.len(), 1, "one dispute carries the whole chain");
+        let d = &disputes[0];
+        assert_eq!(
+            (d["status"].as_str(), d["kind"].as_str()),
+            (Some("escalated"), Some("buck_passing"))
+        );
+        assert_eq!(
+            d["notes"].as_array().unwrap().len(),
+            2,
+            "later bounces are recorded"
+        );
+        let kinds: Vec<&str> = r.body["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "transfer.rejected").count(),
+            3
+        );
+        let esc = r.body["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "dispute.escalated")
+            .unwrap();
+        assert_eq!(esc["payload"]["automatic"], true);
+    }
+);
+
+engine_test!(
+    an_oral_urgent_transfer_breaches_its_24_hour_clock_without_the_written_formalities,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        let yjgl = app.org_id("YX-YJGL").await;
+        let (cd1, lead) = cd_lead(&app, "加油站违规储存危险化学品").await;
+        // Oral only for urgent matters, and with the record of who was told.
+        let oral = json!({"to_org_id": yjgl, "facts": "现场发现违规储存危险化学品", "urgent": true,
+                          "oral_told": "县应急管理局值班员", "oral_how": "电话，10:05"});
+        let mut not_urgent = oral.clone();
+        not_urgent["urgent"] = json!(false);
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(not_urgent),
+            )
+            .await;
+        assert_eq!(r.body["details"]["field"], "oral");
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(oral),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(
+            (r.body["status"].as_str(), r.body["written"].as_bool()),
+            (Some("sent"), Some(false))
+        );
+        let t = r.body["id"].as_i64().unwrap();
+        let follow = clock_of(&r.body, "transfer.oral_written_followup").unwrap();
+        assert!(
+            follow["source"]
+                .as_str()
+                .unwrap()
+                .contains("24小时内补齐书面移交手续")
+        );
+        // 25 hours later the job marks it breached and the office gets a supervision order.
+        let later = chrono::Utc::now() + chrono::Duration::hours(25);
+        app.state.run_clock_job(later).await.unwrap();
+        let r = cd1.get(&format!("/api/v1/transfers/{t}")).await;
+        assert_eq!(
+            clock_of(&r.body, "transfer.oral_written_followup").unwrap()["state"],
+            "breached"
+        );
+        // Completing the formalities late still satisfies it (the breach stays on record).
+        let chief = app.sign_in("cd.chief").await;
+        let r = chief
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/written"),
+                Some(json!({"materials": [{"kind": "letter", "title": "移送函"}, {"kind": "evidence", "title": "现场照片"}]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["written"], true);
+        let events = app
+            .db
+            .store
+            .lead_timeline(lead)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect::<Vec<_>>();
+        assert!(events.iter().any(|k| k == "clock.breached"), "{events:?}");
+    }
+);
+
+engine_test!(
+    a_suspected_crime_goes_to_the_police_with_the_clocks_of_the_state_council_regulation,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        let gaj = app.org_id("YX-GAJ").await;
+        let (cd1, lead) = cd_lead(&app, "非法经营烟花爆竹，数量巨大").await;
+        // Administrative kind to the police is refused; judicial to a department too.
+        let mut body = written(gaj);
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(r.body["details"]["field"], "kind");
+        body["kind"] = json!("judicial");
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let t = r.body["id"].as_i64().unwrap();
+        assert!(
+            clock_of(&r.body, "transfer.judicial_decide").unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .contains("310号")
+        );
+        let chief = app.sign_in("cd.chief").await;
+        let r = chief
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/approve"),
+                None,
+            )
+            .await;
+        assert_eq!(r.body["status"], "approved");
+        assert_eq!(
+            clock_of(&r.body, "transfer.judicial_send").unwrap()["state"],
+            "running"
+        );
+        let r = cd1
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/send"), None)
+            .await;
+        assert_eq!(r.body["status"], "sent", "{}", r.body);
+        let police = clock_of(&r.body, "transfer.judicial_police_decide").unwrap();
+        assert_eq!(police["holder_org_id"], gaj);
+        let p = app.sign_in("gaj.1").await;
+        let r = p
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/reject"),
+                Some(json!({"reason": "尚未达到立案追诉标准"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            clock_of(&r.body, "transfer.judicial_reconsider").unwrap()["state"],
+            "running"
+        );
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/refusal"),
+                Some(json!({"reconsider": true})),
+            )
+            .await;
+        assert_eq!(r.body["status"], "sent", "{}", r.body);
+        let r = p
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/accept"), None)
+            .await;
+        assert_eq!(r.body["status"], "accepted", "{}", r.body);
+        assert_eq!(
+            clock_of(&r.body, "transfer.outcome_report").unwrap()["holder_org_id"],
+            gaj
+        );
+    }
+);
+
+engine_test!(
+    the_final_reply_shows_on_the_public_lookup_and_not_fixed_reopens_the_matter,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        app.with_catalog().await;
+        // Two complaints about the same matter at the same place: the second is linked.
+        let office = app.sign_in("office").await;
+        let mut ids = vec![];
+        for phone in ["13900004444", "13900005555"] {
+            let r = office
+                .call(
+                    Method::POST,
+                    "/api/v1/leads",
+                    Some(json!({"channel": "hotline", "reporter_phone": phone, "text": "解放路夜间施工噪音扰民",
+                                "division_code": "339901001", "item_code": "ZJ-CSGL-CF-0001"})),
+                )
+                .await;
+            ids.push((
+                r.body["id"].as_i64().unwrap(),
+                r.body["tracking_number"].as_str().unwrap().to_owned(),
+            ));
+        }
+        let (first, t1) = ids[0].clone();
+        let (_, t2) = ids[1].clone();
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{first}/no-violation"),
+                Some(json!({"reply": "经现场核查，施工单位持有夜间施工许可，未发现违法行为"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // Both reporters see the reply; the page shows no internal details.
+        for (t, phone) in [(&t1, "13900004444"), (&t2, "13900005555")] {
+            let (status, html) = app
+                .anonymous_page(&format!("/complaint/lookup?tracking={t}&phone={phone}"))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("未发现违法行为"), "{html}");
+            assert!(!html.contains("YX-ZFB"));
+        }
+        // The first reporter answers "not fixed": the matter reopens with its holder.
+        let (status, html) = app
+            .public_form(
+                "/complaint/rate",
+                &[
+                    ("tracking", &t1),
+                    ("phone", "13900004444"),
+                    ("rating", "not_fixed"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let r = office.get(&format!("/api/v1/leads/{first}/detail")).await;
+        assert_eq!(r.body["lead"]["status"], "received");
+        assert_eq!(r.body["lead"]["reopened"], 1);
+        let kinds: Vec<&str> = r.body["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(kinds.contains(&"lead.reopened"));
+        // Rating an open matter is refused.
+        let (status, _) = app
+            .public_form(
+                "/complaint/rate",
+                &[
+                    ("tracking", &t1),
+                    ("phone", "13900004444"),
+                    ("rating", "satisfied"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+);

@@ -1,0 +1,1678 @@
+//! What happens to a lead after it is signed for: verification outcomes (no violation and a
+//! reply, a case filed, a township matter referred), transfers (移送) with their clocks, the
+//! judicial transfer of suspected crimes (两法衔接), disputes and designation (争议协调, 指定管辖),
+//! the anti-buck-passing rule (推诿扯皮), the final reply and the reporter's rating.
+//!
+//! Every function here runs inside the caller's [`Writer`]: it checks the state, writes the
+//! rows, records the events and moves the clocks, all in one transaction.
+
+use crate::clocks::{self, ClockEnv, ClockStart};
+use crate::entities::{
+    attachment, blob, case, clock, dispute, dispute_note, event, lead, org, transfer,
+};
+use crate::{Store, StoreError, Writer};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use xiezhi_domain::clock::ClockCommand;
+use xiezhi_domain::lead::{LeadStatus, Satisfaction};
+use xiezhi_domain::transfer::{
+    DisputeKind, DisputeNoteKind, DisputeStatus, Material, TransferDraft, TransferKind,
+    TransferStatus, check_written, must_escalate,
+};
+use xiezhi_domain::{OrgKind, sm3_hex};
+
+/// The org and person acting.
+#[derive(Debug, Clone, Copy)]
+pub struct Acting {
+    /// The org in whose name the act is done.
+    pub org_id: i64,
+    /// The person, if a person.
+    pub person_id: Option<i64>,
+}
+
+fn conflict(msg: impl Into<String>) -> StoreError {
+    StoreError::Conflict(msg.into())
+}
+
+async fn lead_row(w: &Writer, id: i64) -> Result<lead::Model, StoreError> {
+    lead::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("线索"))
+}
+
+async fn transfer_row(w: &Writer, id: i64) -> Result<transfer::Model, StoreError> {
+    transfer::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("移送"))
+}
+
+async fn dispute_row(w: &Writer, id: i64) -> Result<dispute::Model, StoreError> {
+    dispute::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("争议"))
+}
+
+async fn org_row(c: &impl ConnectionTrait, id: i64) -> Result<org::Model, StoreError> {
+    org::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound("机构"))
+}
+
+fn status_of(l: &lead::Model) -> Option<LeadStatus> {
+    LeadStatus::parse(&l.status)
+}
+
+fn transfer_status(t: &transfer::Model) -> TransferStatus {
+    TransferStatus::parse(&t.status).unwrap_or(TransferStatus::Draft)
+}
+
+fn lead_state_refusal(l: &lead::Model, what: &str) -> StoreError {
+    conflict(format!(
+        "该线索当前为“{}”，不能{what}",
+        status_of(l).map(|s| s.label()).unwrap_or("")
+    ))
+}
+
+/// The lead must be held by the acting org and waiting for verification.
+fn check_holder(l: &lead::Model, by: Acting, what: &str) -> Result<(), StoreError> {
+    if l.holder() != by.org_id {
+        return Err(conflict(format!("该线索由其他机构办理，本机构不能{what}")));
+    }
+    if !matches!(
+        status_of(l),
+        Some(LeadStatus::Received | LeadStatus::Signed | LeadStatus::Disputed)
+    ) {
+        return Err(lead_state_refusal(l, what));
+    }
+    Ok(())
+}
+
+fn start(subject_type: &str, id: i64, rule: &str, holder: i64, at: DateTime<Utc>) -> ClockStart {
+    ClockStart {
+        subject_type: subject_type.into(),
+        subject_id: id.to_string(),
+        rule_id: rule.into(),
+        holder_org_id: holder,
+        holder_person_id: None,
+        at,
+    }
+}
+
+/// Cancel every open clock of a subject (withdrawn transfers, superseded disputes).
+pub async fn cancel_subject(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    subject_type: &str,
+    subject_id: i64,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let open = clock::Entity::find()
+        .filter(clock::Column::SubjectType.eq(subject_type))
+        .filter(clock::Column::SubjectId.eq(subject_id.to_string()))
+        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .all(w.txn())
+        .await?;
+    for c in open {
+        clocks::apply(
+            w,
+            env,
+            c.id,
+            ClockCommand::Cancel {
+                reason: reason.into(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn satisfy(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    subject_type: &str,
+    id: i64,
+    rules: &[&str],
+) -> Result<(), StoreError> {
+    for r in rules {
+        clocks::satisfy_subject(w, env, subject_type, &id.to_string(), r).await?;
+    }
+    Ok(())
+}
+
+async fn save_lead(w: &Writer, am: lead::ActiveModel) -> Result<lead::Model, StoreError> {
+    Ok(am.update(w.txn()).await?)
+}
+
+/// The coordination office (执法办) of the government an org belongs to: the active office
+/// whose parent is the nearest ancestor of the org; any active office as a fallback.
+pub async fn office_for(
+    c: &impl ConnectionTrait,
+    o: &org::Model,
+) -> Result<org::Model, StoreError> {
+    let offices = org::Entity::find()
+        .filter(org::Column::Kind.eq(OrgKind::CoordinationOffice.as_str()))
+        .filter(org::Column::Active.eq(true))
+        .order_by_asc(org::Column::Id)
+        .all(c)
+        .await?;
+    let parent_path = |p: &str| {
+        let trimmed = p.trim_end_matches('/');
+        trimmed
+            .rfind('/')
+            .map(|i| trimmed[..=i].to_owned())
+            .unwrap_or_else(|| "/".into())
+    };
+    offices
+        .iter()
+        .filter(|off| o.path.starts_with(&parent_path(&off.path)))
+        .max_by_key(|off| off.path.len())
+        .or_else(|| offices.first())
+        .cloned()
+        .ok_or(StoreError::NotFound("协调机构（执法办）"))
+}
+
+/// Store a file by its SM3 digest (written once; a second upload of the same bytes is a
+/// no-op). Returns the digest.
+pub async fn store_blob(w: &mut Writer, bytes: Vec<u8>) -> Result<String, StoreError> {
+    let digest = sm3_hex(&bytes);
+    if blob::Entity::find_by_id(digest.clone())
+        .one(w.txn())
+        .await?
+        .is_none()
+    {
+        let size = bytes.len();
+        blob::ActiveModel {
+            digest: Set(digest.clone()),
+            bytes: Set(bytes),
+        }
+        .insert(w.txn())
+        .await?;
+        w.record("blob", &digest, "blob.stored", json!({"size": size}));
+    }
+    Ok(digest)
+}
+
+/// Attach materials to a subject; every digest must name a stored file.
+pub async fn attach(
+    w: &mut Writer,
+    subject_type: &str,
+    subject_id: i64,
+    materials: &[Material],
+    org_id: Option<i64>,
+) -> Result<(), StoreError> {
+    for m in materials {
+        let (size, content_type) = match &m.digest {
+            Some(d) => {
+                let b = blob::Entity::find_by_id(d.clone())
+                    .one(w.txn())
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::invalid("materials", format!("附件 {d} 尚未上传"))
+                    })?;
+                (Some(b.bytes.len() as i64), Some(sniff(&b.bytes).to_owned()))
+            }
+            None => (None, None),
+        };
+        let a = attachment::ActiveModel {
+            subject_type: Set(subject_type.into()),
+            subject_id: Set(subject_id),
+            kind: Set(m.kind.as_str().into()),
+            title: Set(m.title.clone()),
+            digest: Set(m.digest.clone()),
+            content_type: Set(content_type),
+            size: Set(size),
+            org_id: Set(org_id),
+            added_at: Set(w.now()),
+            ..Default::default()
+        }
+        .insert(w.txn())
+        .await?;
+        w.record(
+            subject_type,
+            subject_id,
+            "attachment.added",
+            json!({"attachment_id": a.id, "kind": a.kind, "title": a.title, "digest": a.digest}),
+        );
+    }
+    Ok(())
+}
+
+/// The content type of a stored file, from its first bytes (served only as these types).
+pub fn sniff(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(b"%PDF") {
+        "application/pdf"
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        "image/webp"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Verification outcomes (核查结果)
+
+/// No violation found (不构成违法): reply to the reporter; the lead closes.
+pub async fn close_no_violation(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    reply: &str,
+    by: Acting,
+) -> Result<lead::Model, StoreError> {
+    let l = lead_row(w, id).await?;
+    check_holder(&l, by, "办结")?;
+    if l.status == LeadStatus::Disputed.as_str() {
+        return Err(lead_state_refusal(&l, "在争议未了结时办结"));
+    }
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(LeadStatus::NoViolation.as_str().into());
+    am.reply = Set(Some(reply.into()));
+    am.replied_at = Set(Some(w.now()));
+    am.replied_by_org_id = Set(Some(by.org_id));
+    am.satisfaction = Set(None);
+    let l = save_lead(w, am).await?;
+    satisfy(w, env, "lead", id, &["lead.sign_for"]).await?;
+    w.record(
+        "lead",
+        id,
+        "lead.no_violation",
+        json!({"org_id": by.org_id, "reply": reply}),
+    );
+    Ok(l)
+}
+
+/// Our matter (属于本机关管辖): file a case for it (立案); the case lifecycle takes over.
+pub async fn file_case(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    title: &str,
+    by: Acting,
+) -> Result<case::Model, StoreError> {
+    let l = lead_row(w, id).await?;
+    check_holder(&l, by, "立案")?;
+    let now = w.now();
+    let day = (now + Duration::hours(8)).date_naive();
+    let count = case::Entity::find()
+        .filter(
+            case::Column::FiledAt
+                .gte(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)),
+        )
+        .count(w.txn())
+        .await?;
+    let c = case::ActiveModel {
+        number: Set(format!("AJ{}{:05}", day.format("%Y%m%d"), count + 1)),
+        lead_id: Set(Some(id)),
+        holder_org_id: Set(by.org_id),
+        item_code: Set(l.item_code.clone()),
+        title: Set(title.into()),
+        stage: Set("filed".into()),
+        filed_at: Set(now),
+        filed_by: Set(by.person_id),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(LeadStatus::CaseFiled.as_str().into());
+    save_lead(w, am).await?;
+    satisfy(w, env, "lead", id, &["lead.sign_for"]).await?;
+    cancel_disputes(w, env, id, "本机构已立案").await?;
+    w.record(
+        "case",
+        c.id,
+        "case.filed",
+        json!({"number": c.number, "lead_id": id, "holder_org_id": by.org_id, "title": title, "item_code": c.item_code}),
+    );
+    w.record(
+        "lead",
+        id,
+        "lead.case_filed",
+        json!({"case_id": c.id, "number": c.number}),
+    );
+    Ok(c)
+}
+
+/// A department received a township's matter (seed 001 二、(二)1): it registers it, tells
+/// the reporter which body is competent, and notifies the township, which gets the lead in
+/// its inbox with its own sign-for clock. Returns the township's new lead.
+pub async fn refer_to_township(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    township_id: i64,
+    notice: &str,
+    by: Acting,
+) -> Result<lead::Model, StoreError> {
+    let l = lead_row(w, id).await?;
+    check_holder(&l, by, "告知乡镇")?;
+    let from = org_row(w.txn(), by.org_id).await?;
+    if from.kind == OrgKind::Township.as_str() {
+        return Err(conflict("本机构是乡镇（街道），请直接核查或移送"));
+    }
+    let t = org_row(w.txn(), township_id).await?;
+    if t.kind != OrgKind::Township.as_str() {
+        return Err(StoreError::invalid("township_id", "应告知乡镇（街道）"));
+    }
+    if !t.active {
+        return Err(StoreError::invalid("township_id", "该乡镇（街道）已停用"));
+    }
+    let now = w.now();
+    let new = lead::ActiveModel {
+        tracking_number: Set(format!("{}-X", l.tracking_number)),
+        channel: Set(xiezhi_domain::lead::Channel::Department.as_str().into()),
+        reporter_name: Set(l.reporter_name.clone()),
+        reporter_phone: Set(l.reporter_phone.clone()),
+        text: Set(l.text.clone()),
+        address: Set(l.address.clone()),
+        division_code: Set(l.division_code.clone()),
+        lon: Set(l.lon),
+        lat: Set(l.lat),
+        item_code: Set(l.item_code.clone()),
+        urgent: Set(l.urgent),
+        received_org_id: Set(township_id),
+        received_person_id: Set(None),
+        received_at: Set(now),
+        status: Set(LeadStatus::Received.as_str().into()),
+        referred_from: Set(Some(id)),
+        bounces: Set(0),
+        reopened: Set(0),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(LeadStatus::Referred.as_str().into());
+    am.reply = Set(Some(notice.into()));
+    am.replied_at = Set(Some(now));
+    am.replied_by_org_id = Set(Some(by.org_id));
+    let old = save_lead(w, am).await?;
+    satisfy(w, env, "lead", id, &["lead.sign_for"]).await?;
+    w.record(
+        "lead",
+        id,
+        "lead.referred",
+        json!({"township_id": township_id, "new_lead_id": new.id, "notice": notice}),
+    );
+    w.record(
+        "lead",
+        new.id,
+        "lead.received",
+        json!({"tracking_number": new.tracking_number, "channel": new.channel, "received_org_id": township_id,
+               "referred_from": old.id, "division_code": new.division_code, "item_code": new.item_code}),
+    );
+    clocks::start(
+        w,
+        env,
+        start("lead", new.id, "lead.sign_for", township_id, now),
+    )
+    .await?;
+    Ok(new)
+}
+
+/// The final reply (答复) of the body that handled the matter; the lead is finished.
+pub async fn final_reply(
+    w: &mut Writer,
+    id: i64,
+    text: &str,
+    by: Acting,
+) -> Result<lead::Model, StoreError> {
+    let l = lead_row(w, id).await?;
+    if l.holder() != by.org_id {
+        return Err(conflict("只有最终办理的机构答复举报人"));
+    }
+    if l.status != LeadStatus::CaseFiled.as_str() {
+        return Err(lead_state_refusal(
+            &l,
+            "作最终答复（请先立案办理，或以“不构成违法”办结）",
+        ));
+    }
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(LeadStatus::Finished.as_str().into());
+    am.reply = Set(Some(text.into()));
+    am.replied_at = Set(Some(w.now()));
+    am.replied_by_org_id = Set(Some(by.org_id));
+    am.satisfaction = Set(None);
+    let l = save_lead(w, am).await?;
+    w.record(
+        "lead",
+        id,
+        "lead.replied",
+        json!({"org_id": by.org_id, "reply": text}),
+    );
+    Ok(l)
+}
+
+/// The reporter's rating of the final reply. "Not fixed" reopens the lead with its holder,
+/// with a new sign-for clock in its inbox.
+pub async fn feedback(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    rating: Satisfaction,
+) -> Result<lead::Model, StoreError> {
+    let l = lead_row(w, id).await?;
+    if !status_of(&l).is_some_and(|s| s.is_closed()) {
+        return Err(conflict("该事项尚未办结答复，暂不能评价"));
+    }
+    if l.satisfaction.is_some() {
+        return Err(conflict("已评价过本次答复"));
+    }
+    let holder = l.holder();
+    let reopened = l.reopened;
+    let mut am: lead::ActiveModel = l.into();
+    am.satisfaction = Set(Some(rating.as_str().into()));
+    if rating == Satisfaction::NotFixed {
+        am.status = Set(LeadStatus::Received.as_str().into());
+        am.reopened = Set(reopened + 1);
+    }
+    let l = save_lead(w, am).await?;
+    w.record(
+        "lead",
+        id,
+        "lead.rated",
+        json!({"satisfaction": rating.as_str()}),
+    );
+    if rating == Satisfaction::NotFixed {
+        w.record(
+            "lead",
+            id,
+            "lead.reopened",
+            json!({"holder_org_id": holder, "times": reopened + 1}),
+        );
+        let now = w.now();
+        clocks::start(w, env, start("lead", id, "lead.sign_for", holder, now)).await?;
+    }
+    Ok(l)
+}
+
+// ---------------------------------------------------------------------------------------
+// Transfers (移送)
+
+/// Draft a transfer of a lead held by the acting org. Starts the sending clock (3 working
+/// days, or immediately for urgent matters; for a suspected crime the head's 3-day decision
+/// clock). An oral transfer (特别紧急) is sent at once: the receiver's reply clock and the
+/// 24-hour clock for the written formalities start.
+pub async fn draft(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    lead_id: i64,
+    to_org_id: i64,
+    d: &TransferDraft,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let l = lead_row(w, lead_id).await?;
+    check_holder(&l, by, "移送")?;
+    if to_org_id == by.org_id {
+        return Err(StoreError::invalid("to_org_id", "不能移送给本机构"));
+    }
+    let to = org_row(w.txn(), to_org_id)
+        .await
+        .map_err(|_| StoreError::invalid("to_org_id", "受移送机构不存在"))?;
+    if !to.active {
+        return Err(StoreError::invalid(
+            "to_org_id",
+            format!("{} 已停用，不能受理移送", to.name),
+        ));
+    }
+    let judicial_body = matches!(to.kind.as_str(), "police" | "procuratorate" | "court");
+    match d.kind {
+        TransferKind::Judicial if to.kind != "police" => {
+            return Err(StoreError::invalid(
+                "to_org_id",
+                "涉嫌犯罪案件应移送同级公安机关（国务院令第310号）",
+            ));
+        }
+        TransferKind::Administrative if judicial_body => {
+            return Err(StoreError::invalid(
+                "kind",
+                "向司法机关移送涉嫌犯罪案件，移送类型应为 judicial",
+            ));
+        }
+        _ => {}
+    }
+    if d.kind == TransferKind::Judicial && d.oral.is_some() {
+        return Err(StoreError::invalid(
+            "oral",
+            "涉嫌犯罪案件须经负责人批准后书面移送",
+        ));
+    }
+    let open = transfer::Entity::find()
+        .filter(transfer::Column::LeadId.eq(lead_id))
+        .filter(transfer::Column::Status.is_in(["draft", "approved", "sent"]))
+        .one(w.txn())
+        .await?;
+    if let Some(t) = open {
+        return Err(conflict(format!(
+            "该线索已有未完结的移送（第 {} 号，{}），请先撤回或等待答复",
+            t.id,
+            transfer_status(&t).label()
+        )));
+    }
+    let now = w.now();
+    let oral = d.oral.is_some();
+    let t = transfer::ActiveModel {
+        lead_id: Set(lead_id),
+        kind: Set(d.kind.as_str().into()),
+        from_org_id: Set(by.org_id),
+        to_org_id: Set(to_org_id),
+        status: Set(if oral {
+            TransferStatus::Sent
+        } else {
+            TransferStatus::Draft
+        }
+        .as_str()
+        .into()),
+        facts: Set(d.facts.clone()),
+        urgent: Set(d.urgent),
+        oral_record: Set(d
+            .oral
+            .as_ref()
+            .map(|o| format!("告知：{}；方式及时间：{}", o.told, o.how))),
+        written: Set(!oral),
+        consultation: Set(d.consultation.clone()),
+        drafted_by: Set(by.person_id),
+        drafted_at: Set(now),
+        sent_at: Set(oral.then_some(now)),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "transfer",
+        t.id,
+        "transfer.drafted",
+        json!({"lead_id": lead_id, "kind": t.kind, "from_org_id": by.org_id, "to_org_id": to_org_id,
+               "urgent": d.urgent, "oral": t.oral_record, "historical_consultation": t.consultation,
+               "facts": t.facts}),
+    );
+    attach(w, "transfer", t.id, &d.materials, Some(by.org_id)).await?;
+    satisfy(w, env, "lead", lead_id, &["lead.sign_for"]).await?;
+    if l.status == LeadStatus::Received.as_str() {
+        let mut am: lead::ActiveModel = l.clone().into();
+        am.status = Set(LeadStatus::Signed.as_str().into());
+        save_lead(w, am).await?;
+    }
+    if oral {
+        clocks::start(
+            w,
+            env,
+            start(
+                "transfer",
+                t.id,
+                "transfer.oral_written_followup",
+                by.org_id,
+                now,
+            ),
+        )
+        .await?;
+        mark_sent(w, env, &t, &l).await?;
+        w.record(
+            "transfer",
+            t.id,
+            "transfer.sent_orally",
+            json!({"to_org_id": to_org_id, "record": t.oral_record, "copied_to_office": true}),
+        );
+    } else {
+        let rule = match (d.kind, d.urgent) {
+            (TransferKind::Judicial, _) => "transfer.judicial_decide",
+            (_, true) => "transfer.urgent",
+            _ => "transfer.send",
+        };
+        clocks::start(w, env, start("transfer", t.id, rule, by.org_id, now)).await?;
+    }
+    Ok(t)
+}
+
+/// The lead goes into the receiver's hands to decide: the reply clock starts.
+async fn mark_sent(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    t: &transfer::Model,
+    l: &lead::Model,
+) -> Result<(), StoreError> {
+    let rule = if t.kind == TransferKind::Judicial.as_str() {
+        "transfer.judicial_police_decide"
+    } else {
+        "transfer.accept_reply"
+    };
+    let now = w.now();
+    clocks::start(w, env, start("transfer", t.id, rule, t.to_org_id, now)).await?;
+    let l = lead_row(w, l.id).await?;
+    if l.status != LeadStatus::Disputed.as_str() {
+        let mut am: lead::ActiveModel = l.into();
+        am.status = Set(LeadStatus::Transferring.as_str().into());
+        save_lead(w, am).await?;
+    }
+    Ok(())
+}
+
+/// The head approves (负责人批准). An administrative transfer is sent at once in the org's
+/// name and copied to the coordination office; a judicial one starts the 24-hour clock for
+/// sending to the public security organ.
+pub async fn approve(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    if t.from_org_id != by.org_id {
+        return Err(conflict("只能审批本机构的移送"));
+    }
+    if transfer_status(&t) != TransferStatus::Draft {
+        return Err(conflict(format!(
+            "该移送当前为“{}”，不能再审批",
+            transfer_status(&t).label()
+        )));
+    }
+    let now = w.now();
+    let judicial = t.kind == TransferKind::Judicial.as_str();
+    let mut am: transfer::ActiveModel = t.clone().into();
+    am.approved_by = Set(by.person_id);
+    am.approved_at = Set(Some(now));
+    if judicial {
+        am.status = Set(TransferStatus::Approved.as_str().into());
+    } else {
+        am.status = Set(TransferStatus::Sent.as_str().into());
+        am.sent_at = Set(Some(now));
+    }
+    let t = am.update(w.txn()).await?;
+    satisfy(
+        w,
+        env,
+        "transfer",
+        id,
+        &[
+            "transfer.send",
+            "transfer.urgent",
+            "transfer.judicial_decide",
+        ],
+    )
+    .await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.approved",
+        json!({"approved_by": by.person_id}),
+    );
+    if judicial {
+        clocks::start(
+            w,
+            env,
+            start("transfer", id, "transfer.judicial_send", t.from_org_id, now),
+        )
+        .await?;
+    } else {
+        let l = lead_row(w, t.lead_id).await?;
+        mark_sent(w, env, &t, &l).await?;
+        w.record(
+            "transfer",
+            id,
+            "transfer.sent",
+            json!({"to_org_id": t.to_org_id, "copied_to_office": true}),
+        );
+    }
+    Ok(t)
+}
+
+/// Send an approved judicial transfer to the public security organ.
+pub async fn send_judicial(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    if t.from_org_id != by.org_id {
+        return Err(conflict("只能发出本机构的移送"));
+    }
+    if transfer_status(&t) != TransferStatus::Approved {
+        return Err(conflict(format!(
+            "该移送当前为“{}”，不能发出",
+            transfer_status(&t).label()
+        )));
+    }
+    let mut am: transfer::ActiveModel = t.into();
+    am.status = Set(TransferStatus::Sent.as_str().into());
+    am.sent_at = Set(Some(w.now()));
+    let t = am.update(w.txn()).await?;
+    satisfy(w, env, "transfer", id, &["transfer.judicial_send"]).await?;
+    let l = lead_row(w, t.lead_id).await?;
+    mark_sent(w, env, &t, &l).await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.sent",
+        json!({"to_org_id": t.to_org_id, "copied_to_office": true}),
+    );
+    Ok(t)
+}
+
+/// Complete the written formalities of an oral transfer (补齐书面移交手续): the letter and
+/// materials, with the head's approval; the 24-hour clock is satisfied.
+pub async fn complete_written(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    materials: &[Material],
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    if t.from_org_id != by.org_id {
+        return Err(conflict("只能补齐本机构移送的书面手续"));
+    }
+    if t.written {
+        return Err(conflict("该移送的书面手续已经齐全"));
+    }
+    if transfer_status(&t) == TransferStatus::Withdrawn {
+        return Err(conflict("该移送已撤回"));
+    }
+    check_written(materials).map_err(|e| StoreError::invalid(e.field(), e.to_string()))?;
+    attach(w, "transfer", id, materials, Some(by.org_id)).await?;
+    let mut am: transfer::ActiveModel = t.into();
+    am.written = Set(true);
+    am.approved_by = Set(by.person_id);
+    am.approved_at = Set(Some(w.now()));
+    let t = am.update(w.txn()).await?;
+    satisfy(w, env, "transfer", id, &["transfer.oral_written_followup"]).await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.written_completed",
+        json!({"approved_by": by.person_id}),
+    );
+    Ok(t)
+}
+
+fn answerable(t: &transfer::Model, by: Acting, what: &str) -> Result<(), StoreError> {
+    if t.to_org_id != by.org_id {
+        return Err(conflict(format!("只有受移送机构可以{what}")));
+    }
+    match transfer_status(t) {
+        TransferStatus::Sent => Ok(()),
+        TransferStatus::Withdrawn => Err(conflict("移送方已撤回该移送，无需答复")),
+        TransferStatus::Accepted | TransferStatus::Reported => Err(conflict("该移送已受理")),
+        TransferStatus::Rejected => Err(conflict("该移送已作出不予受理答复")),
+        s => Err(conflict(format!("该移送当前为“{}”，尚未送达", s.label()))),
+    }
+}
+
+/// The receiver accepts (受理): it now holds the lead; the outcome-report clock starts and
+/// any open dispute about the lead is settled.
+pub async fn accept(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    answerable(&t, by, "受理")?;
+    let now = w.now();
+    let mut am: transfer::ActiveModel = t.into();
+    am.status = Set(TransferStatus::Accepted.as_str().into());
+    am.decided_at = Set(Some(now));
+    let t = am.update(w.txn()).await?;
+    satisfy(
+        w,
+        env,
+        "transfer",
+        id,
+        &["transfer.accept_reply", "transfer.judicial_police_decide"],
+    )
+    .await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.accepted",
+        json!({"by_org_id": by.org_id}),
+    );
+    clocks::start(
+        w,
+        env,
+        start("transfer", id, "transfer.outcome_report", t.to_org_id, now),
+    )
+    .await?;
+    take_over(w, env, t.lead_id, t.to_org_id, LeadStatus::Signed).await?;
+    settle_disputes(
+        w,
+        env,
+        t.lead_id,
+        DisputeStatus::Settled,
+        None,
+        "受移送机构已受理",
+    )
+    .await?;
+    Ok(t)
+}
+
+/// A new holder takes the lead: bounces reset.
+async fn take_over(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    lead_id: i64,
+    holder: i64,
+    status: LeadStatus,
+) -> Result<(), StoreError> {
+    let l = lead_row(w, lead_id).await?;
+    let from = l.holder();
+    let mut am: lead::ActiveModel = l.into();
+    am.holder_org_id = Set(Some(holder));
+    am.status = Set(status.as_str().into());
+    am.bounces = Set(0);
+    save_lead(w, am).await?;
+    w.record(
+        "lead",
+        lead_id,
+        "lead.holder_changed",
+        json!({"from_org_id": from, "to_org_id": holder}),
+    );
+    if status == LeadStatus::Received {
+        let now = w.now();
+        clocks::start(w, env, start("lead", lead_id, "lead.sign_for", holder, now)).await?;
+    }
+    Ok(())
+}
+
+/// The receiver rejects (不予受理) with written reasons. The sender keeps first
+/// responsibility and must not stop enforcement. An administrative rejection opens a dispute
+/// (or adds to the open one); at the profile's bounce limit the dispute goes to the
+/// coordination office at once. A refused judicial transfer starts the sender's 3-day
+/// reconsideration clock instead.
+pub async fn reject(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    reason: &str,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    answerable(&t, by, "作出不予受理答复")?;
+    let now = w.now();
+    let mut am: transfer::ActiveModel = t.into();
+    am.status = Set(TransferStatus::Rejected.as_str().into());
+    am.decided_at = Set(Some(now));
+    am.decision_reason = Set(Some(reason.into()));
+    let t = am.update(w.txn()).await?;
+    satisfy(
+        w,
+        env,
+        "transfer",
+        id,
+        &["transfer.accept_reply", "transfer.judicial_police_decide"],
+    )
+    .await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.rejected",
+        json!({"by_org_id": by.org_id, "reason": reason}),
+    );
+    if t.kind == TransferKind::Judicial.as_str() {
+        clocks::start(
+            w,
+            env,
+            start(
+                "transfer",
+                id,
+                "transfer.judicial_reconsider",
+                t.from_org_id,
+                now,
+            ),
+        )
+        .await?;
+        let l = lead_row(w, t.lead_id).await?;
+        let mut am: lead::ActiveModel = l.into();
+        am.status = Set(LeadStatus::Signed.as_str().into());
+        save_lead(w, am).await?;
+        return Ok(t);
+    }
+    bounce(w, env, &t, reason).await?;
+    Ok(t)
+}
+
+/// A return or re-route: count it, open or extend the dispute, escalate at the limit.
+async fn bounce(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    t: &transfer::Model,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let l = lead_row(w, t.lead_id).await?;
+    let bounces = l.bounces + 1;
+    let holder = l.holder();
+    let mut am: lead::ActiveModel = l.into();
+    am.bounces = Set(bounces);
+    am.status = Set(LeadStatus::Disputed.as_str().into());
+    save_lead(w, am).await?;
+    let now = w.now();
+    let existing = open_dispute(w.txn(), t.lead_id).await?;
+    let d = match existing {
+        Some(d) => {
+            note(
+                w,
+                d.id,
+                DisputeNoteKind::Negotiation,
+                &format!("移送第 {} 号被退回：{reason}", t.id),
+                t.to_org_id,
+                None,
+            )
+            .await?;
+            d
+        }
+        None => {
+            let d = dispute::ActiveModel {
+                lead_id: Set(t.lead_id),
+                transfer_id: Set(Some(t.id)),
+                kind: Set(DisputeKind::Rejected.as_str().into()),
+                org_a_id: Set(t.from_org_id),
+                org_b_id: Set(Some(t.to_org_id)),
+                status: Set(DisputeStatus::Negotiating.as_str().into()),
+                reason: Set(reason.into()),
+                opened_at: Set(now),
+                ..Default::default()
+            }
+            .insert(w.txn())
+            .await?;
+            w.record(
+                "dispute",
+                d.id,
+                "dispute.opened",
+                json!({"lead_id": t.lead_id, "transfer_id": t.id, "kind": d.kind,
+                       "org_a_id": d.org_a_id, "org_b_id": d.org_b_id, "reason": reason}),
+            );
+            clocks::start(
+                w,
+                env,
+                start("dispute", d.id, "dispute.negotiate", holder, now),
+            )
+            .await?;
+            d
+        }
+    };
+    let holder_org = org_row(w.txn(), holder).await?;
+    let limit = clocks::profile_for(w.txn(), env.rules, &holder_org)
+        .await?
+        .settings
+        .bounce_limit;
+    if must_escalate(bounces as u32, limit) && d.status == DisputeStatus::Negotiating.as_str() {
+        escalate_row(w, env, d, true, bounces).await?;
+    }
+    Ok(())
+}
+
+async fn open_dispute(
+    c: &impl ConnectionTrait,
+    lead_id: i64,
+) -> Result<Option<dispute::Model>, StoreError> {
+    Ok(dispute::Entity::find()
+        .filter(dispute::Column::LeadId.eq(lead_id))
+        .filter(dispute::Column::Status.is_in(["negotiating", "escalated"]))
+        .order_by_desc(dispute::Column::Id)
+        .one(c)
+        .await?)
+}
+
+/// The sender withdraws (撤回) a transfer not yet answered. Withdrawing a sent transfer
+/// counts as a re-route toward the anti-buck-passing limit.
+pub async fn withdraw(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    reason: &str,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    if t.from_org_id != by.org_id {
+        return Err(conflict("只能撤回本机构的移送"));
+    }
+    let was = transfer_status(&t);
+    if !was.is_open() {
+        return Err(conflict(format!("该移送当前为“{}”，不能撤回", was.label())));
+    }
+    let mut am: transfer::ActiveModel = t.into();
+    am.status = Set(TransferStatus::Withdrawn.as_str().into());
+    am.decision_reason = Set(Some(reason.into()));
+    let t = am.update(w.txn()).await?;
+    cancel_subject(w, env, "transfer", id, "移送已撤回").await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.withdrawn",
+        json!({"reason": reason}),
+    );
+    if was == TransferStatus::Sent {
+        let l = lead_row(w, t.lead_id).await?;
+        let bounces = l.bounces + 1;
+        let disputed = l.status == LeadStatus::Disputed.as_str();
+        let mut am: lead::ActiveModel = l.clone().into();
+        am.bounces = Set(bounces);
+        if !disputed {
+            am.status = Set(LeadStatus::Signed.as_str().into());
+        }
+        save_lead(w, am).await?;
+        let holder_org = org_row(w.txn(), l.holder()).await?;
+        let limit = clocks::profile_for(w.txn(), env.rules, &holder_org)
+            .await?
+            .settings
+            .bounce_limit;
+        if must_escalate(bounces as u32, limit) {
+            bounce_escalate(w, env, &l, bounces).await?;
+        }
+    }
+    Ok(t)
+}
+
+/// Escalate (or open and escalate) the lead's dispute because of bouncing.
+async fn bounce_escalate(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    l: &lead::Model,
+    bounces: i32,
+) -> Result<(), StoreError> {
+    let d = match open_dispute(w.txn(), l.id).await? {
+        Some(d) if d.status == DisputeStatus::Escalated.as_str() => return Ok(()),
+        Some(d) => d,
+        None => {
+            let d = dispute::ActiveModel {
+                lead_id: Set(l.id),
+                kind: Set(DisputeKind::BuckPassing.as_str().into()),
+                org_a_id: Set(l.holder()),
+                status: Set(DisputeStatus::Negotiating.as_str().into()),
+                reason: Set(format!("该事项已退回或改派 {bounces} 次，仍无单位受理")),
+                opened_at: Set(w.now()),
+                ..Default::default()
+            }
+            .insert(w.txn())
+            .await?;
+            w.record(
+                "dispute",
+                d.id,
+                "dispute.opened",
+                json!({"lead_id": l.id, "kind": d.kind, "org_a_id": d.org_a_id, "reason": d.reason}),
+            );
+            d
+        }
+    };
+    let l2 = lead_row(w, l.id).await?;
+    let mut am: lead::ActiveModel = l2.into();
+    am.status = Set(LeadStatus::Disputed.as_str().into());
+    save_lead(w, am).await?;
+    escalate_row(w, env, d, true, bounces).await
+}
+
+async fn escalate_row(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    d: dispute::Model,
+    automatic: bool,
+    bounces: i32,
+) -> Result<(), StoreError> {
+    let now = w.now();
+    let org_a = org_row(w.txn(), d.org_a_id).await?;
+    let office = office_for(w.txn(), &org_a).await?;
+    let id = d.id;
+    let mut am: dispute::ActiveModel = d.into();
+    am.status = Set(DisputeStatus::Escalated.as_str().into());
+    am.escalated_at = Set(Some(now));
+    if automatic {
+        am.kind = Set(DisputeKind::BuckPassing.as_str().into());
+    }
+    am.update(w.txn()).await?;
+    satisfy(w, env, "dispute", id, &["dispute.negotiate"]).await?;
+    w.record(
+        "dispute",
+        id,
+        "dispute.escalated",
+        json!({"automatic": automatic, "bounces": bounces, "office_org_id": office.id}),
+    );
+    clocks::start(
+        w,
+        env,
+        start("dispute", id, "dispute.designate", office.id, now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Answer a refused judicial transfer: ask the public security organ to reconsider
+/// (提请复议; it decides within 3 days again) or accept the refusal.
+pub async fn answer_refusal(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    reconsider: bool,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    if t.from_org_id != by.org_id {
+        return Err(conflict("只能处理本机构的移送"));
+    }
+    if t.kind != TransferKind::Judicial.as_str() || transfer_status(&t) != TransferStatus::Rejected
+    {
+        return Err(conflict(
+            "只有被公安机关决定不予立案的涉嫌犯罪移送可以提请复议",
+        ));
+    }
+    let open = clock::Entity::find()
+        .filter(clock::Column::SubjectType.eq("transfer"))
+        .filter(clock::Column::SubjectId.eq(id.to_string()))
+        .filter(clock::Column::RuleId.eq("transfer.judicial_reconsider"))
+        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .count(w.txn())
+        .await?;
+    if open == 0 {
+        return Err(conflict("已对不予立案决定作出处理"));
+    }
+    satisfy(w, env, "transfer", id, &["transfer.judicial_reconsider"]).await?;
+    if reconsider {
+        let mut am: transfer::ActiveModel = t.into();
+        am.status = Set(TransferStatus::Sent.as_str().into());
+        let t = am.update(w.txn()).await?;
+        w.record(
+            "transfer",
+            id,
+            "transfer.reconsideration_requested",
+            json!({}),
+        );
+        let l = lead_row(w, t.lead_id).await?;
+        mark_sent(w, env, &t, &l).await?;
+        Ok(t)
+    } else {
+        w.record("transfer", id, "transfer.refusal_accepted", json!({}));
+        Ok(t)
+    }
+}
+
+/// The receiver reports the outcome back to the sender (反馈办理结果), copied to the office.
+pub async fn report_outcome(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    text: &str,
+    by: Acting,
+) -> Result<transfer::Model, StoreError> {
+    let t = transfer_row(w, id).await?;
+    if t.to_org_id != by.org_id {
+        return Err(conflict("只有受移送机构反馈办理结果"));
+    }
+    if transfer_status(&t) != TransferStatus::Accepted {
+        return Err(conflict(format!(
+            "该移送当前为“{}”，不能反馈办理结果",
+            transfer_status(&t).label()
+        )));
+    }
+    let mut am: transfer::ActiveModel = t.into();
+    am.status = Set(TransferStatus::Reported.as_str().into());
+    am.outcome = Set(Some(text.into()));
+    am.outcome_at = Set(Some(w.now()));
+    let t = am.update(w.txn()).await?;
+    satisfy(w, env, "transfer", id, &["transfer.outcome_report"]).await?;
+    w.record(
+        "transfer",
+        id,
+        "transfer.outcome_reported",
+        json!({"outcome": text, "copied_to_office": true}),
+    );
+    Ok(t)
+}
+
+// ---------------------------------------------------------------------------------------
+// Disputes (争议协调)
+
+/// Two bodies claim or refuse the same matter: open a dispute (negotiation first).
+pub async fn open_conflict(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    lead_id: i64,
+    other_org_id: i64,
+    reason: &str,
+    by: Acting,
+) -> Result<dispute::Model, StoreError> {
+    let l = lead_row(w, lead_id).await?;
+    if other_org_id == by.org_id {
+        return Err(StoreError::invalid("org_id", "争议的另一方不能是本机构"));
+    }
+    let other = org_row(w.txn(), other_org_id)
+        .await
+        .map_err(|_| StoreError::invalid("org_id", "争议的另一方不存在"))?;
+    if !other.active {
+        return Err(StoreError::invalid("org_id", "争议的另一方已停用"));
+    }
+    if status_of(&l).is_some_and(|s| s.is_closed()) {
+        return Err(lead_state_refusal(&l, "提出管辖争议"));
+    }
+    if let Some(d) = open_dispute(w.txn(), lead_id).await? {
+        return Err(conflict(format!(
+            "该线索已有未了结的争议（第 {} 号）",
+            d.id
+        )));
+    }
+    let now = w.now();
+    let d = dispute::ActiveModel {
+        lead_id: Set(lead_id),
+        kind: Set(DisputeKind::Conflict.as_str().into()),
+        org_a_id: Set(by.org_id),
+        org_b_id: Set(Some(other_org_id)),
+        status: Set(DisputeStatus::Negotiating.as_str().into()),
+        reason: Set(reason.into()),
+        opened_at: Set(now),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "dispute",
+        d.id,
+        "dispute.opened",
+        json!({"lead_id": lead_id, "kind": d.kind, "org_a_id": by.org_id, "org_b_id": other_org_id, "reason": reason}),
+    );
+    clocks::start(
+        w,
+        env,
+        start("dispute", d.id, "dispute.negotiate", l.holder(), now),
+    )
+    .await?;
+    Ok(d)
+}
+
+/// Add a negotiation record or minutes.
+pub async fn note(
+    w: &mut Writer,
+    dispute_id: i64,
+    kind: DisputeNoteKind,
+    text: &str,
+    org_id: i64,
+    person_id: Option<i64>,
+) -> Result<dispute_note::Model, StoreError> {
+    let d = dispute_row(w, dispute_id).await?;
+    if !DisputeStatus::parse(&d.status).is_some_and(|s| s.is_open()) {
+        return Err(conflict("该争议已了结"));
+    }
+    let n = dispute_note::ActiveModel {
+        dispute_id: Set(dispute_id),
+        kind: Set(kind.as_str().into()),
+        text: Set(text.into()),
+        org_id: Set(org_id),
+        person_id: Set(person_id),
+        at: Set(w.now()),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "dispute",
+        dispute_id,
+        "dispute.noted",
+        json!({"note_id": n.id, "kind": n.kind, "org_id": org_id, "text": text}),
+    );
+    Ok(n)
+}
+
+/// Negotiation failed: escalate to the coordination office (or the common superior).
+pub async fn escalate(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+) -> Result<dispute::Model, StoreError> {
+    let d = dispute_row(w, id).await?;
+    if d.status != DisputeStatus::Negotiating.as_str() {
+        return Err(conflict(format!(
+            "该争议当前为“{}”，不能上报",
+            DisputeStatus::parse(&d.status)
+                .map(|s| s.label())
+                .unwrap_or("")
+        )));
+    }
+    let bounces = lead_row(w, d.lead_id).await?.bounces;
+    escalate_row(w, env, d, false, bounces).await?;
+    dispute_row(w, id).await
+}
+
+/// The coordination office designates jurisdiction (指定管辖): binding on both. The
+/// designated body takes the lead with a sign-for clock; a pending transfer to it counts as
+/// accepted, any other pending transfer is withdrawn.
+pub async fn designate(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    id: i64,
+    org_id: i64,
+    decision: &str,
+) -> Result<dispute::Model, StoreError> {
+    let d = dispute_row(w, id).await?;
+    if !DisputeStatus::parse(&d.status).is_some_and(|s| s.is_open()) {
+        return Err(conflict("该争议已了结"));
+    }
+    let o = org_row(w.txn(), org_id)
+        .await
+        .map_err(|_| StoreError::invalid("org_id", "被指定的机构不存在"))?;
+    if !o.active {
+        return Err(StoreError::invalid("org_id", format!("{} 已停用", o.name)));
+    }
+    let now = w.now();
+    let open = transfer::Entity::find()
+        .filter(transfer::Column::LeadId.eq(d.lead_id))
+        .filter(transfer::Column::Status.is_in(["draft", "approved", "sent"]))
+        .all(w.txn())
+        .await?;
+    for t in open {
+        let tid = t.id;
+        let to_designated = t.to_org_id == org_id && t.status == "sent";
+        let mut am: transfer::ActiveModel = t.clone().into();
+        am.decided_at = Set(Some(now));
+        am.decision_reason = Set(Some(format!("指定管辖：{decision}")));
+        am.status = Set(if to_designated {
+            TransferStatus::Accepted
+        } else {
+            TransferStatus::Withdrawn
+        }
+        .as_str()
+        .into());
+        am.update(w.txn()).await?;
+        cancel_subject(w, env, "transfer", tid, "已指定管辖").await?;
+        w.record(
+            "transfer",
+            tid,
+            if to_designated {
+                "transfer.accepted"
+            } else {
+                "transfer.withdrawn"
+            },
+            json!({"by_designation": id}),
+        );
+        if to_designated {
+            clocks::start(
+                w,
+                env,
+                start("transfer", tid, "transfer.outcome_report", org_id, now),
+            )
+            .await?;
+        }
+    }
+    cancel_subject(w, env, "lead", d.lead_id, "已指定管辖").await?;
+    take_over(w, env, d.lead_id, org_id, LeadStatus::Received).await?;
+    settle_disputes(
+        w,
+        env,
+        d.lead_id,
+        DisputeStatus::Designated,
+        Some(org_id),
+        decision,
+    )
+    .await?;
+    dispute_row(w, id).await
+}
+
+async fn settle_disputes(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    lead_id: i64,
+    to: DisputeStatus,
+    org_id: Option<i64>,
+    decision: &str,
+) -> Result<(), StoreError> {
+    while let Some(d) = open_dispute(w.txn(), lead_id).await? {
+        let id = d.id;
+        let mut am: dispute::ActiveModel = d.into();
+        am.status = Set(to.as_str().into());
+        am.designated_org_id = Set(org_id);
+        am.decision = Set(Some(decision.into()));
+        am.decided_at = Set(Some(w.now()));
+        am.update(w.txn()).await?;
+        satisfy(
+            w,
+            env,
+            "dispute",
+            id,
+            &["dispute.negotiate", "dispute.designate"],
+        )
+        .await?;
+        w.record(
+            "dispute",
+            id,
+            if to == DisputeStatus::Designated {
+                "dispute.designated"
+            } else {
+                "dispute.settled"
+            },
+            json!({"org_id": org_id, "decision": decision}),
+        );
+    }
+    Ok(())
+}
+
+async fn cancel_disputes(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    lead_id: i64,
+    why: &str,
+) -> Result<(), StoreError> {
+    settle_disputes(w, env, lead_id, DisputeStatus::Settled, None, why).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+/// Filter of the coordination office's view.
+#[derive(Debug, Clone, Default)]
+pub struct TransferFilter {
+    /// Orgs in reach (sender or receiver).
+    pub orgs: Vec<i64>,
+    /// Only these statuses.
+    pub statuses: Vec<String>,
+    /// Only this kind.
+    pub kind: Option<String>,
+}
+
+impl Store {
+    /// Transfers of a lead, oldest first.
+    pub async fn transfers_of_lead(
+        &self,
+        lead_id: i64,
+    ) -> Result<Vec<transfer::Model>, StoreError> {
+        Ok(transfer::Entity::find()
+            .filter(transfer::Column::LeadId.eq(lead_id))
+            .order_by_asc(transfer::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// One transfer.
+    pub async fn transfer(&self, id: i64) -> Result<transfer::Model, StoreError> {
+        transfer::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("移送"))
+    }
+
+    /// Transfers sent or received by some orgs, newest first.
+    pub async fn transfers(&self, f: &TransferFilter) -> Result<Vec<transfer::Model>, StoreError> {
+        let mut q = transfer::Entity::find().filter(
+            Condition::any()
+                .add(transfer::Column::FromOrgId.is_in(f.orgs.clone()))
+                .add(transfer::Column::ToOrgId.is_in(f.orgs.clone())),
+        );
+        if !f.statuses.is_empty() {
+            q = q.filter(transfer::Column::Status.is_in(f.statuses.clone()));
+        }
+        if let Some(k) = &f.kind {
+            q = q.filter(transfer::Column::Kind.eq(k.as_str()));
+        }
+        Ok(q.order_by_desc(transfer::Column::Id).all(self.db()).await?)
+    }
+
+    /// Materials and photos of a subject.
+    pub async fn attachments_of(
+        &self,
+        subject_type: &str,
+        subject_id: i64,
+    ) -> Result<Vec<attachment::Model>, StoreError> {
+        Ok(attachment::Entity::find()
+            .filter(attachment::Column::SubjectType.eq(subject_type))
+            .filter(attachment::Column::SubjectId.eq(subject_id))
+            .order_by_asc(attachment::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// A stored file by digest.
+    pub async fn blob(&self, digest: &str) -> Result<blob::Model, StoreError> {
+        blob::Entity::find_by_id(digest.to_owned())
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("附件"))
+    }
+
+    /// Attachments that reference a digest (to decide who may download it).
+    pub async fn attachments_with(
+        &self,
+        digest: &str,
+    ) -> Result<Vec<attachment::Model>, StoreError> {
+        Ok(attachment::Entity::find()
+            .filter(attachment::Column::Digest.eq(digest))
+            .all(self.db())
+            .await?)
+    }
+
+    /// Disputes of a lead, oldest first.
+    pub async fn disputes_of_lead(&self, lead_id: i64) -> Result<Vec<dispute::Model>, StoreError> {
+        Ok(dispute::Entity::find()
+            .filter(dispute::Column::LeadId.eq(lead_id))
+            .order_by_asc(dispute::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// One dispute.
+    pub async fn dispute(&self, id: i64) -> Result<dispute::Model, StoreError> {
+        dispute::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("争议"))
+    }
+
+    /// Disputes involving some orgs (or all when `orgs` is None), newest first.
+    pub async fn disputes(
+        &self,
+        orgs: Option<&[i64]>,
+        open_only: bool,
+    ) -> Result<Vec<dispute::Model>, StoreError> {
+        let mut q = dispute::Entity::find();
+        if let Some(o) = orgs {
+            q = q.filter(
+                Condition::any()
+                    .add(dispute::Column::OrgAId.is_in(o.to_vec()))
+                    .add(dispute::Column::OrgBId.is_in(o.to_vec())),
+            );
+        }
+        if open_only {
+            q = q.filter(dispute::Column::Status.is_in(["negotiating", "escalated"]));
+        }
+        Ok(q.order_by_desc(dispute::Column::Id).all(self.db()).await?)
+    }
+
+    /// Records of a dispute.
+    pub async fn dispute_notes(&self, id: i64) -> Result<Vec<dispute_note::Model>, StoreError> {
+        Ok(dispute_note::Entity::find()
+            .filter(dispute_note::Column::DisputeId.eq(id))
+            .order_by_asc(dispute_note::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+
+    /// The case filed from a lead, if any.
+    pub async fn case_of_lead(&self, lead_id: i64) -> Result<Option<case::Model>, StoreError> {
+        Ok(case::Entity::find()
+            .filter(case::Column::LeadId.eq(lead_id))
+            .one(self.db())
+            .await?)
+    }
+
+    /// The timeline of a lead: every event of the lead, its transfers, disputes, case and
+    /// their clocks, in record order.
+    pub async fn lead_timeline(&self, lead_id: i64) -> Result<Vec<event::Model>, StoreError> {
+        let transfers: Vec<String> = self
+            .transfers_of_lead(lead_id)
+            .await?
+            .iter()
+            .map(|t| t.id.to_string())
+            .collect();
+        let disputes: Vec<String> = self
+            .disputes_of_lead(lead_id)
+            .await?
+            .iter()
+            .map(|d| d.id.to_string())
+            .collect();
+        let cases: Vec<String> = self
+            .case_of_lead(lead_id)
+            .await?
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        let subjects = Condition::any()
+            .add(
+                Condition::all()
+                    .add(clock::Column::SubjectType.eq("lead"))
+                    .add(clock::Column::SubjectId.eq(lead_id.to_string())),
+            )
+            .add(
+                Condition::all()
+                    .add(clock::Column::SubjectType.eq("transfer"))
+                    .add(clock::Column::SubjectId.is_in(transfers.clone())),
+            )
+            .add(
+                Condition::all()
+                    .add(clock::Column::SubjectType.eq("dispute"))
+                    .add(clock::Column::SubjectId.is_in(disputes.clone())),
+            );
+        let clock_ids: Vec<String> = clock::Entity::find()
+            .filter(subjects)
+            .all(self.db())
+            .await?
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        let of = |t: &str, ids: Vec<String>| {
+            Condition::all()
+                .add(event::Column::SubjectType.eq(t))
+                .add(event::Column::SubjectId.is_in(ids))
+        };
+        let cond = Condition::any()
+            .add(of("lead", vec![lead_id.to_string()]))
+            .add(of("transfer", transfers))
+            .add(of("dispute", disputes))
+            .add(of("case", cases))
+            .add(of("clock", clock_ids));
+        Ok(event::Entity::find()
+            .filter(cond)
+            .order_by_asc(event::Column::Seq)
+            .all(self.db())
+            .await?)
+    }
+
+    /// Clocks of a subject, oldest first.
+    pub async fn clocks_of(
+        &self,
+        subject_type: &str,
+        subject_id: i64,
+    ) -> Result<Vec<clock::Model>, StoreError> {
+        Ok(clock::Entity::find()
+            .filter(clock::Column::SubjectType.eq(subject_type))
+            .filter(clock::Column::SubjectId.eq(subject_id.to_string()))
+            .order_by_asc(clock::Column::Id)
+            .all(self.db())
+            .await?)
+    }
+}
