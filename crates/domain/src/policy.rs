@@ -263,6 +263,10 @@ fn token_allows(action: Action, scope: TokenScope) -> bool {
         (action, scope),
         (Action::ViewOrg | Action::ViewCatalog, TokenScope::Read)
             | (Action::ViewCatalog | Action::SubmitLead, TokenScope::Intake)
+            | (
+                Action::ViewCatalog | Action::SubmitLead,
+                TokenScope::Open311
+            )
     )
 }
 

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod ctx;
 pub mod error;
+pub mod open311;
 pub mod ops;
 pub mod ui;
 
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(api)
         .merge(ui::router())
+        .merge(open311::router())
         .fallback(ui::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

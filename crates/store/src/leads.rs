@@ -225,4 +225,31 @@ impl Store {
             .await?;
         Ok((rows, total))
     }
+
+    /// Leads of one channel received in a period (optionally of some items), newest first.
+    pub async fn leads_of_channel(
+        &self,
+        channel: &str,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        item_codes: &[String],
+        limit: u64,
+    ) -> Result<Vec<lead::Model>, StoreError> {
+        let mut q = lead::Entity::find()
+            .filter(lead::Column::Channel.eq(channel))
+            .filter(lead::Column::ReceivedAt.gte(from))
+            .filter(lead::Column::ReceivedAt.lte(to));
+        if !item_codes.is_empty() {
+            q = q.filter(lead::Column::ItemCode.is_in(item_codes.to_vec()));
+        }
+        Ok(q.order_by_desc(lead::Column::Id)
+            .limit(limit)
+            .all(self.db())
+            .await?)
+    }
+
+    /// How many leads there are.
+    pub async fn count_leads(&self) -> Result<u64, StoreError> {
+        Ok(lead::Entity::find().count(self.db()).await?)
+    }
 }

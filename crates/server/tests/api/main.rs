@@ -11,4 +11,5 @@ mod browser;
 mod catalog;
 mod clocks;
 mod leads;
+mod open311;
 mod transfers;
