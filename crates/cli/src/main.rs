@@ -403,6 +403,12 @@ async fn load_demo(store: &Store, password: &str) -> Result<bool> {
     }
     println!("  其余账号见 docs/demo.md，或以系统管理员登录后在“人员”中查看。");
     println!("演示权责清单：{} 条事项和承接分配。", catalog.created);
+    let rules = xiezhi_domain::rules::Rules::builtin()?;
+    let (leads, skipped) = demo::load_leads(store, &rules, "cli:demo", Utc::now()).await?;
+    println!("演示线索：{leads} 组（待签收、移送待受理、移送被拒协商中、已办结答复、已立案）。");
+    for s in skipped {
+        println!("  未导入的演示线索：{s}");
+    }
     println!("警告：演示密码仅供试用，切勿在生产环境中使用演示数据。");
     Ok(true)
 }

@@ -426,3 +426,144 @@ pub async fn load_catalog(
         unchanged: items.unchanged + assignments.unchanged,
     })
 }
+
+/// Load demo leads (after [`load_catalog`]): a hotline lead waiting to be signed for, a
+/// transfer waiting for the receiver, a rejected transfer under negotiation, a matter closed
+/// with a reply, and a case filed. Each scenario is its own transaction; one that cannot
+/// start its clocks (next year's holiday notice not loaded yet) is skipped and reported.
+/// Returns how many scenarios were loaded and the reasons of those skipped.
+pub async fn load_leads(
+    store: &Store,
+    rules: &xiezhi_domain::rules::Rules,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, Vec<String>), StoreError> {
+    use crate::clocks::ClockEnv;
+    use crate::leads::{Receipt, intake};
+    use crate::transfers::{self as st, Acting};
+    use xiezhi_domain::lead::LeadFields;
+    use xiezhi_domain::transfer::{DraftFields, MaterialFields};
+    let cal = store.calendar().await?;
+    let env = ClockEnv {
+        rules,
+        calendar: &cal,
+    };
+    let org = async |code: &str| -> Result<i64, StoreError> {
+        Ok(store
+            .org_by_code(code)
+            .await?
+            .ok_or(StoreError::NotFound("演示机构"))?
+            .id)
+    };
+    let (office, cd, scjg, zjj) = (
+        org("YX-ZFB").await?,
+        org("YX-CD").await?,
+        org("YX-SCJG").await?,
+        org("YX-ZJJ").await?,
+    );
+    let lead = |channel: &str, text: &str, phone: &str, item: Option<&str>| LeadFields {
+        channel: channel.into(),
+        reporter_name: Some("王女士".into()),
+        reporter_phone: Some(phone.into()),
+        text: text.into(),
+        address: "城东街道解放路".into(),
+        division_code: Some("339901001".into()),
+        item_code: item.map(str::to_owned),
+        ..Default::default()
+    };
+    let written = |facts: &str| DraftFields {
+        facts: facts.into(),
+        materials: vec![
+            MaterialFields {
+                kind: "letter".into(),
+                title: "涉嫌违法案件移送函".into(),
+                digest: None,
+            },
+            MaterialFields {
+                kind: "source".into(),
+                title: "现场检查记录".into(),
+                digest: None,
+            },
+        ],
+        ..Default::default()
+    };
+    let receipt = |org_id| Receipt {
+        org_id,
+        person_id: None,
+        token_id: None,
+        idempotency_key: None,
+    };
+    let by = |org_id| Acting {
+        org_id,
+        person_id: None,
+    };
+    let mut loaded = 0;
+    let mut skipped = vec![];
+    for scenario in 0..5 {
+        let mut w = store
+            .begin_write(RecordContext::system(request_id, now))
+            .await?;
+        let r: Result<(), StoreError> = async {
+            match scenario {
+                0 => {
+                    let f = lead(
+                        "hotline",
+                        "小区门口夜间烧烤占道经营，油烟扰民",
+                        "13900001001",
+                        None,
+                    );
+                    intake(&mut w, env, f.parse()?, receipt(office)).await?;
+                }
+                1 => {
+                    let f = lead("grid", "某超市销售过期食品", "13900001002", None);
+                    let l = intake(&mut w, env, f.parse()?, receipt(cd)).await?.lead;
+                    let d = written("经核查，某超市货架有过期食品，属市场监管部门管辖").parse()?;
+                    let t = st::draft(&mut w, env, l.id, scjg, &d, by(cd)).await?;
+                    st::approve(&mut w, env, t.id, by(cd)).await?;
+                }
+                2 => {
+                    let f = lead("patrol", "居民楼顶违规搭建彩钢棚", "13900001003", None);
+                    let l = intake(&mut w, env, f.parse()?, receipt(cd)).await?.lead;
+                    let d = written("楼顶违规搭建，涉及住建部门职责").parse()?;
+                    let t = st::draft(&mut w, env, l.id, zjj, &d, by(cd)).await?;
+                    st::approve(&mut w, env, t.id, by(cd)).await?;
+                    st::reject(
+                        &mut w,
+                        env,
+                        t.id,
+                        "属乡镇（街道）综合执法事项，不属本部门职责",
+                        by(zjj),
+                    )
+                    .await?;
+                }
+                3 => {
+                    let f = lead("complaint", "工地夜间施工噪音扰民", "13900001004", None);
+                    let l = intake(&mut w, env, f.parse()?, receipt(office)).await?.lead;
+                    st::close_no_violation(
+                        &mut w,
+                        env,
+                        l.id,
+                        "经现场核查，施工单位持有夜间施工许可，未发现违法行为。",
+                        by(office),
+                    )
+                    .await?;
+                }
+                _ => {
+                    let f = lead("patrol", "沿街店铺超出门窗外墙经营", "13900001005", None);
+                    let l = intake(&mut w, env, f.parse()?, receipt(cd)).await?.lead;
+                    st::file_case(&mut w, env, l.id, "某店超出门窗外墙经营案", by(cd)).await?;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        match r {
+            Ok(()) => {
+                w.commit().await?;
+                loaded += 1;
+            }
+            Err(e) => skipped.push(e.to_string()),
+        }
+    }
+    Ok((loaded, skipped))
+}

@@ -70,15 +70,22 @@ pub async fn intake(
     }
     let now = w.now();
     let beijing_day = (now + Duration::hours(8)).date_naive();
-    let day_start = beijing_day
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc()
-        - Duration::hours(8);
+    // The next number of the day, from the highest one issued (the unique index on the
+    // tracking number answers this without scanning the day's leads).
+    let prefix = tracking_number(beijing_day, 0);
+    let prefix = &prefix[..prefix.len() - 5];
     let today = lead::Entity::find()
-        .filter(lead::Column::ReceivedAt.gte(day_start))
-        .count(w.txn())
-        .await?;
+        .filter(lead::Column::TrackingNumber.starts_with(prefix))
+        .order_by_desc(lead::Column::TrackingNumber)
+        .one(w.txn())
+        .await?
+        .and_then(|l| {
+            l.tracking_number
+                .get(prefix.len()..prefix.len() + 5)?
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(0);
     let receiving = crate::entities::org::Entity::find_by_id(r.org_id)
         .one(w.txn())
         .await?

@@ -34,6 +34,7 @@ page!(LeadPage, "lead_detail.html" {
     disputes: Vec<(DisputeView, DisputeActs)>,
     orgs: Vec<(i64, String)>,
     townships: Vec<(i64, String)>,
+    suggested: Option<i64>,
 });
 page!(CoordinationPage, "coordination.html" {
     transfers: Vec<TransferView>,
@@ -107,6 +108,21 @@ async fn lead_page(
         })
         .collect();
     let active: Vec<&org::Model> = all.iter().filter(|o| o.active).collect();
+    // The catalog's routing suggests the competent body (item + place).
+    let suggested = match (&d.lead.item_code, &d.lead.division_code) {
+        (Some(item), Some(div)) => match xiezhi_domain::DivisionCode::parse(div) {
+            Ok(div) => s
+                .store
+                .resolve(item, &div, crate::ops::catalog::today_for(&ctx))
+                .await
+                .ok()
+                .flatten()
+                .map(|r| r.competent_org_id)
+                .filter(|id| *id != holder),
+            Err(_) => None,
+        },
+        _ => None,
+    };
     ok(&LeadPage {
         layout: Layout::new(
             &s,
@@ -132,6 +148,7 @@ async fn lead_page(
             .filter(|o| o.kind == "township")
             .map(|o| (o.id, o.name.clone()))
             .collect(),
+        suggested,
         d,
     })
 }

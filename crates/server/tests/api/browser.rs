@@ -300,6 +300,74 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .unwrap();
     assert!(b.source().await.unwrap().contains("综合执法事项占比"));
     shot(&b, "catalog-indicators").await;
+
+    // Transfers: the receiver accepts from the lead page; the office designates in a dispute.
+    let (loaded, skipped) =
+        xiezhi_store::demo::load_leads(&app.db.store, &app.state.rules, "t", chrono::Utc::now())
+            .await
+            .unwrap();
+    assert_eq!(loaded, 5, "{skipped:?}");
+    switch_user(&b, "scjg.1").await;
+    b.goto(&format!("{}/transfers", app.base)).await.unwrap();
+    shot(&b, "transfers").await;
+    b.find(Locator::Css("#transfers a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("section.transfer"))
+        .await
+        .unwrap();
+    shot(&b, "transfer").await;
+    b.find(Locator::Css("form[action$='/accept'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#timeline"))
+        .await
+        .unwrap();
+    let html = b.source().await.unwrap();
+    assert!(
+        html.contains("已受理") && html.contains("transfer.accepted"),
+        "accepted"
+    );
+    switch_user(&b, "office").await;
+    b.goto(&format!("{}/transfers", app.base)).await.unwrap();
+    b.find(Locator::Css("#disputes a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("section.dispute"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("不得停止执法活动"));
+    b.find(Locator::Css("form[action$='/designate'] textarea"))
+        .await
+        .unwrap()
+        .send_keys("经协调，指定由该机构依法查处")
+        .await
+        .unwrap();
+    shot(&b, "dispute").await;
+    b.find(Locator::Css("form[action$='/designate'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#timeline"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("已指定管辖"));
+    shot(&b, "designated").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
