@@ -81,6 +81,21 @@ fn lead_state_refusal(l: &lead::Model, what: &str) -> StoreError {
     ))
 }
 
+/// A verification outcome other than a transfer needs no transfer under way.
+async fn no_open_transfer(w: &Writer, lead_id: i64, what: &str) -> Result<(), StoreError> {
+    let open = transfer::Entity::find()
+        .filter(transfer::Column::LeadId.eq(lead_id))
+        .filter(transfer::Column::Status.is_in(["draft", "approved", "sent"]))
+        .count(w.txn())
+        .await?;
+    if open > 0 {
+        return Err(conflict(format!(
+            "该线索有未完结的移送，请先撤回移送再{what}"
+        )));
+    }
+    Ok(())
+}
+
 /// The lead must be held by the acting org and waiting for verification.
 fn check_holder(l: &lead::Model, by: Acting, what: &str) -> Result<(), StoreError> {
     if l.holder() != by.org_id {
@@ -273,6 +288,7 @@ pub async fn close_no_violation(
 ) -> Result<lead::Model, StoreError> {
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "办结")?;
+    no_open_transfer(w, id, "办结").await?;
     if l.status == LeadStatus::Disputed.as_str() {
         return Err(lead_state_refusal(&l, "在争议未了结时办结"));
     }
@@ -303,6 +319,7 @@ pub async fn file_case(
 ) -> Result<case::Model, StoreError> {
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "立案")?;
+    no_open_transfer(w, id, "立案").await?;
     let now = w.now();
     let day = (now + Duration::hours(8)).date_naive();
     let count = case::Entity::find()
@@ -358,6 +375,7 @@ pub async fn refer_to_township(
 ) -> Result<lead::Model, StoreError> {
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "告知乡镇")?;
+    no_open_transfer(w, id, "告知乡镇").await?;
     let from = org_row(w.txn(), by.org_id).await?;
     if from.kind == OrgKind::Township.as_str() {
         return Err(conflict("本机构是乡镇（街道），请直接核查或移送"));

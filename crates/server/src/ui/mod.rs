@@ -98,6 +98,9 @@ pub struct Layout {
     user: Option<UserBox>,
     nav: Vec<NavItem>,
     flash: Option<String>,
+    /// A standing warning for administrators and coordinators (e.g. next year's holiday
+    /// notice not loaded).
+    notice: Option<String>,
     csrf: String,
     request_id: String,
 }
@@ -110,6 +113,7 @@ impl Layout {
             user: None,
             nav: vec![],
             flash: None,
+            notice: None,
             csrf: meta.csrf.clone(),
             request_id: meta.request_id.clone(),
         }
@@ -230,10 +234,31 @@ impl Layout {
             flash: cookie(headers, FLASH_COOKIE)
                 .and_then(|v| urlencoding::decode(&v).ok().map(|s| s.into_owned()))
                 .filter(|v| !v.is_empty()),
+            notice: calendar_notice(s, ctx),
             csrf: ctx.meta.csrf.clone(),
             request_id: ctx.meta.request_id.clone(),
         }
     }
+}
+
+/// Within 60 days of the end of the last loaded calendar year, tell those who load the
+/// holiday notice or coordinate that next year is missing: clocks that would end in it cannot
+/// start until it is loaded.
+fn calendar_notice(s: &AppState, ctx: &Ctx) -> Option<String> {
+    let gov = Target::org(ctx.actor.government_path.clone());
+    if !(ctx.can(Action::ManageRules, &gov) || ctx.can(Action::Coordinate, &gov)) {
+        return None;
+    }
+    let last = s.calendar().last_year();
+    let end = chrono::NaiveDate::from_ymd_opt(last, 12, 31)?;
+    let today = (ctx.now() + chrono::Duration::hours(8)).date_naive();
+    ((end - today).num_days() < 60).then(|| {
+        format!(
+            "工作日历只载入到 {last} 年。请系统管理员在“工作日历”页面（/calendar）导入 {} 年国务院办公厅放假安排；未导入前，期限落在 {} 年的时限无法起算，相关操作将被拒绝。",
+            last + 1,
+            last + 1
+        )
+    })
 }
 
 /// Templates that carry a [`Layout`].

@@ -61,6 +61,7 @@ async fn switch_user(b: &fantoccini::Client, login: &str) {
         .click()
         .await
         .unwrap();
+    b.wait().for_element(Locator::Css("#logout")).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -302,6 +303,7 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     shot(&b, "catalog-indicators").await;
 
     // Transfers: the receiver accepts from the lead page; the office designates in a dispute.
+    app.with_next_year().await;
     let (loaded, skipped) =
         xiezhi_store::demo::load_leads(&app.db.store, &app.state.rules, "t", chrono::Utc::now())
             .await

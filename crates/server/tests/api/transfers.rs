@@ -27,6 +27,30 @@ fn written(to: i64) -> Value {
                          {"kind": "source", "title": "现场检查笔录"}]})
 }
 
+/// Draft a written transfer of a 城东街道 lead and have the head approve (send) it.
+async fn send_written(app: &TestApp, cd1: &Session, lead: i64, to: i64) -> i64 {
+    let r = cd1
+        .call(
+            Method::POST,
+            &format!("/api/v1/leads/{lead}/transfers"),
+            Some(written(to)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let t = r.body["id"].as_i64().unwrap();
+    let r = app
+        .sign_in("cd.chief")
+        .await
+        .call(
+            Method::POST,
+            &format!("/api/v1/transfers/{t}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["status"], "sent", "{}", r.body);
+    t
+}
+
 fn clock_of<'a>(v: &'a Value, rule: &str) -> Option<&'a Value> {
     v["clocks"]
         .as_array()
@@ -75,10 +99,63 @@ engine_test!(
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
             assert_eq!(r.body["details"]["field"], field, "{}", r.body);
         }
+        // A deactivated receiver is refused.
+        let admin = app.sign_in("sysadmin").await;
+        let gov = app.org_id("YX-GOV").await;
+        let r = admin
+            .call(
+                Method::POST,
+                "/api/v1/orgs",
+                Some(json!({"code": "YX-OLD", "name": "已撤并的机构", "kind": "department", "level": "county", "parent_id": gov, "division_code": "339901"})),
+            )
+            .await;
+        let lyj = r.body["id"].as_i64().unwrap();
+        let r = admin
+            .call(
+                Method::POST,
+                &format!("/api/v1/orgs/{lyj}/deactivate"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(written(lyj)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(
+            r.body["message"].as_str().unwrap().contains("已停用"),
+            "{}",
+            r.body
+        );
         assert_eq!(
             app.db.store.transfers_of_lead(lead).await.unwrap().len(),
             before
         );
+        // A sent transfer withdrawn: the receiver's late answer is refused.
+        let first = send_written(&app, &cd1, lead, scjg).await;
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{first}/withdraw"),
+                Some(json!({"reason": "材料有误，补正后重新移送"})),
+            )
+            .await;
+        assert_eq!(r.body["status"], "withdrawn", "{}", r.body);
+        let r = app
+            .sign_in("scjg.1")
+            .await
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{first}/accept"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body["message"].as_str().unwrap().contains("撤回"));
         // Draft: the 3-working-day sending clock runs at 城东街道.
         let r = cd1
             .call(
@@ -227,22 +304,7 @@ engine_test!(
         let scjg = app.org_id("YX-SCJG").await;
         let cd = app.org_id("YX-CD").await;
         let (cd1, lead) = cd_lead(&app, "小区内违规搭建").await;
-        let chief = app.sign_in("cd.chief").await;
-        let r = cd1
-            .call(
-                Method::POST,
-                &format!("/api/v1/leads/{lead}/transfers"),
-                Some(written(scjg)),
-            )
-            .await;
-        let t = r.body["id"].as_i64().unwrap();
-        chief
-            .call(
-                Method::POST,
-                &format!("/api/v1/transfers/{t}/approve"),
-                None,
-            )
-            .await;
+        let t = send_written(&app, &cd1, lead, scjg).await;
         let m = app.sign_in("scjg.1").await;
         // A rejection needs written reasons.
         let r = m
@@ -355,29 +417,13 @@ engine_test!(
         let app = spawn_app(db).await;
         app.with_next_year().await;
         let (cd1, lead) = cd_lead(&app, "河道边堆放建筑垃圾").await;
-        let chief = app.sign_in("cd.chief").await;
         for (code, login) in [
             ("YX-SCJG", "scjg.1"),
             ("YX-STHJ", "sthj.1"),
             ("YX-SLJ", "slj.1"),
         ] {
             let to = app.org_id(code).await;
-            let r = cd1
-                .call(
-                    Method::POST,
-                    &format!("/api/v1/leads/{lead}/transfers"),
-                    Some(written(to)),
-                )
-                .await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-            let t = r.body["id"].as_i64().unwrap();
-            chief
-                .call(
-                    Method::POST,
-                    &format!("/api/v1/transfers/{t}/approve"),
-                    None,
-                )
-                .await;
+            let t = send_written(&app, &cd1, lead, to).await;
             let r = app
                 .sign_in(login)
                 .await
