@@ -201,6 +201,90 @@ impl Login {
     }
 }
 
+string_newtype!(
+    /// Resident identity card number (公民身份号码, GB 11643): 18 characters, a valid birth
+    /// date and the check character. Personal data: mask it outside the case's handlers.
+    IdNumber
+);
+string_newtype!(
+    /// Unified social credit code of an organisation (统一社会信用代码, GB 32100): 18
+    /// characters from `0-9A-Y` without I, O, S, V, Z, with the check character.
+    CreditCode
+);
+
+impl IdNumber {
+    /// Parse an ID number (a lower-case `x` is accepted and upper-cased).
+    pub fn parse(s: &str) -> Result<Self, CodeError> {
+        const FIELD: &str = "id_number";
+        let v = s.trim().to_ascii_uppercase();
+        if v.is_empty() {
+            return Err(CodeError::Empty { field: FIELD });
+        }
+        let b = v.as_bytes();
+        if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+            return Err(CodeError::Format {
+                field: FIELD,
+                reason: "应为18位，前17位为数字",
+            });
+        }
+        let date = chrono::NaiveDate::parse_from_str(&v[6..14], "%Y%m%d");
+        if date.is_err() {
+            return Err(CodeError::Format {
+                field: FIELD,
+                reason: "出生日期无效",
+            });
+        }
+        const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = b[..17]
+            .iter()
+            .zip(W)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        let check = b"10X98765432"[(sum % 11) as usize];
+        if b[17] != check {
+            return Err(CodeError::Format {
+                field: FIELD,
+                reason: "校验码不正确",
+            });
+        }
+        Ok(Self(v))
+    }
+}
+
+impl CreditCode {
+    /// Parse a unified social credit code (upper-cased).
+    pub fn parse(s: &str) -> Result<Self, CodeError> {
+        const FIELD: &str = "credit_code";
+        const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+        const W: [usize; 17] = [
+            1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+        ];
+        let v = s.trim().to_ascii_uppercase();
+        if v.is_empty() {
+            return Err(CodeError::Empty { field: FIELD });
+        }
+        let idx: Option<Vec<usize>> = v
+            .bytes()
+            .map(|c| CHARS.iter().position(|x| *x == c))
+            .collect();
+        let Some(idx) = idx.filter(|i| i.len() == 18) else {
+            return Err(CodeError::Format {
+                field: FIELD,
+                reason: "应为18位数字或大写字母（不含 I、O、S、V、Z）",
+            });
+        };
+        let sum: usize = idx[..17].iter().zip(W).map(|(d, w)| d * w).sum();
+        let check = (31 - sum % 31) % 31;
+        if idx[17] != check {
+            return Err(CodeError::Format {
+                field: FIELD,
+                reason: "校验码不正确",
+            });
+        }
+        Ok(Self(v))
+    }
+}
+
 impl PhoneNumber {
     /// Parse a phone number.
     pub fn parse(s: &str) -> Result<Self, CodeError> {
@@ -293,5 +377,33 @@ mod tests {
         assert_eq!(parse_name("  ", "name").unwrap_err().field(), "name");
         assert!(CertificateNumber::parse("zj-001").is_ok());
         assert!(OrgCode::parse("GOV 1").is_err());
+    }
+
+    #[test]
+    fn id_numbers_and_credit_codes_carry_their_check_characters() {
+        assert_eq!(
+            IdNumber::parse("11010519491231002x").unwrap().as_str(),
+            "11010519491231002X"
+        );
+        for bad in [
+            "110105194912310021",
+            "11010519491331002X",
+            "1101051949123100",
+            "",
+        ] {
+            assert_eq!(
+                IdNumber::parse(bad).unwrap_err().field(),
+                "id_number",
+                "{bad}"
+            );
+        }
+        assert!(CreditCode::parse("91350100M000100Y43").is_ok());
+        for bad in ["91350100M000100Y44", "91350100M000100YI3", "9135", ""] {
+            assert_eq!(
+                CreditCode::parse(bad).unwrap_err().field(),
+                "credit_code",
+                "{bad}"
+            );
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! event-record hash. Pure code: no I/O, no clock — time is always an argument.
 
 pub mod boundary;
+pub mod case;
 pub mod catalog;
 pub mod clock;
 pub mod codes;
@@ -14,7 +15,9 @@ pub mod role;
 pub mod rules;
 pub mod transfer;
 
-pub use codes::{CertificateNumber, CodeError, DivisionCode, Login, OrgCode, PhoneNumber};
+pub use codes::{
+    CertificateNumber, CodeError, CreditCode, DivisionCode, IdNumber, Login, OrgCode, PhoneNumber,
+};
 pub use event::{ChainLink, EventBody, GENESIS_HASH, sm3_hex};
 pub use org::{OrgKind, OrgLevel};
 pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};

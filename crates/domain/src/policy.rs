@@ -130,6 +130,16 @@ pub enum Action {
     ApproveTransfer,
     /// Coordinate: see all transfers and disputes, designate jurisdiction (指定管辖).
     Coordinate,
+    /// See cases held by orgs in reach (parties' ID numbers masked outside the holder).
+    ViewCase,
+    /// Work a case held by an org in reach: parties, flags, investigation, service, closing.
+    HandleCase,
+    /// Pass or fail a case's legal review (法制审核).
+    ReviewCase,
+    /// Make a case's decision in the org's name (the head, 负责人决定).
+    DecideCase,
+    /// Ask whether a permit is blocked by an open penalty case (permit systems).
+    CheckPermit,
 }
 
 impl Action {
@@ -156,6 +166,11 @@ impl Action {
         Action::HandleLead,
         Action::ApproveTransfer,
         Action::Coordinate,
+        Action::ViewCase,
+        Action::HandleCase,
+        Action::ReviewCase,
+        Action::DecideCase,
+        Action::CheckPermit,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -253,6 +268,15 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (HandleLead, Officer) => Some(Reach::Subtree),
         (ApproveTransfer, Leader) => Some(Reach::Own),
         (Coordinate, OfficeCoordinator) => Some(Reach::Government),
+        (ViewCase, Leader | OfficeCoordinator | Auditor | AuditAdmin) => Some(Reach::Government),
+        (ViewCase, Officer | LegalReviewer) => Some(Reach::Subtree),
+        (HandleCase, Leader) => Some(Reach::Government),
+        (HandleCase, Officer) => Some(Reach::Subtree),
+        (ReviewCase, LegalReviewer) => Some(Reach::Subtree),
+        (DecideCase, Leader) => Some(Reach::Own),
+        (CheckPermit, Leader | OfficeCoordinator | Officer | LegalReviewer) => {
+            Some(Reach::Government)
+        }
         _ => None,
     }
 }

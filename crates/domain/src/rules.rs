@@ -216,6 +216,13 @@ pub struct Settings {
     /// A lead about the same place and matter within this many days is linked to the
     /// earlier one (重复件).
     pub duplicate_window_days: u32,
+    /// A fine on a natural person from this amount (yuan) is a major decision (重大执法决定)
+    /// that needs a passed legal review.
+    pub major_fine_person: i64,
+    /// The same for an organisation.
+    pub major_fine_organisation: i64,
+    /// Items whose decisions are always major.
+    pub major_items: Vec<String>,
 }
 
 impl Default for Settings {
@@ -223,6 +230,9 @@ impl Default for Settings {
         Settings {
             bounce_limit: 3,
             duplicate_window_days: 7,
+            major_fine_person: 10_000,
+            major_fine_organisation: 100_000,
+            major_items: vec![],
         }
     }
 }

@@ -551,7 +551,11 @@ pub async fn load_leads(
                 _ => {
                     let f = lead("patrol", "沿街店铺超出门窗外墙经营", "13900001005", None);
                     let l = intake(&mut w, env, f.parse()?, receipt(cd)).await?.lead;
-                    st::file_case(&mut w, env, l.id, "某店超出门窗外墙经营案", by(cd)).await?;
+                    let filing = st::Filing {
+                        title: "某店超出门窗外墙经营案".into(),
+                        ..Default::default()
+                    };
+                    st::file_case(&mut w, env, l.id, &filing, by(cd)).await?;
                 }
             }
             Ok(())

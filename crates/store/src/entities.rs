@@ -580,6 +580,22 @@ pub mod case {
         pub stage: String,
         pub filed_at: DateTimeUtc,
         pub filed_by: Option<i64>,
+        /// Where (division code) the matter is.
+        pub division_code: Option<String>,
+        /// The catalog item version in force on the filing date.
+        pub item_version: Option<i32>,
+        /// Major decision (重大执法决定).
+        pub major: bool,
+        /// Suspected crime (涉嫌犯罪).
+        pub suspected_crime: bool,
+        /// A legal review has passed since the last return.
+        pub legal_passed: bool,
+        pub decision_kind: Option<String>,
+        pub decision_tier: Option<String>,
+        pub decision_amount: Option<i64>,
+        pub decision_reason: Option<String>,
+        pub decided_at: Option<DateTimeUtc>,
+        pub closed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -672,6 +688,49 @@ pub mod dispute_note {
         pub org_id: i64,
         pub person_id: Option<i64>,
         pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Parties of a case (当事人).
+pub mod case_party {
+    use sea_orm::entity::prelude::*;
+
+    /// A party; `code` is an ID number (personal data) or a credit code.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_parties")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        /// `person` or `organisation`.
+        pub kind: String,
+        pub name: String,
+        pub code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// People handling a case (承办人).
+pub mod case_handler {
+    use sea_orm::entity::prelude::*;
+
+    /// A handler.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_handlers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub person_id: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

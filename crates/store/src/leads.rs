@@ -12,6 +12,32 @@ use sea_orm::{
 use serde_json::json;
 use xiezhi_domain::lead::{LeadInput, LeadStatus, tracking_number};
 
+/// Two reports are about the same place when their points lie within this many metres.
+pub const SAME_PLACE_METRES: f64 = 100.0;
+
+/// Whether an earlier lead (same division and item) is about the same place: points within
+/// [`SAME_PLACE_METRES`], else the same address; reports with neither are taken as the same
+/// place within their division.
+fn same_place(earlier: &lead::Model, new: &LeadInput) -> bool {
+    if let (Some(lon), Some(lat), Some((nlon, nlat))) = (earlier.lon, earlier.lat, new.point) {
+        return metres_between((lon, lat), (nlon, nlat)) <= SAME_PLACE_METRES;
+    }
+    let norm = |a: &str| a.split_whitespace().collect::<String>();
+    match (norm(&earlier.address), norm(&new.address)) {
+        (a, b) if !a.is_empty() && !b.is_empty() => a == b,
+        (a, b) => a.is_empty() && b.is_empty(),
+    }
+}
+
+/// Great-circle distance in metres between two (longitude, latitude) points.
+fn metres_between(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
+    let dla = la2 - la1;
+    let dlo = (b.0 - a.0).to_radians();
+    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+    2.0 * 6_371_000.0 * h.sqrt().asin()
+}
+
 /// Who received a lead, and from which system.
 #[derive(Debug, Clone)]
 pub struct Receipt {
@@ -36,7 +62,7 @@ pub struct Intake {
 
 /// Take in a lead. With an idempotency key already seen from the same token, returns the
 /// earlier lead and writes nothing (the caller must not commit). Otherwise numbers it, links
-/// a duplicate (same division and item within the profile's `duplicate_window_days`), records it and starts
+/// a duplicate (same item and place — see [`same_place`] — within the profile's `duplicate_window_days`), records it and starts
 /// the receiving org's sign-for clock.
 pub async fn intake(
     w: &mut Writer,
@@ -101,8 +127,10 @@ pub async fn intake(
             .filter(lead::Column::ReceivedAt.gte(now - Duration::days(i64::from(window))))
             .filter(lead::Column::DuplicateOf.is_null())
             .order_by_asc(lead::Column::Id)
-            .one(w.txn())
+            .all(w.txn())
             .await?
+            .into_iter()
+            .find(|l| same_place(l, &input))
             .map(|l| l.id),
         _ => None,
     };

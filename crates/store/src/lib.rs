@@ -3,6 +3,7 @@
 //! through ([`record::Writer`]).
 
 pub mod auth;
+pub mod cases;
 pub mod catalog;
 pub mod clocks;
 pub mod demo;

@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003Catalog),
             Box::new(M0004Leads),
             Box::new(M0005Transfers),
+            Box::new(M0006Cases),
         ]
     }
 }
@@ -661,6 +662,76 @@ impl MigrationTrait for M0005Transfers {
                 .col(timestamp_with_time_zone("at"))
                 .foreign_key(&mut fk("dispute_notes", "dispute_id", "disputes"))
                 .take(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The case lifecycle: place, flags, decision and discretion on the case; parties; handlers.
+struct M0006Cases;
+
+impl MigrationName for M0006Cases {
+    fn name(&self) -> &str {
+        "m0006_cases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006Cases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let cols = [
+            string_null("division_code"),
+            integer_null("item_version"),
+            boolean("major").default(false).take(),
+            boolean("suspected_crime").default(false).take(),
+            boolean("legal_passed").default(false).take(),
+            string_null("decision_kind"),
+            string_null("decision_tier"),
+            big_integer_null("decision_amount"),
+            text_null("decision_reason"),
+            timestamp_with_time_zone_null("decided_at"),
+            timestamp_with_time_zone_null("closed_at"),
+        ];
+        for c in cols {
+            m.alter_table(Table::alter().table("cases").add_column(c).take())
+                .await?;
+        }
+        m.create_table(
+            Table::create()
+                .table("case_parties")
+                .col(big_pk_auto("id"))
+                .col(big_integer("case_id"))
+                .col(string("kind"))
+                .col(string("name"))
+                .col(string("code"))
+                .foreign_key(&mut fk("case_parties", "case_id", "cases"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("case_parties", "case_parties_code", &["code"]))
+            .await?;
+        m.create_index(index("case_parties", "case_parties_case", &["case_id"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("case_handlers")
+                .col(big_pk_auto("id"))
+                .col(big_integer("case_id"))
+                .col(big_integer("person_id"))
+                .foreign_key(&mut fk("case_handlers", "case_id", "cases"))
+                .foreign_key(&mut fk("case_handlers", "person_id", "people"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "case_handlers",
+                "case_handlers_unique",
+                &["case_id", "person_id"],
+            )
+            .unique()
+            .take(),
         )
         .await?;
         Ok(())

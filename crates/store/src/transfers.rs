@@ -309,14 +309,29 @@ pub async fn close_no_violation(
     Ok(l)
 }
 
+/// What a case is filed under: the catalog item (and its version in force on the filing
+/// date) and the place, checked by the caller against `may_penalise`.
+#[derive(Debug, Clone, Default)]
+pub struct Filing {
+    /// Case title (案由).
+    pub title: String,
+    /// Catalog item.
+    pub item_code: Option<String>,
+    /// Item version in force on the filing date.
+    pub item_version: Option<i32>,
+    /// Division of the place.
+    pub division_code: Option<String>,
+}
+
 /// Our matter (属于本机关管辖): file a case for it (立案); the case lifecycle takes over.
 pub async fn file_case(
     w: &mut Writer,
     env: ClockEnv<'_>,
     id: i64,
-    title: &str,
+    filing: &Filing,
     by: Acting,
 ) -> Result<case::Model, StoreError> {
+    let title = filing.title.as_str();
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "立案")?;
     no_open_transfer(w, id, "立案").await?;
@@ -333,15 +348,29 @@ pub async fn file_case(
         number: Set(format!("AJ{}{:05}", day.format("%Y%m%d"), count + 1)),
         lead_id: Set(Some(id)),
         holder_org_id: Set(by.org_id),
-        item_code: Set(l.item_code.clone()),
+        item_code: Set(filing.item_code.clone().or(l.item_code.clone())),
         title: Set(title.into()),
         stage: Set("filed".into()),
         filed_at: Set(now),
         filed_by: Set(by.person_id),
+        division_code: Set(filing.division_code.clone().or(l.division_code.clone())),
+        item_version: Set(filing.item_version),
+        major: Set(false),
+        suspected_crime: Set(false),
+        legal_passed: Set(false),
         ..Default::default()
     }
     .insert(w.txn())
     .await?;
+    if let Some(p) = by.person_id {
+        crate::entities::case_handler::ActiveModel {
+            case_id: Set(c.id),
+            person_id: Set(p),
+            ..Default::default()
+        }
+        .insert(w.txn())
+        .await?;
+    }
     let mut am: lead::ActiveModel = l.into();
     am.status = Set(LeadStatus::CaseFiled.as_str().into());
     save_lead(w, am).await?;
@@ -532,7 +561,12 @@ pub async fn draft(
     by: Acting,
 ) -> Result<transfer::Model, StoreError> {
     let l = lead_row(w, lead_id).await?;
-    check_holder(&l, by, "移送")?;
+    // A case already filed may still go to the judicial organs (涉嫌犯罪, 两法衔接).
+    let case_to_police =
+        d.kind == TransferKind::Judicial && l.status == LeadStatus::CaseFiled.as_str();
+    if !(case_to_police && l.holder() == by.org_id) {
+        check_holder(&l, by, "移送")?;
+    }
     if to_org_id == by.org_id {
         return Err(StoreError::invalid("to_org_id", "不能移送给本机构"));
     }
@@ -669,7 +703,10 @@ async fn mark_sent(
     let now = w.now();
     clocks::start(w, env, start("transfer", t.id, rule, t.to_org_id, now)).await?;
     let l = lead_row(w, l.id).await?;
-    if l.status != LeadStatus::Disputed.as_str() {
+    if !matches!(
+        status_of(&l),
+        Some(LeadStatus::Disputed | LeadStatus::CaseFiled)
+    ) {
         let mut am: lead::ActiveModel = l.into();
         am.status = Set(LeadStatus::Transferring.as_str().into());
         save_lead(w, am).await?;
@@ -863,7 +900,11 @@ pub async fn accept(
         start("transfer", id, "transfer.outcome_report", t.to_org_id, now),
     )
     .await?;
-    take_over(w, env, t.lead_id, t.to_org_id, LeadStatus::Signed).await?;
+    // A filed case's suspected crime stays the case holder's lead; the police report back.
+    let l = lead_row(w, t.lead_id).await?;
+    if l.status != LeadStatus::CaseFiled.as_str() {
+        take_over(w, env, t.lead_id, t.to_org_id, LeadStatus::Signed).await?;
+    }
     settle_disputes(
         w,
         env,
@@ -952,9 +993,11 @@ pub async fn reject(
         )
         .await?;
         let l = lead_row(w, t.lead_id).await?;
-        let mut am: lead::ActiveModel = l.into();
-        am.status = Set(LeadStatus::Signed.as_str().into());
-        save_lead(w, am).await?;
+        if l.status != LeadStatus::CaseFiled.as_str() {
+            let mut am: lead::ActiveModel = l.into();
+            am.status = Set(LeadStatus::Signed.as_str().into());
+            save_lead(w, am).await?;
+        }
         return Ok(t);
     }
     bounce(w, env, &t, reason).await?;

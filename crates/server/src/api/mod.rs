@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by OpenAPI 3 at `/api/v1/openapi.json`. Every
 //! route is registered through `utoipa-axum`, so the description covers every route.
 
+mod cases;
 mod catalog;
 mod clocks;
 mod leads;
@@ -169,6 +170,16 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             )
         })
         .routes(routes!(transfers::download))
+        .routes(routes!(cases::list))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::timeline))
+        .routes(routes!(cases::add_party))
+        .routes(routes!(cases::add_handler))
+        .routes(routes!(cases::set_flags))
+        .routes(routes!(cases::step))
+        .routes(routes!(cases::copy_to_permit))
+        .routes(routes!(cases::review_queue))
+        .routes(routes!(cases::permit_check))
         .split_for_parts()
 }
 

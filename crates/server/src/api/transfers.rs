@@ -37,13 +37,13 @@ pub(super) async fn no_violation(
 
 /// Our matter: file a case (立案).
 #[utoipa::path(post, path = "/api/v1/leads/{id}/case", tag = "leads", params(("id" = i64, Path)), request_body = CaseInput,
-    responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = CaseRef), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn file_case(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CaseInput>,
-) -> ApiResult<(StatusCode, Json<CaseView>)> {
+) -> ApiResult<(StatusCode, Json<CaseRef>)> {
     with_id(&ctx, ops::file_case(&s, &ctx, id, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
 }
 

@@ -33,7 +33,7 @@ macro_rules! env {
 /// Act in the name of `org`: the policy must allow `action` there, and the actor must belong
 /// to that org or to a body above it (a department's officer cannot answer for a township,
 /// nor the office for a department).
-fn acting_for(ctx: &Ctx, action: Action, o: &org::Model) -> Result<Acting, AppError> {
+pub(crate) fn acting_for(ctx: &Ctx, action: Action, o: &org::Model) -> Result<Acting, AppError> {
     ctx.authorize(action, &Target::org(o.path.clone()))?;
     if !o.path.starts_with(&ctx.actor.org_path) {
         return Err(AppError::Forbidden(Refusal::OutOfScope));
@@ -272,7 +272,7 @@ async fn dispute_view(
 
 /// A case record as shown (the case lifecycle builds on it).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CaseView {
+pub struct CaseRef {
     pub id: i64,
     pub number: String,
     pub title: String,
@@ -287,7 +287,7 @@ pub struct CaseView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeadDetail {
     pub lead: LeadView,
-    pub case: Option<CaseView>,
+    pub case: Option<CaseRef>,
     pub transfers: Vec<TransferView>,
     pub disputes: Vec<DisputeView>,
     pub attachments: Vec<AttachmentView>,
@@ -307,7 +307,7 @@ pub async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadDetail, AppE
     for d in s.store.disputes_of_lead(id).await? {
         disputes.push(dispute_view(s, ctx, &d, &orgs).await?);
     }
-    let case = s.store.case_of_lead(id).await?.map(|c| CaseView {
+    let case = s.store.case_of_lead(id).await?.map(|c| CaseRef {
         id: c.id,
         number: c.number,
         title: c.title,
@@ -393,6 +393,10 @@ pub async fn final_reply(
 pub struct CaseInput {
     /// Case title (案由), e.g. "某店占道经营案".
     pub title: String,
+    /// The catalog item (default: the lead's suggested item).
+    pub item_code: Option<String>,
+    /// Division of the place (default: the lead's).
+    pub division_code: Option<String>,
 }
 
 /// Our matter: file a case.
@@ -401,15 +405,56 @@ pub async fn file_case(
     ctx: &Ctx,
     id: i64,
     input: &CaseInput,
-) -> Result<CaseView, AppError> {
+) -> Result<CaseRef, AppError> {
     let by = holder_acting(s, ctx, id).await?;
     let title = text(&input.title, "title", 200)?;
+    let l = s.store.lead(id).await?;
+    let pick = |given: &Option<String>, lead: &Option<String>| {
+        given
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .or(lead.clone())
+    };
+    let item = pick(&input.item_code, &l.item_code)
+        .ok_or_else(|| AppError::invalid("item_code", "请选择立案所依据的执法事项（权责清单）"))?;
+    let division = pick(&input.division_code, &l.division_code)
+        .ok_or_else(|| AppError::invalid("division_code", "请填写违法行为发生地的行政区划"))?;
+    let div = xiezhi_domain::DivisionCode::parse(&division)?;
+    let today = super::catalog::today_for(ctx);
+    let version = s
+        .store
+        .item_on(&item, today)
+        .await
+        .map_err(|_| {
+            AppError::invalid("item_code", format!("执法事项 {item} 在今日不适用或不存在"))
+        })?
+        .version;
+    // Filing checks the catalog: only the competent holder may open a penalty case here.
+    let check = s.store.may_penalise(by.org_id, &item, &div, today).await?;
+    if !check.allowed {
+        let competent = match s.store.resolve(&item, &div, today).await? {
+            Some(r) => org_of(s, r.competent_org_id).await?.name,
+            None => "（无承接机构，请报执法办指定管辖）".into(),
+        };
+        return Err(AppError::Conflict(format!(
+            "不能立案：{}。该事项在此区域的承接机构为 {competent}",
+            check.reason
+        )));
+    }
+    let filing = st::Filing {
+        title,
+        item_code: Some(item),
+        item_version: Some(version),
+        division_code: Some(division),
+    };
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let c = st::file_case(&mut w, env!(s, cal), id, &title, by).await?;
+    let c = st::file_case(&mut w, env!(s, cal), id, &filing, by).await?;
     w.commit().await?;
     let o = org_of(s, c.holder_org_id).await?;
-    Ok(CaseView {
+    Ok(CaseRef {
         id: c.id,
         number: c.number,
         title: c.title,

@@ -72,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(catalog::routes(Router::new()))
         .merge(leads::routes(Router::new()))
         .merge(transfers::routes(Router::new()))
+        .merge(cases::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -164,6 +165,18 @@ impl Layout {
             "移送与争议",
             "移送、受理、管辖争议与指定管辖",
             ctx.can(Action::ViewLead, &gov) || ctx.can(Action::ViewLead, &own),
+        ));
+        nav.push((
+            "/cases",
+            "案件",
+            "立案、调查、审核、决定与结案",
+            ctx.can(Action::ViewCase, &gov) || ctx.can(Action::ViewCase, &own),
+        ));
+        nav.push((
+            "/legal-review",
+            "法制审核",
+            "待法制审核的案件",
+            ctx.can(Action::ReviewCase, &gov) || ctx.can(Action::ReviewCase, &own),
         ));
         nav.push((
             "/catalog",
@@ -1443,6 +1456,7 @@ async fn asset(
 }
 
 // After the `page!` macro, which they use.
+mod cases;
 mod catalog;
 mod clocks;
 mod leads;

@@ -90,7 +90,67 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/disputes/{id}/designate"),
     ("POST", "/api/v1/attachments"),
     ("GET", "/api/v1/attachments/{digest}"),
+    ("GET", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/{id}"),
+    ("GET", "/api/v1/cases/{id}/events"),
+    ("POST", "/api/v1/cases/{id}/parties"),
+    ("POST", "/api/v1/cases/{id}/handlers"),
+    ("PUT", "/api/v1/cases/{id}/flags"),
+    ("POST", "/api/v1/cases/{id}/steps"),
+    ("POST", "/api/v1/cases/{id}/permit-copy"),
+    ("GET", "/api/v1/legal-review"),
+    ("GET", "/api/v1/permit-check"),
 ];
+
+/// Who sees cases in their reach.
+const SEES_CASES: &[&str] = &[
+    "leader",
+    "office",
+    "zhzf.1",
+    "zhzf.legal",
+    "auditor",
+    "auditadmin",
+];
+/// Who sees a case held by 城东街道.
+const SEES_CD_CASE: &[&str] = &["leader", "office", "auditor", "auditadmin"];
+/// Who may ask the permit check.
+const CHECKS_PERMITS: &[&str] = &["leader", "office", "zhzf.1", "zhzf.legal"];
+
+/// A case filed by 城东街道 from a lead of its own.
+pub async fn cd_case(app: &TestApp) -> i64 {
+    let lead = cd_lead(app).await;
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let c = xiezhi_store::transfers::file_case(
+        &mut w,
+        env,
+        lead,
+        &xiezhi_store::transfers::Filing {
+            title: "走查案件".into(),
+            ..Default::default()
+        },
+        xiezhi_store::transfers::Acting {
+            org_id: app.org_id("YX-CD").await,
+            person_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    c.id
+}
 
 /// A transfer from 城东街道 to the market department, sent; a dispute between them about
 /// another lead; a photo on the first lead. Returns (transfer, dispute, photo digest).
@@ -342,6 +402,7 @@ struct Ids {
     tr: i64,
     dsp: i64,
     digest: &'static str,
+    case: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -355,6 +416,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         tr,
         dsp,
         digest,
+        case,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -982,6 +1044,86 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             Denied,
         ),
         c(
+            Method::GET,
+            "/api/v1/cases",
+            "/api/v1/cases".into(),
+            Body::None,
+            SEES_CASES,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/cases/{id}",
+            format!("/api/v1/cases/{case}"),
+            Body::None,
+            SEES_CD_CASE,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/cases/{id}/events",
+            format!("/api/v1/cases/{case}/events"),
+            Body::None,
+            SEES_CD_CASE,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/cases/{id}/parties",
+            format!("/api/v1/cases/{case}/parties"),
+            Body::Json(json!({"type": "person", "name": "走查", "code": "1"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/cases/{id}/handlers",
+            format!("/api/v1/cases/{case}/handlers"),
+            Body::Json(json!({"person_id": cd1})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/cases/{id}/flags",
+            format!("/api/v1/cases/{case}/flags"),
+            Body::Json(json!({"major": true})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/cases/{id}/steps",
+            format!("/api/v1/cases/{case}/steps"),
+            Body::Json(json!({"step": "investigate"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/cases/{id}/permit-copy",
+            format!("/api/v1/cases/{case}/permit-copy"),
+            Body::Json(json!({"permit_org_id": gov})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/legal-review",
+            "/api/v1/legal-review".into(),
+            Body::None,
+            &["zhzf.legal"],
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/permit-check",
+            "/api/v1/permit-check?party=91350100M000100Y43&item=ZJ-CSGL-CF-0001".into(),
+            Body::None,
+            CHECKS_PERMITS,
+            OwnOnly,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -1076,6 +1218,7 @@ engine_test!(
             tr: 0,
             dsp: 0,
             digest: "",
+            case: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1084,6 +1227,7 @@ engine_test!(
             tr,
             dsp,
             digest: Box::leak(digest.into_boxed_str()),
+            case: cd_case(&app).await,
             ..ids
         };
         app.with_catalog().await;
@@ -1203,6 +1347,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         tr,
         dsp,
         digest: _,
+        case,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1511,6 +1656,31 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             DISPUTES_CD,
         ),
         (Method::GET, "/transfers".into(), none(), SEES_LEADS),
+        (Method::GET, "/cases".into(), none(), SEES_CASES),
+        (Method::GET, format!("/cases/{case}"), none(), SEES_CD_CASE),
+        (
+            Method::POST,
+            format!("/cases/{case}/steps"),
+            f(&[("step", "investigate".into())]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/cases/{case}/parties"),
+            f(&[
+                ("type", "person".into()),
+                ("name", "走查".into()),
+                ("code", "1".into()),
+            ]),
+            ACTS_FOR_CD,
+        ),
+        (
+            Method::POST,
+            format!("/cases/{case}/flags"),
+            f(&[("major", "true".into())]),
+            ACTS_FOR_CD,
+        ),
+        (Method::GET, "/legal-review".into(), none(), &["zhzf.legal"]),
         (
             Method::POST,
             format!("/transfers/{tr}/approve"),
@@ -1603,6 +1773,7 @@ engine_test!(
             tr: 0,
             dsp: 0,
             digest: "",
+            case: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1611,6 +1782,7 @@ engine_test!(
             tr,
             dsp,
             digest: Box::leak(digest.into_boxed_str()),
+            case: cd_case(&app).await,
             ..ids
         };
         app.with_catalog().await;

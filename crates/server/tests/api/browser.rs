@@ -370,6 +370,20 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .unwrap();
     assert!(b.source().await.unwrap().contains("已指定管辖"));
     shot(&b, "designated").await;
+    // A case page: the stage bar and the record.
+    b.goto(&format!("{}/cases", app.base)).await.unwrap();
+    b.find(Locator::Css("#cases a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#stages li.current"))
+        .await
+        .unwrap();
+    assert!(b.source().await.unwrap().contains("case.filed"));
+    shot(&b, "case").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }

@@ -8,6 +8,7 @@ mod accounts;
 mod authz_walk;
 mod basics;
 mod browser;
+mod cases;
 mod catalog;
 mod clocks;
 mod leads;

@@ -51,6 +51,35 @@ async fn send_written(app: &TestApp, cd1: &Session, lead: i64, to: i64) -> i64 {
     t
 }
 
+/// A market-supervision penalty item held by the county department (with a minor-first-offence
+/// option and a discretion benchmark), for filing cases.
+pub async fn food_item(app: &TestApp) {
+    let s = &app.db.store;
+    let w = s
+        .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+        .await
+        .unwrap();
+    xiezhi_store::catalog::import_items(s, w, &format!("{}{}", CATALOG_ITEMS.lines().next().unwrap(),
+        "\nZJ-SCJG-CF-0001,对经营超过保质期食品的行政处罚,市场监管,penalty,《中华人民共和国食品安全法》,第三十四条,第一百二十四条,YX-SCJG,department,true,轻微/首次且货值小/0-5000/2000|一般/货值较大/5000-50000/20000,2022-01-01\n"))
+        .await
+        .unwrap();
+    let w = s
+        .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+        .await
+        .unwrap();
+    xiezhi_store::catalog::import_assignments(
+        s,
+        w,
+        &format!(
+            "{}{}",
+            CATALOG_ASSIGNMENTS.lines().next().unwrap(),
+            "\nZJ-SCJG-CF-0001,339901,YX-SCJG,retained,YX-SCJG,YX-SCJG,,,,2022-01-01\n"
+        ),
+    )
+    .await
+    .unwrap();
+}
+
 fn clock_of<'a>(v: &'a Value, rule: &str) -> Option<&'a Value> {
     v["clocks"]
         .as_array()
@@ -64,6 +93,7 @@ engine_test!(
     async |db: TestDb| {
         let app = spawn_app(db).await;
         app.with_next_year().await;
+        food_item(&app).await;
         let scjg = app.org_id("YX-SCJG").await;
         let cd = app.org_id("YX-CD").await;
         let (cd1, lead) = cd_lead(&app, "某超市销售过期食品").await;
@@ -244,7 +274,7 @@ engine_test!(
             .call(
                 Method::POST,
                 &format!("/api/v1/leads/{lead}/case"),
-                Some(json!({"title": "某超市销售过期食品案"})),
+                Some(json!({"title": "某超市销售过期食品案", "item_code": "ZJ-SCJG-CF-0001", "division_code": "339901001"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);

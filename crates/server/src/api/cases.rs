@@ -1,0 +1,126 @@
+//! API: cases (issue 6): reading, parties, handlers, flags, lifecycle steps, the permit check.
+
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::ErrorBody;
+use crate::ops::EventView;
+use crate::ops::Page;
+use crate::ops::cases::{self as ops, *};
+use axum::Json;
+use axum::extract::State;
+
+/// One case: stage bar, parties (ID numbers masked outside the holder), decision, clocks.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn get(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+}
+
+/// The case's full-process record.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<EventView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn timeline(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<EventView>>> {
+    with_id(&ctx, ops::timeline(&s, &ctx, id).await).map(Json)
+}
+
+/// Add a party (当事人): a person with an ID number or an organisation with its unified social credit code.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/parties", tag = "cases", params(("id" = i64, Path)), request_body = PartyInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn add_party(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PartyInput>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::add_party(&s, &ctx, id, &body).await).map(Json)
+}
+
+/// Add a handler (承办人) from the holder org.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/handlers", tag = "cases", params(("id" = i64, Path)), request_body = HandlerInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn add_handler(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<HandlerInput>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::add_handler(&s, &ctx, id, &body).await).map(Json)
+}
+
+/// Flag the case major (重大) or suspected crime (涉嫌犯罪).
+#[utoipa::path(put, path = "/api/v1/cases/{id}/flags", tag = "cases", params(("id" = i64, Path)), request_body = FlagsInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn set_flags(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<FlagsInput>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::set_flags(&s, &ctx, id, &body).await).map(Json)
+}
+
+/// One lifecycle step: investigate, submit, return, legal_review, pass, fail, decide, serve, execute, close, terminate, archive.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/steps", tag = "cases", params(("id" = i64, Path)), request_body = StepInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn step(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StepInput>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::step(&s, &ctx, id, &body).await).map(Json)
+}
+
+/// The penalty decision was copied to the permit department (抄告), within its clock.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/permit-copy", tag = "cases", params(("id" = i64, Path)), request_body = PermitCopyInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn copy_to_permit(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PermitCopyInput>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::copy_to_permit(&s, &ctx, id, &body).await).map(Json)
+}
+
+/// Cases held by orgs in reach, newest first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+    responses((status = 200, body = Page<CaseView>), (status = 403, body = ErrorBody)))]
+pub(super) async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> ApiResult<Json<Page<CaseView>>> {
+    with_id(&ctx, ops::list(&s, &ctx, &q).await).map(Json)
+}
+
+/// The legal reviewer's queue (法制审核): cases waiting for review in reach.
+#[utoipa::path(get, path = "/api/v1/legal-review", tag = "cases",
+    responses((status = 200, body = Vec<CaseView>), (status = 403, body = ErrorBody)))]
+pub(super) async fn review_queue(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Vec<CaseView>>> {
+    with_id(&ctx, ops::review_queue(&s, &ctx).await).map(Json)
+}
+
+/// Whether a permit for a party on a matter must wait for an open penalty case (seed 003
+/// 二、(四)3 相关行政管理部门(4)); for permit systems (token scope `read`) and staff.
+#[utoipa::path(get, path = "/api/v1/permit-check", tag = "cases", params(PermitQuery),
+    responses((status = 200, body = PermitCheck), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn permit_check(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PermitQuery>,
+) -> ApiResult<Json<PermitCheck>> {
+    with_id(&ctx, ops::permit_check(&s, &ctx, &q).await).map(Json)
+}

@@ -1,0 +1,178 @@
+//! Pages: cases (list, the case page with its stage bar, parties, clocks, record and the
+//! forms for each step) and the legal reviewer's queue.
+
+use super::*;
+use crate::ops::cases::{self as cops, CaseQuery, CaseView, FlagsInput, PartyInput, StepInput};
+use crate::ops::transfers::may_act;
+
+page!(CasesPage, "cases.html" { page: Page_<CaseView>, pager: Pager, title_note: String });
+page!(CasePage, "case_detail.html" {
+    c: CaseView,
+    events: Vec<ops::EventView>,
+    can_handle: bool,
+    can_review: bool,
+    can_decide: bool,
+    tiers: Vec<xiezhi_domain::catalog::DiscretionTier>,
+});
+
+pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/cases", get(cases_page))
+        .route("/cases/{id}", get(case_page))
+        .route("/cases/{id}/steps", post(step))
+        .route("/cases/{id}/parties", post(add_party))
+        .route("/cases/{id}/flags", post(flags))
+        .route("/legal-review", get(review_page))
+}
+
+async fn cases_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<CaseQuery>,
+) -> Response {
+    match cops::list(&s, &ctx, &q).await {
+        Ok(page) => ok(&CasesPage {
+            layout: Layout::new(&s, &ctx, &headers, "案件", "/cases").await,
+            pager: Pager::new(&page, uri.query().unwrap_or_default()),
+            page,
+            title_note: String::new(),
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn review_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    match cops::review_queue(&s, &ctx).await {
+        Ok(items) => {
+            let total = items.len() as u64;
+            let page = Page_ {
+                items,
+                total,
+                page: 1,
+                per_page: total.max(1),
+            };
+            ok(&CasesPage {
+                layout: Layout::new(&s, &ctx, &headers, "法制审核", "/legal-review").await,
+                pager: Pager::new(&page, ""),
+                page,
+                title_note: "待法制审核的案件（承办人不得审核本人承办的案件）".into(),
+            })
+        }
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn case_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let c = match cops::get(&s, &ctx, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let events = cops::timeline(&s, &ctx, id).await.unwrap_or_default();
+    let holder = match s.store.org(c.holder_org_id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+    };
+    let tiers = match (&c.item_code, c.item_version) {
+        (Some(code), Some(v)) => s
+            .store
+            .item_versions(code)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|i| i.version == v)
+            .and_then(|i| serde_json::from_str(&i.discretion).ok())
+            .unwrap_or_default(),
+        _ => vec![],
+    };
+    ok(&CasePage {
+        layout: Layout::new(&s, &ctx, &headers, &format!("案件 {}", c.number), "/cases").await,
+        can_handle: may_act(&ctx, Action::HandleCase, &holder),
+        can_review: may_act(&ctx, Action::ReviewCase, &holder),
+        can_decide: may_act(&ctx, Action::DecideCase, &holder),
+        tiers,
+        events,
+        c,
+    })
+}
+
+/// A step as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct StepForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    tier: String,
+    #[serde(default)]
+    amount: String,
+}
+
+async fn step(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<StepForm>,
+) -> Response {
+    let amount = match f.amount.trim() {
+        "" => None,
+        a => match a.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return error_page(
+                    &AppError::invalid("amount", "罚款金额应为整数（元）"),
+                    &ctx.meta.request_id,
+                );
+            }
+        },
+    };
+    let opt = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let input = StepInput {
+        step: f.step.clone(),
+        reason: opt(&f.reason),
+        decision: opt(&f.decision),
+        tier: opt(&f.tier),
+        amount,
+    };
+    let r = cops::step(&s, &ctx, id, &input).await;
+    done(&ctx, r, &format!("/cases/{id}"), "已办理")
+}
+
+async fn add_party(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<PartyInput>,
+) -> Response {
+    let r = cops::add_party(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/cases/{id}"), "已添加当事人")
+}
+
+/// Flags as typed (checkboxes).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct FlagsForm {
+    major: Option<String>,
+    suspected_crime: Option<String>,
+}
+
+async fn flags(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<FlagsForm>,
+) -> Response {
+    let input = FlagsInput {
+        major: Some(f.major.is_some()),
+        suspected_crime: Some(f.suspected_crime.is_some()),
+    };
+    let r = cops::set_flags(&s, &ctx, id, &input).await;
+    done(&ctx, r, &format!("/cases/{id}"), "已更新案件标记")
+}

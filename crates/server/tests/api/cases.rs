@@ -1,0 +1,339 @@
+//! Cases through HTTP: filing checked against the catalog, parties, the lifecycle, the
+//! legal-review gate, discretion, the minor-first-offence commitment, the suspected-crime
+//! guard and the permit check.
+
+use crate::helpers::*;
+use crate::transfers::food_item;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use xiezhi_store::engine_test;
+use xiezhi_store::testing::TestDb;
+
+const ITEM: &str = "ZJ-SCJG-CF-0001";
+
+/// A lead registered and filed as a case by the market department's officer.
+async fn market_case(app: &TestApp, m: &Session, text: &str) -> i64 {
+    let r = m
+        .call(
+            Method::POST,
+            "/api/v1/leads",
+            Some(json!({"channel": "department", "text": text, "address": text, "division_code": "339901002", "item_code": ITEM})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let lead = r.body["id"].as_i64().unwrap();
+    let r = m
+        .call(
+            Method::POST,
+            &format!("/api/v1/leads/{lead}/case"),
+            Some(json!({"title": format!("{text}案")})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let _ = app;
+    r.body["id"].as_i64().unwrap()
+}
+
+async fn step(s: &Session, case: i64, body: Value) -> Reply {
+    s.call(
+        Method::POST,
+        &format!("/api/v1/cases/{case}/steps"),
+        Some(body),
+    )
+    .await
+}
+
+engine_test!(
+    a_case_runs_from_filing_to_archive_with_the_legal_review_gate_and_discretion,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        // Filing is checked against the catalog: the township is not competent here.
+        let cd1 = app.sign_in("cd.1").await;
+        let r = cd1
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "patrol", "text": "超市销售过期食品", "division_code": "339901001", "item_code": ITEM})),
+            )
+            .await;
+        let lead = r.body["id"].as_i64().unwrap();
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/case"),
+                Some(json!({"title": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert!(
+            r.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("云溪县市场监督管理局"),
+            "{}",
+            r.body
+        );
+
+        let case = market_case(&app, &m, "某超市销售过期食品").await;
+        // Parties: a bad ID number is refused by field; a good one is masked for others.
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/parties"),
+                Some(json!({"type": "person", "name": "张三", "code": "110105194912310021"})),
+            )
+            .await;
+        assert_eq!(r.body["details"]["field"], "id_number");
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/parties"),
+                Some(json!({"type": "person", "name": "张三", "code": "11010519491231002X"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["parties"][0]["code"], "11010519491231002X");
+        let office = app.sign_in("office").await;
+        let r = office.get(&format!("/api/v1/cases/{case}")).await;
+        assert_eq!(r.body["parties"][0]["code"], "110105********002X");
+        // Out-of-order steps are refused.
+        let r = step(&m, case, json!({"step": "serve"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        for st in ["investigate", "submit"] {
+            let r = step(&m, case, json!({"step": st})).await;
+            assert_eq!(r.status, StatusCode::OK, "{st}: {}", r.body);
+        }
+        // Only the head decides; a fine outside the tier needs a reason; over 10,000 yuan on a
+        // person it is major and needs legal review.
+        let chief = app.sign_in("scjg.chief").await;
+        let r = step(
+            &m,
+            case,
+            json!({"step": "decide", "decision": "penalty", "tier": "一般", "amount": 20000}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = step(
+            &chief,
+            case,
+            json!({"step": "decide", "decision": "penalty", "tier": "轻微", "amount": 8000}),
+        )
+        .await;
+        assert_eq!(r.body["details"]["field"], "reason", "{}", r.body);
+        let r = step(
+            &chief,
+            case,
+            json!({"step": "decide", "decision": "penalty", "tier": "一般", "amount": 20000}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body["message"].as_str().unwrap().contains("法制审核"));
+        let r = step(&m, case, json!({"step": "legal_review"})).await;
+        assert_eq!(r.body["stage"], "legal_review", "{}", r.body);
+        // The handler cannot review; the legal reviewer fails it with reasons, then passes it.
+        let r = step(&m, case, json!({"step": "pass"})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let legal = app.sign_in("scjg.legal").await;
+        let r = legal.get("/api/v1/legal-review").await;
+        assert!(r.body.as_array().unwrap().iter().any(|c| c["id"] == case));
+        let r = step(
+            &legal,
+            case,
+            json!({"step": "fail", "reason": "货值认定证据不足"}),
+        )
+        .await;
+        assert_eq!(r.body["stage"], "investigation", "{}", r.body);
+        for st in ["submit", "legal_review"] {
+            step(&m, case, json!({"step": st})).await;
+        }
+        let r = step(&legal, case, json!({"step": "pass"})).await;
+        assert_eq!(
+            (r.body["stage"].as_str(), r.body["legal_passed"].as_bool()),
+            (Some("review"), Some(true)),
+            "{}",
+            r.body
+        );
+        let r = step(
+            &chief,
+            case,
+            json!({"step": "decide", "decision": "penalty", "tier": "一般", "amount": 20000}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["major"], true);
+        assert_eq!(r.body["decision_amount"], 20000);
+        let copy = r.body["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["rule_id"] == "case.penalty_copy_to_permit")
+            .unwrap()
+            .clone();
+        assert_eq!(copy["state"], "running");
+        // While the case is open a permit on the same matter is blocked.
+        let r = office
+            .get(&format!(
+                "/api/v1/permit-check?party=11010519491231002X&item={ITEM}"
+            ))
+            .await;
+        assert_eq!(r.body["blocked"], true, "{}", r.body);
+        assert!(!r.body.to_string().contains("张三"));
+        let zjj = app.org_id("YX-ZJJ").await;
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/permit-copy"),
+                Some(json!({"permit_org_id": zjj})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for st in ["serve", "execute", "close", "archive"] {
+            let r = step(&m, case, json!({"step": st})).await;
+            assert_eq!(r.status, StatusCode::OK, "{st}: {}", r.body);
+        }
+        let r = office
+            .get(&format!(
+                "/api/v1/permit-check?party=11010519491231002X&item={ITEM}"
+            ))
+            .await;
+        assert_eq!(r.body["blocked"], false);
+        let r = m.get(&format!("/api/v1/cases/{case}/events")).await;
+        let kinds: Vec<&str> = r
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        for k in [
+            "case.filed",
+            "case.party_added",
+            "case.legal_review_failed",
+            "case.legal_review_passed",
+            "case.decided",
+            "case.copied_to_permit",
+            "case.closed",
+            "case.archived",
+        ] {
+            assert!(kinds.contains(&k), "{k} missing: {kinds:?}");
+        }
+        assert!(
+            !r.body.to_string().contains("11010519491231002X"),
+            "the record keeps no ID number in clear"
+        );
+        app.db.store.verify_chain().await.unwrap();
+    }
+);
+
+engine_test!(
+    a_minor_first_offence_ends_with_a_commitment_only_the_first_time,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        let chief = app.sign_in("scjg.chief").await;
+        let party = json!({"type": "organisation", "name": "某某超市有限公司", "code": "91350100M000100Y43"});
+        let mut cases = vec![];
+        for shelf in ["一号货架", "二号货架"] {
+            let case = market_case(&app, &m, &format!("超市{shelf}有少量过期食品")).await;
+            m.call(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/parties"),
+                Some(party.clone()),
+            )
+            .await;
+            for st in ["investigate", "submit"] {
+                step(&m, case, json!({"step": st})).await;
+            }
+            cases.push(case);
+        }
+        let r = step(
+            &chief,
+            cases[0],
+            json!({"step": "decide", "decision": "commitment"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = step(&m, cases[0], json!({"step": "execute"})).await;
+        assert_eq!(
+            r.status,
+            StatusCode::CONFLICT,
+            "a commitment has nothing to execute"
+        );
+        for st in ["serve", "close"] {
+            let r = step(&m, cases[0], json!({"step": st})).await;
+            assert_eq!(r.status, StatusCode::OK, "{st}: {}", r.body);
+        }
+        // The same party under the same item again: no second commitment.
+        let r = step(
+            &chief,
+            cases[1],
+            json!({"step": "decide", "decision": "commitment"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body["message"].as_str().unwrap().contains("告知承诺"));
+    }
+);
+
+engine_test!(
+    a_suspected_crime_is_closed_only_after_the_judicial_answer,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        let chief = app.sign_in("scjg.chief").await;
+        let case = market_case(&app, &m, "大量销售有毒有害食品").await;
+        let r = m
+            .call(
+                Method::PUT,
+                &format!("/api/v1/cases/{case}/flags"),
+                Some(json!({"suspected_crime": true})),
+            )
+            .await;
+        assert_eq!(r.body["suspected_crime"], true, "{}", r.body);
+        let r = step(&m, case, json!({"step": "terminate", "reason": "移送公安"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body["message"].as_str().unwrap().contains("以罚代刑"));
+        // The judicial transfer of the case's lead, answered by the police.
+        let lead = app.db.store.case(case).await.unwrap().lead_id.unwrap();
+        let gaj = app.org_id("YX-GAJ").await;
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(json!({"to_org_id": gaj, "kind": "judicial", "facts": "涉嫌生产销售有毒有害食品罪",
+                            "materials": [{"kind": "letter", "title": "涉嫌犯罪案件移送书"}, {"kind": "evidence", "title": "检验报告"}]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let t = r.body["id"].as_i64().unwrap();
+        chief
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/approve"),
+                None,
+            )
+            .await;
+        m.call(Method::POST, &format!("/api/v1/transfers/{t}/send"), None)
+            .await;
+        let r = app
+            .sign_in("gaj.1")
+            .await
+            .call(Method::POST, &format!("/api/v1/transfers/{t}/accept"), None)
+            .await;
+        assert_eq!(r.body["status"], "accepted", "{}", r.body);
+        let r = step(
+            &m,
+            case,
+            json!({"step": "terminate", "reason": "已移送公安机关立案侦查"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["stage"], "closed");
+    }
+);
