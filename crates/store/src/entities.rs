@@ -738,3 +738,36 @@ pub mod case_handler {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Assistance requests (协助函).
+pub mod assistance_request {
+    use sea_orm::entity::prelude::*;
+
+    /// A request from one body to another.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assistance_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub from_org_id: i64,
+        pub to_org_id: i64,
+        pub case_id: Option<i64>,
+        pub kind: String,
+        pub text: String,
+        pub urgent: bool,
+        pub status: String,
+        pub supplement_asked: bool,
+        /// What supplementary material was asked for.
+        pub supplement_note: Option<String>,
+        /// The written answer, or the reasons of a refusal.
+        pub answer: Option<String>,
+        pub sent_at: DateTimeUtc,
+        pub answered_at: Option<DateTimeUtc>,
+        pub created_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

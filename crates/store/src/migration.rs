@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004Leads),
             Box::new(M0005Transfers),
             Box::new(M0006Cases),
+            Box::new(M0007Assistance),
         ]
     }
 }
@@ -733,6 +734,51 @@ impl MigrationTrait for M0006Cases {
             .unique()
             .take(),
         )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Assistance requests (协助函).
+struct M0007Assistance;
+
+impl MigrationName for M0007Assistance {
+    fn name(&self) -> &str {
+        "m0007_assistance"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007Assistance {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("assistance_requests")
+                .col(big_pk_auto("id"))
+                .col(big_integer("from_org_id"))
+                .col(big_integer("to_org_id"))
+                .col(big_integer_null("case_id"))
+                .col(string("kind"))
+                .col(text("text"))
+                .col(boolean("urgent"))
+                .col(string("status"))
+                .col(boolean("supplement_asked"))
+                .col(text_null("supplement_note"))
+                .col(text_null("answer"))
+                .col(timestamp_with_time_zone("sent_at"))
+                .col(timestamp_with_time_zone_null("answered_at"))
+                .col(big_integer_null("created_by"))
+                .foreign_key(&mut fk("assistance_requests", "from_org_id", "orgs"))
+                .foreign_key(&mut fk("assistance_requests", "to_org_id", "orgs"))
+                .foreign_key(&mut fk("assistance_requests", "case_id", "cases"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "assistance_requests",
+            "assistance_to",
+            &["to_org_id", "status"],
+        ))
         .await?;
         Ok(())
     }

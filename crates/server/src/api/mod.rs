@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by OpenAPI 3 at `/api/v1/openapi.json`. Every
 //! route is registered through `utoipa-axum`, so the description covers every route.
 
+mod assistance;
 mod cases;
 mod catalog;
 mod clocks;
@@ -180,6 +181,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::copy_to_permit))
         .routes(routes!(cases::review_queue))
         .routes(routes!(cases::permit_check))
+        .routes(routes!(assistance::send, assistance::list))
+        .routes(routes!(assistance::get))
+        .routes(routes!(assistance::step))
         .split_for_parts()
 }
 

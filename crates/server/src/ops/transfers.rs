@@ -44,6 +44,23 @@ pub(crate) fn acting_for(ctx: &Ctx, action: Action, o: &org::Model) -> Result<Ac
     })
 }
 
+/// The other body must be in the actor's own top-level tree (the county): no transfers or
+/// requests across governments through this platform's ids.
+pub(crate) fn same_tree(ctx: &Ctx, other: &org::Model) -> Result<(), AppError> {
+    let root = ctx
+        .actor
+        .org_path
+        .split('/')
+        .find(|p| !p.is_empty())
+        .map(|p| format!("/{p}/"))
+        .unwrap_or_else(|| "/".into());
+    if other.path.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Refusal::OutOfScope))
+    }
+}
+
 /// Whether the actor may act in the name of `o` (for showing buttons).
 pub fn may_act(ctx: &Ctx, action: Action, o: &org::Model) -> bool {
     acting_for(ctx, action, o).is_ok()
@@ -549,6 +566,9 @@ pub async fn draft(
     input: &TransferInput,
 ) -> Result<TransferView, AppError> {
     let by = holder_acting(s, ctx, lead_id).await?;
+    if let Ok(to) = s.store.org(input.to_org_id).await {
+        same_tree(ctx, &to)?;
+    }
     let d = DraftFields {
         kind: input.kind.clone(),
         facts: input.facts.clone(),
@@ -829,6 +849,9 @@ pub async fn open_conflict(
         .any(|o| ctx.can(Action::ViewLead, &Target::org(o.path.clone())))
     {
         return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    if let Ok(other) = s.store.org(input.org_id).await {
+        same_tree(ctx, &other)?;
     }
     let reason = text(&input.reason, "reason", 2000)?;
     let cal = s.calendar();

@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(leads::routes(Router::new()))
         .merge(transfers::routes(Router::new()))
         .merge(cases::routes(Router::new()))
+        .merge(assistance::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -170,6 +171,12 @@ impl Layout {
             "/cases",
             "案件",
             "立案、调查、审核、决定与结案",
+            ctx.can(Action::ViewCase, &gov) || ctx.can(Action::ViewCase, &own),
+        ));
+        nav.push((
+            "/assistance",
+            "协助请求",
+            "协助函的发出、答复与补充材料",
             ctx.can(Action::ViewCase, &gov) || ctx.can(Action::ViewCase, &own),
         ));
         nav.push((
@@ -1456,6 +1463,7 @@ async fn asset(
 }
 
 // After the `page!` macro, which they use.
+mod assistance;
 mod cases;
 mod catalog;
 mod clocks;

@@ -100,7 +100,49 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/cases/{id}/permit-copy"),
     ("GET", "/api/v1/legal-review"),
     ("GET", "/api/v1/permit-check"),
+    ("POST", "/api/v1/assistance"),
+    ("GET", "/api/v1/assistance"),
+    ("GET", "/api/v1/assistance/{id}"),
+    ("POST", "/api/v1/assistance/{id}/steps"),
 ];
+
+/// Who may send an assistance request in their own org's name.
+const SENDS_ASSISTANCE: &[&str] = &["leader", "zhzf.1"];
+
+/// An assistance request from 城东街道 to the market department.
+pub async fn cd_assistance(app: &TestApp) -> i64 {
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let a = xiezhi_store::assistance::send(
+        &mut w,
+        env,
+        xiezhi_store::assistance::NewRequest {
+            from_org_id: app.org_id("YX-CD").await,
+            to_org_id: app.org_id("YX-SCJG").await,
+            case_id: None,
+            kind: xiezhi_domain::assistance::AssistanceKind::Material,
+            text: "走查协助".into(),
+            urgent: false,
+            created_by: None,
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    a.id
+}
 
 /// Who sees cases in their reach.
 const SEES_CASES: &[&str] = &[
@@ -403,6 +445,7 @@ struct Ids {
     dsp: i64,
     digest: &'static str,
     case: i64,
+    asst: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -417,6 +460,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         dsp,
         digest,
         case,
+        asst,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -1124,6 +1168,38 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             OwnOnly,
         ),
         c(
+            Method::POST,
+            "/api/v1/assistance",
+            "/api/v1/assistance".into(),
+            Body::Json(json!({"to_org_id": gov, "kind": "material", "text": "走查"})),
+            SENDS_ASSISTANCE,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/assistance",
+            "/api/v1/assistance".into(),
+            Body::None,
+            SEES_CASES,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/assistance/{id}",
+            format!("/api/v1/assistance/{asst}"),
+            Body::None,
+            SEES_CD_CASE,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/assistance/{id}/steps",
+            format!("/api/v1/assistance/{asst}/steps"),
+            Body::Json(json!({"step": "answer", "text": "走查答复"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
             Method::DELETE,
             "/api/v1/session",
             "/api/v1/session".into(),
@@ -1219,6 +1295,7 @@ engine_test!(
             dsp: 0,
             digest: "",
             case: 0,
+            asst: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1228,6 +1305,7 @@ engine_test!(
             dsp,
             digest: Box::leak(digest.into_boxed_str()),
             case: cd_case(&app).await,
+            asst: cd_assistance(&app).await,
             ..ids
         };
         app.with_catalog().await;
@@ -1348,6 +1426,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         dsp,
         digest: _,
         case,
+        asst,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1681,6 +1760,29 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ACTS_FOR_CD,
         ),
         (Method::GET, "/legal-review".into(), none(), &["zhzf.legal"]),
+        (Method::GET, "/assistance".into(), none(), SEES_CASES),
+        (
+            Method::POST,
+            "/assistance".into(),
+            f(&[
+                ("to_org_id", gov.to_string()),
+                ("kind", "material".into()),
+                ("text", "走查".into()),
+            ]),
+            SENDS_ASSISTANCE,
+        ),
+        (
+            Method::GET,
+            format!("/assistance/{asst}"),
+            none(),
+            SEES_CD_CASE,
+        ),
+        (
+            Method::POST,
+            format!("/assistance/{asst}/steps"),
+            f(&[("step", "answer".into()), ("text", "走查".into())]),
+            ACTS_FOR_CD,
+        ),
         (
             Method::POST,
             format!("/transfers/{tr}/approve"),
@@ -1774,6 +1876,7 @@ engine_test!(
             dsp: 0,
             digest: "",
             case: 0,
+            asst: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1783,6 +1886,7 @@ engine_test!(
             dsp,
             digest: Box::leak(digest.into_boxed_str()),
             case: cd_case(&app).await,
+            asst: cd_assistance(&app).await,
             ..ids
         };
         app.with_catalog().await;

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod assistance;
 mod authz_walk;
 mod basics;
 mod browser;
