@@ -90,6 +90,30 @@ enum Command {
     },
     /// Print a commented example configuration file.
     DefaultConfig,
+    /// Case files (卷宗).
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Export a case's file: documents, evidence, its events with their chain links and a
+    /// manifest of SM3 digests, as a zip archive.
+    Export {
+        /// Case id.
+        id: i64,
+        /// Output file (default `<case number>.zip`).
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Check an exported case file offline (no database): exit 0 when every file and event
+    /// matches, 1 naming each that does not.
+    Verify {
+        /// The archive.
+        file: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +221,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
     if let Command::Rules { files } = &cli.command {
         return check_rules(files);
+    }
+    if let Command::Case {
+        command: CaseCommand::Verify { file },
+    } = &cli.command
+    {
+        return verify_case_file(file);
     }
     if let Command::DefaultConfig = cli.command {
         print!("{}", config::EXAMPLE);
@@ -357,9 +387,56 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Calendar { .. } | Command::DefaultConfig | Command::Rules { .. } => Ok(ExitCode::SUCCESS),
+            Command::Case {
+                command: CaseCommand::Export { id, out },
+            } => {
+                let store = open(&cfg).await?;
+                let c = store.case(id).await?;
+                let path = out.unwrap_or_else(|| format!("{}.zip", c.number));
+                let f = std::fs::File::create(&path)
+                    .with_context(|| format!("无法创建文件 {path}"))?;
+                let e = store
+                    .export_case(id, std::io::BufWriter::new(f), ctx("case-export"))
+                    .await?;
+                println!(
+                    "已导出卷宗 {}：{} 个文件，{} 条事件，清单 SM3 {}",
+                    path,
+                    e.manifest.files.len(),
+                    e.manifest.events.len(),
+                    e.manifest_sm3
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Calendar { .. }
+            | Command::DefaultConfig
+            | Command::Rules { .. }
+            | Command::Case { .. } => Ok(ExitCode::SUCCESS),
         }
     })
+}
+
+fn verify_case_file(path: &str) -> Result<ExitCode> {
+    let f = std::fs::File::open(path).with_context(|| format!("无法打开文件 {path}"))?;
+    let checked = xiezhi_store::casefile::verify_archive(std::io::BufReader::new(f))?;
+    if let Some(m) = &checked.manifest {
+        println!(
+            "卷宗 {}（{} 个文件，{} 条事件，导出于 {}），清单 SM3 {}",
+            m.case_number,
+            m.files.len(),
+            m.events.len(),
+            m.generated_at.to_rfc3339(),
+            checked.manifest_sm3
+        );
+    }
+    if checked.problems.is_empty() {
+        println!("校验通过：所有文件和事件均与清单一致。");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for p in &checked.problems {
+            println!("不符：{p}");
+        }
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 fn ctx(what: &str) -> RecordContext {

@@ -277,3 +277,99 @@ fn rules_check_accepts_the_shipped_profiles_and_names_a_gap() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Rewrite a zip archive, changing one entry's bytes.
+fn rewrite(path: &std::path::Path, name: &str, change: impl Fn(Vec<u8>) -> Vec<u8>) {
+    use std::io::Read;
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let mut b = vec![];
+        f.read_to_end(&mut b).unwrap();
+        let fname = f.name().unwrap().into_owned();
+        out.start_file(fname.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&if fname == name { change(b) } else { b })
+            .unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+engine_test!(
+    a_case_file_exports_verifies_offline_and_a_tampered_one_is_refused_naming_what_changed,
+    async |db: TestDb| {
+        let url = db.url.clone();
+        let o = xiezhi(&["demo", "--database", &url], None);
+        assert!(o.status.success(), "{}", text(&o));
+        // A photo on the demo case's lead, so the file carries evidence.
+        let case = db.store.case(1).await.unwrap();
+        let mut w = db
+            .store
+            .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+            .await
+            .unwrap();
+        let digest =
+            xiezhi_store::transfers::store_blob(&mut w, b"\x89PNG\r\n\x1a\nphoto".to_vec())
+                .await
+                .unwrap();
+        xiezhi_store::transfers::attach(
+            &mut w,
+            "lead",
+            case.lead_id.unwrap(),
+            &[xiezhi_domain::transfer::Material {
+                kind: xiezhi_domain::transfer::MaterialKind::Source,
+                title: "现场照片".into(),
+                digest: Some(digest.clone()),
+            }],
+            None,
+        )
+        .await
+        .unwrap();
+        w.commit().await.unwrap();
+        let dir = std::env::temp_dir().join(format!("xiezhi-case-{}", unique(&url)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("case.zip");
+        let f = file.to_str().unwrap();
+        let o = xiezhi(
+            &["case", "export", "1", "--out", f, "--database", &url],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let o = xiezhi(&["case", "verify", f], None);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("校验通过"));
+        // The export is itself recorded.
+        let events = db.store.case_events(1).await.unwrap();
+        assert!(events.iter().any(|e| e.kind == "case.exported"));
+        // A changed evidence file is named.
+        rewrite(&file, &format!("evidence/{digest}"), |mut b| {
+            b.push(0);
+            b
+        });
+        let o = xiezhi(&["case", "verify", f], None);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("evidence/{digest}")),
+            "{}",
+            text(&o)
+        );
+        // A changed event is named by its sequence number.
+        let o = xiezhi(
+            &["case", "export", "1", "--out", f, "--database", &url],
+            None,
+        );
+        assert!(o.status.success());
+        rewrite(&file, "events.jsonl", |b| {
+            String::from_utf8(b)
+                .unwrap()
+                .replacen("case.filed", "case.FILED", 1)
+                .into_bytes()
+        });
+        let o = xiezhi(&["case", "verify", f], None);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(text(&o).contains("的内容与其哈希不符"), "{}", text(&o));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

@@ -4,6 +4,7 @@
 pub mod assistance;
 pub mod boundary;
 pub mod case;
+pub mod casefile;
 pub mod catalog;
 pub mod clock;
 pub mod codes;

@@ -4,6 +4,7 @@
 
 pub mod assistance;
 pub mod auth;
+pub mod casefile;
 pub mod cases;
 pub mod catalog;
 pub mod clocks;

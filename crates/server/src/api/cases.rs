@@ -124,3 +124,31 @@ pub(super) async fn permit_check(
 ) -> ApiResult<Json<PermitCheck>> {
     with_id(&ctx, ops::permit_check(&s, &ctx, &q).await).map(Json)
 }
+
+/// The case file (卷宗): a zip of the case, evidence files, its events with their chain links
+/// and a manifest of SM3 digests, checkable offline with `xiezhi case verify FILE`.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/file", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn export(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    with_id(&ctx, ops::export(&s, &ctx, id).await).map(|(name, bytes)| {
+        (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/zip".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()
+    })
+}

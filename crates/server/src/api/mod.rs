@@ -181,6 +181,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::copy_to_permit))
         .routes(routes!(cases::review_queue))
         .routes(routes!(cases::permit_check))
+        .routes(routes!(cases::export))
         .routes(routes!(assistance::send, assistance::list))
         .routes(routes!(assistance::get))
         .routes(routes!(assistance::step))

@@ -512,3 +512,23 @@ pub async fn permit_check(
         cases: out,
     })
 }
+
+/// The case file (卷宗) as a zip archive, for the holder's people; the export is recorded.
+pub async fn export(s: &AppState, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), AppError> {
+    let (c, o) = case_and_holder(s, id).await?;
+    acting_for(ctx, Action::HandleCase, &o)?;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    s.store
+        .export_case(
+            id,
+            &mut buf,
+            xiezhi_store::RecordContext {
+                actor: ctx.actor.id.record_name(),
+                org: Some(ctx.actor.org_id),
+                request_id: ctx.meta.request_id.clone(),
+                at: ctx.now(),
+            },
+        )
+        .await?;
+    Ok((format!("{}.zip", c.number), buf.into_inner()))
+}
