@@ -101,12 +101,19 @@ impl Store {
             .compression_method(zip::CompressionMethod::Deflated)
             .large_file(true);
         let mut files = vec![];
+        // Photos, audio and video are compressed already: evidence is stored as is.
+        let stored = opts.compression_method(zip::CompressionMethod::Stored);
         let mut put = |zip: &mut zip::ZipWriter<W>,
                        path: String,
                        title: String,
                        bytes: &[u8]|
          -> Result<(), StoreError> {
-            zip.start_file(path.as_str(), opts).map_err(zip_err)?;
+            let o = if path.starts_with("evidence/") {
+                stored
+            } else {
+                opts
+            };
+            zip.start_file(path.as_str(), o).map_err(zip_err)?;
             zip.write_all(bytes).map_err(zip_err)?;
             files.push(FileEntry {
                 path,
