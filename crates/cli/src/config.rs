@@ -28,6 +28,11 @@ pub const EXAMPLE: &str = r#"# xiezhi.toml — configuration of 獬豸 (all keys
 
 # Seconds between passes of the clock job (warnings, breaches, supervision orders).
 # job_interval_secs = 30
+
+# Evidence uploads: the largest file in MB (XIEZHI_EVIDENCE_MAX_MB) and the accepted types,
+# recognised from the file's first bytes.
+# evidence_max_mb = 100
+# evidence_types = ["image/jpeg", "image/png", "image/webp", "application/pdf", "audio/mpeg", "audio/mp4", "audio/wav", "video/mp4", "video/webm"]
 "#;
 
 /// Keys of the TOML file.
@@ -40,6 +45,8 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     pub max_connections: Option<u32>,
     pub job_interval_secs: Option<u64>,
+    pub evidence_max_mb: Option<usize>,
+    pub evidence_types: Option<Vec<String>>,
 }
 
 impl FileConfig {
@@ -65,6 +72,8 @@ pub struct Config {
     max_connections: u32,
     /// Seconds between clock-job passes.
     pub job_interval_secs: u64,
+    /// Evidence upload settings.
+    pub evidence: xiezhi_server::EvidenceSettings,
 }
 
 const KNOWN_ENV: &[&str] = &[
@@ -74,6 +83,7 @@ const KNOWN_ENV: &[&str] = &[
     "XIEZHI_LOG",
     "XIEZHI_SQLITE_SYNCHRONOUS",
     "XIEZHI_SECURE_COOKIES",
+    "XIEZHI_EVIDENCE_MAX_MB",
     "XIEZHI_TEST_POSTGRES_URL",
 ];
 
@@ -106,6 +116,17 @@ impl Config {
             secure_cookies: secure,
             max_connections: file.max_connections.unwrap_or(10),
             job_interval_secs: file.job_interval_secs.unwrap_or(30).max(1),
+            evidence: {
+                let d = xiezhi_server::EvidenceSettings::default();
+                let mb = std::env::var("XIEZHI_EVIDENCE_MAX_MB")
+                    .ok()
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .or(file.evidence_max_mb);
+                xiezhi_server::EvidenceSettings {
+                    max_bytes: mb.map(|m| m.max(1) * 1024 * 1024).unwrap_or(d.max_bytes),
+                    types: file.evidence_types.clone().unwrap_or(d.types),
+                }
+            },
         }
     }
 

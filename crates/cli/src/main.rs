@@ -506,7 +506,9 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
     );
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
-    let state = AppState::new(store, cfg.secure_cookies).await?;
+    let state = AppState::new(store, cfg.secure_cookies)
+        .await?
+        .with_evidence(cfg.evidence.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;

@@ -47,6 +47,21 @@ pub fn sm3_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// An SM3 digest computed piece by piece (for files that arrive as a stream).
+#[derive(Debug, Clone, Default)]
+pub struct Sm3Stream(Sm3);
+
+impl Sm3Stream {
+    /// Add bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    /// The digest, lower-case hex.
+    pub fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
+}
+
 /// Canonical JSON: serde_json's map is ordered by key, so `to_string` of a `Value` is canonical.
 pub fn canonical_json(v: &serde_json::Value) -> String {
     v.to_string()

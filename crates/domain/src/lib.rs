@@ -20,7 +20,7 @@ pub mod transfer;
 pub use codes::{
     CertificateNumber, CodeError, CreditCode, DivisionCode, IdNumber, Login, OrgCode, PhoneNumber,
 };
-pub use event::{ChainLink, EventBody, GENESIS_HASH, sm3_hex};
+pub use event::{ChainLink, EventBody, GENESIS_HASH, Sm3Stream, sm3_hex};
 pub use org::{OrgKind, OrgLevel};
 pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};
 pub use role::Role;

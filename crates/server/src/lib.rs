@@ -21,6 +21,37 @@ use xiezhi_calendar::Calendar;
 use xiezhi_domain::rules::Rules;
 use xiezhi_store::Store;
 
+/// What evidence uploads may be (settings): a size limit and the content types accepted
+/// (read from the file's first bytes, never from the client's claim).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceSettings {
+    /// Largest file, bytes.
+    pub max_bytes: usize,
+    /// Accepted content types.
+    pub types: Vec<String>,
+}
+
+impl Default for EvidenceSettings {
+    fn default() -> Self {
+        EvidenceSettings {
+            max_bytes: 100 * 1024 * 1024,
+            types: [
+                "image/jpeg",
+                "image/png",
+                "image/webp",
+                "application/pdf",
+                "audio/mpeg",
+                "audio/mp4",
+                "audio/wav",
+                "video/mp4",
+                "video/webm",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
 /// Shared state of all handlers.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -32,6 +63,8 @@ pub struct AppState {
     /// The rule profiles, loaded and checked at start.
     pub rules: Arc<Rules>,
     calendar: Arc<RwLock<Arc<Calendar>>>,
+    /// Size limit and allowed types of uploaded evidence.
+    pub evidence: EvidenceSettings,
     /// Recent public submissions per client, for rate limiting (per instance).
     pub(crate) public_submissions: Arc<
         std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
@@ -49,8 +82,15 @@ impl AppState {
             secure_cookies,
             rules: Arc::new(rules),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            evidence: EvidenceSettings::default(),
             public_submissions: Default::default(),
         })
+    }
+
+    /// The same state with other evidence settings.
+    pub fn with_evidence(mut self, evidence: EvidenceSettings) -> AppState {
+        self.evidence = evidence;
+        self
     }
 
     /// The calendar in use.

@@ -198,6 +198,15 @@ pub async fn office_for(
 /// no-op). Returns the digest.
 pub async fn store_blob(w: &mut Writer, bytes: Vec<u8>) -> Result<String, StoreError> {
     let digest = sm3_hex(&bytes);
+    store_hashed(w, digest, bytes).await
+}
+
+/// [`store_blob`] for bytes whose digest was computed as they arrived.
+pub async fn store_hashed(
+    w: &mut Writer,
+    digest: String,
+    bytes: Vec<u8>,
+) -> Result<String, StoreError> {
     if blob::Entity::find_by_id(digest.clone())
         .one(w.txn())
         .await?
@@ -270,6 +279,18 @@ pub fn sniff(bytes: &[u8]) -> &'static str {
         "application/pdf"
     } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         "image/webp"
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
+        "audio/wav"
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        if bytes.get(8..11) == Some(b"M4A") {
+            "audio/mp4"
+        } else {
+            "video/mp4"
+        }
+    } else if bytes.starts_with(b"ID3") || bytes.starts_with(&[0xFF, 0xFB]) {
+        "audio/mpeg"
+    } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        "video/webm"
     } else {
         "application/octet-stream"
     }

@@ -165,9 +165,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             (
                 schemas,
                 paths,
-                method.layer(axum::extract::DefaultBodyLimit::max(
-                    crate::ops::transfers::MAX_FILE_BYTES + 1024,
-                )),
+                // The upload enforces the evidence size limit itself, as the stream arrives.
+                method.layer(axum::extract::DefaultBodyLimit::disable()),
             )
         })
         .routes(routes!(transfers::download))

@@ -7,7 +7,6 @@ use crate::error::ErrorBody;
 use crate::ops::leads::LeadView;
 use crate::ops::transfers::{self as ops, *};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -269,18 +268,19 @@ pub(super) async fn list_disputes(
     with_id(&ctx, ops::list_disputes(&s, &ctx, &q).await).map(Json)
 }
 
-/// Upload a file (photo, scan or PDF, at most 10 MB) as the raw request body; it is stored by
-/// its SM3 digest, which photos and materials then name.
-#[utoipa::path(post, path = "/api/v1/attachments", tag = "attachments",
+/// Upload a file (photo, audio, video, scan or PDF; the size limit and the accepted types
+/// are settings) as the raw request body, read as a stream; it is stored by its SM3 digest,
+/// which photos, materials and evidence then name. `lon`/`lat` record where it was taken.
+#[utoipa::path(post, path = "/api/v1/attachments", tag = "attachments", params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = StoredFile), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(super) async fn upload(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    body: Bytes,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<StoredFile>)> {
-    with_id(&ctx, ops::upload(&s, &ctx, body.to_vec()).await)
-        .map(|v| (StatusCode::CREATED, Json(v)))
+    with_id(&ctx, ops::upload(&s, &ctx, body, &q).await).map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Download a stored file by digest (allowed to whoever may see a lead or transfer naming it).

@@ -1006,43 +1006,91 @@ pub struct StoredFile {
     pub content_type: String,
 }
 
-/// Largest file accepted.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Where an upload was made (optional, from the device).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// Longitude where the file was taken.
+    pub lon: Option<f64>,
+    /// Latitude where the file was taken.
+    pub lat: Option<f64>,
+}
 
-/// Store an uploaded file (photo, scan, PDF) by its SM3 digest. Anyone who may register
-/// or handle a lead may upload; the file is only reachable through what references it.
-pub async fn upload(s: &AppState, ctx: &Ctx, bytes: Vec<u8>) -> Result<StoredFile, AppError> {
+/// Store an uploaded file (photo, audio, video, document) by its SM3 digest, read as a
+/// stream: the digest is computed as the bytes arrive, the size limit and the allowed types
+/// (the settings) are enforced before anything is written, so a refused upload leaves
+/// nothing. Anyone who may register or handle a lead may upload; the file is only reachable
+/// through what references it. Who, when and where are recorded.
+pub async fn upload(
+    s: &AppState,
+    ctx: &Ctx,
+    body: axum::body::Body,
+    q: &UploadQuery,
+) -> Result<StoredFile, AppError> {
+    use futures_util::StreamExt;
     let own = Target::org(ctx.actor.org_path.clone());
     if !ctx.can(Action::SubmitLead, &own) {
         ctx.authorize(Action::HandleLead, &own)?;
     }
+    let limit = s.evidence.max_bytes;
+    let too_big = || {
+        AppError::invalid(
+            "file",
+            format!("文件不能超过 {} MB", limit.div_ceil(1024 * 1024)),
+        )
+    };
+    let mut hasher = xiezhi_domain::Sm3Stream::default();
+    let mut bytes: Vec<u8> = vec![];
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| AppError::invalid("file", "上传中断，未保存任何内容"))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_big());
+        }
+        if bytes.is_empty() && !chunk.is_empty() {
+            let t = st::sniff(&chunk);
+            if !s.evidence.types.iter().any(|a| a == t) {
+                return Err(AppError::invalid(
+                    "file",
+                    format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
+                ));
+            }
+        }
+        hasher.update(&chunk);
+        bytes.extend_from_slice(&chunk);
+    }
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "文件为空"));
     }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(AppError::invalid("file", "文件不能超过10MB"));
-    }
-    let content_type = st::sniff(&bytes);
-    if content_type == "application/octet-stream" {
-        return Err(AppError::invalid(
-            "file",
-            "只接受 JPEG、PNG、WebP 图片或 PDF 文件",
-        ));
-    }
+    let content_type = st::sniff(&bytes).to_owned();
+    let point = match (q.lon, q.lat) {
+        (Some(lon), Some(lat))
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+        {
+            Some((lon, lat))
+        }
+        (None, None) => None,
+        _ => {
+            return Err(AppError::invalid(
+                "lat",
+                "经度、纬度须同时给出且在有效范围内",
+            ));
+        }
+    };
     let size = bytes.len();
+    let digest = hasher.finish();
     let mut w = ctx.writer(s).await?;
-    let digest = st::store_blob(&mut w, bytes).await?;
+    let digest = st::store_hashed(&mut w, digest, bytes).await?;
     w.record(
         "blob",
         &digest,
         "blob.uploaded",
-        serde_json::json!({"size": size}),
+        serde_json::json!({"size": size, "content_type": content_type, "lon": point.map(|p| p.0), "lat": point.map(|p| p.1)}),
     );
     w.commit().await?;
     Ok(StoredFile {
         digest,
         size,
-        content_type: content_type.into(),
+        content_type,
     })
 }
 

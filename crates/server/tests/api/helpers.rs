@@ -44,10 +44,22 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
 }
 
 pub async fn spawn_bare(db: TestDb) -> TestApp {
+    spawn_state(db, |s| s).await
+}
+
+/// The demo county on a server whose state is adjusted first (e.g. evidence settings).
+pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
+    xiezhi_store::demo::load(&db.store, DEMO_PASSWORD, "test", chrono::Utc::now())
+        .await
+        .unwrap();
+    spawn_state(db, adjust).await
+}
+
+async fn spawn_state(db: TestDb, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
-    let state = AppState::new(db.store.clone(), false).await.unwrap();
+    let state = adjust(AppState::new(db.store.clone(), false).await.unwrap());
     tokio::spawn(xiezhi_server::serve(listener, state.clone(), async {
         let _ = rx.await;
     }));
@@ -196,6 +208,24 @@ impl Session {
     }
 
     /// A raw request with a text body (CSV).
+    /// Send raw bytes (an upload).
+    pub async fn send_bytes(&self, path: &str, bytes: Vec<u8>) -> Reply {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        Reply {
+            status,
+            body: r.json().await.unwrap_or(Value::Null),
+        }
+    }
+
     pub async fn send_text(&self, method: Method, path: &str, text: &str) -> Reply {
         let r = self
             .client

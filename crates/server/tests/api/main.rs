@@ -12,6 +12,7 @@ mod browser;
 mod cases;
 mod catalog;
 mod clocks;
+mod evidence;
 mod leads;
 mod open311;
 mod transfers;
