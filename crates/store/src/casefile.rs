@@ -80,8 +80,13 @@ impl Store {
             .ok_or(StoreError::NotFound("全过程记录"))?;
         let events = self.case_events(case_id).await?;
         let parties = self.case_parties(case_id).await?;
-        // Evidence: files attached to the lead and its transfers.
+        // Evidence: files attached to the case, its lead and the lead's transfers.
         let mut digests: BTreeMap<String, String> = BTreeMap::new();
+        for a in self.attachments_of("case", case_id).await? {
+            if let Some(d) = a.digest {
+                digests.entry(d).or_insert(a.title);
+            }
+        }
         if let Some(lead) = c.lead_id {
             for a in self.attachments_of("lead", lead).await? {
                 if let Some(d) = a.digest {

@@ -84,6 +84,33 @@ pub async fn add_party(
     Ok(m)
 }
 
+/// Attach a stored file to a case as evidence (证据), noting the stage it was taken in; files
+/// are never replaced, only added.
+pub async fn add_evidence(
+    w: &mut Writer,
+    case_id: i64,
+    title: &str,
+    digest: &str,
+    org_id: i64,
+) -> Result<(), StoreError> {
+    let c = case_row(w, case_id).await?;
+    if !open_stage(&c) {
+        return Err(StoreError::Conflict("案件已结案，不能再增加证据".into()));
+    }
+    crate::transfers::attach(
+        w,
+        "case",
+        case_id,
+        &[xiezhi_domain::transfer::Material {
+            kind: xiezhi_domain::transfer::MaterialKind::Evidence,
+            title: format!("{}｜{}", stage_of(&c).label(), title),
+            digest: Some(digest.to_owned()),
+        }],
+        Some(org_id),
+    )
+    .await
+}
+
 /// Add a handler (承办人).
 pub async fn add_handler(w: &mut Writer, case_id: i64, person_id: i64) -> Result<(), StoreError> {
     let exists = case_handler::Entity::find()

@@ -152,3 +152,16 @@ pub(super) async fn export(
             .into_response()
     })
 }
+
+/// Attach uploaded evidence (by SM3 digest) to a case; the current stage is noted.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/evidence", tag = "cases", params(("id" = i64, Path)),
+    request_body = EvidenceInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn add_evidence(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<EvidenceInput>,
+) -> ApiResult<Json<CaseView>> {
+    with_id(&ctx, ops::add_evidence(&s, &ctx, id, &body).await).map(Json)
+}

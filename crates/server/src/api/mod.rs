@@ -181,6 +181,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::review_queue))
         .routes(routes!(cases::permit_check))
         .routes(routes!(cases::export))
+        .routes(routes!(cases::add_evidence))
         .routes(routes!(assistance::send, assistance::list))
         .routes(routes!(assistance::get))
         .routes(routes!(assistance::step))

@@ -69,6 +69,8 @@ pub struct CaseView {
     pub parties: Vec<PartyView>,
     pub handlers: Vec<i64>,
     pub clocks: Vec<ClockView>,
+    /// Evidence files (SM3 digests), in the order added.
+    pub evidence: Vec<super::transfers::AttachmentView>,
 }
 
 fn stage_marks(current: CaseStage) -> Vec<StageMark> {
@@ -150,6 +152,13 @@ async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppE
             .collect(),
         handlers: s.store.case_handlers(c.id).await?,
         clocks: super::clocks::views(s, &clocks, ctx.now()).await?,
+        evidence: s
+            .store
+            .attachments_of("case", c.id)
+            .await?
+            .iter()
+            .map(super::transfers::attachment_view)
+            .collect(),
     })
 }
 
@@ -239,6 +248,35 @@ pub async fn add_party(
     let p = Party::parse(&input.kind, &input.name, &input.code)?;
     let mut w = ctx.writer(s).await?;
     cases::add_party(&mut w, id, &p).await?;
+    w.commit().await?;
+    get(s, ctx, id).await
+}
+
+/// Evidence to attach.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct EvidenceInput {
+    /// SM3 digest of a file uploaded to `/api/v1/attachments`.
+    pub digest: String,
+    /// What it shows (e.g. "现场检查录像").
+    pub title: String,
+}
+
+/// Attach uploaded evidence to a case (noting the current stage).
+pub async fn add_evidence(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &EvidenceInput,
+) -> Result<CaseView, AppError> {
+    let (_, o) = case_and_holder(s, id).await?;
+    let by = acting_for(ctx, Action::HandleCase, &o)?;
+    let title = xiezhi_domain::transfer::required_text(&input.title, "title", 200)?;
+    let digest = input.digest.trim();
+    if !xiezhi_domain::transfer::is_digest(digest) {
+        return Err(AppError::invalid("digest", "应为64位小写十六进制 SM3 摘要"));
+    }
+    let mut w = ctx.writer(s).await?;
+    cases::add_evidence(&mut w, id, &title, digest, by.org_id).await?;
     w.commit().await?;
     get(s, ctx, id).await
 }

@@ -91,7 +91,8 @@ pub struct AttachmentView {
     pub added_at: String,
 }
 
-fn attachment_view(a: &attachment::Model) -> AttachmentView {
+/// An attachment as shown.
+pub(crate) fn attachment_view(a: &attachment::Model) -> AttachmentView {
     AttachmentView {
         id: a.id,
         kind: a.kind.clone(),
@@ -1107,6 +1108,7 @@ pub async fn download(
         let ok = match a.subject_type.as_str() {
             "lead" => super::leads::get(s, ctx, a.subject_id).await.is_ok(),
             "transfer" => get_transfer(s, ctx, a.subject_id).await.is_ok(),
+            "case" => super::cases::get(s, ctx, a.subject_id).await.is_ok(),
             _ => false,
         };
         if ok {

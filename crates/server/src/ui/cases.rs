@@ -2,7 +2,9 @@
 //! forms for each step) and the legal reviewer's queue.
 
 use super::*;
-use crate::ops::cases::{self as cops, CaseQuery, CaseView, FlagsInput, PartyInput, StepInput};
+use crate::ops::cases::{
+    self as cops, CaseQuery, CaseView, EvidenceInput, FlagsInput, PartyInput, StepInput,
+};
 use crate::ops::transfers::may_act;
 
 page!(CasesPage, "cases.html" { page: Page_<CaseView>, pager: Pager, title_note: String });
@@ -21,6 +23,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/cases/{id}/steps", post(step))
         .route("/cases/{id}/parties", post(add_party))
         .route("/cases/{id}/flags", post(flags))
+        .route("/cases/{id}/evidence", post(add_evidence))
         .route("/legal-review", get(review_page))
 }
 
@@ -175,4 +178,14 @@ async fn flags(
     };
     let r = cops::set_flags(&s, &ctx, id, &input).await;
     done(&ctx, r, &format!("/cases/{id}"), "已更新案件标记")
+}
+
+async fn add_evidence(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<EvidenceInput>,
+) -> Response {
+    let r = cops::add_evidence(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/cases/{id}"), "证据已加入案卷")
 }

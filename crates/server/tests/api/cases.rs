@@ -96,9 +96,53 @@ engine_test!(
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.body["parties"][0]["code"], "11010519491231002X");
+        // Evidence: uploaded, then attached to the case with the stage noted.
+        let mut photo = vec![1u8; 2048];
+        photo[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
+        let up = m.send_bytes("/api/v1/attachments", photo).await;
+        let digest = up.body["digest"].as_str().unwrap().to_owned();
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/evidence"),
+                Some(json!({"digest": digest, "title": "货架过期食品照片"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["evidence"][0]["digest"], digest.as_str());
+        assert!(
+            r.body["evidence"][0]["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("立案｜")
+        );
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/cases/{case}/evidence"),
+                Some(json!({"digest": "0".repeat(64), "title": "不存在的文件"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
         let office = app.sign_in("office").await;
         let r = office.get(&format!("/api/v1/cases/{case}")).await;
         assert_eq!(r.body["parties"][0]["code"], "110105********002X");
+        // Others in reach may see the case and so its evidence; an outsider department may not.
+        let r = office
+            .client
+            .get(format!("{}/api/v1/attachments/{digest}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let other = app.sign_in("sthj.1").await;
+        let r = other
+            .client
+            .get(format!("{}/api/v1/attachments/{digest}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
         // Out-of-order steps are refused.
         let r = step(&m, case, json!({"step": "serve"})).await;
         assert_eq!(r.status, StatusCode::CONFLICT);
