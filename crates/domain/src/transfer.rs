@@ -301,6 +301,114 @@ pub fn check_written(materials: &[Material]) -> Result<(), CodeError> {
     Ok(())
 }
 
+/// A step asked of a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferCommand {
+    /// The sender's head approves (an administrative transfer is sent at once).
+    Approve,
+    /// An approved judicial transfer is sent to the public security organ.
+    Send,
+    /// The receiver accepts.
+    Accept,
+    /// The receiver rejects with written reasons.
+    Reject,
+    /// The sender withdraws.
+    Withdraw,
+    /// The receiver reports the outcome back.
+    ReportOutcome,
+    /// The sender asks the police to reconsider a refusal (提请复议).
+    Reconsider,
+    /// The sender accepts the police's refusal.
+    AcceptRefusal,
+    /// The sender completes the written formalities of an oral transfer.
+    CompleteWritten,
+}
+
+/// Facts a transfer step needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransferFacts {
+    /// A suspected crime sent to the police.
+    pub judicial: bool,
+    /// The written formalities are complete.
+    pub written: bool,
+    /// The sender's reconsideration window is still open (its clock is running).
+    pub reconsider_open: bool,
+}
+
+/// Why a transfer step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransferRefusal {
+    /// Not from this status.
+    #[error("该移送当前为“{status}”，不能{step}")]
+    WrongState {
+        /// Current status label.
+        status: &'static str,
+        /// The step, in Chinese.
+        step: &'static str,
+    },
+    /// Answering a withdrawn transfer.
+    #[error("移送方已撤回该移送，无需答复")]
+    Withdrawn,
+    /// Answering twice.
+    #[error("该移送已作出答复（{0}）")]
+    Answered(&'static str),
+    /// Written formalities already complete.
+    #[error("该移送的书面手续已经齐全")]
+    AlreadyWritten,
+    /// Reconsideration is only for a refused judicial transfer whose window is open.
+    #[error("只有被公安机关决定不予立案、且仍在复议期限内的涉嫌犯罪移送可以提请复议或接受决定")]
+    NotReconsiderable,
+}
+
+impl TransferCommand {
+    fn label(self) -> &'static str {
+        match self {
+            TransferCommand::Approve => "审批",
+            TransferCommand::Send => "发出",
+            TransferCommand::Accept => "受理",
+            TransferCommand::Reject => "作出不予受理答复",
+            TransferCommand::Withdraw => "撤回",
+            TransferCommand::ReportOutcome => "反馈办理结果",
+            TransferCommand::Reconsider | TransferCommand::AcceptRefusal => "处理不予立案决定",
+            TransferCommand::CompleteWritten => "补齐书面手续",
+        }
+    }
+}
+
+/// One step of a transfer: the next status, or why not.
+pub fn transition(
+    s: TransferStatus,
+    cmd: TransferCommand,
+    f: TransferFacts,
+) -> Result<TransferStatus, TransferRefusal> {
+    use TransferCommand as C;
+    use TransferStatus as S;
+    let wrong = || TransferRefusal::WrongState {
+        status: s.label(),
+        step: cmd.label(),
+    };
+    match (s, cmd) {
+        (S::Draft, C::Approve) if f.judicial => Ok(S::Approved),
+        (S::Draft, C::Approve) => Ok(S::Sent),
+        (S::Approved, C::Send) if f.judicial => Ok(S::Sent),
+        (S::Sent, C::Accept) => Ok(S::Accepted),
+        (S::Sent, C::Reject) => Ok(S::Rejected),
+        (S::Withdrawn, C::Accept | C::Reject) => Err(TransferRefusal::Withdrawn),
+        (S::Accepted | S::Reported | S::Rejected, C::Accept | C::Reject) => {
+            Err(TransferRefusal::Answered(s.label()))
+        }
+        (S::Draft | S::Approved | S::Sent, C::Withdraw) => Ok(S::Withdrawn),
+        (S::Accepted, C::ReportOutcome) => Ok(S::Reported),
+        (S::Rejected, C::Reconsider) if f.judicial && f.reconsider_open => Ok(S::Sent),
+        (S::Rejected, C::AcceptRefusal) if f.judicial && f.reconsider_open => Ok(S::Rejected),
+        (_, C::Reconsider | C::AcceptRefusal) => Err(TransferRefusal::NotReconsiderable),
+        (_, C::CompleteWritten) if f.written => Err(TransferRefusal::AlreadyWritten),
+        (S::Withdrawn, C::CompleteWritten) => Err(wrong()),
+        (s, C::CompleteWritten) => Ok(s),
+        _ => Err(wrong()),
+    }
+}
+
 /// Whether a matter bounced `bounces` times without acceptance must go to the coordination
 /// office (推诿扯皮: the profile's `bounce_limit`, 3 by default).
 pub fn must_escalate(bounces: u32, limit: u32) -> bool {
@@ -429,6 +537,72 @@ mod tests {
             ..h
         };
         assert!(ok.parse().unwrap().consultation.is_some());
+    }
+
+    #[test]
+    fn the_transfer_transition_table() {
+        use TransferCommand as C;
+        use TransferStatus as S;
+        let adm = TransferFacts {
+            written: true,
+            ..Default::default()
+        };
+        let jud = TransferFacts {
+            judicial: true,
+            written: true,
+            reconsider_open: true,
+        };
+        let cmds = [
+            C::Approve,
+            C::Send,
+            C::Accept,
+            C::Reject,
+            C::Withdraw,
+            C::ReportOutcome,
+            C::Reconsider,
+            C::AcceptRefusal,
+            C::CompleteWritten,
+        ];
+        let expected = |s: S, c: C, f: TransferFacts| -> Option<S> {
+            Some(match (s, c) {
+                (S::Draft, C::Approve) if f.judicial => S::Approved,
+                (S::Draft, C::Approve) => S::Sent,
+                (S::Approved, C::Send) if f.judicial => S::Sent,
+                (S::Sent, C::Accept) => S::Accepted,
+                (S::Sent, C::Reject) => S::Rejected,
+                (S::Draft | S::Approved | S::Sent, C::Withdraw) => S::Withdrawn,
+                (S::Accepted, C::ReportOutcome) => S::Reported,
+                (S::Rejected, C::Reconsider) if f.judicial => S::Sent,
+                (S::Rejected, C::AcceptRefusal) if f.judicial => S::Rejected,
+                _ => return None,
+            })
+        };
+        for f in [adm, jud] {
+            for s in S::ALL {
+                for c in cmds {
+                    assert_eq!(
+                        transition(*s, c, f).ok(),
+                        expected(*s, c, f),
+                        "{s:?} {c:?} {f:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            transition(S::Withdrawn, C::Accept, adm),
+            Err(TransferRefusal::Withdrawn)
+        );
+        let oral = TransferFacts::default();
+        assert_eq!(transition(S::Sent, C::CompleteWritten, oral), Ok(S::Sent));
+        assert!(transition(S::Withdrawn, C::CompleteWritten, oral).is_err());
+        let closed = TransferFacts {
+            reconsider_open: false,
+            ..jud
+        };
+        assert_eq!(
+            transition(S::Rejected, C::Reconsider, closed),
+            Err(TransferRefusal::NotReconsiderable)
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::lead::{LeadStatus, Satisfaction};
 use xiezhi_domain::transfer::{
-    DisputeKind, DisputeNoteKind, DisputeStatus, Material, TransferDraft, TransferKind,
-    TransferStatus, check_written, must_escalate,
+    DisputeKind, DisputeNoteKind, DisputeStatus, Material, TransferCommand, TransferDraft,
+    TransferFacts, TransferKind, TransferStatus, check_written, must_escalate, transition,
 };
 use xiezhi_domain::{OrgKind, sm3_hex};
 
@@ -72,6 +72,24 @@ fn status_of(l: &lead::Model) -> Option<LeadStatus> {
 
 fn transfer_status(t: &transfer::Model) -> TransferStatus {
     TransferStatus::parse(&t.status).unwrap_or(TransferStatus::Draft)
+}
+
+/// Ask `domain::transfer::transition` for the next status of a step.
+fn next_status(
+    t: &transfer::Model,
+    cmd: TransferCommand,
+    reconsider_open: bool,
+) -> Result<TransferStatus, StoreError> {
+    transition(
+        transfer_status(t),
+        cmd,
+        TransferFacts {
+            judicial: t.kind == TransferKind::Judicial.as_str(),
+            written: t.written,
+            reconsider_open,
+        },
+    )
+    .map_err(|e| conflict(e.to_string()))
 }
 
 fn lead_state_refusal(l: &lead::Model, what: &str) -> StoreError {
@@ -748,21 +766,14 @@ pub async fn approve(
     if t.from_org_id != by.org_id {
         return Err(conflict("只能审批本机构的移送"));
     }
-    if transfer_status(&t) != TransferStatus::Draft {
-        return Err(conflict(format!(
-            "该移送当前为“{}”，不能再审批",
-            transfer_status(&t).label()
-        )));
-    }
+    let next = next_status(&t, TransferCommand::Approve, false)?;
     let now = w.now();
     let judicial = t.kind == TransferKind::Judicial.as_str();
     let mut am: transfer::ActiveModel = t.clone().into();
     am.approved_by = Set(by.person_id);
     am.approved_at = Set(Some(now));
-    if judicial {
-        am.status = Set(TransferStatus::Approved.as_str().into());
-    } else {
-        am.status = Set(TransferStatus::Sent.as_str().into());
+    am.status = Set(next.as_str().into());
+    if next == TransferStatus::Sent {
         am.sent_at = Set(Some(now));
     }
     let t = am.update(w.txn()).await?;
@@ -815,14 +826,9 @@ pub async fn send_judicial(
     if t.from_org_id != by.org_id {
         return Err(conflict("只能发出本机构的移送"));
     }
-    if transfer_status(&t) != TransferStatus::Approved {
-        return Err(conflict(format!(
-            "该移送当前为“{}”，不能发出",
-            transfer_status(&t).label()
-        )));
-    }
+    let next = next_status(&t, TransferCommand::Send, false)?;
     let mut am: transfer::ActiveModel = t.into();
-    am.status = Set(TransferStatus::Sent.as_str().into());
+    am.status = Set(next.as_str().into());
     am.sent_at = Set(Some(w.now()));
     let t = am.update(w.txn()).await?;
     satisfy(w, env, "transfer", id, &["transfer.judicial_send"]).await?;
@@ -850,12 +856,7 @@ pub async fn complete_written(
     if t.from_org_id != by.org_id {
         return Err(conflict("只能补齐本机构移送的书面手续"));
     }
-    if t.written {
-        return Err(conflict("该移送的书面手续已经齐全"));
-    }
-    if transfer_status(&t) == TransferStatus::Withdrawn {
-        return Err(conflict("该移送已撤回"));
-    }
+    next_status(&t, TransferCommand::CompleteWritten, false)?;
     check_written(materials).map_err(|e| StoreError::invalid(e.field(), e.to_string()))?;
     attach(w, "transfer", id, materials, Some(by.org_id)).await?;
     let mut am: transfer::ActiveModel = t.into();
@@ -877,13 +878,7 @@ fn answerable(t: &transfer::Model, by: Acting, what: &str) -> Result<(), StoreEr
     if t.to_org_id != by.org_id {
         return Err(conflict(format!("只有受移送机构可以{what}")));
     }
-    match transfer_status(t) {
-        TransferStatus::Sent => Ok(()),
-        TransferStatus::Withdrawn => Err(conflict("移送方已撤回该移送，无需答复")),
-        TransferStatus::Accepted | TransferStatus::Reported => Err(conflict("该移送已受理")),
-        TransferStatus::Rejected => Err(conflict("该移送已作出不予受理答复")),
-        s => Err(conflict(format!("该移送当前为“{}”，尚未送达", s.label()))),
-    }
+    Ok(())
 }
 
 /// The receiver accepts (受理): it now holds the lead; the outcome-report clock starts and
@@ -896,9 +891,10 @@ pub async fn accept(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     answerable(&t, by, "受理")?;
+    let next = next_status(&t, TransferCommand::Accept, false)?;
     let now = w.now();
     let mut am: transfer::ActiveModel = t.into();
-    am.status = Set(TransferStatus::Accepted.as_str().into());
+    am.status = Set(next.as_str().into());
     am.decided_at = Set(Some(now));
     let t = am.update(w.txn()).await?;
     satisfy(
@@ -980,9 +976,10 @@ pub async fn reject(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     answerable(&t, by, "作出不予受理答复")?;
+    let next = next_status(&t, TransferCommand::Reject, false)?;
     let now = w.now();
     let mut am: transfer::ActiveModel = t.into();
-    am.status = Set(TransferStatus::Rejected.as_str().into());
+    am.status = Set(next.as_str().into());
     am.decided_at = Set(Some(now));
     am.decision_reason = Set(Some(reason.into()));
     let t = am.update(w.txn()).await?;
@@ -1121,11 +1118,9 @@ pub async fn withdraw(
         return Err(conflict("只能撤回本机构的移送"));
     }
     let was = transfer_status(&t);
-    if !was.is_open() {
-        return Err(conflict(format!("该移送当前为“{}”，不能撤回", was.label())));
-    }
+    let next = next_status(&t, TransferCommand::Withdraw, false)?;
     let mut am: transfer::ActiveModel = t.into();
-    am.status = Set(TransferStatus::Withdrawn.as_str().into());
+    am.status = Set(next.as_str().into());
     am.decision_reason = Set(Some(reason.into()));
     let t = am.update(w.txn()).await?;
     cancel_subject(w, env, "transfer", id, "移送已撤回").await?;
@@ -1242,12 +1237,6 @@ pub async fn answer_refusal(
     if t.from_org_id != by.org_id {
         return Err(conflict("只能处理本机构的移送"));
     }
-    if t.kind != TransferKind::Judicial.as_str() || transfer_status(&t) != TransferStatus::Rejected
-    {
-        return Err(conflict(
-            "只有被公安机关决定不予立案的涉嫌犯罪移送可以提请复议",
-        ));
-    }
     let open = clock::Entity::find()
         .filter(clock::Column::SubjectType.eq("transfer"))
         .filter(clock::Column::SubjectId.eq(id.to_string()))
@@ -1255,13 +1244,16 @@ pub async fn answer_refusal(
         .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
         .count(w.txn())
         .await?;
-    if open == 0 {
-        return Err(conflict("已对不予立案决定作出处理"));
-    }
+    let cmd = if reconsider {
+        TransferCommand::Reconsider
+    } else {
+        TransferCommand::AcceptRefusal
+    };
+    let next = next_status(&t, cmd, open > 0)?;
     satisfy(w, env, "transfer", id, &["transfer.judicial_reconsider"]).await?;
     if reconsider {
         let mut am: transfer::ActiveModel = t.into();
-        am.status = Set(TransferStatus::Sent.as_str().into());
+        am.status = Set(next.as_str().into());
         let t = am.update(w.txn()).await?;
         w.record(
             "transfer",
@@ -1290,14 +1282,9 @@ pub async fn report_outcome(
     if t.to_org_id != by.org_id {
         return Err(conflict("只有受移送机构反馈办理结果"));
     }
-    if transfer_status(&t) != TransferStatus::Accepted {
-        return Err(conflict(format!(
-            "该移送当前为“{}”，不能反馈办理结果",
-            transfer_status(&t).label()
-        )));
-    }
+    let next = next_status(&t, TransferCommand::ReportOutcome, false)?;
     let mut am: transfer::ActiveModel = t.into();
-    am.status = Set(TransferStatus::Reported.as_str().into());
+    am.status = Set(next.as_str().into());
     am.outcome = Set(Some(text.into()));
     am.outcome_at = Set(Some(w.now()));
     let t = am.update(w.txn()).await?;
