@@ -8,6 +8,7 @@ pub mod casefile;
 pub mod catalog;
 pub mod clock;
 pub mod codes;
+pub mod document;
 pub mod event;
 pub mod lead;
 pub mod mask;

@@ -139,6 +139,14 @@ impl Store {
         });
         let case_bytes = serde_json::to_vec_pretty(&case_json).map_err(zip_err)?;
         put(&mut zip, "case.json".into(), "案件信息".into(), &case_bytes)?;
+        for d in self.documents_of_case(case_id).await? {
+            put(
+                &mut zip,
+                format!("documents/{}-{}.html", d.id, d.kind),
+                d.number.clone(),
+                d.html.as_bytes(),
+            )?;
+        }
         for (digest, title) in &digests {
             let b = self.blob(digest).await?;
             put(

@@ -771,3 +771,76 @@ pub mod assistance_request {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Document templates edited for a government (minijinja).
+pub mod document_template {
+    use sea_orm::entity::prelude::*;
+
+    /// A template override.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_templates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The government whose orgs use it.
+        pub org_id: i64,
+        pub kind: String,
+        pub body: String,
+        pub number_pattern: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Counters of document numbers per org, kind and year.
+pub mod document_number {
+    use sea_orm::entity::prelude::*;
+
+    /// A counter.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_numbers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub org_id: i64,
+        pub kind: String,
+        pub year: i32,
+        pub last: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Issued documents (执法文书), immutable.
+pub mod document {
+    use sea_orm::entity::prelude::*;
+
+    /// A document.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: i64,
+        pub org_id: i64,
+        pub kind: String,
+        #[sea_orm(unique)]
+        pub number: String,
+        pub html: String,
+        pub sm3: String,
+        pub issued_at: DateTimeUtc,
+        pub issued_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod catalog;
 pub mod clocks;
 pub mod demo;
+pub mod documents;
 pub mod entities;
 pub mod error;
 pub mod import;

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005Transfers),
             Box::new(M0006Cases),
             Box::new(M0007Assistance),
+            Box::new(M0008Documents),
         ]
     }
 }
@@ -779,6 +780,82 @@ impl MigrationTrait for M0007Assistance {
             "assistance_to",
             &["to_org_id", "status"],
         ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Enforcement documents: templates editable per government, issued documents, number counters.
+struct M0008Documents;
+
+impl MigrationName for M0008Documents {
+    fn name(&self) -> &str {
+        "m0008_documents"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0008Documents {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("document_templates")
+                .col(big_pk_auto("id"))
+                .col(big_integer("org_id"))
+                .col(string("kind"))
+                .col(text("body"))
+                .col(string("number_pattern"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .foreign_key(&mut fk("document_templates", "org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "document_templates",
+                "document_templates_unique",
+                &["org_id", "kind"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("document_numbers")
+                .col(big_pk_auto("id"))
+                .col(big_integer("org_id"))
+                .col(string("kind"))
+                .col(integer("year"))
+                .col(big_integer("last"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "document_numbers",
+                "document_numbers_unique",
+                &["org_id", "kind", "year"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("documents")
+                .col(big_pk_auto("id"))
+                .col(big_integer("case_id"))
+                .col(big_integer("org_id"))
+                .col(string("kind"))
+                .col(string_uniq("number"))
+                .col(text("html"))
+                .col(string("sm3"))
+                .col(timestamp_with_time_zone("issued_at"))
+                .col(big_integer_null("issued_by"))
+                .foreign_key(&mut fk("documents", "case_id", "cases"))
+                .take(),
+        )
         .await?;
         Ok(())
     }

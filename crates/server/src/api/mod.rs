@@ -5,6 +5,7 @@ mod assistance;
 mod cases;
 mod catalog;
 mod clocks;
+mod documents;
 mod leads;
 mod transfers;
 
@@ -182,6 +183,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::permit_check))
         .routes(routes!(cases::export))
         .routes(routes!(cases::add_evidence))
+        .routes(routes!(documents::issue, documents::list))
+        .routes(routes!(documents::get))
+        .routes(routes!(documents::set_template))
         .routes(routes!(assistance::send, assistance::list))
         .routes(routes!(assistance::get))
         .routes(routes!(assistance::step))

@@ -5,6 +5,7 @@ pub mod assistance;
 pub mod cases;
 pub mod catalog;
 pub mod clocks;
+pub mod documents;
 pub mod leads;
 pub mod transfers;
 

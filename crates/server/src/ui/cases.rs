@@ -15,6 +15,8 @@ page!(CasePage, "case_detail.html" {
     can_review: bool,
     can_decide: bool,
     tiers: Vec<xiezhi_domain::catalog::DiscretionTier>,
+    documents: Vec<crate::ops::documents::DocumentView>,
+    kinds: Vec<(&'static str, &'static str)>,
 });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
@@ -24,6 +26,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/cases/{id}/parties", post(add_party))
         .route("/cases/{id}/flags", post(flags))
         .route("/cases/{id}/evidence", post(add_evidence))
+        .route("/cases/{id}/documents", post(issue_document))
         .route("/legal-review", get(review_page))
 }
 
@@ -93,8 +96,16 @@ async fn case_page(
             .unwrap_or_default(),
         _ => vec![],
     };
+    let documents = crate::ops::documents::list(&s, &ctx, id)
+        .await
+        .unwrap_or_default();
     ok(&CasePage {
         layout: Layout::new(&s, &ctx, &headers, &format!("案件 {}", c.number), "/cases").await,
+        documents,
+        kinds: xiezhi_domain::document::DocumentKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
         can_handle: may_act(&ctx, Action::HandleCase, &holder),
         can_review: may_act(&ctx, Action::ReviewCase, &holder),
         can_decide: may_act(&ctx, Action::DecideCase, &holder),
@@ -188,4 +199,14 @@ async fn add_evidence(
 ) -> Response {
     let r = cops::add_evidence(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/cases/{id}"), "证据已加入案卷")
+}
+
+async fn issue_document(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<crate::ops::documents::IssueInput>,
+) -> Response {
+    let r = crate::ops::documents::issue(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/cases/{id}"), "文书已制作")
 }

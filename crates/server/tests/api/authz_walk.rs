@@ -102,6 +102,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/permit-check"),
     ("GET", "/api/v1/cases/{id}/file"),
     ("POST", "/api/v1/cases/{id}/evidence"),
+    ("POST", "/api/v1/cases/{id}/documents"),
+    ("GET", "/api/v1/cases/{id}/documents"),
+    ("GET", "/api/v1/documents/{id}"),
+    ("PUT", "/api/v1/document-templates/{kind}"),
     ("POST", "/api/v1/assistance"),
     ("GET", "/api/v1/assistance"),
     ("GET", "/api/v1/assistance/{id}"),
@@ -144,6 +148,35 @@ pub async fn cd_assistance(app: &TestApp) -> i64 {
     .unwrap();
     w.commit().await.unwrap();
     a.id
+}
+
+/// A document issued on a case (through the store, with a fixed body).
+pub async fn case_document(app: &TestApp, case: i64) -> i64 {
+    let mut w = app
+        .db
+        .store
+        .begin_write(xiezhi_store::RecordContext::system(
+            "walk",
+            chrono::Utc::now(),
+        ))
+        .await
+        .unwrap();
+    let d = xiezhi_store::documents::issue(
+        &mut w,
+        xiezhi_store::documents::NewDocument {
+            case_id: case,
+            org_id: app.org_id("YX-CD").await,
+            org_short: "城东",
+            kind: xiezhi_domain::document::DocumentKind::FilingApproval,
+            pattern: xiezhi_domain::document::DEFAULT_PATTERN,
+            issued_by: None,
+        },
+        |n| Ok(format!("<p>{n}</p>")),
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    d.id
 }
 
 /// Who sees cases in their reach.
@@ -448,6 +481,7 @@ struct Ids {
     digest: &'static str,
     case: i64,
     asst: i64,
+    doc: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -463,6 +497,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         digest,
         case,
         asst,
+        doc,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -1203,6 +1238,38 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ),
         c(
             Method::POST,
+            "/api/v1/cases/{id}/documents",
+            format!("/api/v1/cases/{case}/documents"),
+            Body::Json(json!({"kind": "filing_approval"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/cases/{id}/documents",
+            format!("/api/v1/cases/{case}/documents"),
+            Body::None,
+            SEES_CD_CASE,
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/documents/{id}",
+            format!("/api/v1/documents/{doc}"),
+            Body::None,
+            SEES_CD_CASE,
+            Denied,
+        ),
+        c(
+            Method::PUT,
+            "/api/v1/document-templates/{kind}",
+            "/api/v1/document-templates/penalty_decision".into(),
+            Body::Json(json!({"body": "<p>{{ case.title }}</p>"})),
+            &["sysadmin"],
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
             "/api/v1/cases/{id}/evidence",
             format!("/api/v1/cases/{case}/evidence"),
             Body::Json(json!({"digest": digest, "title": "走查证据"})),
@@ -1314,6 +1381,7 @@ engine_test!(
             digest: "",
             case: 0,
             asst: 0,
+            doc: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1324,6 +1392,10 @@ engine_test!(
             digest: Box::leak(digest.into_boxed_str()),
             case: cd_case(&app).await,
             asst: cd_assistance(&app).await,
+            ..ids
+        };
+        let ids = Ids {
+            doc: case_document(&app, ids.case).await,
             ..ids
         };
         app.with_catalog().await;
@@ -1445,6 +1517,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         digest: _,
         case,
         asst,
+        doc: _,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1783,6 +1856,12 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             f(&[("digest", "0".repeat(64)), ("title", "走查".into())]),
             ACTS_FOR_CD,
         ),
+        (
+            Method::POST,
+            format!("/cases/{case}/documents"),
+            f(&[("kind", "filing_approval".into())]),
+            ACTS_FOR_CD,
+        ),
         (Method::GET, "/legal-review".into(), none(), &["zhzf.legal"]),
         (Method::GET, "/assistance".into(), none(), SEES_CASES),
         (
@@ -1901,6 +1980,7 @@ engine_test!(
             digest: "",
             case: 0,
             asst: 0,
+            doc: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1911,6 +1991,10 @@ engine_test!(
             digest: Box::leak(digest.into_boxed_str()),
             case: cd_case(&app).await,
             asst: cd_assistance(&app).await,
+            ..ids
+        };
+        let ids = Ids {
+            doc: case_document(&app, ids.case).await,
             ..ids
         };
         app.with_catalog().await;

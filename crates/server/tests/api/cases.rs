@@ -381,3 +381,90 @@ engine_test!(
         assert_eq!(r.body["stage"], "closed");
     }
 );
+
+engine_test!(
+    documents_are_numbered_without_repeats_and_rendered_from_templates_editable_at_run_time,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        let case = market_case(&app, &m, "超市销售过期食品").await;
+        m.call(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/parties"),
+            Some(json!({"type": "organisation", "name": "某某<超市>有限公司", "code": "91350100M000100Y43"})),
+        )
+        .await;
+        let docs = format!("/api/v1/cases/{case}/documents");
+        let issue = |kind: &'static str| m.call(Method::POST, &docs, Some(json!({"kind": kind})));
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let a = issue("filing_approval").await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        assert_eq!(
+            a.body["number"],
+            format!("云溪县市场监督管理局立审〔{year}〕1号")
+        );
+        let b = issue("filing_approval").await;
+        assert_eq!(
+            b.body["number"],
+            format!("云溪县市场监督管理局立审〔{year}〕2号")
+        );
+        let r = issue("certificate_of_merit").await;
+        assert_eq!(r.body["details"]["field"], "kind");
+        // The HTML: the number, the party (escaped), no scripts allowed to run.
+        let id = a.body["id"].as_i64().unwrap();
+        let r = m
+            .client
+            .get(format!("{}/api/v1/documents/{id}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'none'")
+        );
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("立审〔") && html.contains("某某&lt;超市&gt;有限公司"),
+            "{html}"
+        );
+        // The system administrator edits the template and the pattern; bad ones are refused.
+        let admin = app.sign_in("sysadmin").await;
+        let put = |body: serde_json::Value| {
+            admin.call(
+                Method::PUT,
+                "/api/v1/document-templates/filing_approval",
+                Some(body),
+            )
+        };
+        let r = put(json!({"body": "{% if %}"})).await;
+        assert_eq!(r.body["details"]["field"], "body", "{}", r.body);
+        let r = put(json!({"body": "<p>x</p>", "number_pattern": "{org}第{seq}号"})).await;
+        assert_eq!(r.body["details"]["field"], "number_pattern");
+        let r = put(json!({"body": "<p>自定义立案审批：{{ case.title }}</p>", "number_pattern": "{org}立〔{year}〕第{seq}号"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let c = issue("filing_approval").await;
+        assert_eq!(
+            c.body["number"],
+            format!("云溪县市场监督管理局立〔{year}〕第3号"),
+            "the count goes on"
+        );
+        let html = m
+            .client
+            .get(format!("{}/api/v1/documents/{}", app.base, c.body["id"]))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("自定义立案审批：超市销售过期食品案"),
+            "{html}"
+        );
+        let list = m.get(&format!("/api/v1/cases/{case}/documents")).await;
+        assert_eq!(list.body.as_array().unwrap().len(), 3);
+    }
+);
