@@ -122,15 +122,7 @@ pub async fn cd_assistance(app: &TestApp) -> i64 {
         rules: &app.state.rules,
         calendar: &cal,
     };
-    let mut w = app
-        .db
-        .store
-        .begin_write(xiezhi_store::RecordContext::system(
-            "walk",
-            chrono::Utc::now(),
-        ))
-        .await
-        .unwrap();
+    let mut w = app.system_writer().await;
     let a = xiezhi_store::assistance::send(
         &mut w,
         env,
@@ -152,15 +144,7 @@ pub async fn cd_assistance(app: &TestApp) -> i64 {
 
 /// A document issued on a case (through the store, with a fixed body).
 pub async fn case_document(app: &TestApp, case: i64) -> i64 {
-    let mut w = app
-        .db
-        .store
-        .begin_write(xiezhi_store::RecordContext::system(
-            "walk",
-            chrono::Utc::now(),
-        ))
-        .await
-        .unwrap();
+    let mut w = app.system_writer().await;
     let d = xiezhi_store::documents::issue(
         &mut w,
         xiezhi_store::documents::NewDocument {
@@ -201,15 +185,7 @@ pub async fn cd_case(app: &TestApp) -> i64 {
         rules: &app.state.rules,
         calendar: &cal,
     };
-    let mut w = app
-        .db
-        .store
-        .begin_write(xiezhi_store::RecordContext::system(
-            "walk",
-            chrono::Utc::now(),
-        ))
-        .await
-        .unwrap();
+    let mut w = app.system_writer().await;
     let c = xiezhi_store::transfers::file_case(
         &mut w,
         env,
@@ -242,15 +218,7 @@ pub async fn cd_transfer(app: &TestApp, lead: i64) -> (i64, i64, String) {
         rules: &app.state.rules,
         calendar: &cal,
     };
-    let mut w = app
-        .db
-        .store
-        .begin_write(xiezhi_store::RecordContext::system(
-            "walk",
-            chrono::Utc::now(),
-        ))
-        .await
-        .unwrap();
+    let mut w = app.system_writer().await;
     let by = Acting {
         org_id: cd,
         person_id: None,
@@ -325,15 +293,7 @@ pub async fn cd_lead(app: &TestApp) -> i64 {
         rules: &app.state.rules,
         calendar: &cal,
     };
-    let mut w = app
-        .db
-        .store
-        .begin_write(xiezhi_store::RecordContext::system(
-            "walk",
-            chrono::Utc::now(),
-        ))
-        .await
-        .unwrap();
+    let mut w = app.system_writer().await;
     let input = xiezhi_domain::lead::LeadFields {
         channel: "grid".into(),
         reporter_phone: Some("13900002222".into()),
@@ -379,15 +339,7 @@ pub async fn cd_clock(app: &TestApp) -> i64 {
         rules: &app.state.rules,
         calendar: &cal,
     };
-    let mut w = app
-        .db
-        .store
-        .begin_write(xiezhi_store::RecordContext::system(
-            "walk",
-            chrono::Utc::now(),
-        ))
-        .await
-        .unwrap();
+    let mut w = app.system_writer().await;
     let c = xiezhi_store::clocks::start(
         &mut w,
         env,

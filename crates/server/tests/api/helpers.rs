@@ -80,6 +80,18 @@ pub fn client() -> Client {
 }
 
 impl TestApp {
+    /// A recorded write as the platform itself (for fixtures).
+    pub async fn system_writer(&self) -> xiezhi_store::Writer {
+        self.db
+            .store
+            .begin_write(xiezhi_store::RecordContext::system(
+                "walk",
+                chrono::Utc::now(),
+            ))
+            .await
+            .unwrap()
+    }
+
     /// Load a (fictional) 2027 holiday notice, so that clocks ending next year can run.
     pub async fn with_next_year(&self) {
         let r = self
