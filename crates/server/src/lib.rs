@@ -111,6 +111,14 @@ impl AppState {
         Ok(())
     }
 
+    /// The clock environment (rules and calendar) for a store call.
+    pub fn clock_env<'a>(&'a self, calendar: &'a Calendar) -> xiezhi_store::clocks::ClockEnv<'a> {
+        xiezhi_store::clocks::ClockEnv {
+            rules: &self.rules,
+            calendar,
+        }
+    }
+
     /// Run one pass of the clock job (warnings, breaches, supervision orders).
     pub async fn run_clock_job(
         &self,
@@ -118,10 +126,7 @@ impl AppState {
     ) -> Result<xiezhi_store::clocks::JobReport, xiezhi_store::StoreError> {
         self.refresh_calendar().await?;
         let cal = self.calendar();
-        let env = xiezhi_store::clocks::ClockEnv {
-            rules: &self.rules,
-            calendar: &cal,
-        };
+        let env = self.clock_env(&cal);
         xiezhi_store::clocks::run_due(&self.store, env, "job:clocks", now, 500).await
     }
 }

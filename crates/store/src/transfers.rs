@@ -1022,6 +1022,15 @@ pub async fn reject(
     Ok(t)
 }
 
+/// The anti-buck-passing limit in the profile of the org holding the lead.
+async fn bounce_limit(w: &Writer, env: ClockEnv<'_>, holder: i64) -> Result<u32, StoreError> {
+    let o = org_row(w.txn(), holder).await?;
+    Ok(clocks::profile_for(w.txn(), env.rules, &o)
+        .await?
+        .settings
+        .bounce_limit)
+}
+
 /// A return or re-route: count it, open or extend the dispute, escalate at the limit.
 async fn bounce(
     w: &mut Writer,
@@ -1081,12 +1090,9 @@ async fn bounce(
             d
         }
     };
-    let holder_org = org_row(w.txn(), holder).await?;
-    let limit = clocks::profile_for(w.txn(), env.rules, &holder_org)
-        .await?
-        .settings
-        .bounce_limit;
-    if must_escalate(bounces as u32, limit) && d.status == DisputeStatus::Negotiating.as_str() {
+    if must_escalate(bounces as u32, bounce_limit(w, env, holder).await?)
+        && d.status == DisputeStatus::Negotiating.as_str()
+    {
         escalate_row(w, env, d, true, bounces).await?;
     }
     Ok(())
@@ -1140,12 +1146,7 @@ pub async fn withdraw(
             am.status = Set(LeadStatus::Signed.as_str().into());
         }
         save_lead(w, am).await?;
-        let holder_org = org_row(w.txn(), l.holder()).await?;
-        let limit = clocks::profile_for(w.txn(), env.rules, &holder_org)
-            .await?
-            .settings
-            .bounce_limit;
-        if must_escalate(bounces as u32, limit) {
+        if must_escalate(bounces as u32, bounce_limit(w, env, l.holder()).await?) {
             bounce_escalate(w, env, &l, bounces).await?;
         }
     }

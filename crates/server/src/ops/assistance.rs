@@ -13,7 +13,6 @@ use xiezhi_domain::assistance::{AssistanceCommand, AssistanceKind, AssistanceSta
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Target};
 use xiezhi_store::assistance::{self as sa, Extension, NewRequest};
-use xiezhi_store::clocks::ClockEnv;
 use xiezhi_store::entities::assistance_request as ar;
 
 /// A request as shown.
@@ -117,10 +116,7 @@ pub async fn send(
         }
     }
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     let m = sa::send(
         &mut w,
@@ -237,10 +233,7 @@ pub async fn step(
         _ => None,
     };
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     match cmd {
         Some(c) => sa::act(&mut w, env, id, c, &text, by.org_id, extension).await?,

@@ -15,7 +15,6 @@ use xiezhi_domain::case::{CaseCommand, CaseStage, DecisionKind, Party, check_dis
 use xiezhi_domain::catalog::DiscretionTier;
 use xiezhi_domain::{Action, Target, mask};
 use xiezhi_store::cases;
-use xiezhi_store::clocks::ClockEnv;
 use xiezhi_store::entities::{case, org};
 
 /// A party as shown.
@@ -433,10 +432,7 @@ pub async fn step(
     };
     acting_for(ctx, action, &o)?;
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     if action == Action::HandleCase
         && let Some(p) = ctx.actor.person_id()
@@ -468,10 +464,7 @@ pub async fn copy_to_permit(
         .await
         .map_err(|_| AppError::invalid("permit_org_id", "许可部门不存在"))?;
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     cases::copy_to_permit(&mut w, env, id, input.permit_org_id).await?;
     w.commit().await?;

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use xiezhi_domain::clock::{self as engine, ClockCommand, Urgency};
 use xiezhi_domain::rules::{Rule, subject_label};
 use xiezhi_domain::{Action, Target};
-use xiezhi_store::clocks::{self, ClockEnv, ClockFilter, rules_by_version, timing_of};
+use xiezhi_store::clocks::{self, ClockFilter, rules_by_version, timing_of};
 use xiezhi_store::entities::{clock, org};
 
 /// A rule as shown, with its source.
@@ -371,10 +371,7 @@ pub async fn command_clock(
     };
     ctx.authorize(cmd.0, &target)?;
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     let m = clocks::apply(&mut w, env, id, cmd.1).await?;
     w.commit().await?;
@@ -525,10 +522,7 @@ pub async fn recompute(s: &AppState, ctx: &Ctx) -> Result<usize, AppError> {
     ctx.authorize(Action::ManageRules, &top_target(s).await?)?;
     s.refresh_calendar().await?;
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     let n = clocks::recompute(&mut w, env).await?;
     if n == 0 {

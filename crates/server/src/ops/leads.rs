@@ -11,7 +11,6 @@ use utoipa::{IntoParams, ToSchema};
 use xiezhi_domain::lead::{Channel, LeadFields, LeadStatus, Satisfaction};
 use xiezhi_domain::transfer::{Material, MaterialFields};
 use xiezhi_domain::{Action, Target, mask};
-use xiezhi_store::clocks::ClockEnv;
 use xiezhi_store::entities::{lead, org};
 use xiezhi_store::leads::{self, Receipt};
 
@@ -175,10 +174,7 @@ pub async fn submit(
         },
     };
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     let r = leads::intake(&mut w, env, input, receipt).await?;
     if r.created {
@@ -268,10 +264,7 @@ pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError
     let holder = s.store.org(l.holder()).await?;
     ctx.authorize(Action::HandleLead, &Target::org(holder.path))?;
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
     let l = leads::sign_for(&mut w, env, id).await?;
     w.commit().await?;
@@ -335,10 +328,7 @@ pub async fn submit_public(
         .or_else(|| orgs.first())
         .ok_or(AppError::NotFound("受理机构"))?;
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = s
         .store
         .begin_write(xiezhi_store::RecordContext {
@@ -433,10 +423,7 @@ pub async fn rate(
         ));
     }
     let cal = s.calendar();
-    let env = ClockEnv {
-        rules: &s.rules,
-        calendar: &cal,
-    };
+    let env = s.clock_env(&cal);
     let mut w = s
         .store
         .begin_write(xiezhi_store::RecordContext {

@@ -16,19 +16,8 @@ use xiezhi_domain::transfer::{
     TransferStatus, required_text,
 };
 use xiezhi_domain::{Action, Refusal, Target};
-use xiezhi_store::clocks::ClockEnv;
 use xiezhi_store::entities::{attachment, dispute, dispute_note, org, transfer};
 use xiezhi_store::transfers::{self as st, Acting};
-
-/// The clock environment of the running server.
-macro_rules! env {
-    ($s:expr, $cal:ident) => {
-        ClockEnv {
-            rules: &$s.rules,
-            calendar: &$cal,
-        }
-    };
-}
 
 /// Act in the name of `org`: the policy must allow `action` there, and the actor must belong
 /// to that org or to a body above it (a department's officer cannot answer for a township,
@@ -386,7 +375,7 @@ pub async fn no_violation(
     let reply = text(&input.reply, "reply", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let l = st::close_no_violation(&mut w, env!(s, cal), id, &reply, by).await?;
+    let l = st::close_no_violation(&mut w, s.clock_env(&cal), id, &reply, by).await?;
     w.commit().await?;
     Ok(lead_view(&l, true))
 }
@@ -469,7 +458,7 @@ pub async fn file_case(
     };
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let c = st::file_case(&mut w, env!(s, cal), id, &filing, by).await?;
+    let c = st::file_case(&mut w, s.clock_env(&cal), id, &filing, by).await?;
     w.commit().await?;
     let o = org_of(s, c.holder_org_id).await?;
     Ok(CaseRef {
@@ -504,7 +493,15 @@ pub async fn refer(
     let notice = text(&input.notice, "notice", 1000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let l = st::refer_to_township(&mut w, env!(s, cal), id, input.township_id, &notice, by).await?;
+    let l = st::refer_to_township(
+        &mut w,
+        s.clock_env(&cal),
+        id,
+        input.township_id,
+        &notice,
+        by,
+    )
+    .await?;
     w.commit().await?;
     Ok(lead_view(&l, true))
 }
@@ -583,7 +580,7 @@ pub async fn draft(
     .parse()?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::draft(&mut w, env!(s, cal), lead_id, input.to_org_id, &d, by).await?;
+    let t = st::draft(&mut w, s.clock_env(&cal), lead_id, input.to_org_id, &d, by).await?;
     w.commit().await?;
     let orgs = s.store.orgs_under("/").await?;
     transfer_view(s, ctx, &t, &orgs).await
@@ -636,7 +633,7 @@ pub async fn approve(s: &AppState, ctx: &Ctx, id: i64) -> Result<TransferView, A
     let by = transfer_acting(s, ctx, id, Side::Sender, Action::ApproveTransfer).await?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::approve(&mut w, env!(s, cal), id, by).await?;
+    let t = st::approve(&mut w, s.clock_env(&cal), id, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -646,7 +643,7 @@ pub async fn send(s: &AppState, ctx: &Ctx, id: i64) -> Result<TransferView, AppE
     let by = transfer_acting(s, ctx, id, Side::Sender, Action::HandleLead).await?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::send_judicial(&mut w, env!(s, cal), id, by).await?;
+    let t = st::send_judicial(&mut w, s.clock_env(&cal), id, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -671,7 +668,7 @@ pub async fn complete_written(
         .collect::<Result<Vec<_>, _>>()?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::complete_written(&mut w, env!(s, cal), id, &m, by).await?;
+    let t = st::complete_written(&mut w, s.clock_env(&cal), id, &m, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -681,7 +678,7 @@ pub async fn accept(s: &AppState, ctx: &Ctx, id: i64) -> Result<TransferView, Ap
     let by = transfer_acting(s, ctx, id, Side::Receiver, Action::HandleLead).await?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::accept(&mut w, env!(s, cal), id, by).await?;
+    let t = st::accept(&mut w, s.clock_env(&cal), id, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -703,7 +700,7 @@ pub async fn reject(
     let reason = text(&input.reason, "reason", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::reject(&mut w, env!(s, cal), id, &reason, by).await?;
+    let t = st::reject(&mut w, s.clock_env(&cal), id, &reason, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -719,7 +716,7 @@ pub async fn withdraw(
     let reason = text(&input.reason, "reason", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::withdraw(&mut w, env!(s, cal), id, &reason, by).await?;
+    let t = st::withdraw(&mut w, s.clock_env(&cal), id, &reason, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -741,7 +738,7 @@ pub async fn report_outcome(
     let outcome = text(&input.outcome, "outcome", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::report_outcome(&mut w, env!(s, cal), id, &outcome, by).await?;
+    let t = st::report_outcome(&mut w, s.clock_env(&cal), id, &outcome, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -763,7 +760,7 @@ pub async fn answer_refusal(
     let by = transfer_acting(s, ctx, id, Side::Sender, Action::HandleLead).await?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let t = st::answer_refusal(&mut w, env!(s, cal), id, input.reconsider, by).await?;
+    let t = st::answer_refusal(&mut w, s.clock_env(&cal), id, input.reconsider, by).await?;
     w.commit().await?;
     show(s, ctx, &t).await
 }
@@ -857,7 +854,15 @@ pub async fn open_conflict(
     let reason = text(&input.reason, "reason", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let d = st::open_conflict(&mut w, env!(s, cal), lead_id, input.org_id, &reason, by).await?;
+    let d = st::open_conflict(
+        &mut w,
+        s.clock_env(&cal),
+        lead_id,
+        input.org_id,
+        &reason,
+        by,
+    )
+    .await?;
     w.commit().await?;
     let orgs = s.store.orgs_under("/").await?;
     dispute_view(s, ctx, &d, &orgs).await
@@ -931,7 +936,7 @@ pub async fn escalate(s: &AppState, ctx: &Ctx, id: i64) -> Result<DisputeView, A
     dispute_party(s, ctx, &d).await?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    st::escalate(&mut w, env!(s, cal), id).await?;
+    st::escalate(&mut w, s.clock_env(&cal), id).await?;
     w.commit().await?;
     get_dispute(s, ctx, id).await
 }
@@ -964,7 +969,7 @@ pub async fn designate(
     let decision = text(&input.decision, "decision", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    st::designate(&mut w, env!(s, cal), id, input.org_id, &decision).await?;
+    st::designate(&mut w, s.clock_env(&cal), id, input.org_id, &decision).await?;
     w.commit().await?;
     get_dispute(s, ctx, id).await
 }
