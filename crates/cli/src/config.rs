@@ -6,7 +6,7 @@ use serde::Deserialize;
 use xiezhi_store::StoreOptions;
 
 /// The commented example printed by `xiezhi default-config`.
-pub const EXAMPLE: &str = r#"# xiezhi.toml — configuration of 獬豸 (all keys optional).
+pub const EXAMPLE: &str = r##"# xiezhi.toml — configuration of 獬豸 (all keys optional).
 # Precedence: command-line flags > XIEZHI_* environment variables > this file > defaults.
 
 # Database: a SQLite file (embedded default) or PostgreSQL (production).
@@ -33,7 +33,12 @@ pub const EXAMPLE: &str = r#"# xiezhi.toml — configuration of 獬豸 (all keys
 # recognised from the file's first bytes.
 # evidence_max_mb = 100
 # evidence_types = ["image/jpeg", "image/png", "image/webp", "application/pdf", "audio/mpeg", "audio/mp4", "audio/wav", "video/mp4", "video/webm"]
-"#;
+
+# Documents print to PDF with the shipped font (Noto Serif CJK SC, GB 2312 characters). A
+# fuller font for rarer characters (XIEZHI_PDF_FONT): a .ttf/.otf file, or a .ttc with
+# "#face". Without it, Debian's fonts-noto-cjk is used when installed.
+# pdf_font = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2"
+"##;
 
 /// Keys of the TOML file.
 #[derive(Debug, Default, Deserialize)]
@@ -47,6 +52,7 @@ pub struct FileConfig {
     pub job_interval_secs: Option<u64>,
     pub evidence_max_mb: Option<usize>,
     pub evidence_types: Option<Vec<String>>,
+    pub pdf_font: Option<String>,
 }
 
 impl FileConfig {
@@ -74,6 +80,8 @@ pub struct Config {
     pub job_interval_secs: u64,
     /// Evidence upload settings.
     pub evidence: xiezhi_server::EvidenceSettings,
+    /// A fuller font for printing documents (`path` or `path#face`).
+    pub pdf_font: Option<String>,
 }
 
 const KNOWN_ENV: &[&str] = &[
@@ -84,6 +92,7 @@ const KNOWN_ENV: &[&str] = &[
     "XIEZHI_SQLITE_SYNCHRONOUS",
     "XIEZHI_SECURE_COOKIES",
     "XIEZHI_EVIDENCE_MAX_MB",
+    "XIEZHI_PDF_FONT",
     "XIEZHI_TEST_POSTGRES_URL",
 ];
 
@@ -127,6 +136,23 @@ impl Config {
                     types: file.evidence_types.clone().unwrap_or(d.types),
                 }
             },
+            pdf_font: std::env::var("XIEZHI_PDF_FONT")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or(file.pdf_font.clone()),
+        }
+    }
+
+    /// The document printer: the shipped font plus the configured one.
+    pub fn printer(&self) -> Result<std::sync::Arc<xiezhi_print::Printer>> {
+        match &self.pdf_font {
+            None => Ok(xiezhi_print::Printer::shared()?),
+            Some(setting) => {
+                let (path, face) = xiezhi_print::parse_font_setting(setting);
+                Ok(std::sync::Arc::new(xiezhi_print::Printer::new(Some((
+                    &path, face,
+                )))?))
+            }
         }
     }
 

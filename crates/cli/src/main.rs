@@ -395,8 +395,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let path = out.unwrap_or_else(|| format!("{}.zip", c.number));
                 let f = std::fs::File::create(&path)
                     .with_context(|| format!("无法创建文件 {path}"))?;
+                let printer = cfg.printer()?;
                 let e = store
-                    .export_case(id, std::io::BufWriter::new(f), ctx("case-export"))
+                    .export_case(
+                        id,
+                        std::io::BufWriter::new(f),
+                        ctx("case-export"),
+                        &printer,
+                    )
                     .await?;
                 println!(
                     "已导出卷宗 {}：{} 个文件，{} 条事件，清单 SM3 {}",
@@ -508,7 +514,8 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
     tracing::info!(%addr, "listening");
     let state = AppState::new(store, cfg.secure_cookies)
         .await?
-        .with_evidence(cfg.evidence.clone());
+        .with_evidence(cfg.evidence.clone())
+        .with_printer(cfg.printer()?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;

@@ -327,6 +327,25 @@ engine_test!(
         )
         .await
         .unwrap();
+        // And a document, so the file carries it as issued (HTML) and printed (PDF).
+        let doc = xiezhi_store::documents::issue(
+            &mut w,
+            xiezhi_store::documents::NewDocument {
+                case_id: 1,
+                org_id: case.holder_org_id,
+                org_short: "云市监",
+                kind: xiezhi_domain::document::DocumentKind::FilingApproval,
+                pattern: xiezhi_domain::document::DEFAULT_PATTERN,
+                issued_by: None,
+            },
+            |n| {
+                Ok(format!(
+                    "<h1>立案审批表</h1><p class=\"no\">{n}</p><p>案由：无证经营</p>"
+                ))
+            },
+        )
+        .await
+        .unwrap();
         w.commit().await.unwrap();
         let dir = std::env::temp_dir().join(format!("xiezhi-case-{}", unique(&url)));
         std::fs::create_dir_all(&dir).unwrap();
@@ -340,6 +359,24 @@ engine_test!(
         let o = xiezhi(&["case", "verify", f], None);
         assert!(o.status.success(), "{}", text(&o));
         assert!(text(&o).contains("校验通过"));
+        let pdf_path = format!("documents/{}-filing_approval.pdf", doc.id);
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+        let mut pdf = vec![];
+        std::io::Read::read_to_end(&mut zip.by_name(&pdf_path).unwrap(), &mut pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "the document printed");
+        // A changed document is named.
+        rewrite(&file, &pdf_path, |mut b| {
+            b.extend_from_slice(b"%");
+            b
+        });
+        let o = xiezhi(&["case", "verify", f], None);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains(&pdf_path), "{}", text(&o));
+        let o = xiezhi(
+            &["case", "export", "1", "--out", f, "--database", &url],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
         // The export is itself recorded.
         let events = db.store.case_events(1).await.unwrap();
         assert!(events.iter().any(|e| e.kind == "case.exported"));

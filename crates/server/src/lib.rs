@@ -65,6 +65,8 @@ pub struct AppState {
     calendar: Arc<RwLock<Arc<Calendar>>>,
     /// Size limit and allowed types of uploaded evidence.
     pub evidence: EvidenceSettings,
+    /// Prints documents to PDF (the shipped Chinese font and any configured fuller one).
+    pub printer: Arc<xiezhi_print::Printer>,
     /// Recent public submissions per client, for rate limiting (per instance).
     pub(crate) public_submissions: Arc<
         std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
@@ -83,6 +85,7 @@ impl AppState {
             rules: Arc::new(rules),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             evidence: EvidenceSettings::default(),
+            printer: xiezhi_print::Printer::shared()?,
             public_submissions: Default::default(),
         })
     }
@@ -90,6 +93,12 @@ impl AppState {
     /// The same state with other evidence settings.
     pub fn with_evidence(mut self, evidence: EvidenceSettings) -> AppState {
         self.evidence = evidence;
+        self
+    }
+
+    /// The same state with another printer (a configured font).
+    pub fn with_printer(mut self, printer: Arc<xiezhi_print::Printer>) -> AppState {
+        self.printer = printer;
         self
     }
 

@@ -62,6 +62,7 @@ async fn run(name: &str, db: TestDb) {
             1,
             std::io::BufWriter::new(f),
             RecordContext::system("bench", chrono::Utc::now()),
+            &xiezhi_print::Printer::shared().unwrap(),
         )
         .await
         .unwrap();

@@ -1,6 +1,7 @@
 //! The case file (卷宗) export and its offline check. The archive is a zip with
 //! `manifest.json`, `events.jsonl` (the case's events with their chain links: the case, its
-//! lead, transfers, disputes and every clock of them), `case.json` and `evidence/<sm3>` files;
+//! lead, transfers, disputes and every clock of them), `case.json`, the documents
+//! (`documents/<id>-<kind>.html` as issued and `.pdf` printed from it) and `evidence/<sm3>` files;
 //! `domain::casefile::verify` checks it without a database. Making an archive is itself
 //! recorded (`case.exported`, with the manifest's SM3) so it can be matched to the record.
 
@@ -66,12 +67,13 @@ impl Store {
         Ok(out)
     }
 
-    /// Write a case's archive to `out` and record the export. `actor` names who asked.
+    /// Write a case's archive to `out` and record the export; `printer` prints the documents.
     pub async fn export_case<W: Write + Seek>(
         &self,
         case_id: i64,
         out: W,
         ctx: RecordContext,
+        printer: &xiezhi_print::Printer,
     ) -> Result<Exported, StoreError> {
         let c = self.case(case_id).await?;
         let head = chain_head::Entity::find_by_id(1)
@@ -145,6 +147,15 @@ impl Store {
                 format!("documents/{}-{}.html", d.id, d.kind),
                 d.number.clone(),
                 d.html.as_bytes(),
+            )?;
+            let pdf = printer
+                .pdf(&d.html)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            put(
+                &mut zip,
+                format!("documents/{}-{}.pdf", d.id, d.kind),
+                d.number.clone(),
+                &pdf,
             )?;
         }
         for (digest, title) in &digests {

@@ -57,6 +57,29 @@ pub(super) async fn get(
     })
 }
 
+/// One document printed to an A4 PDF with a Chinese font.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/pdf", tag = "documents", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn pdf(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    with_id(&ctx, ops::pdf(&s, &ctx, id).await).map(|(name, bytes)| {
+        (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()
+    })
+}
+
 /// Save the caller's government's template (minijinja) and number pattern for a kind.
 #[utoipa::path(put, path = "/api/v1/document-templates/{kind}", tag = "documents", params(("kind" = String, Path)),
     request_body = TemplateInput,

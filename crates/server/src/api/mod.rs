@@ -185,6 +185,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::add_evidence))
         .routes(routes!(documents::issue, documents::list))
         .routes(routes!(documents::get))
+        .routes(routes!(documents::pdf))
         .routes(routes!(documents::set_template))
         .routes(routes!(assistance::send, assistance::list))
         .routes(routes!(assistance::get))

@@ -559,6 +559,7 @@ pub async fn export(s: &AppState, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>
                 request_id: ctx.meta.request_id.clone(),
                 at: ctx.now(),
             },
+            &s.printer,
         )
         .await?;
     Ok((format!("{}.zip", c.number), buf.into_inner()))

@@ -151,7 +151,7 @@ pub async fn issue(
     };
     let parties = s.store.case_parties(case_id).await?;
     let today = (ctx.now() + chrono::Duration::hours(8))
-        .format("%Y年%m月%d日")
+        .format("%Y年%-m月%-d日")
         .to_string();
     let mut w = ctx.writer(s).await?;
     let d = sd::issue(
@@ -196,6 +196,25 @@ pub async fn html(s: &AppState, ctx: &Ctx, id: i64) -> Result<String, AppError> 
     let d = s.store.document(id).await?;
     super::cases::get(s, ctx, d.case_id).await?;
     Ok(d.html)
+}
+
+/// One document printed to PDF (for whoever may see its case), with its file name. Characters
+/// no font can draw are logged (they print as empty boxes; configure `pdf_font`).
+pub async fn pdf(s: &AppState, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), AppError> {
+    let d = s.store.document(id).await?;
+    super::cases::get(s, ctx, d.case_id).await?;
+    let printer = s.printer.clone();
+    let html = d.html;
+    let (missing, pdf) =
+        tokio::task::spawn_blocking(move || (printer.missing(&html), printer.pdf(&html)))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !missing.is_empty() {
+        tracing::warn!(document = id, missing = %missing.iter().collect::<String>(), "characters without a font");
+    }
+    let pdf = pdf.map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = format!("{}-{}.pdf", d.kind, d.id);
+    Ok((name, pdf))
 }
 
 /// A template to save.

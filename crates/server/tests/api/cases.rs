@@ -430,6 +430,24 @@ engine_test!(
             html.contains("立审〔") && html.contains("某某&lt;超市&gt;有限公司"),
             "{html}"
         );
+        // And printed: an A4 PDF with the Chinese font embedded.
+        let r = m
+            .client
+            .get(format!("{}/api/v1/documents/{id}/pdf", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let pdf = r.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let missing = m
+            .client
+            .get(format!("{}/api/v1/documents/999999/pdf", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
         // The system administrator edits the template and the pattern; bad ones are refused.
         let admin = app.sign_in("sysadmin").await;
         let put = |body: serde_json::Value| {
