@@ -169,6 +169,12 @@ pub enum ClockRefusal {
     /// Not yet due/warnable.
     #[error("尚未到期")]
     NotYet,
+    /// An assigned due time that is not after the start.
+    #[error("指定的期限必须晚于现在")]
+    DueInPast,
+    /// A due time given for a rule that sets its own.
+    #[error("该时限由规则确定，不能另行指定期限")]
+    NotAssigned,
     /// The calendar lacks a year.
     #[error("{0}")]
     Calendar(#[from] CalendarError),
@@ -227,6 +233,8 @@ pub fn due_at(
         Unit::Hours => at + Duration::hours(sign * n),
         Unit::SameDay => end_of(d),
         Unit::Immediately => at + Duration::minutes(IMMEDIATELY_MINUTES),
+        // The due time itself is the anchor (see [`start_assigned`]).
+        Unit::Assigned => at,
     })
 }
 
@@ -260,6 +268,31 @@ pub fn start(rule: &Rule, at: DateTime<Utc>, cal: &Calendar) -> Result<Timing, C
         state: ClockState::Running,
         started_at: at,
         due_at: due_at(rule, at, cal)?,
+        pauses: vec![],
+        extensions: vec![],
+        warned_at: None,
+        breached_at: None,
+        closed_at: None,
+    })
+}
+
+/// Start a clock whose rule takes the due time from whoever issues the task
+/// ([`Unit::Assigned`]); the due time must be later than the start.
+pub fn start_assigned(
+    rule: &Rule,
+    at: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<Timing, ClockRefusal> {
+    if rule.duration.unit != Unit::Assigned {
+        return Err(ClockRefusal::NotAssigned);
+    }
+    if due <= at {
+        return Err(ClockRefusal::DueInPast);
+    }
+    Ok(Timing {
+        state: ClockState::Running,
+        started_at: at,
+        due_at: due,
         pauses: vec![],
         extensions: vec![],
         warned_at: None,
@@ -481,6 +514,7 @@ pub fn remaining(t: &Timing, rule: &Rule, now: DateTime<Utc>, cal: &Calendar) ->
     let text = if today == due_day
         || rule.duration.unit == Unit::Hours
         || rule.duration.unit == Unit::Immediately
+        || rule.duration.unit == Unit::Assigned && (t.due_at - now).num_hours() < 24
     {
         format!("剩余{}小时", ((t.due_at - now).num_minutes() + 59) / 60)
     } else {

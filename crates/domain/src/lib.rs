@@ -10,6 +10,7 @@ pub mod clock;
 pub mod codes;
 pub mod document;
 pub mod event;
+pub mod instruction;
 pub mod lead;
 pub mod mask;
 pub mod org;

@@ -140,6 +140,10 @@ pub enum Action {
     DecideCase,
     /// Ask whether a permit is blocked by an open penalty case (permit systems).
     CheckPermit,
+    /// Send an instruction (指令) to orgs or people, and follow its receipts.
+    Instruct,
+    /// Acknowledge and report on an instruction addressed to oneself or one's org.
+    AnswerInstruction,
 }
 
 impl Action {
@@ -171,6 +175,8 @@ impl Action {
         Action::ReviewCase,
         Action::DecideCase,
         Action::CheckPermit,
+        Action::Instruct,
+        Action::AnswerInstruction,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -276,6 +282,10 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (DecideCase, Leader) => Some(Reach::Own),
         (CheckPermit, Leader | OfficeCoordinator | Officer | LegalReviewer) => {
             Some(Reach::Government)
+        }
+        (Instruct, Leader | OfficeCoordinator) => Some(Reach::Government),
+        (AnswerInstruction, Leader | OfficeCoordinator | Officer | LegalReviewer | GridMember) => {
+            Some(Reach::Own)
         }
         _ => None,
     }

@@ -18,6 +18,9 @@ pub enum Unit {
     SameDay,
     /// Immediately (立即): within [`IMMEDIATELY_MINUTES`].
     Immediately,
+    /// By the time set when the clock starts (指定期限): an instruction's or a meeting
+    /// decision's due time, given by whoever issues it.
+    Assigned,
 }
 
 /// How long "immediately" is for a clock: the limit shown and enforced.
@@ -32,6 +35,7 @@ impl Unit {
             Unit::Hours => "小时",
             Unit::SameDay => "当日",
             Unit::Immediately => "立即",
+            Unit::Assigned => "按指定期限",
         }
     }
 }
@@ -55,7 +59,7 @@ impl Duration {
     /// Chinese text, e.g. `3个工作日`, `当日`.
     pub fn text(&self) -> String {
         match self.unit {
-            Unit::SameDay | Unit::Immediately => self.unit.label().to_owned(),
+            Unit::SameDay | Unit::Immediately | Unit::Assigned => self.unit.label().to_owned(),
             u => format!("{}{}", self.count(), u.label()),
         }
     }
@@ -386,8 +390,10 @@ impl RuleProfile {
 
 fn check_duration(d: &Duration) -> Result<(), String> {
     match (d.unit, d.value) {
-        (Unit::SameDay | Unit::Immediately, None) => Ok(()),
-        (Unit::SameDay | Unit::Immediately, Some(_)) => Err("当日或立即不应填写 value".into()),
+        (Unit::SameDay | Unit::Immediately | Unit::Assigned, None) => Ok(()),
+        (Unit::SameDay | Unit::Immediately | Unit::Assigned, Some(_)) => {
+            Err("当日、立即或指定期限不应填写 value".into())
+        }
         (_, Some(v)) if v > 0 && v <= 3660 => Ok(()),
         (_, Some(v)) => Err(format!("value 应为1至3660之间的正整数（现为 {v}）")),
         (_, None) => Err("缺少 value".into()),

@@ -67,6 +67,8 @@ pub struct AppState {
     pub evidence: EvidenceSettings,
     /// Prints documents to PDF (the shipped Chinese font and any configured fuller one).
     pub printer: Arc<xiezhi_print::Printer>,
+    /// Set when the server stops, so live streams end and shutdown is not held up.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
     /// Recent public submissions per client, for rate limiting (per instance).
     pub(crate) public_submissions: Arc<
         std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
@@ -86,6 +88,7 @@ impl AppState {
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             evidence: EvidenceSettings::default(),
             printer: xiezhi_print::Printer::shared()?,
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
             public_submissions: Default::default(),
         })
     }
@@ -100,6 +103,11 @@ impl AppState {
     pub fn with_printer(mut self, printer: Arc<xiezhi_print::Printer>) -> AppState {
         self.printer = printer;
         self
+    }
+
+    /// Resolves to `true` when the server is stopping.
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 
     /// The calendar in use.
@@ -211,7 +219,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let stopping = state.stopping.clone();
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        })
         .await
 }

@@ -159,6 +159,26 @@ pub async fn start(
     env: ClockEnv<'_>,
     s: ClockStart,
 ) -> Result<clock::Model, StoreError> {
+    start_with(w, env, s, None).await
+}
+
+/// Start a clock whose rule takes its due time from the issuer (an instruction's or a meeting
+/// decision's due time, `unit = "assigned"`).
+pub async fn start_assigned(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    s: ClockStart,
+    due: DateTime<Utc>,
+) -> Result<clock::Model, StoreError> {
+    start_with(w, env, s, Some(due)).await
+}
+
+async fn start_with(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    s: ClockStart,
+    due: Option<DateTime<Utc>>,
+) -> Result<clock::Model, StoreError> {
     let holder = org::Entity::find_by_id(s.holder_org_id)
         .one(w.txn())
         .await?
@@ -170,7 +190,16 @@ pub async fn start(
             format!("规则配置 {} 中没有规则 {}", profile.profile.id, s.rule_id),
         )
     })?;
-    let t = engine::start(rule, s.at, env.calendar).map_err(calendar_err)?;
+    let t = match due {
+        Some(due) => engine::start_assigned(rule, s.at, due).map_err(|e| match e {
+            ClockRefusal::DueInPast => StoreError::invalid("due_at", e.to_string()),
+            other => refusal(other),
+        })?,
+        None if rule.duration.unit == xiezhi_domain::rules::Unit::Assigned => {
+            return Err(StoreError::invalid("due_at", "请指定期限"));
+        }
+        None => engine::start(rule, s.at, env.calendar).map_err(calendar_err)?,
+    };
     let rule_version_id = snapshot(w, profile, rule).await?;
     let warn = engine::warn_at(rule, t.due_at, env.calendar).map_err(calendar_err)?;
     let mut am = clock::ActiveModel {
@@ -488,6 +517,9 @@ pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, Store
             .get(&m.rule_version_id)
             .cloned()
             .ok_or(StoreError::NotFound("规则快照"))?;
+        if rule.duration.unit == xiezhi_domain::rules::Unit::Assigned {
+            continue; // its due time was given, not counted on the calendar
+        }
         let t = timing_of(&m);
         let new_due = match t.extensions.last() {
             Some(e) => e.new_due,

@@ -844,3 +844,55 @@ pub mod document {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Instructions (指令).
+pub mod instruction {
+    use sea_orm::entity::prelude::*;
+
+    /// An instruction.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "instructions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub from_org_id: i64,
+        pub from_person_id: Option<i64>,
+        pub body: String,
+        pub due_at: Option<DateTimeUtc>,
+        pub sent_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Receipts of an instruction: one per addressed org or person.
+pub mod instruction_receipt {
+    use sea_orm::entity::prelude::*;
+
+    /// A receipt.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "instruction_receipts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub instruction_id: i64,
+        /// The addressed org (for a person: their org).
+        pub org_id: i64,
+        /// The addressed person, when addressed to one.
+        pub person_id: Option<i64>,
+        pub status: String,
+        pub acknowledged_at: Option<DateTimeUtc>,
+        pub acknowledged_by: Option<i64>,
+        pub completed_at: Option<DateTimeUtc>,
+        pub completed_by: Option<i64>,
+        pub report: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -13,7 +13,9 @@ pub mod documents;
 pub mod entities;
 pub mod error;
 pub mod import;
+pub mod instructions;
 pub mod leads;
+pub mod live;
 pub mod migration;
 pub mod orgs;
 pub mod people;
@@ -65,6 +67,7 @@ pub enum Engine {
 pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
+    live: live::Live,
 }
 
 /// Turn a plain SQLite path into a URL; keep URLs as they are.
@@ -113,7 +116,11 @@ impl Store {
         let db = Database::connect(co)
             .await
             .map_err(|e| StoreError::Config(format!("无法连接数据库：{e}")))?;
-        Ok(Store { db, engine })
+        Ok(Store {
+            db,
+            engine,
+            live: live::Live::default(),
+        })
     }
 
     /// Connect and bring the schema up to date. Refuses a database migrated by a newer version.

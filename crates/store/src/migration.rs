@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006Cases),
             Box::new(M0007Assistance),
             Box::new(M0008Documents),
+            Box::new(M0009Instructions),
         ]
     }
 }
@@ -856,6 +857,68 @@ impl MigrationTrait for M0008Documents {
                 .foreign_key(&mut fk("documents", "case_id", "cases"))
                 .take(),
         )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Instructions (指令) and their receipts, one per addressed org or person.
+struct M0009Instructions;
+
+impl MigrationName for M0009Instructions {
+    fn name(&self) -> &str {
+        "m0009_instructions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009Instructions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("instructions")
+                .col(big_pk_auto("id"))
+                .col(big_integer("from_org_id"))
+                .col(big_integer_null("from_person_id"))
+                .col(text("body"))
+                .col(timestamp_with_time_zone_null("due_at"))
+                .col(timestamp_with_time_zone("sent_at"))
+                .foreign_key(&mut fk("instructions", "from_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("instruction_receipts")
+                .col(big_pk_auto("id"))
+                .col(big_integer("instruction_id"))
+                .col(big_integer("org_id"))
+                .col(big_integer_null("person_id"))
+                .col(string("status"))
+                .col(timestamp_with_time_zone_null("acknowledged_at"))
+                .col(big_integer_null("acknowledged_by"))
+                .col(timestamp_with_time_zone_null("completed_at"))
+                .col(big_integer_null("completed_by"))
+                .col(text_null("report"))
+                .foreign_key(&mut fk(
+                    "instruction_receipts",
+                    "instruction_id",
+                    "instructions",
+                ))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "instruction_receipts",
+            "instruction_receipts_instruction",
+            &["instruction_id"],
+        ))
+        .await?;
+        m.create_index(index(
+            "instruction_receipts",
+            "instruction_receipts_org",
+            &["org_id", "status"],
+        ))
         .await?;
         Ok(())
     }

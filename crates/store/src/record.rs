@@ -5,7 +5,8 @@
 //! append (through `Writer`) and read; nothing updates or deletes an event.
 
 use crate::entities::{chain_head, event};
-use crate::{Store, StoreError};
+use crate::live::{CHANNEL, Live, Notice};
+use crate::{Engine, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -54,6 +55,9 @@ pub struct Writer {
     txn: DatabaseTransaction,
     ctx: RecordContext,
     events: Vec<PendingEvent>,
+    notices: Vec<Notice>,
+    live: Live,
+    engine: Engine,
 }
 
 impl Store {
@@ -74,6 +78,9 @@ impl Store {
                 ..ctx
             },
             events: Vec::new(),
+            notices: Vec::new(),
+            live: self.live.clone(),
+            engine: self.engine(),
         })
     }
 }
@@ -110,6 +117,18 @@ impl Writer {
         });
     }
 
+    /// Announce a notice to the browsers watching, when (and only if) this write commits.
+    pub fn announce(&mut self, topic: &str, id: i64, orgs: Vec<i64>, people: Vec<i64>, text: &str) {
+        self.notices.push(Notice {
+            topic: topic.to_owned(),
+            id,
+            orgs,
+            people,
+            text: text.to_owned(),
+            at: self.ctx.at,
+        });
+    }
+
     /// Append the events to the chain and commit. A write without events is refused:
     /// nothing changes without a record. Returns the sequence numbers appended.
     pub async fn commit(self) -> Result<Vec<i64>, StoreError> {
@@ -118,6 +137,9 @@ impl Writer {
                 "内部错误：写操作没有记录事件，已回滚".into(),
             ));
         }
+        let mut kinds: Vec<String> = self.events.iter().map(|e| e.kind.clone()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
         let head = chain_head::Entity::find_by_id(1)
             .one(&self.txn)
             .await?
@@ -173,7 +195,34 @@ impl Writer {
         })
         .exec(&self.txn)
         .await?;
+        let mut notices = self.notices;
+        notices.push(Notice {
+            topic: "record".into(),
+            id: seq,
+            orgs: vec![],
+            people: vec![],
+            text: kinds.join(","),
+            at: self.ctx.at,
+        });
+        if self.engine == Engine::Postgres {
+            for n in &notices {
+                for payload in n.payloads() {
+                    self.txn
+                        .execute_raw(Statement::from_sql_and_values(
+                            sea_orm::DbBackend::Postgres,
+                            "SELECT pg_notify($1, $2)",
+                            [CHANNEL.into(), payload.into()],
+                        ))
+                        .await?;
+                }
+            }
+        }
         self.txn.commit().await?;
+        if self.engine == Engine::Sqlite {
+            for n in notices {
+                let _ = self.live.tx.send(n);
+            }
+        }
         Ok(seqs)
     }
 }

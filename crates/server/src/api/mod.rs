@@ -6,6 +6,7 @@ mod cases;
 mod catalog;
 mod clocks;
 mod documents;
+mod instructions;
 mod leads;
 mod transfers;
 
@@ -190,6 +191,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assistance::send, assistance::list))
         .routes(routes!(assistance::get))
         .routes(routes!(assistance::step))
+        .routes(routes!(instructions::send, instructions::list))
+        .routes(routes!(instructions::get))
+        .routes(routes!(instructions::acknowledge))
+        .routes(routes!(instructions::complete))
+        .routes(routes!(instructions::live))
         .split_for_parts()
 }
 

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod catalog;
 pub mod clocks;
 pub mod documents;
+pub mod instructions;
 pub mod leads;
 pub mod transfers;
 

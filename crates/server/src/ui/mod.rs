@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(transfers::routes(Router::new()))
         .merge(cases::routes(Router::new()))
         .merge(assistance::routes(Router::new()))
+        .merge(instructions::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -178,6 +179,13 @@ impl Layout {
             "协助请求",
             "协助函的发出、答复与补充材料",
             ctx.can(Action::ViewCase, &gov) || ctx.can(Action::ViewCase, &own),
+        ));
+        nav.push((
+            "/instructions",
+            "指令",
+            "下达、签收与反馈执法指令",
+            ctx.actor.person_id().is_some()
+                && (ctx.can(Action::Instruct, &own) || ctx.can(Action::AnswerInstruction, &own)),
         ));
         nav.push((
             "/legal-review",
@@ -1467,5 +1475,6 @@ mod assistance;
 mod cases;
 mod catalog;
 mod clocks;
+mod instructions;
 mod leads;
 mod transfers;

@@ -111,7 +111,46 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/assistance"),
     ("GET", "/api/v1/assistance/{id}"),
     ("POST", "/api/v1/assistance/{id}/steps"),
+    ("POST", "/api/v1/instructions"),
+    ("GET", "/api/v1/instructions"),
+    ("GET", "/api/v1/instructions/{id}"),
+    ("POST", "/api/v1/instructions/{id}/acknowledge"),
+    ("POST", "/api/v1/instructions/{id}/complete"),
+    ("GET", "/api/v1/live"),
 ];
+
+/// An instruction from the office to 城东街道 (acknowledged by whoever may first).
+pub async fn cd_instruction(app: &TestApp, cd: i64) -> i64 {
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let office = app
+        .db
+        .store
+        .person_by_login("office")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut w = app.system_writer().await;
+    let (m, _) = xiezhi_store::instructions::send(
+        &mut w,
+        env,
+        xiezhi_store::instructions::NewInstruction {
+            from_org_id: office.org_id,
+            from_person_id: Some(office.id),
+            body: "走查指令".into(),
+            due_at: None,
+            to_orgs: vec![cd],
+            to_people: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    m.id
+}
 
 /// Who may send an assistance request in their own org's name.
 const SENDS_ASSISTANCE: &[&str] = &["leader", "zhzf.1"];
@@ -408,6 +447,8 @@ enum Outsider {
 
 enum Body {
     None,
+    /// A stream (SSE): only the status is read.
+    Stream,
     Json(Value),
     Csv(String),
 }
@@ -435,6 +476,7 @@ struct Ids {
     case: i64,
     asst: i64,
     doc: i64,
+    ins: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -451,6 +493,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         case,
         asst,
         doc,
+        ins,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -1231,6 +1274,54 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ),
         c(
             Method::POST,
+            "/api/v1/instructions",
+            "/api/v1/instructions".into(),
+            Body::Json(json!({"body": "走查指令", "to_orgs": [cd]})),
+            &["leader", "office"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/instructions",
+            "/api/v1/instructions".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/instructions/{id}",
+            format!("/api/v1/instructions/{ins}"),
+            Body::None,
+            &["leader", "office", "cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/instructions/{id}/acknowledge",
+            format!("/api/v1/instructions/{ins}/acknowledge"),
+            Body::None,
+            &["cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/instructions/{id}/complete",
+            format!("/api/v1/instructions/{ins}/complete"),
+            Body::Json(json!({"report": "走查办结"})),
+            &["cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/live",
+            "/api/v1/live".into(),
+            Body::Stream,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
             "/api/v1/cases/{id}/evidence",
             format!("/api/v1/cases/{case}/evidence"),
             Body::Json(json!({"digest": digest, "title": "走查证据"})),
@@ -1259,6 +1350,18 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
 async fn send(s: &Session, case: &Case) -> Reply {
     match &case.body {
         Body::None => s.call(case.method.clone(), &case.path, None).await,
+        Body::Stream => {
+            let r = s
+                .client
+                .get(format!("{}{}", s.base, case.path))
+                .send()
+                .await
+                .unwrap();
+            Reply {
+                status: r.status(),
+                body: Value::Null,
+            }
+        }
         Body::Json(v) => {
             s.call(case.method.clone(), &case.path, Some(v.clone()))
                 .await
@@ -1343,6 +1446,7 @@ engine_test!(
             case: 0,
             asst: 0,
             doc: 0,
+            ins: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1357,6 +1461,7 @@ engine_test!(
         };
         let ids = Ids {
             doc: case_document(&app, ids.case).await,
+            ins: cd_instruction(&app, ids.cd).await,
             ..ids
         };
         app.with_catalog().await;
@@ -1479,6 +1584,7 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         case,
         asst,
         doc: _,
+        ins,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -1824,6 +1930,31 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             ACTS_FOR_CD,
         ),
         (Method::GET, "/legal-review".into(), none(), &["zhzf.legal"]),
+        (Method::GET, "/instructions".into(), none(), ALL),
+        (
+            Method::POST,
+            "/instructions".into(),
+            f(&[("body", "走查指令".into()), ("to_orgs", cd.to_string())]),
+            &["leader", "office"],
+        ),
+        (
+            Method::GET,
+            format!("/instructions/{ins}"),
+            none(),
+            &["leader", "office", "cd.grid1"],
+        ),
+        (
+            Method::POST,
+            format!("/instructions/{ins}/acknowledge"),
+            none(),
+            &["cd.grid1"],
+        ),
+        (
+            Method::POST,
+            format!("/instructions/{ins}/complete"),
+            f(&[("report", "走查办结".into())]),
+            &["cd.grid1"],
+        ),
         (Method::GET, "/assistance".into(), none(), SEES_CASES),
         (
             Method::POST,
@@ -1942,6 +2073,7 @@ engine_test!(
             case: 0,
             asst: 0,
             doc: 0,
+            ins: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1956,6 +2088,7 @@ engine_test!(
         };
         let ids = Ids {
             doc: case_document(&app, ids.case).await,
+            ins: cd_instruction(&app, ids.cd).await,
             ..ids
         };
         app.with_catalog().await;

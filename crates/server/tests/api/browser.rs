@@ -380,6 +380,52 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .unwrap();
     assert!(b.source().await.unwrap().contains("case.filed"));
     shot(&b, "case").await;
+    // An instruction arrives live on an open page, and is acknowledged from it.
+    switch_user(&b, "cd.grid1").await;
+    b.goto(&format!("{}/instructions", app.base)).await.unwrap();
+    let cd = app.org_id("YX-CD").await;
+    let office = app.sign_in("office").await;
+    // The page's live stream may still be connecting: send until a toast shows.
+    let mut shown = false;
+    for _ in 0..10 {
+        let r = office
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/instructions",
+                Some(serde_json::json!({"body": "立即到城东菜市场集合", "to_orgs": [cd]})),
+            )
+            .await;
+        assert_eq!(r.status, reqwest::StatusCode::CREATED, "{}", r.body);
+        if tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            b.wait().for_element(Locator::Css("#live-toast .toast a")),
+        )
+        .await
+        .is_ok()
+        {
+            shown = true;
+            break;
+        }
+    }
+    assert!(shown, "the instruction shows on the open page");
+    shot(&b, "instruction-toast").await;
+    b.find(Locator::Css("#live-toast .toast a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::Css("#acknowledge"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::XPath("//td[contains(text(), '已签收')]"))
+        .await
+        .unwrap();
+    shot(&b, "instruction").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }

@@ -345,3 +345,92 @@ impl TestApp {
             .unwrap();
     }
 }
+
+/// A live stream of notices (SSE) a session opened.
+pub struct LiveStream {
+    resp: reqwest::Response,
+    buf: String,
+}
+
+impl Session {
+    /// Open `/api/v1/live` and wait until the server says it is listening.
+    pub async fn live(&self) -> LiveStream {
+        let resp = self
+            .client
+            .get(format!("{}/api/v1/live", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let mut l = LiveStream {
+            resp,
+            buf: String::new(),
+        };
+        let (event, _) = l.next(std::time::Duration::from_secs(10)).await.unwrap();
+        assert_eq!(event, "ready");
+        l
+    }
+
+    /// The same session against another instance.
+    pub fn on(&self, base: &str) -> Session {
+        Session {
+            client: self.client.clone(),
+            csrf: self.csrf.clone(),
+            base: base.to_owned(),
+        }
+    }
+}
+
+impl LiveStream {
+    /// The next event (name, data) within `within`, or None.
+    pub async fn next(&mut self, within: std::time::Duration) -> Option<(String, Value)> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut event = String::from("message");
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(e) = line.strip_prefix("event:") {
+                        event = e.trim().to_owned();
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        data.push_str(d.trim());
+                    }
+                }
+                if data.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                return Some((event, serde_json::from_str(&data).unwrap_or(Value::Null)));
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.resp.chunk()).await;
+            match chunk {
+                Ok(Ok(Some(b))) => self.buf.push_str(&String::from_utf8_lossy(&b)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Another server instance on the same database, with its own connection pool (for the
+/// fan-out across instances).
+pub struct Instance {
+    pub base: String,
+    _stop: oneshot::Sender<()>,
+}
+
+pub async fn spawn_instance(url: &str) -> Instance {
+    let store = xiezhi_store::Store::connect(&xiezhi_store::StoreOptions::new(url))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    let state = AppState::new(store, false).await.unwrap();
+    tokio::spawn(xiezhi_server::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    Instance {
+        base: format!("http://{addr}"),
+        _stop: tx,
+    }
+}

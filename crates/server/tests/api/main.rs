@@ -13,6 +13,7 @@ mod cases;
 mod catalog;
 mod clocks;
 mod evidence;
+mod instructions;
 mod leads;
 mod open311;
 mod transfers;

@@ -1,0 +1,128 @@
+//! Pages: instructions (指令) — the composer and receipts for leaders and the office, the
+//! received list with acknowledge and report for everyone addressed.
+
+use super::*;
+use crate::ops::instructions::{self as iops, InstructionInput, InstructionLists, InstructionView};
+use xiezhi_domain::instruction::ReceiptCommand;
+
+page!(InstructionListPage, "instructions.html" {
+    lists: InstructionLists,
+    can_send: bool,
+    orgs: Vec<(i64, String)>,
+});
+page!(InstructionPage, "instruction_detail.html" { i: InstructionView });
+
+pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/instructions", get(list_page).post(send))
+        .route("/instructions/{id}", get(detail_page))
+        .route("/instructions/{id}/acknowledge", post(acknowledge))
+        .route("/instructions/{id}/complete", post(complete))
+}
+
+async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    let lists = match iops::list(&s, &ctx).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let can_send = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
+    let orgs = if can_send {
+        s.store
+            .orgs_under(&ctx.actor.government_path)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| o.active && o.id != ctx.actor.org_id)
+            .map(|o| (o.id, o.name.clone()))
+            .collect()
+    } else {
+        vec![]
+    };
+    ok(&InstructionListPage {
+        layout: Layout::new(&s, &ctx, &headers, "指令", "/instructions").await,
+        lists,
+        can_send,
+        orgs,
+    })
+}
+
+/// The composer as typed: orgs ticked, people by login, the due time from a
+/// `datetime-local` field.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct SendForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    to_orgs: Vec<String>,
+    #[serde(default)]
+    to_logins: String,
+    #[serde(default)]
+    due_at: String,
+}
+
+async fn send(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    CsrfForm(f): CsrfForm<SendForm>,
+) -> Response {
+    let mut to_people = vec![];
+    for login in f
+        .to_logins
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .filter(|l| !l.is_empty())
+    {
+        match s.store.person_by_login(login).await {
+            Ok(Some(p)) => to_people.push(p.id),
+            _ => {
+                return error_page(
+                    &AppError::invalid("to_logins", format!("没有登录名为 {login} 的人员")),
+                    &ctx.meta.request_id,
+                );
+            }
+        }
+    }
+    let input = InstructionInput {
+        body: f.body.clone(),
+        to_orgs: f.to_orgs.iter().filter_map(|o| o.parse().ok()).collect(),
+        to_people,
+        due_at: Some(f.due_at.clone()).filter(|d| !d.trim().is_empty()),
+    };
+    match iops::send(&s, &ctx, &input).await {
+        Ok(i) => flash_redirect(&format!("/instructions/{}", i.id), "指令已下达", &ctx.meta),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn detail_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    match iops::get(&s, &ctx, id).await {
+        Ok(i) => ok(&InstructionPage {
+            layout: Layout::new(&s, &ctx, &headers, &format!("指令 {id}"), "/instructions").await,
+            i,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn acknowledge(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<iops::ReportInput>,
+) -> Response {
+    let r = iops::answer(&s, &ctx, id, ReceiptCommand::Acknowledge, None).await;
+    done(&ctx, r, &format!("/instructions/{id}"), "已签收")
+}
+
+async fn complete(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<iops::ReportInput>,
+) -> Response {
+    let r = iops::answer(&s, &ctx, id, ReceiptCommand::Complete, Some(&f.report)).await;
+    done(&ctx, r, &format!("/instructions/{id}"), "已反馈办结情况")
+}
