@@ -344,3 +344,36 @@ fn the_time_left_reads_in_working_days_or_hours_with_a_colour() {
         (Urgency::Overdue, "已超时2个工作日")
     );
 }
+
+#[test]
+fn an_assigned_due_time_is_taken_as_given_and_must_lie_ahead() {
+    let r = rule(Unit::Assigned, None);
+    let at = bj("2026-09-30 10:00:00");
+    // Across the National Day holiday: the issuer's time stands, no working-day counting.
+    let due = bj("2026-10-03 18:00:00");
+    let t = clock::start_assigned(&r, at, due).unwrap();
+    assert_eq!((t.started_at, t.due_at, t.state), (at, due, ClockState::Running));
+    assert_eq!(
+        clock::start_assigned(&r, at, at),
+        Err(ClockRefusal::DueInPast)
+    );
+    assert_eq!(
+        clock::start_assigned(&rule(Unit::Hours, Some(2)), at, due),
+        Err(ClockRefusal::NotAssigned)
+    );
+    // A pause moves it by the time paused.
+    let (p, _) = clock::transition(
+        &t,
+        &r,
+        &ClockCommand::Pause {
+            reason: "等待材料".into(),
+        },
+        bj("2026-10-01 10:00:00"),
+        cal(),
+    )
+    .unwrap();
+    let (resumed, _) =
+        clock::transition(&p, &r, &ClockCommand::Resume, bj("2026-10-01 12:00:00"), cal())
+            .unwrap();
+    assert_eq!(resumed.due_at, bj("2026-10-03 20:00:00"));
+}
