@@ -144,6 +144,14 @@ pub enum Action {
     Instruct,
     /// Acknowledge and report on an instruction addressed to oneself or one's org.
     AnswerInstruction,
+    /// Draft a joint operation's plan or apply for a special one in the org's name.
+    PlanOperation,
+    /// Agree to a joint operation for the leading group (领导小组组长).
+    ApproveOperation,
+    /// See joint operations beyond one's own (the operations board).
+    ViewOperations,
+    /// Take part in a joint operation one's org is in: check in, report from the field.
+    TakePart,
 }
 
 impl Action {
@@ -177,6 +185,10 @@ impl Action {
         Action::CheckPermit,
         Action::Instruct,
         Action::AnswerInstruction,
+        Action::PlanOperation,
+        Action::ApproveOperation,
+        Action::ViewOperations,
+        Action::TakePart,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -285,6 +297,15 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         }
         (Instruct, Leader | OfficeCoordinator) => Some(Reach::Government),
         (AnswerInstruction, Leader | OfficeCoordinator | Officer | LegalReviewer | GridMember) => {
+            Some(Reach::Own)
+        }
+        (PlanOperation, Leader | OfficeCoordinator) => Some(Reach::Government),
+        (PlanOperation, Officer) => Some(Reach::Own),
+        (ApproveOperation, Leader) => Some(Reach::Government),
+        (ViewOperations, Leader | OfficeCoordinator | Auditor | AuditAdmin) => {
+            Some(Reach::Government)
+        }
+        (TakePart, Leader | OfficeCoordinator | Officer | LegalReviewer | GridMember) => {
             Some(Reach::Own)
         }
         _ => None,

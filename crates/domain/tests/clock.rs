@@ -352,7 +352,10 @@ fn an_assigned_due_time_is_taken_as_given_and_must_lie_ahead() {
     // Across the National Day holiday: the issuer's time stands, no working-day counting.
     let due = bj("2026-10-03 18:00:00");
     let t = clock::start_assigned(&r, at, due).unwrap();
-    assert_eq!((t.started_at, t.due_at, t.state), (at, due, ClockState::Running));
+    assert_eq!(
+        (t.started_at, t.due_at, t.state),
+        (at, due, ClockState::Running)
+    );
     assert_eq!(
         clock::start_assigned(&r, at, at),
         Err(ClockRefusal::DueInPast)
@@ -372,8 +375,13 @@ fn an_assigned_due_time_is_taken_as_given_and_must_lie_ahead() {
         cal(),
     )
     .unwrap();
-    let (resumed, _) =
-        clock::transition(&p, &r, &ClockCommand::Resume, bj("2026-10-01 12:00:00"), cal())
-            .unwrap();
+    let (resumed, _) = clock::transition(
+        &p,
+        &r,
+        &ClockCommand::Resume,
+        bj("2026-10-01 12:00:00"),
+        cal(),
+    )
+    .unwrap();
     assert_eq!(resumed.due_at, bj("2026-10-03 20:00:00"));
 }

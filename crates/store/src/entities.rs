@@ -896,3 +896,164 @@ pub mod instruction_receipt {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Joint operations (联合执法行动).
+pub mod operation {
+    use sea_orm::entity::prelude::*;
+
+    /// An operation and its plan.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "operations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub mode: String,
+        pub status: String,
+        pub title: String,
+        pub goal: String,
+        /// The enforcement domain (执法领域) officers must be certified for.
+        pub domain: String,
+        /// JSON array of places: `{"division_code"?, "place"}`.
+        pub area: String,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub lead_org_id: i64,
+        pub created_by_org_id: i64,
+        pub created_by: Option<i64>,
+        /// The written decision (or the reasons for refusing).
+        pub decision: Option<String>,
+        pub decided_by: Option<i64>,
+        pub decided_at: Option<DateTimeUtc>,
+        /// Results summary and closing report.
+        pub report: Option<String>,
+        pub closed_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Units taking part in an operation, each with its responsible person and tasks.
+pub mod operation_unit {
+    use sea_orm::entity::prelude::*;
+
+    /// A participating unit.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "operation_units")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub operation_id: i64,
+        pub org_id: i64,
+        pub responsible_person_id: i64,
+        pub tasks: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Certified officers of an operation, with their check-in.
+pub mod operation_officer {
+    use sea_orm::entity::prelude::*;
+
+    /// An officer on the plan.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "operation_officers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub operation_id: i64,
+        pub person_id: i64,
+        pub org_id: i64,
+        /// The enforcement certificate that qualified them.
+        pub certificate_number: String,
+        pub checked_in_at: Option<DateTimeUtc>,
+        pub lat: Option<f64>,
+        pub lon: Option<f64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Field reports of an operation.
+pub mod operation_report {
+    use sea_orm::entity::prelude::*;
+
+    /// A field report.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "operation_reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub operation_id: i64,
+        pub person_id: Option<i64>,
+        pub org_id: i64,
+        pub body: String,
+        pub lat: Option<f64>,
+        pub lon: Option<f64>,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Leads and cases found during an operation.
+pub mod operation_link {
+    use sea_orm::entity::prelude::*;
+
+    /// A link.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "operation_links")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub operation_id: i64,
+        /// `lead` or `case`.
+        pub subject_type: String,
+        pub subject_id: i64,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Notices to units outside an operation (互动执法): they must send officers the same day.
+pub mod operation_notice {
+    use sea_orm::entity::prelude::*;
+
+    /// A notice.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "operation_notices")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub operation_id: i64,
+        pub org_id: i64,
+        pub body: String,
+        pub sent_at: DateTimeUtc,
+        pub dispatched_at: Option<DateTimeUtc>,
+        pub dispatch_note: Option<String>,
+        /// JSON array of person ids sent.
+        pub officers: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -17,6 +17,7 @@ pub mod instructions;
 pub mod leads;
 pub mod live;
 pub mod migration;
+pub mod operations;
 pub mod orgs;
 pub mod people;
 pub mod record;

@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0007Assistance),
             Box::new(M0008Documents),
             Box::new(M0009Instructions),
+            Box::new(M0010Operations),
         ]
     }
 }
@@ -918,6 +919,152 @@ impl MigrationTrait for M0009Instructions {
             "instruction_receipts",
             "instruction_receipts_org",
             &["org_id", "status"],
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Joint operations (联合执法行动): plan, units, officers, field reports, links, notices.
+struct M0010Operations;
+
+impl MigrationName for M0010Operations {
+    fn name(&self) -> &str {
+        "m0010_operations"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0010Operations {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("operations")
+                .col(big_pk_auto("id"))
+                .col(string("mode"))
+                .col(string("status"))
+                .col(string("title"))
+                .col(text("goal"))
+                .col(string("domain"))
+                .col(text("area"))
+                .col(timestamp_with_time_zone("starts_at"))
+                .col(timestamp_with_time_zone("ends_at"))
+                .col(big_integer("lead_org_id"))
+                .col(big_integer("created_by_org_id"))
+                .col(big_integer_null("created_by"))
+                .col(text_null("decision"))
+                .col(big_integer_null("decided_by"))
+                .col(timestamp_with_time_zone_null("decided_at"))
+                .col(text_null("report"))
+                .col(timestamp_with_time_zone_null("closed_at"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("operations", "lead_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index("operations", "operations_status", &["status"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table("operation_units")
+                .col(big_pk_auto("id"))
+                .col(big_integer("operation_id"))
+                .col(big_integer("org_id"))
+                .col(big_integer("responsible_person_id"))
+                .col(text("tasks"))
+                .foreign_key(&mut fk("operation_units", "operation_id", "operations"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "operation_units",
+            "operation_units_operation",
+            &["operation_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("operation_officers")
+                .col(big_pk_auto("id"))
+                .col(big_integer("operation_id"))
+                .col(big_integer("person_id"))
+                .col(big_integer("org_id"))
+                .col(string("certificate_number"))
+                .col(timestamp_with_time_zone_null("checked_in_at"))
+                .col(double_null("lat"))
+                .col(double_null("lon"))
+                .foreign_key(&mut fk("operation_officers", "operation_id", "operations"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "operation_officers",
+            "operation_officers_operation",
+            &["operation_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("operation_reports")
+                .col(big_pk_auto("id"))
+                .col(big_integer("operation_id"))
+                .col(big_integer_null("person_id"))
+                .col(big_integer("org_id"))
+                .col(text("body"))
+                .col(double_null("lat"))
+                .col(double_null("lon"))
+                .col(timestamp_with_time_zone("at"))
+                .foreign_key(&mut fk("operation_reports", "operation_id", "operations"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "operation_reports",
+            "operation_reports_operation",
+            &["operation_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("operation_links")
+                .col(big_pk_auto("id"))
+                .col(big_integer("operation_id"))
+                .col(string("subject_type"))
+                .col(big_integer("subject_id"))
+                .col(timestamp_with_time_zone("at"))
+                .foreign_key(&mut fk("operation_links", "operation_id", "operations"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "operation_links",
+                "operation_links_unique",
+                &["operation_id", "subject_type", "subject_id"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("operation_notices")
+                .col(big_pk_auto("id"))
+                .col(big_integer("operation_id"))
+                .col(big_integer("org_id"))
+                .col(text("body"))
+                .col(timestamp_with_time_zone("sent_at"))
+                .col(timestamp_with_time_zone_null("dispatched_at"))
+                .col(text_null("dispatch_note"))
+                .col(text("officers"))
+                .foreign_key(&mut fk("operation_notices", "operation_id", "operations"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "operation_notices",
+            "operation_notices_operation",
+            &["operation_id"],
         ))
         .await?;
         Ok(())

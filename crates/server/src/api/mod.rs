@@ -8,6 +8,7 @@ mod clocks;
 mod documents;
 mod instructions;
 mod leads;
+mod operations;
 mod transfers;
 
 use crate::AppState;
@@ -196,6 +197,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(instructions::acknowledge))
         .routes(routes!(instructions::complete))
         .routes(routes!(instructions::live))
+        .routes(routes!(operations::create, operations::list))
+        .routes(routes!(operations::get))
+        .routes(routes!(operations::step))
+        .routes(routes!(operations::check_in))
+        .routes(routes!(operations::report))
+        .routes(routes!(operations::link))
+        .routes(routes!(operations::notify))
+        .routes(routes!(operations::dispatch))
         .split_for_parts()
 }
 

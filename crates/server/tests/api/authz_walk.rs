@@ -117,7 +117,72 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/instructions/{id}/acknowledge"),
     ("POST", "/api/v1/instructions/{id}/complete"),
     ("GET", "/api/v1/live"),
+    ("POST", "/api/v1/operations"),
+    ("GET", "/api/v1/operations"),
+    ("GET", "/api/v1/operations/{id}"),
+    ("POST", "/api/v1/operations/{id}/steps"),
+    ("POST", "/api/v1/operations/{id}/check-in"),
+    ("POST", "/api/v1/operations/{id}/reports"),
+    ("POST", "/api/v1/operations/{id}/links"),
+    ("POST", "/api/v1/operations/{id}/notices"),
+    ("POST", "/api/v1/operation-notices/{id}/dispatch"),
 ];
+
+/// A running joint operation led by the enforcement bureau (zhzf.1 on it), drafted by the
+/// office, with a notice to 城东街道: (operation, notice).
+pub async fn cd_operation(app: &TestApp, cd: i64) -> (i64, i64) {
+    use xiezhi_domain::operation::{OperationCommand as C, OperationMode};
+    use xiezhi_store::operations::{self as so, Acting, Plan, UnitPlan};
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let p =
+        |l: &'static str| async move { app.db.store.person_by_login(l).await.unwrap().unwrap() };
+    let (office, chief, officer) = (p("office").await, p("zhzf.chief").await, p("zhzf.1").await);
+    let now = chrono::Utc::now();
+    let mut w = app.system_writer().await;
+    let m = so::create(
+        &mut w,
+        Plan {
+            mode: OperationMode::Regular,
+            title: "走查行动".into(),
+            goal: "走查".into(),
+            domain: "综合行政执法".into(),
+            area: vec!["城东街道".into()],
+            starts_at: now,
+            ends_at: now + chrono::Duration::hours(4),
+            lead_org_id: chief.org_id,
+            units: vec![UnitPlan {
+                org_id: chief.org_id,
+                responsible_person_id: chief.id,
+                tasks: "走查".into(),
+            }],
+            officers: vec![officer.id],
+        },
+        office.org_id,
+        Some(office.id),
+    )
+    .await
+    .unwrap();
+    let all = Acting {
+        by_leader: true,
+        by_office: true,
+        by_lead: true,
+        person_id: None,
+    };
+    for cmd in [C::Submit, C::Approve, C::Start] {
+        so::step(&mut w, env, m.id, cmd, all, Some("走查".into()))
+            .await
+            .unwrap();
+    }
+    let n = so::notify_unit(&mut w, env, m.id, cd, "走查通知")
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    (m.id, n.id)
+}
 
 /// An instruction from the office to 城东街道 (acknowledged by whoever may first).
 pub async fn cd_instruction(app: &TestApp, cd: i64) -> i64 {
@@ -477,6 +542,8 @@ struct Ids {
     asst: i64,
     doc: i64,
     ins: i64,
+    opn: i64,
+    notice: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -494,6 +561,8 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         asst,
         doc,
         ins,
+        opn,
+        notice,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -1322,6 +1391,90 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ),
         c(
             Method::POST,
+            "/api/v1/operations",
+            "/api/v1/operations".into(),
+            Body::Json(
+                json!({"mode": "regular", "title": "走查", "goal": "走查", "domain": "综合行政执法",
+                "area": ["城东街道"], "starts_at": "2030-01-01 09:00", "ends_at": "2030-01-01 12:00", "lead_org_id": cd,
+                "units": [{"org_id": cd, "responsible_person_id": cd1, "tasks": "走查"}], "officers": [cd1]}),
+            ),
+            &["office"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/operations",
+            "/api/v1/operations".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/operations/{id}",
+            format!("/api/v1/operations/{opn}"),
+            Body::None,
+            &[
+                "leader",
+                "office",
+                "auditor",
+                "auditadmin",
+                "zhzf.1",
+                "zhzf.legal",
+                "cd.grid1",
+            ],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/operations/{id}/check-in",
+            format!("/api/v1/operations/{opn}/check-in"),
+            Body::Json(json!({})),
+            &["zhzf.1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/operations/{id}/reports",
+            format!("/api/v1/operations/{opn}/reports"),
+            Body::Json(json!({"body": "走查报告"})),
+            &["office", "zhzf.1", "zhzf.legal"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/operations/{id}/links",
+            format!("/api/v1/operations/{opn}/links"),
+            Body::Json(json!({"lead_id": lead})),
+            &["office", "zhzf.1", "zhzf.legal"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/operations/{id}/notices",
+            format!("/api/v1/operations/{opn}/notices"),
+            Body::Json(json!({"org_id": cd, "body": "走查通知"})),
+            &["office", "zhzf.1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/operation-notices/{id}/dispatch",
+            format!("/api/v1/operation-notices/{notice}/dispatch"),
+            Body::Json(json!({"officers": [cd1], "note": "走查"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/operations/{id}/steps",
+            format!("/api/v1/operations/{opn}/steps"),
+            Body::Json(json!({"step": "close", "text": "走查结束"})),
+            &["office", "zhzf.1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
             "/api/v1/cases/{id}/evidence",
             format!("/api/v1/cases/{case}/evidence"),
             Body::Json(json!({"digest": digest, "title": "走查证据"})),
@@ -1447,6 +1600,8 @@ engine_test!(
             asst: 0,
             doc: 0,
             ins: 0,
+            opn: 0,
+            notice: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1464,6 +1619,8 @@ engine_test!(
             ins: cd_instruction(&app, ids.cd).await,
             ..ids
         };
+        let (opn, notice) = cd_operation(&app, ids.cd).await;
+        let ids = Ids { opn, notice, ..ids };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let walked: Vec<(String, &str)> = cases(&ids, 0)
@@ -1585,6 +1742,8 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         asst,
         doc: _,
         ins,
+        opn: _,
+        notice: _,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -2074,6 +2233,8 @@ engine_test!(
             asst: 0,
             doc: 0,
             ins: 0,
+            opn: 0,
+            notice: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -2091,6 +2252,8 @@ engine_test!(
             ins: cd_instruction(&app, ids.cd).await,
             ..ids
         };
+        let (opn, notice) = cd_operation(&app, ids.cd).await;
+        let ids = Ids { opn, notice, ..ids };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let mut n = 0;

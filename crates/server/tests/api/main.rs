@@ -16,4 +16,5 @@ mod evidence;
 mod instructions;
 mod leads;
 mod open311;
+mod operations;
 mod transfers;
