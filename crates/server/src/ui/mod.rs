@@ -75,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .merge(cases::routes(Router::new()))
         .merge(assistance::routes(Router::new()))
         .merge(instructions::routes(Router::new()))
+        .merge(operations::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -186,6 +187,12 @@ impl Layout {
             "下达、签收与反馈执法指令",
             ctx.actor.person_id().is_some()
                 && (ctx.can(Action::Instruct, &own) || ctx.can(Action::AnswerInstruction, &own)),
+        ));
+        nav.push((
+            "/operations",
+            "联合执法",
+            "联合执法行动：方案、审批、实施与总结",
+            ctx.can(Action::ViewOperations, &gov) || ctx.can(Action::TakePart, &own),
         ));
         nav.push((
             "/legal-review",
@@ -1477,4 +1484,5 @@ mod catalog;
 mod clocks;
 mod instructions;
 mod leads;
+mod operations;
 mod transfers;

@@ -426,6 +426,53 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .await
         .unwrap();
     shot(&b, "instruction").await;
+    // A running joint operation: the office watches its page; a field report appears live.
+    let (opn, _) = crate::authz_walk::cd_operation(&app, cd).await;
+    switch_user(&b, "office").await;
+    b.goto(&format!("{}/operations", app.base)).await.unwrap();
+    b.wait()
+        .for_element(Locator::XPath("//a[contains(., '走查行动')]"))
+        .await
+        .unwrap();
+    shot(&b, "operations").await;
+    b.goto(&format!("{}/operations/{opn}", app.base))
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css("#feed")).await.unwrap();
+    // Let the page's stream connect before reporting.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let officer = app.sign_in("zhzf.1").await;
+    let r = officer
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/operations/{opn}/reports"),
+            Some(serde_json::json!({"body": "夜市东段3家无证熟食摊，已登记"})),
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.body);
+    b.wait()
+        .for_element(Locator::XPath(
+            "//*[@id='feed']//li[contains(., '无证熟食摊')]",
+        ))
+        .await
+        .unwrap();
+    shot(&b, "operation").await;
+    // The officer's phone page.
+    switch_user(&b, "zhzf.1").await;
+    b.goto(&format!("{}/operations/{opn}/field", app.base))
+        .await
+        .unwrap();
+    b.find(Locator::Css("#check-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::XPath("//p[contains(., '已签到')]"))
+        .await
+        .unwrap();
+    shot(&b, "operation-field").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }

@@ -1,0 +1,418 @@
+//! Pages: the joint operations board (with the plan form), the operation page (plan,
+//! participants, steps, notices, links, a live feed of field reports) and the phone page for
+//! officers in the field (check in, report with a photo).
+
+use super::*;
+use crate::ops::operations::{
+    self as oops, CheckInInput, DispatchInput, FieldReportInput, LinkInput, NoticeInput,
+    OperationInput, OperationStepInput, OperationView, UnitInput,
+};
+
+page!(OperationBoardPage, "operations.html" {
+    columns: Vec<(&'static str, Vec<OperationView>)>,
+    can_draft: bool,
+    can_apply: bool,
+    orgs: Vec<(i64, String)>,
+});
+page!(OperationPage, "operation_detail.html" {
+    o: OperationView,
+    can_submit: bool,
+    can_decide: bool,
+    can_run: bool,
+    can_report: bool,
+    on_list: bool,
+    my_notice: Option<i64>,
+    orgs: Vec<(i64, String)>,
+});
+page!(FieldPage, "operation_field.html" { o: OperationView, on_list: bool, checked_in: bool });
+
+pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/operations", get(board).post(create))
+        .route("/operations/{id}", get(detail))
+        .route("/operations/{id}/field", get(field))
+        .route("/operations/{id}/steps", post(step))
+        .route("/operations/{id}/check-in", post(check_in))
+        .route("/operations/{id}/reports", post(report))
+        .route("/operations/{id}/links", post(link))
+        .route("/operations/{id}/notices", post(notify))
+        .route("/operation-notices/{id}/dispatch", post(dispatch))
+}
+
+async fn other_orgs(s: &AppState, ctx: &Ctx) -> Vec<(i64, String)> {
+    s.store
+        .orgs_under(&ctx.actor.government_path)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|o| o.active)
+        .map(|o| (o.id, o.name.clone()))
+        .collect()
+}
+
+async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+    let all = match oops::list(&s, &ctx).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let column = |statuses: &[&str]| -> Vec<OperationView> {
+        all.iter()
+            .filter(|o| statuses.contains(&o.status.as_str()))
+            .cloned()
+            .collect()
+    };
+    let own = Target::org(ctx.actor.org_path.clone());
+    ok(&OperationBoardPage {
+        layout: Layout::new(&s, &ctx, &headers, "联合执法行动", "/operations").await,
+        columns: vec![
+            ("方案与审批", column(&["draft", "pending"])),
+            ("已批准待实施", column(&["approved"])),
+            ("实施中", column(&["running"])),
+            ("已结束", column(&["closed", "rejected", "cancelled"])),
+        ],
+        can_draft: ctx.can(Action::Coordinate, &own),
+        can_apply: ctx.can(Action::PlanOperation, &own),
+        orgs: other_orgs(&s, &ctx).await,
+    })
+}
+
+/// The plan form: units one a line (`机构编码 负责人登录名 任务`), officers by login.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct PlanForm {
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    goal: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    ends_at: String,
+    #[serde(default)]
+    lead_org_id: String,
+    #[serde(default)]
+    units: String,
+    #[serde(default)]
+    officers: String,
+}
+
+async fn person_id(s: &AppState, login: &str, field: &'static str) -> Result<i64, AppError> {
+    match s.store.person_by_login(login).await {
+        Ok(Some(p)) => Ok(p.id),
+        _ => Err(AppError::invalid(
+            field,
+            format!("没有登录名为 {login} 的人员"),
+        )),
+    }
+}
+
+async fn plan_input(s: &AppState, f: &PlanForm) -> Result<OperationInput, AppError> {
+    let mut units = vec![];
+    for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.splitn(3, char::is_whitespace);
+        let (Some(code), Some(login)) = (parts.next(), parts.next()) else {
+            return Err(AppError::invalid(
+                "units",
+                format!("“{line}”应为：机构编码 负责人登录名 任务"),
+            ));
+        };
+        let org = s
+            .store
+            .org_by_code(code)
+            .await?
+            .ok_or_else(|| AppError::invalid("units", format!("没有编码为 {code} 的机构")))?;
+        units.push(UnitInput {
+            org_id: org.id,
+            responsible_person_id: person_id(s, login, "units").await?,
+            tasks: parts.next().unwrap_or_default().trim().to_owned(),
+        });
+    }
+    let mut officers = vec![];
+    for login in f
+        .officers
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .filter(|l| !l.is_empty())
+    {
+        officers.push(person_id(s, login, "officers").await?);
+    }
+    Ok(OperationInput {
+        mode: f.mode.clone(),
+        title: f.title.clone(),
+        goal: f.goal.clone(),
+        domain: f.domain.clone(),
+        area: f.area.lines().map(str::to_owned).collect(),
+        starts_at: f.starts_at.clone(),
+        ends_at: f.ends_at.clone(),
+        lead_org_id: f.lead_org_id.trim().parse().ok(),
+        units,
+        officers,
+    })
+}
+
+async fn create(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    CsrfForm(f): CsrfForm<PlanForm>,
+) -> Response {
+    let r = match plan_input(&s, &f).await {
+        Ok(input) => oops::create(&s, &ctx, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(o) => flash_redirect(
+            &format!("/operations/{}", o.id),
+            "行动方案已保存，请核对后提交",
+            &ctx.meta,
+        ),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+async fn detail(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let o = match oops::get(&s, &ctx, id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let lead = match s.store.org(o.lead_org_id).await {
+        Ok(l) => Target::org(l.path),
+        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+    };
+    let own = Target::org(ctx.actor.org_path.clone());
+    let me = ctx.actor.person_id();
+    let in_lead = ctx.actor.org_id == o.lead_org_id
+        && (ctx.can(Action::PlanOperation, &own) || ctx.can(Action::Coordinate, &own));
+    let office = ctx.can(Action::Coordinate, &lead);
+    let deciding = if o.mode == "special" {
+        office || ctx.can(Action::ApproveOperation, &lead)
+    } else {
+        ctx.can(Action::ApproveOperation, &lead)
+    };
+    let unit = o.units.iter().any(|u| u.org_id == ctx.actor.org_id);
+    let my_notice = o
+        .notices
+        .iter()
+        .find(|n| n.org_id == ctx.actor.org_id && n.dispatched_at.is_none())
+        .map(|n| n.id)
+        .filter(|_| ctx.can(Action::HandleLead, &own));
+    ok(&OperationPage {
+        layout: Layout::new(&s, &ctx, &headers, &o.title, "/operations").await,
+        can_submit: in_lead || office,
+        can_decide: deciding,
+        can_run: in_lead || office,
+        can_report: (unit || office) && ctx.can(Action::TakePart, &own),
+        on_list: o.officers.iter().any(|x| Some(x.person_id) == me),
+        my_notice,
+        orgs: other_orgs(&s, &ctx)
+            .await
+            .into_iter()
+            .filter(|(id, _)| !o.units.iter().any(|u| u.org_id == *id))
+            .collect(),
+        o,
+    })
+}
+
+async fn field(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    let o = match oops::get(&s, &ctx, id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
+    let me = ctx.actor.person_id();
+    let mine = o.officers.iter().find(|x| Some(x.person_id) == me);
+    ok(&FieldPage {
+        layout: Layout::new(&s, &ctx, &headers, &o.title, "/operations").await,
+        on_list: mine.is_some(),
+        checked_in: mine.is_some_and(|x| x.checked_in_at.is_some()),
+        o,
+    })
+}
+
+async fn step(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<OperationStepInput>,
+) -> Response {
+    let r = oops::step(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/operations/{id}"), "已办理")
+}
+
+/// A form's latitude/longitude fields (empty when the browser gave none).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct PlaceForm {
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    photo: String,
+}
+
+impl PlaceForm {
+    fn point(&self) -> (Option<f64>, Option<f64>) {
+        (self.lat.trim().parse().ok(), self.lon.trim().parse().ok())
+    }
+}
+
+async fn check_in(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<PlaceForm>,
+) -> Response {
+    let (lat, lon) = f.point();
+    let r = oops::check_in(&s, &ctx, id, &CheckInInput { lat, lon }).await;
+    done(&ctx, r, &format!("/operations/{id}/field"), "已签到")
+}
+
+async fn report(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<PlaceForm>,
+) -> Response {
+    let (lat, lon) = f.point();
+    let input = FieldReportInput {
+        body: f.body.clone(),
+        lat,
+        lon,
+        photos: Some(f.photo.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .into_iter()
+            .collect(),
+    };
+    let r = oops::report(&s, &ctx, id, &input).await;
+    done(
+        &ctx,
+        r,
+        &format!("/operations/{id}/field"),
+        "现场情况已报送",
+    )
+}
+
+/// The link form: a lead or case number.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    number: String,
+}
+
+async fn link(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> Response {
+    let Ok(n) = f.number.trim().parse::<i64>() else {
+        return error_page(
+            &AppError::invalid("number", "请填写线索或案件编号（数字）"),
+            &ctx.meta.request_id,
+        );
+    };
+    let input = if f.kind == "case" {
+        LinkInput {
+            lead_id: None,
+            case_id: Some(n),
+        }
+    } else {
+        LinkInput {
+            lead_id: Some(n),
+            case_id: None,
+        }
+    };
+    let r = oops::link(&s, &ctx, id, &input).await;
+    done(&ctx, r, &format!("/operations/{id}"), "已关联")
+}
+
+/// The notice form.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct NoticeForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn notify(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<NoticeForm>,
+) -> Response {
+    let Ok(org_id) = f.org_id.trim().parse() else {
+        return error_page(
+            &AppError::invalid("org_id", "请选择被通知单位"),
+            &ctx.meta.request_id,
+        );
+    };
+    let input = NoticeInput {
+        org_id,
+        body: f.body.clone(),
+    };
+    let r = oops::notify(&s, &ctx, id, &input).await;
+    done(
+        &ctx,
+        r,
+        &format!("/operations/{id}"),
+        "已通知，该单位须当日派员",
+    )
+}
+
+/// The dispatch form: officers by login.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct DispatchForm {
+    #[serde(default)]
+    officers: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn dispatch(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<DispatchForm>,
+) -> Response {
+    let mut officers = vec![];
+    for login in f
+        .officers
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .filter(|l| !l.is_empty())
+    {
+        match person_id(&s, login, "officers").await {
+            Ok(p) => officers.push(p),
+            Err(e) => return error_page(&e, &ctx.meta.request_id),
+        }
+    }
+    let r = oops::dispatch(
+        &s,
+        &ctx,
+        id,
+        &DispatchInput {
+            officers,
+            note: f.note.clone(),
+        },
+    )
+    .await;
+    match r {
+        Ok(o) => flash_redirect(&format!("/operations/{}", o.id), "已派员", &ctx.meta),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
