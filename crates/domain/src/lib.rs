@@ -13,6 +13,7 @@ pub mod event;
 pub mod instruction;
 pub mod lead;
 pub mod mask;
+pub mod meeting;
 pub mod operation;
 pub mod org;
 pub mod policy;

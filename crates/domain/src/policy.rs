@@ -148,10 +148,14 @@ pub enum Action {
     PlanOperation,
     /// Agree to a joint operation for the leading group (领导小组组长).
     ApproveOperation,
-    /// See joint operations beyond one's own (the operations board).
-    ViewOperations,
+    /// See the command board beyond one's own org: joint operations and joint meetings.
+    ViewCommand,
     /// Take part in a joint operation one's org is in: check in, report from the field.
     TakePart,
+    /// Organise joint meetings (联席会议办公室): call, collect the agenda, record minutes.
+    ConveneMeeting,
+    /// Sign a meeting's minutes as its convenor (召集人签发).
+    SignMinutes,
 }
 
 impl Action {
@@ -187,8 +191,10 @@ impl Action {
         Action::AnswerInstruction,
         Action::PlanOperation,
         Action::ApproveOperation,
-        Action::ViewOperations,
+        Action::ViewCommand,
         Action::TakePart,
+        Action::ConveneMeeting,
+        Action::SignMinutes,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -302,12 +308,12 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         (PlanOperation, Leader | OfficeCoordinator) => Some(Reach::Government),
         (PlanOperation, Officer) => Some(Reach::Own),
         (ApproveOperation, Leader) => Some(Reach::Government),
-        (ViewOperations, Leader | OfficeCoordinator | Auditor | AuditAdmin) => {
-            Some(Reach::Government)
-        }
+        (ViewCommand, Leader | OfficeCoordinator | Auditor | AuditAdmin) => Some(Reach::Government),
         (TakePart, Leader | OfficeCoordinator | Officer | LegalReviewer | GridMember) => {
             Some(Reach::Own)
         }
+        (ConveneMeeting, OfficeCoordinator) => Some(Reach::Government),
+        (SignMinutes, Leader) => Some(Reach::Government),
         _ => None,
     }
 }

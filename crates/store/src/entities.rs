@@ -1057,3 +1057,112 @@ pub mod operation_notice {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Joint meetings (联席会议/会商).
+pub mod meeting {
+    use sea_orm::entity::prelude::*;
+
+    /// A meeting.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kind: String,
+        pub status: String,
+        pub title: String,
+        pub starts_at: DateTimeUtc,
+        pub place: String,
+        /// The joint meeting's office (联席会议办公室) that organises it.
+        pub office_org_id: i64,
+        /// The convenor (召集人) who signs the minutes.
+        pub convenor_person_id: i64,
+        pub created_by: Option<i64>,
+        pub minutes: Option<String>,
+        pub minutes_at: Option<DateTimeUtc>,
+        pub signed_by: Option<i64>,
+        pub signed_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Member orgs of a meeting, each with one leader and one liaison.
+pub mod meeting_member {
+    use sea_orm::entity::prelude::*;
+
+    /// A member org.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_members")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub org_id: i64,
+        /// 分管领导.
+        pub leader_person_id: i64,
+        /// 联络员.
+        pub liaison_person_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Agenda items proposed by members (议题).
+pub mod agenda_item {
+    use sea_orm::entity::prelude::*;
+
+    /// An agenda item.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agenda_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub org_id: i64,
+        pub person_id: Option<i64>,
+        pub title: String,
+        pub detail: String,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Action items decided by a meeting (交办事项).
+pub mod action_item {
+    use sea_orm::entity::prelude::*;
+
+    /// An action item.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "action_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub owner_org_id: i64,
+        pub body: String,
+        pub due_at: DateTimeUtc,
+        pub status: String,
+        pub report: Option<String>,
+        pub done_at: Option<DateTimeUtc>,
+        pub done_by: Option<i64>,
+        /// Its clock (started when the minutes are signed).
+        pub clock_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

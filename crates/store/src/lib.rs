@@ -16,6 +16,7 @@ pub mod import;
 pub mod instructions;
 pub mod leads;
 pub mod live;
+pub mod meetings;
 pub mod migration;
 pub mod operations;
 pub mod orgs;

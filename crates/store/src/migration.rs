@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0008Documents),
             Box::new(M0009Instructions),
             Box::new(M0010Operations),
+            Box::new(M0011Meetings),
         ]
     }
 }
@@ -1065,6 +1066,108 @@ impl MigrationTrait for M0010Operations {
             "operation_notices",
             "operation_notices_operation",
             &["operation_id"],
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Joint meetings (联席会议): members, agenda items, minutes, action items.
+struct M0011Meetings;
+
+impl MigrationName for M0011Meetings {
+    fn name(&self) -> &str {
+        "m0011_meetings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0011Meetings {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("meetings")
+                .col(big_pk_auto("id"))
+                .col(string("kind"))
+                .col(string("status"))
+                .col(string("title"))
+                .col(timestamp_with_time_zone("starts_at"))
+                .col(string("place"))
+                .col(big_integer("office_org_id"))
+                .col(big_integer("convenor_person_id"))
+                .col(big_integer_null("created_by"))
+                .col(text_null("minutes"))
+                .col(timestamp_with_time_zone_null("minutes_at"))
+                .col(big_integer_null("signed_by"))
+                .col(timestamp_with_time_zone_null("signed_at"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk("meetings", "office_org_id", "orgs"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("meeting_members")
+                .col(big_pk_auto("id"))
+                .col(big_integer("meeting_id"))
+                .col(big_integer("org_id"))
+                .col(big_integer("leader_person_id"))
+                .col(big_integer("liaison_person_id"))
+                .foreign_key(&mut fk("meeting_members", "meeting_id", "meetings"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "meeting_members",
+                "meeting_members_unique",
+                &["meeting_id", "org_id"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("agenda_items")
+                .col(big_pk_auto("id"))
+                .col(big_integer("meeting_id"))
+                .col(big_integer("org_id"))
+                .col(big_integer_null("person_id"))
+                .col(string("title"))
+                .col(text("detail"))
+                .col(timestamp_with_time_zone("at"))
+                .foreign_key(&mut fk("agenda_items", "meeting_id", "meetings"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "agenda_items",
+            "agenda_items_meeting",
+            &["meeting_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("action_items")
+                .col(big_pk_auto("id"))
+                .col(big_integer("meeting_id"))
+                .col(big_integer("owner_org_id"))
+                .col(text("body"))
+                .col(timestamp_with_time_zone("due_at"))
+                .col(string("status"))
+                .col(text_null("report"))
+                .col(timestamp_with_time_zone_null("done_at"))
+                .col(big_integer_null("done_by"))
+                .col(big_integer_null("clock_id"))
+                .foreign_key(&mut fk("action_items", "meeting_id", "meetings"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "action_items",
+            "action_items_owner",
+            &["owner_org_id", "status"],
         ))
         .await?;
         Ok(())

@@ -84,7 +84,8 @@ pub(super) async fn complete(
 /// The signed-in person's live notices (Server-Sent Events): `ready` once listening, then
 /// `instruction` for each instruction addressed to them or their org, `receipt` when a
 /// recipient answers one they sent, `operation` when a joint operation their org is in changes
-/// (a step, a check-in, a field report) and `notice` when their org is called to one (互动执法). Data: `{"id", "text", "at"}`. Served by any instance:
+/// (a step, a check-in, a field report), `notice` when their org is called to one (互动执法),
+/// and `meeting` when their org is called to a joint meeting or given its action items. Data: `{"id", "text", "at"}`. Served by any instance:
 /// on PostgreSQL notices of every instance arrive (LISTEN/NOTIFY).
 #[utoipa::path(get, path = "/api/v1/live", tag = "instructions",
     responses((status = 200, content_type = "text/event-stream", body = String), (status = 403, body = ErrorBody)))]
@@ -109,6 +110,7 @@ pub(super) async fn live(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiR
                         "instruction_receipt" if n.people.contains(&me) => "receipt",
                         "operation" if n.orgs.contains(&org) => "operation",
                         "operation_notice" if n.orgs.contains(&org) => "notice",
+                        "meeting" if n.orgs.contains(&org) => "meeting",
                         _ => continue,
                     };
                     let data = serde_json::json!({"id": n.id, "text": n.text, "at": n.at});

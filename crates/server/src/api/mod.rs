@@ -8,6 +8,7 @@ mod clocks;
 mod documents;
 mod instructions;
 mod leads;
+mod meetings;
 mod operations;
 mod transfers;
 
@@ -205,6 +206,12 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(operations::link))
         .routes(routes!(operations::notify))
         .routes(routes!(operations::dispatch))
+        .routes(routes!(meetings::call, meetings::list))
+        .routes(routes!(meetings::get))
+        .routes(routes!(meetings::propose))
+        .routes(routes!(meetings::step))
+        .routes(routes!(meetings::my_actions))
+        .routes(routes!(meetings::complete_action))
         .split_for_parts()
 }
 

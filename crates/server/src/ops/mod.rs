@@ -8,6 +8,7 @@ pub mod clocks;
 pub mod documents;
 pub mod instructions;
 pub mod leads;
+pub mod meetings;
 pub mod operations;
 pub mod transfers;
 

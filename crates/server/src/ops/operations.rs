@@ -119,7 +119,7 @@ async fn person_name(s: &AppState, id: i64) -> String {
 /// enforcement people of an org taking part, having drafted it, or notified by it.
 async fn visible(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<bool, AppError> {
     let lead = s.store.org(m.lead_org_id).await?;
-    if ctx.can(Action::ViewOperations, &Target::org(lead.path)) {
+    if ctx.can(Action::ViewCommand, &Target::org(lead.path)) {
         return Ok(true);
     }
     if !ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone())) {

@@ -76,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(assistance::routes(Router::new()))
         .merge(instructions::routes(Router::new()))
         .merge(operations::routes(Router::new()))
+        .merge(meetings::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -192,7 +193,13 @@ impl Layout {
             "/operations",
             "联合执法",
             "联合执法行动：方案、审批、实施与总结",
-            ctx.can(Action::ViewOperations, &gov) || ctx.can(Action::TakePart, &own),
+            ctx.can(Action::ViewCommand, &gov) || ctx.can(Action::TakePart, &own),
+        ));
+        nav.push((
+            "/meetings",
+            "联席会议",
+            "联席会议、议题、纪要与交办事项",
+            ctx.can(Action::ViewCommand, &gov) || ctx.can(Action::TakePart, &own),
         ));
         nav.push((
             "/legal-review",
@@ -1484,5 +1491,6 @@ mod catalog;
 mod clocks;
 mod instructions;
 mod leads;
+mod meetings;
 mod operations;
 mod transfers;

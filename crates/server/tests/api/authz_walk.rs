@@ -126,7 +126,93 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/operations/{id}/links"),
     ("POST", "/api/v1/operations/{id}/notices"),
     ("POST", "/api/v1/operation-notices/{id}/dispatch"),
+    ("POST", "/api/v1/meetings"),
+    ("GET", "/api/v1/meetings"),
+    ("GET", "/api/v1/meetings/{id}"),
+    ("POST", "/api/v1/meetings/{id}/agenda"),
+    ("POST", "/api/v1/meetings/{id}/steps"),
+    ("GET", "/api/v1/action-items"),
+    ("POST", "/api/v1/action-items/{id}/complete"),
 ];
+
+/// Two special meetings of the office with 城东街道 as member: one collecting its agenda, one
+/// held the day before with its minutes signed and an action item for 城东街道:
+/// (collecting meeting, action item).
+pub async fn cd_meetings(app: &TestApp, cd: i64) -> (i64, i64) {
+    use xiezhi_domain::meeting::{MeetingCommand as C, MeetingKind};
+    use xiezhi_store::meetings::{self as sm, Member, NewAction, NewMeeting};
+    let cal = app.state.calendar();
+    let env = xiezhi_store::clocks::ClockEnv {
+        rules: &app.state.rules,
+        calendar: &cal,
+    };
+    let p =
+        |l: &'static str| async move { app.db.store.person_by_login(l).await.unwrap().unwrap() };
+    let (office, leader, cd1, grid) = (
+        p("office").await,
+        p("leader").await,
+        p("cd.1").await,
+        p("cd.grid1").await,
+    );
+    let now = chrono::Utc::now();
+    let new = |starts_at| NewMeeting {
+        kind: MeetingKind::Special,
+        title: "走查会商".into(),
+        starts_at,
+        place: "会议室".into(),
+        office_org_id: office.org_id,
+        convenor_person_id: leader.id,
+        members: vec![Member {
+            org_id: cd,
+            leader_person_id: cd1.id,
+            liaison_person_id: grid.id,
+        }],
+        created_by: Some(office.id),
+    };
+    let writer = |at| async move {
+        app.db
+            .store
+            .begin_write(xiezhi_store::RecordContext::system("walk", at))
+            .await
+            .unwrap()
+    };
+    let mut w = writer(now).await;
+    let open = sm::call(&mut w, env, new(now + chrono::Duration::days(3)))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let t0 = now - chrono::Duration::days(1);
+    let mut w = writer(t0).await;
+    let held = sm::call(&mut w, env, new(t0 + chrono::Duration::hours(1)))
+        .await
+        .unwrap();
+    sm::step(&mut w, env, held.id, C::SettleAgenda, None, None, vec![])
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let mut w = writer(t0 + chrono::Duration::hours(2)).await;
+    sm::step(
+        &mut w,
+        env,
+        held.id,
+        C::RecordMinutes,
+        None,
+        Some("走查纪要".into()),
+        vec![NewAction {
+            owner_org_id: cd,
+            body: "走查事项".into(),
+            due_at: now + chrono::Duration::days(30),
+        }],
+    )
+    .await
+    .unwrap();
+    sm::step(&mut w, env, held.id, C::Sign, Some(leader.id), None, vec![])
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let (_, _, actions) = app.db.store.meeting_parts(held.id).await.unwrap();
+    (open.id, actions[0].id)
+}
 
 /// A running joint operation led by the enforcement bureau (zhzf.1 on it), drafted by the
 /// office, with a notice to 城东街道: (operation, notice).
@@ -544,6 +630,8 @@ struct Ids {
     ins: i64,
     opn: i64,
     notice: i64,
+    mtg: i64,
+    act: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -563,6 +651,8 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ins,
         opn,
         notice,
+        mtg,
+        act,
     } = *ids;
     let c = |method: Method,
              route: &'static str,
@@ -1467,6 +1557,65 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ),
         c(
             Method::POST,
+            "/api/v1/meetings",
+            "/api/v1/meetings".into(),
+            Body::Json(
+                json!({"kind": "special", "title": "走查会商", "place": "会议室", "starts_at": "2030-01-01 09:00",
+                "convenor_person_id": cd1, "members": [{"org_id": cd, "leader_person_id": cd1, "liaison_person_id": cd1}]}),
+            ),
+            &["office"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/meetings",
+            "/api/v1/meetings".into(),
+            Body::None,
+            ALL,
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/meetings/{id}",
+            format!("/api/v1/meetings/{mtg}"),
+            Body::None,
+            &["leader", "office", "auditor", "auditadmin", "cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/meetings/{id}/agenda",
+            format!("/api/v1/meetings/{mtg}/agenda"),
+            Body::Json(json!({"title": "走查议题"})),
+            &["cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/meetings/{id}/steps",
+            format!("/api/v1/meetings/{mtg}/steps"),
+            Body::Json(json!({"step": "settle"})),
+            &["office"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/action-items",
+            "/api/v1/action-items".into(),
+            Body::None,
+            &["leader", "office", "zhzf.1", "zhzf.legal", "cd.grid1"],
+            OwnOnly,
+        ),
+        c(
+            Method::POST,
+            "/api/v1/action-items/{id}/complete",
+            format!("/api/v1/action-items/{act}/complete"),
+            Body::Json(json!({"report": "走查办结"})),
+            &["cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::POST,
             "/api/v1/operations/{id}/steps",
             format!("/api/v1/operations/{opn}/steps"),
             Body::Json(json!({"step": "close", "text": "走查结束"})),
@@ -1602,6 +1751,8 @@ engine_test!(
             ins: 0,
             opn: 0,
             notice: 0,
+            mtg: 0,
+            act: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -1620,7 +1771,14 @@ engine_test!(
             ..ids
         };
         let (opn, notice) = cd_operation(&app, ids.cd).await;
-        let ids = Ids { opn, notice, ..ids };
+        let (mtg, act) = cd_meetings(&app, ids.cd).await;
+        let ids = Ids {
+            opn,
+            notice,
+            mtg,
+            act,
+            ..ids
+        };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let walked: Vec<(String, &str)> = cases(&ids, 0)
@@ -1744,6 +1902,8 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         ins,
         opn,
         notice,
+        mtg,
+        act,
     } = *ids;
     let f = |pairs: &[(&str, String)]| {
         pairs
@@ -2196,6 +2356,44 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             f(&[("step", "close".into()), ("text", "走查结束".into())]),
             &["office", "zhzf.1"],
         ),
+        (Method::GET, "/meetings".into(), none(), ALL),
+        (
+            Method::POST,
+            "/meetings".into(),
+            f(&[
+                ("kind", "special".into()),
+                ("title", "走查会商".into()),
+                ("starts_at", "2030-01-01 09:00".into()),
+                ("place", "会议室".into()),
+                ("convenor", "leader".into()),
+                ("members", "YX-CD cd.1 cd.grid1".into()),
+            ]),
+            &["office"],
+        ),
+        (
+            Method::GET,
+            format!("/meetings/{mtg}"),
+            none(),
+            &["leader", "office", "auditor", "auditadmin", "cd.grid1"],
+        ),
+        (
+            Method::POST,
+            format!("/meetings/{mtg}/agenda"),
+            f(&[("title", "走查议题".into())]),
+            &["cd.grid1"],
+        ),
+        (
+            Method::POST,
+            format!("/meetings/{mtg}/steps"),
+            f(&[("step", "settle".into())]),
+            &["office"],
+        ),
+        (
+            Method::POST,
+            format!("/action-items/{act}/complete"),
+            f(&[("report", "走查办结".into())]),
+            &["cd.grid1"],
+        ),
         (Method::GET, "/assistance".into(), none(), SEES_CASES),
         (
             Method::POST,
@@ -2317,6 +2515,8 @@ engine_test!(
             ins: 0,
             opn: 0,
             notice: 0,
+            mtg: 0,
+            act: 0,
         };
         let lead = cd_lead(&app).await;
         let (tr, dsp, digest) = cd_transfer(&app, lead).await;
@@ -2335,7 +2535,14 @@ engine_test!(
             ..ids
         };
         let (opn, notice) = cd_operation(&app, ids.cd).await;
-        let ids = Ids { opn, notice, ..ids };
+        let (mtg, act) = cd_meetings(&app, ids.cd).await;
+        let ids = Ids {
+            opn,
+            notice,
+            mtg,
+            act,
+            ..ids
+        };
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let mut n = 0;

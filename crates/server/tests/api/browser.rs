@@ -473,6 +473,36 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .await
         .unwrap();
     shot(&b, "operation-field").await;
+    // A joint meeting: the member township proposes an agenda item on its page.
+    let (mtg, _) = crate::authz_walk::cd_meetings(&app, cd).await;
+    switch_user(&b, "cd.grid1").await;
+    b.goto(&format!("{}/meetings/{mtg}", app.base))
+        .await
+        .unwrap();
+    b.find(Locator::Css("#agenda input[name=title]"))
+        .await
+        .unwrap()
+        .send_keys("夜市占道经营的属地管理责任")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#agenda button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::XPath(
+            "//*[@id='agenda']//li[contains(., '属地管理责任')]",
+        ))
+        .await
+        .unwrap();
+    b.goto(&format!("{}/meetings", app.base)).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("#my-actions"))
+        .await
+        .unwrap();
+    shot(&b, "meetings").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }

@@ -15,6 +15,7 @@ mod clocks;
 mod evidence;
 mod instructions;
 mod leads;
+mod meetings;
 mod open311;
 mod operations;
 mod transfers;
