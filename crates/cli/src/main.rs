@@ -492,6 +492,13 @@ async fn load_demo(store: &Store, password: &str) -> Result<bool> {
     for s in skipped {
         println!("  未导入的演示线索：{s}");
     }
+    let (command, skipped) = demo::load_command(store, &rules, "cli:demo", Utc::now()).await?;
+    println!(
+        "演示指挥：{command} 项（待签收的指令、实施中的联合执法行动、征集议题中的联席会议）。"
+    );
+    for s in skipped {
+        println!("  未导入：{s}");
+    }
     println!("警告：演示密码仅供试用，切勿在生产环境中使用演示数据。");
     Ok(true)
 }

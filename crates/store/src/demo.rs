@@ -448,13 +448,7 @@ pub async fn load_leads(
         rules,
         calendar: &cal,
     };
-    let org = async |code: &str| -> Result<i64, StoreError> {
-        Ok(store
-            .org_by_code(code)
-            .await?
-            .ok_or(StoreError::NotFound("演示机构"))?
-            .id)
-    };
+    let org = async |code: &str| demo_org(store, code).await;
     let (office, cd, scjg, zjj) = (
         org("YX-ZFB").await?,
         org("YX-CD").await?,
@@ -568,6 +562,170 @@ pub async fn load_leads(
             }
             Err(e) => skipped.push(e.to_string()),
         }
+    }
+    Ok((loaded, skipped))
+}
+
+/// The id of a demo org by its code.
+async fn demo_org(store: &Store, code: &str) -> Result<i64, StoreError> {
+    Ok(store
+        .org_by_code(code)
+        .await?
+        .ok_or(StoreError::NotFound("演示机构"))?
+        .id)
+}
+
+/// Command scenarios for the demo county: an instruction from the office to 城东街道 awaiting
+/// acknowledgement, a running joint operation of the enforcement bureau and the market
+/// department, and a regular joint meeting collecting its agenda. Returns what was loaded and
+/// what could not be (e.g. a meeting whose agenda window falls in a year whose calendar is
+/// not loaded yet).
+pub async fn load_command(
+    store: &Store,
+    rules: &xiezhi_domain::rules::Rules,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, Vec<String>), StoreError> {
+    use crate::clocks::ClockEnv;
+    use crate::{instructions, meetings, operations};
+    use xiezhi_domain::meeting::MeetingKind;
+    use xiezhi_domain::operation::{OperationCommand as C, OperationMode};
+    let cal = store.calendar().await?;
+    let env = ClockEnv {
+        rules,
+        calendar: &cal,
+    };
+    let org = async |code: &str| demo_org(store, code).await;
+    let person = async |login: &str| -> Result<i64, StoreError> {
+        Ok(store
+            .person_by_login(login)
+            .await?
+            .ok_or(StoreError::NotFound("演示人员"))?
+            .id)
+    };
+    let (office, cd, scjg, zhzf) = (
+        org("YX-ZFB").await?,
+        org("YX-CD").await?,
+        org("YX-SCJG").await?,
+        org("YX-ZHZF").await?,
+    );
+    let ctx = || RecordContext::system(request_id, now);
+    let mut loaded = 0;
+    let mut skipped = vec![];
+    // An instruction awaiting acknowledgement.
+    let mut w = store.begin_write(ctx()).await?;
+    let r = instructions::send(
+        &mut w,
+        env,
+        instructions::NewInstruction {
+            from_org_id: office,
+            from_person_id: Some(person("office").await?),
+            body: "今晚22时前对辖区夜市摊点开展燃气安全检查，结果报执法办".into(),
+            due_at: Some(now + chrono::Duration::hours(10)),
+            to_orgs: vec![cd],
+            to_people: vec![],
+        },
+    )
+    .await;
+    match r {
+        Ok(_) => {
+            w.commit().await?;
+            loaded += 1;
+        }
+        Err(e) => skipped.push(format!("指令：{e}")),
+    }
+    // A running joint operation.
+    let mut w = store.begin_write(ctx()).await?;
+    let r: Result<(), StoreError> = async {
+        let m = operations::create(
+            &mut w,
+            operations::Plan {
+                mode: OperationMode::Regular,
+                title: "城东夜市占道经营和食品安全联合整治".into(),
+                goal: "清理占道经营，查处无证食品摊贩，规范夜市秩序".into(),
+                domain: "综合行政执法".into(),
+                area: vec![
+                    "339901001 城东街道".into(),
+                    "城东夜市（解放路至人民路）".into(),
+                ],
+                starts_at: now - chrono::Duration::hours(1),
+                ends_at: now + chrono::Duration::hours(5),
+                lead_org_id: zhzf,
+                units: vec![
+                    operations::UnitPlan {
+                        org_id: zhzf,
+                        responsible_person_id: person("zhzf.chief").await?,
+                        tasks: "现场指挥，查处占道经营".into(),
+                    },
+                    operations::UnitPlan {
+                        org_id: scjg,
+                        responsible_person_id: person("scjg.chief").await?,
+                        tasks: "检查食品经营许可和进货查验".into(),
+                    },
+                ],
+                officers: vec![person("zhzf.1").await?, person("zhzf.2").await?],
+            },
+            office,
+            Some(person("office").await?),
+        )
+        .await?;
+        let all = operations::Acting {
+            by_leader: true,
+            by_office: true,
+            by_lead: true,
+            person_id: None,
+        };
+        for cmd in [C::Submit, C::Approve, C::Start] {
+            operations::step(&mut w, env, m.id, cmd, all, Some("同意按方案实施".into())).await?;
+        }
+        Ok(())
+    }
+    .await;
+    match r {
+        Ok(()) => {
+            w.commit().await?;
+            loaded += 1;
+        }
+        Err(e) => skipped.push(format!("联合执法行动：{e}")),
+    }
+    // A regular joint meeting collecting its agenda.
+    let mut w = store.begin_write(ctx()).await?;
+    let member =
+        async |org_id: i64, leader: &str, liaison: &str| -> Result<meetings::Member, StoreError> {
+            Ok(meetings::Member {
+                org_id,
+                leader_person_id: person(leader).await?,
+                liaison_person_id: person(liaison).await?,
+            })
+        };
+    let r: Result<(), StoreError> = async {
+        meetings::call(
+            &mut w,
+            env,
+            meetings::NewMeeting {
+                kind: MeetingKind::Regular,
+                title: "综合执法部门联席会议（例行）".into(),
+                starts_at: now + chrono::Duration::days(21),
+                place: "县政府三楼会议室".into(),
+                office_org_id: office,
+                convenor_person_id: person("leader").await?,
+                members: vec![
+                    member(zhzf, "zhzf.chief", "zhzf.1").await?,
+                    member(scjg, "scjg.chief", "scjg.1").await?,
+                ],
+                created_by: Some(person("office").await?),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    match r {
+        Ok(()) => {
+            w.commit().await?;
+            loaded += 1;
+        }
+        Err(e) => skipped.push(format!("联席会议：{e}")),
     }
     Ok((loaded, skipped))
 }

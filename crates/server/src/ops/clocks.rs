@@ -72,6 +72,20 @@ pub struct RulesInForce {
     pub rules: Vec<RuleView>,
 }
 
+/// The web page of a clock's subject.
+fn subject_href(subject_type: &str, id: &str) -> Option<String> {
+    let base = match subject_type {
+        "lead" => "/leads",
+        "case" => "/cases",
+        "assistance_request" => "/assistance",
+        "instruction" => "/instructions",
+        "joint_operation" => "/operations",
+        "meeting" => "/meetings",
+        _ => return None,
+    };
+    Some(format!("{base}/{id}"))
+}
+
 /// A clock as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClockView {
@@ -79,6 +93,8 @@ pub struct ClockView {
     pub subject_type: String,
     pub subject_label: String,
     pub subject_id: String,
+    /// The page of the subject, where there is one.
+    pub subject_href: Option<String>,
     pub rule_id: String,
     pub rule_name: String,
     pub duration: String,
@@ -146,6 +162,7 @@ fn clock_view(
         subject_type: m.subject_type.clone(),
         subject_label: subject_label(&m.subject_type).into(),
         subject_id: m.subject_id.clone(),
+        subject_href: subject_href(&m.subject_type, &m.subject_id),
         rule_id: m.rule_id.clone(),
         rule_name: rule.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
         duration: rule.as_ref().map(|r| r.duration.text()).unwrap_or_default(),
