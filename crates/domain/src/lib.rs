@@ -1,6 +1,7 @@
 //! The Xiezhi domain: nouns, codes, roles, the authorisation policy, masking and the
 //! event-record hash. Pure code: no I/O, no clock — time is always an argument.
 
+pub mod assessment;
 pub mod assistance;
 pub mod boundary;
 pub mod case;
