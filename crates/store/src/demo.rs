@@ -624,6 +624,7 @@ pub async fn load_command(
             due_at: Some(now + chrono::Duration::hours(10)),
             to_orgs: vec![cd],
             to_people: vec![],
+            attachments: vec![],
         },
     )
     .await;

@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus, transition};
+use xiezhi_domain::transfer::{Material, MaterialKind};
 
 /// A new instruction.
 #[derive(Debug, Clone)]
@@ -31,6 +32,8 @@ pub struct NewInstruction {
     pub to_orgs: Vec<i64>,
     /// Addressed people.
     pub to_people: Vec<i64>,
+    /// Attached files (SM3 digests of uploaded files).
+    pub attachments: Vec<String>,
 }
 
 const ACK: &str = "instruction.acknowledge";
@@ -108,6 +111,16 @@ pub async fn send(
         }
         out.push(r);
     }
+    let files: Vec<Material> = n
+        .attachments
+        .iter()
+        .map(|d| Material {
+            kind: MaterialKind::Other,
+            title: "指令附件".into(),
+            digest: Some(d.clone()),
+        })
+        .collect();
+    crate::transfers::attach(w, "instruction", m.id, &files, Some(n.from_org_id)).await?;
     w.record(
         "instruction",
         m.id,

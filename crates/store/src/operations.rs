@@ -632,6 +632,14 @@ impl Store {
         })
     }
 
+    /// One field report.
+    pub async fn operation_report(&self, id: i64) -> Result<report::Model, StoreError> {
+        report::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("现场报送"))
+    }
+
     /// One notice.
     pub async fn operation_notice(&self, id: i64) -> Result<notice::Model, StoreError> {
         notice::Entity::find_by_id(id)

@@ -3,6 +3,7 @@
 //! sender follows every receipt.
 
 use super::clocks::ClockView;
+use super::transfers::{AttachmentView, attachment_view};
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;
@@ -65,6 +66,8 @@ pub struct InstructionView {
     pub body: String,
     pub due_at: Option<String>,
     pub sent_at: String,
+    /// Attached files.
+    pub attachments: Vec<AttachmentView>,
     /// Every receipt for the sender's side; the caller's own for a recipient.
     pub receipts: Vec<ReceiptView>,
     /// The caller's receipt still to act on, if any.
@@ -150,6 +153,13 @@ async fn view(s: &AppState, ctx: &Ctx, m: &ins::Model) -> Result<InstructionView
         from_org_name: from.name,
         from_person_name: person_name(s, m.from_person_id).await?,
         body: m.body.clone(),
+        attachments: s
+            .store
+            .attachments_of("instruction", m.id)
+            .await?
+            .iter()
+            .map(attachment_view)
+            .collect(),
         due_at: m.due_at.map(beijing_time),
         sent_at: beijing_time(m.sent_at),
         receipts,
@@ -178,6 +188,9 @@ pub struct InstructionInput {
     /// When completion must be reported (Beijing time `YYYY-MM-DD HH:MM` or RFC 3339); none:
     /// acknowledgement only.
     pub due_at: Option<String>,
+    /// Attached files: SM3 digests of files uploaded first (`POST /api/v1/attachments`).
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 /// Send an instruction in the caller's org's name (leaders and the coordination office), to
@@ -229,6 +242,7 @@ pub async fn send(
             due_at,
             to_orgs: input.to_orgs.clone(),
             to_people: input.to_people.clone(),
+            attachments: input.attachments.clone(),
         },
     )
     .await?;

@@ -1114,6 +1114,11 @@ pub async fn download(
             "lead" => super::leads::get(s, ctx, a.subject_id).await.is_ok(),
             "transfer" => get_transfer(s, ctx, a.subject_id).await.is_ok(),
             "case" => super::cases::get(s, ctx, a.subject_id).await.is_ok(),
+            "instruction" => super::instructions::get(s, ctx, a.subject_id).await.is_ok(),
+            "operation_report" => match s.store.operation_report(a.subject_id).await {
+                Ok(r) => super::operations::get(s, ctx, r.operation_id).await.is_ok(),
+                Err(_) => false,
+            },
             _ => false,
         };
         if ok {

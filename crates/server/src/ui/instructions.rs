@@ -57,6 +57,8 @@ struct SendForm {
     to_logins: String,
     #[serde(default)]
     due_at: String,
+    #[serde(default)]
+    attachment: String,
 }
 
 async fn send(
@@ -85,6 +87,10 @@ async fn send(
         to_orgs: f.to_orgs.iter().filter_map(|o| o.parse().ok()).collect(),
         to_people,
         due_at: Some(f.due_at.clone()).filter(|d| !d.trim().is_empty()),
+        attachments: Some(f.attachment.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .into_iter()
+            .collect(),
     };
     match iops::send(&s, &ctx, &input).await {
         Ok(i) => flash_redirect(&format!("/instructions/{}", i.id), "指令已下达", &ctx.meta),

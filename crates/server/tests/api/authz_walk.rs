@@ -295,6 +295,7 @@ pub async fn cd_instruction(app: &TestApp, cd: i64) -> i64 {
             due_at: None,
             to_orgs: vec![cd],
             to_people: vec![],
+            attachments: vec![],
         },
     )
     .await

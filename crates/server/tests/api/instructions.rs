@@ -50,9 +50,21 @@ engine_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        // To a township (all its people) and to one officer, due tomorrow.
+        // To a township (all its people) and to one officer, due tomorrow, with a map attached.
+        let mut w = app.system_writer().await;
+        let map = xiezhi_store::transfers::store_blob(&mut w, b"%PDF-1.4 map".to_vec())
+            .await
+            .unwrap();
+        w.commit().await.unwrap();
+        let r =
+            send(json!({"body": "x", "to_orgs": [cd_org], "attachments": ["0".repeat(64)]})).await;
+        assert_eq!(
+            r.body["details"]["field"], "materials",
+            "an attachment not uploaded: {}",
+            r.body
+        );
         let due = beijing(chrono::Utc::now() + chrono::Duration::days(1));
-        let r = send(json!({"body": "今晚22时前清查辖区内所有夜市摊点的燃气瓶", "to_orgs": [cd_org], "to_people": [scjg1], "due_at": due})).await;
+        let r = send(json!({"body": "今晚22时前清查辖区内所有夜市摊点的燃气瓶", "to_orgs": [cd_org], "to_people": [scjg1], "due_at": due, "attachments": [map]})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let id = r.body["id"].as_i64().unwrap();
         assert_eq!(r.body["receipts"].as_array().unwrap().len(), 2);
@@ -124,8 +136,15 @@ engine_test!(
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.body["receipts"][0]["status"], "completed");
-        // Someone it was not sent to neither sees nor answers it.
+        // Recipients open the attachment; someone it was not sent to neither sees nor answers it.
+        let file = |s: &Session| {
+            s.client
+                .get(format!("{}/api/v1/attachments/{map}", app.base))
+                .send()
+        };
+        assert_eq!(file(&grid).await.unwrap().status(), StatusCode::OK);
         let other = app.sign_in("zhzf.1").await;
+        assert_eq!(file(&other).await.unwrap().status(), StatusCode::FORBIDDEN);
         assert_eq!(other.get(&path).await.status, StatusCode::FORBIDDEN);
         let r = other
             .call(Method::POST, &format!("{path}/acknowledge"), None)

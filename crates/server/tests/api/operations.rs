@@ -158,6 +158,13 @@ engine_test!(
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.body["reports"][0]["photos"][0]["digest"], photo.as_str());
+        let got = office
+            .client
+            .get(format!("{}/api/v1/attachments/{photo}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.status(), StatusCode::OK, "the office sees the photo");
         let (event, data) = office_live
             .next(Duration::from_secs(10))
             .await
