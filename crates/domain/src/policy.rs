@@ -156,6 +156,8 @@ pub enum Action {
     ConveneMeeting,
     /// Sign a meeting's minutes as its convenor (召集人签发).
     SignMinutes,
+    /// See the assessment of the orgs of the government (考核评价).
+    ViewAssessment,
 }
 
 impl Action {
@@ -195,6 +197,7 @@ impl Action {
         Action::TakePart,
         Action::ConveneMeeting,
         Action::SignMinutes,
+        Action::ViewAssessment,
     ];
 
     /// Whether the action administers an account, so no one may do it to their own.
@@ -314,6 +317,9 @@ fn reach(action: Action, role: Role) -> Option<Reach> {
         }
         (ConveneMeeting, OfficeCoordinator) => Some(Reach::Government),
         (SignMinutes, Leader) => Some(Reach::Government),
+        (ViewAssessment, Leader | OfficeCoordinator | Auditor | AuditAdmin) => {
+            Some(Reach::Government)
+        }
         _ => None,
     }
 }

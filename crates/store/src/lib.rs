@@ -2,6 +2,7 @@
 //! PostgreSQL (production), the migrations, and the event record that every write goes
 //! through ([`record::Writer`]).
 
+pub mod assessment;
 pub mod assistance;
 pub mod auth;
 pub mod casefile;

@@ -137,7 +137,7 @@ fn is_xlsx(q: &ExportQuery) -> bool {
     q.format.as_deref() == Some("xlsx")
 }
 
-fn file_response(name: &str, xlsx: bool, body: Vec<u8>) -> Response {
+pub(super) fn file_response(name: &str, xlsx: bool, body: Vec<u8>) -> Response {
     let (ct, ext) = if xlsx {
         (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by OpenAPI 3 at `/api/v1/openapi.json`. Every
 //! route is registered through `utoipa-axum`, so the description covers every route.
 
+mod assessment;
 mod assistance;
 mod cases;
 mod catalog;
@@ -212,6 +213,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::step))
         .routes(routes!(meetings::my_actions))
         .routes(routes!(meetings::complete_action))
+        .routes(routes!(assessment::assess))
+        .routes(routes!(assessment::drill))
         .split_for_parts()
 }
 

@@ -1,6 +1,7 @@
 //! Operations shared by the JSON API and the web UI: each checks the policy, parses the
 //! input into domain types, and writes through the event record. Handlers only translate.
 
+pub mod assessment;
 pub mod assistance;
 pub mod cases;
 pub mod catalog;

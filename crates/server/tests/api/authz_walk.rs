@@ -133,6 +133,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/meetings/{id}/steps"),
     ("GET", "/api/v1/action-items"),
     ("POST", "/api/v1/action-items/{id}/complete"),
+    ("GET", "/api/v1/assessment"),
+    ("GET", "/api/v1/assessment/orgs/{id}"),
 ];
 
 /// Two special meetings of the office with 城东街道 as member: one collecting its agenda, one
@@ -1613,6 +1615,22 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             format!("/api/v1/action-items/{act}/complete"),
             Body::Json(json!({"report": "走查办结"})),
             &["cd.grid1"],
+            Denied,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/assessment",
+            "/api/v1/assessment".into(),
+            Body::None,
+            &["leader", "office", "auditor", "auditadmin"],
+            OwnOnly,
+        ),
+        c(
+            Method::GET,
+            "/api/v1/assessment/orgs/{id}",
+            format!("/api/v1/assessment/orgs/{cd}"),
+            Body::None,
+            &["leader", "office", "auditor", "auditadmin"],
             Denied,
         ),
         c(

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod assessment;
 mod assistance;
 mod authz_walk;
 mod basics;
