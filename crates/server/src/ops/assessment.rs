@@ -41,7 +41,8 @@ impl Figure {
         }
     }
 
-    fn text(&self) -> String {
+    /// `20.0%（1/5）`, or `—` without a denominator.
+    pub fn text(&self) -> String {
         match self.percent {
             Some(p) => format!("{p:.1}%（{}/{}）", self.numerator, self.denominator),
             None => "—".into(),

@@ -77,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .merge(instructions::routes(Router::new()))
         .merge(operations::routes(Router::new()))
         .merge(meetings::routes(Router::new()))
+        .merge(assessment::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -200,6 +201,12 @@ impl Layout {
             "联席会议",
             "联席会议、议题、纪要与交办事项",
             ctx.can(Action::ViewCommand, &gov) || ctx.can(Action::TakePart, &own),
+        ));
+        nav.push((
+            "/assessment",
+            "考核评价",
+            "各单位按时响应、按期处置、结案、满意与返工",
+            ctx.can(Action::ViewAssessment, &gov),
         ));
         nav.push((
             "/legal-review",
@@ -1485,6 +1492,7 @@ async fn asset(
 }
 
 // After the `page!` macro, which they use.
+mod assessment;
 mod assistance;
 mod cases;
 mod catalog;

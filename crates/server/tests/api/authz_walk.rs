@@ -2375,6 +2375,18 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             f(&[("step", "close".into()), ("text", "走查结束".into())]),
             &["office", "zhzf.1"],
         ),
+        (
+            Method::GET,
+            "/assessment?from=2026-11-01&to=2026-11-30".into(),
+            none(),
+            &["leader", "office", "auditor", "auditadmin"],
+        ),
+        (
+            Method::GET,
+            format!("/assessment/orgs/{cd}"),
+            none(),
+            &["leader", "office", "auditor", "auditadmin"],
+        ),
         (Method::GET, "/meetings".into(), none(), ALL),
         (
             Method::POST,

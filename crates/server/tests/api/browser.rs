@@ -503,6 +503,16 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .await
         .unwrap();
     shot(&b, "meetings").await;
+    // The assessment ranking for leaders and the office.
+    switch_user(&b, "office").await;
+    b.goto(&format!("{}/assessment?min=1", app.base))
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("table.assessment"))
+        .await
+        .unwrap();
+    shot(&b, "assessment").await;
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
