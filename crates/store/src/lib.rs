@@ -9,6 +9,7 @@ pub mod casefile;
 pub mod cases;
 pub mod catalog;
 pub mod clocks;
+pub mod dashboard;
 pub mod demo;
 pub mod documents;
 pub mod entities;

@@ -85,7 +85,9 @@ pub(super) async fn complete(
 /// `instruction` for each instruction addressed to them or their org, `receipt` when a
 /// recipient answers one they sent, `operation` when a joint operation their org is in changes
 /// (a step, a check-in, a field report), `notice` when their org is called to one (互动执法),
-/// and `meeting` when their org is called to a joint meeting or given its action items. Data: `{"id", "text", "at"}`. Served by any instance:
+/// `meeting` when their org is called to a joint meeting or given its action items, and, for
+/// leaders, the office and auditors, `record` on every commit (data: the event kinds) so that
+/// the dashboard refreshes. Data: `{"id", "text", "at"}`. Served by any instance:
 /// on PostgreSQL notices of every instance arrive (LISTEN/NOTIFY).
 #[utoipa::path(get, path = "/api/v1/live", tag = "instructions",
     responses((status = 200, content_type = "text/event-stream", body = String), (status = 403, body = ErrorBody)))]
@@ -94,6 +96,11 @@ pub(super) async fn live(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiR
         return with_id(&ctx, Err(AppError::Forbidden(Refusal::NotPermitted)));
     };
     let org = ctx.actor.org_id;
+    // The command board's viewers also get every commit (`record`), to refresh figures.
+    let board = ctx.can(
+        xiezhi_domain::Action::ViewCommand,
+        &xiezhi_domain::Target::org(ctx.actor.government_path.clone()),
+    );
     let rx = s.store.subscribe();
     s.store.listening().await;
     let ready = futures_util::stream::once(async {
@@ -111,6 +118,7 @@ pub(super) async fn live(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiR
                         "operation" if n.orgs.contains(&org) => "operation",
                         "operation_notice" if n.orgs.contains(&org) => "notice",
                         "meeting" if n.orgs.contains(&org) => "meeting",
+                        "record" if board => "record",
                         _ => continue,
                     };
                     let data = serde_json::json!({"id": n.id, "text": n.text, "at": n.at});

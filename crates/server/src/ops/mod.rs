@@ -6,6 +6,7 @@ pub mod assistance;
 pub mod cases;
 pub mod catalog;
 pub mod clocks;
+pub mod dashboard;
 pub mod documents;
 pub mod instructions;
 pub mod leads;

@@ -78,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .merge(operations::routes(Router::new()))
         .merge(meetings::routes(Router::new()))
         .merge(assessment::routes(Router::new()))
+        .merge(dashboard::routes(Router::new()))
 }
 
 // ---- layout ----
@@ -135,6 +136,12 @@ impl Layout {
         let gov = Target::org(ctx.actor.government_path.clone());
         let own = Target::org(ctx.actor.org_path.clone());
         let mut nav = vec![("/", "首页", "我的信息与待办", true)];
+        nav.push((
+            "/dashboard",
+            "指挥大屏",
+            "一屏展示：线索、案件、时限、督办、移送、争议、联合执法",
+            ctx.can(Action::ViewCommand, &gov),
+        ));
         nav.push((
             "/orgs",
             "机构",
@@ -1497,6 +1504,7 @@ mod assistance;
 mod cases;
 mod catalog;
 mod clocks;
+mod dashboard;
 mod instructions;
 mod leads;
 mod meetings;

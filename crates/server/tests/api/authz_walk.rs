@@ -2387,6 +2387,12 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             none(),
             &["leader", "office", "auditor", "auditadmin"],
         ),
+        (
+            Method::GET,
+            "/dashboard".into(),
+            none(),
+            &["leader", "office", "auditor", "auditadmin"],
+        ),
         (Method::GET, "/meetings".into(), none(), ALL),
         (
             Method::POST,

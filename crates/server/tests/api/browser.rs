@@ -513,6 +513,33 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .await
         .unwrap();
     shot(&b, "assessment").await;
+    // The dashboard updates live when a lead comes in.
+    b.goto(&format!("{}/dashboard", app.base)).await.unwrap();
+    let tile = "//a[span[@class='label' and text()='未办结线索']]/span[@class='value']";
+    let before: u64 = b
+        .find(Locator::XPath(tile))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    shot(&b, "dashboard").await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let grid = app.sign_in("cd.grid1").await;
+    let r = grid
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/leads",
+            Some(serde_json::json!({"channel": "grid", "text": "大屏实时更新测试：人民路占道堆放", "address": "人民路8号", "division_code": "339901001"})),
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::CREATED, "{}", r.body);
+    b.wait()
+        .for_element(Locator::XPath(&format!("{tile}[text()='{}']", before + 1)))
+        .await
+        .unwrap();
     b.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
