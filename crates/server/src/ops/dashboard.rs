@@ -211,7 +211,7 @@ pub async fn dashboard(s: &AppState, ctx: &Ctx) -> Result<Dashboard, AppError> {
             })
         })
         .collect();
-    rows.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1 + r.2));
     rows.truncate(20);
     let days: Vec<(NaiveDate, u64)> = (0..30)
         .map(|i| {

@@ -382,7 +382,8 @@ impl Session {
 }
 
 impl LiveStream {
-    /// The next event (name, data) within `within`, or None.
+    /// The next event (name, data) within `within`, or None; `record` events (every commit,
+    /// for dashboards) are skipped.
     pub async fn next(&mut self, within: std::time::Duration) -> Option<(String, Value)> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
@@ -397,8 +398,8 @@ impl LiveStream {
                         data.push_str(d.trim());
                     }
                 }
-                if data.is_empty() {
-                    continue; // a keep-alive comment
+                if data.is_empty() || event == "record" {
+                    continue; // a keep-alive comment, or a dashboard refresh
                 }
                 return Some((event, serde_json::from_str(&data).unwrap_or(Value::Null)));
             }
