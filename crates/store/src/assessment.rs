@@ -18,6 +18,9 @@ pub struct Facts {
     pub leads: Vec<Opened>,
     /// Ratings in the period: reporters' of leads (about the org that answered).
     pub ratings: Vec<Outcome>,
+    /// Ratings in the period: requesters' (townships') of assistance answers (about the body
+    /// that answered).
+    pub assistance_ratings: Vec<Outcome>,
     /// Rework in the period: legal reviews (returned = bad) and ratings (not fixed = bad).
     pub rework: Vec<Outcome>,
     /// Supervision orders issued in the period: (order id, to org).
@@ -91,12 +94,14 @@ impl Store {
             .filter(event::Column::At.lt(p.to))
             .filter(event::Column::Kind.is_in([
                 "lead.rated",
+                "assistance.rated",
                 "case.legal_review_passed",
                 "case.legal_review_failed",
             ]))
             .all(self.db())
             .await?;
         let mut ratings = vec![];
+        let mut assistance_ratings = vec![];
         let mut rework = vec![];
         for e in events {
             let Ok(id) = e.subject_id.parse::<i64>() else {
@@ -126,6 +131,19 @@ impl Store {
                     at: e.at,
                     good: rating != "not_fixed",
                 });
+            } else if e.kind == "assistance.rated" {
+                let v = serde_json::from_str::<serde_json::Value>(&e.payload).unwrap_or_default();
+                let (Some(org), Some(rating)) =
+                    (v["to_org_id"].as_i64(), v["satisfaction"].as_str())
+                else {
+                    continue;
+                };
+                assistance_ratings.push(Outcome {
+                    id,
+                    org_id: org,
+                    at: e.at,
+                    good: matches!(rating, "satisfied" | "basic"),
+                });
             } else if let Some(c) = case::Entity::find_by_id(id).one(self.db()).await? {
                 rework.push(Outcome {
                     id,
@@ -148,6 +166,7 @@ impl Store {
             cases,
             leads,
             ratings,
+            assistance_ratings,
             rework,
             orders,
         })

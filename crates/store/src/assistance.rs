@@ -333,3 +333,43 @@ impl Store {
             .await?)
     }
 }
+
+/// The requester rates the answer (满意度, once): satisfied, basically satisfied or not.
+pub async fn rate(
+    w: &mut Writer,
+    id: i64,
+    rating: xiezhi_domain::lead::Satisfaction,
+    by_org: i64,
+) -> Result<ar::Model, StoreError> {
+    use xiezhi_domain::lead::Satisfaction;
+    let m = ar::Entity::find_by_id(id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("协助请求"))?;
+    if m.from_org_id != by_org {
+        return Err(StoreError::Conflict("只有请求机构可以评价".into()));
+    }
+    if rating == Satisfaction::NotFixed {
+        return Err(StoreError::invalid(
+            "satisfaction",
+            "评价应为满意、基本满意或不满意",
+        ));
+    }
+    if m.answered_at.is_none() {
+        return Err(StoreError::Conflict("尚未答复，暂不能评价".into()));
+    }
+    if m.rating.is_some() {
+        return Err(StoreError::Conflict("已评价".into()));
+    }
+    let mut am: ar::ActiveModel = m.clone().into();
+    am.rating = Set(Some(rating.as_str().into()));
+    am.rated_at = Set(Some(w.now()));
+    let m = am.update(w.txn()).await?;
+    w.record(
+        "assistance_request",
+        id,
+        "assistance.rated",
+        json!({"satisfaction": rating.as_str(), "to_org_id": m.to_org_id}),
+    );
+    Ok(m)
+}

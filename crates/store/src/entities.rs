@@ -764,6 +764,9 @@ pub mod assistance_request {
         pub sent_at: DateTimeUtc,
         pub answered_at: Option<DateTimeUtc>,
         pub created_by: Option<i64>,
+        /// The requester's rating of the answer (satisfied, basic, unsatisfied).
+        pub rating: Option<String>,
+        pub rated_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0009Instructions),
             Box::new(M0010Operations),
             Box::new(M0011Meetings),
+            Box::new(M0012AssistanceRating),
         ]
     }
 }
@@ -1170,6 +1171,35 @@ impl MigrationTrait for M0011Meetings {
             &["owner_org_id", "status"],
         ))
         .await?;
+        Ok(())
+    }
+}
+
+/// The requester's rating of an assistance request's answer (seed 004 §三(三)3: townships
+/// rate the bodies that answered their requests).
+struct M0012AssistanceRating;
+
+impl MigrationName for M0012AssistanceRating {
+    fn name(&self) -> &str {
+        "m0012_assistance_rating"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0012AssistanceRating {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for c in [
+            string_null("rating"),
+            timestamp_with_time_zone_null("rated_at"),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table("assistance_requests")
+                    .add_column(c)
+                    .take(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -55,3 +55,17 @@ pub(super) async fn step(
 ) -> ApiResult<Json<AssistanceView>> {
     with_id(&ctx, ops::step(&s, &ctx, id, &body).await).map(Json)
 }
+
+/// The requesting org rates the answer (satisfied, basic, unsatisfied), once: the townships'
+/// assessment of the bodies that answer them.
+#[utoipa::path(post, path = "/api/v1/assistance/{id}/rating", tag = "assistance", params(("id" = i64, Path)),
+    request_body = RatingInput,
+    responses((status = 200, body = AssistanceView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn rate(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RatingInput>,
+) -> ApiResult<Json<AssistanceView>> {
+    with_id(&ctx, ops::rate(&s, &ctx, id, &body).await).map(Json)
+}

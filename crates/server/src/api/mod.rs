@@ -194,6 +194,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assistance::send, assistance::list))
         .routes(routes!(assistance::get))
         .routes(routes!(assistance::step))
+        .routes(routes!(assistance::rate))
         .routes(routes!(instructions::send, instructions::list))
         .routes(routes!(instructions::get))
         .routes(routes!(instructions::acknowledge))

@@ -71,8 +71,11 @@ pub struct OrgAssessment {
     pub case_closure: Figure,
     /// Lead closure rate (线索办结率: answered).
     pub lead_closure: Figure,
-    /// Satisfaction rate (满意率).
+    /// Satisfaction rate (满意率): reporters' ratings of the answers.
     pub satisfaction: Figure,
+    /// The requesters' (townships') satisfaction with the org's answers to their assistance
+    /// requests (协助满意率, seed 004 §三(三)3).
+    pub assistance_satisfaction: Figure,
     /// Rework rate (返工率).
     pub rework: Figure,
 }
@@ -171,6 +174,7 @@ fn org_figures(
         case_closure: f(a::closure(&facts.cases, org.id, p)),
         lead_closure: f(a::closure(&facts.leads, org.id, p)),
         satisfaction: f(a::good_share(&facts.ratings, org.id, p)),
+        assistance_satisfaction: f(a::good_share(&facts.assistance_ratings, org.id, p)),
         rework: f(a::bad_share(&facts.rework, org.id, p)),
     }
 }
@@ -290,6 +294,7 @@ pub fn csv(v: &AssessmentView) -> String {
         "案件结案率",
         "线索办结率",
         "满意率",
+        "协助满意率",
         "返工率",
     ]);
     for o in v.ranked.iter().chain(v.small.iter()) {
@@ -307,6 +312,7 @@ pub fn csv(v: &AssessmentView) -> String {
             o.case_closure.text(),
             o.lead_closure.text(),
             o.satisfaction.text(),
+            o.assistance_satisfaction.text(),
             o.rework.text(),
         ]);
     }

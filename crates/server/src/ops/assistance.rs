@@ -36,6 +36,9 @@ pub struct AssistanceView {
     pub answer: Option<String>,
     pub sent_at: String,
     pub answered_at: Option<String>,
+    /// The requester's rating of the answer.
+    pub rating: Option<String>,
+    pub rating_label: Option<String>,
     pub clocks: Vec<ClockView>,
 }
 
@@ -65,6 +68,12 @@ async fn view(s: &AppState, ctx: &Ctx, m: &ar::Model) -> Result<AssistanceView, 
         answer: m.answer.clone(),
         sent_at: beijing_time(m.sent_at),
         answered_at: m.answered_at.map(beijing_time),
+        rating: m.rating.clone(),
+        rating_label: m
+            .rating
+            .as_deref()
+            .and_then(xiezhi_domain::lead::Satisfaction::parse)
+            .map(|r| r.label().to_owned()),
         clocks: super::clocks::views(s, &clocks, ctx.now()).await?,
     })
 }
@@ -144,6 +153,35 @@ pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<AssistanceView, App
     if !ctx.can(Action::ViewCase, &Target::org(from.path.clone())) {
         ctx.authorize(Action::ViewCase, &Target::org(to.path))?;
     }
+    view(s, ctx, &m).await
+}
+
+/// The requester's rating of an answer.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RatingInput {
+    /// `satisfied`, `basic` or `unsatisfied`.
+    #[serde(default)]
+    pub satisfaction: String,
+}
+
+/// The requesting org rates the answer it got (seed 004 §三(三)3), once.
+pub async fn rate(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    input: &RatingInput,
+) -> Result<AssistanceView, AppError> {
+    let m = s.store.assistance_request(id).await?;
+    let from = s.store.org(m.from_org_id).await?;
+    let by = acting_for(ctx, Action::HandleCase, &from)?;
+    let rating = xiezhi_domain::lead::Satisfaction::parse(&input.satisfaction)
+        .filter(|r| *r != xiezhi_domain::lead::Satisfaction::NotFixed)
+        .ok_or_else(|| {
+            AppError::invalid("satisfaction", "评价应为 satisfied、basic 或 unsatisfied")
+        })?;
+    let mut w = ctx.writer(s).await?;
+    let m = sa::rate(&mut w, id, rating, by.org_id).await?;
+    w.commit().await?;
     view(s, ctx, &m).await
 }
 

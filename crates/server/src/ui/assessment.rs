@@ -92,6 +92,11 @@ async fn org(
                 ("案件结案率", o.case_closure.clone(), "/cases/"),
                 ("线索办结率", o.lead_closure.clone(), "/leads/"),
                 ("满意率（举报人评价）", o.satisfaction.clone(), "/leads/"),
+                (
+                    "协助满意率（请求单位对本单位答复的评价）",
+                    o.assistance_satisfaction.clone(),
+                    "/assistance/",
+                ),
             ],
             o,
         }),

@@ -17,6 +17,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/assistance", get(list_page).post(send))
         .route("/assistance/{id}", get(detail_page))
         .route("/assistance/{id}/steps", post(step))
+        .route("/assistance/{id}/rating", post(rate))
 }
 
 async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
@@ -125,4 +126,14 @@ async fn step(
     };
     let r = aops::step(&s, &ctx, id, &input).await;
     done(&ctx, r, &format!("/assistance/{id}"), "已办理")
+}
+
+async fn rate(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<aops::RatingInput>,
+) -> Response {
+    let r = aops::rate(&s, &ctx, id, &f).await;
+    done(&ctx, r, &format!("/assistance/{id}"), "已评价")
 }

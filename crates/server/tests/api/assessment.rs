@@ -228,6 +228,42 @@ engine_test!(
         assert_eq!(fig("lead_closure"), (2, 3), "{m}");
         assert_eq!(fig("satisfaction"), (1, 2), "{m}");
         assert_eq!(fig("rework"), (1, 2), "reopened as not fixed: {m}");
+        // A township rates the market department's answer to its assistance request.
+        let asst = crate::authz_walk::cd_assistance(&app).await;
+        let mut w = store
+            .begin_write(RecordContext::system("t", Utc::now()))
+            .await
+            .unwrap();
+        xiezhi_store::assistance::act(
+            &mut w,
+            env,
+            asst,
+            xiezhi_domain::assistance::AssistanceCommand::Answer,
+            "检测报告已出具",
+            scjg,
+            None,
+        )
+        .await
+        .unwrap();
+        w.commit().await.unwrap();
+        let rating = format!("/api/v1/assistance/{asst}/rating");
+        let rate =
+            |v: &'static str| leader.call(Method::POST, &rating, Some(json!({"satisfaction": v})));
+        assert_eq!(
+            rate("not_fixed").await.body["details"]["field"],
+            "satisfaction"
+        );
+        let r = rate("basic").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["rating_label"], "基本满意");
+        assert_eq!(rate("satisfied").await.status, StatusCode::CONFLICT, "once");
+        let r = leader.get(&format!("/api/v1/assessment/orgs/{scjg}")).await;
+        assert_eq!(
+            r.body["assistance_satisfaction"]["hits"],
+            json!([asst]),
+            "{}",
+            r.body
+        );
         // Bad input, and who may see it.
         assert_eq!(
             leader.get("/api/v1/assessment?from=2026-13-01").await.body["details"]["field"],

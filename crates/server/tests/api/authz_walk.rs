@@ -111,6 +111,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/assistance"),
     ("GET", "/api/v1/assistance/{id}"),
     ("POST", "/api/v1/assistance/{id}/steps"),
+    ("POST", "/api/v1/assistance/{id}/rating"),
     ("POST", "/api/v1/instructions"),
     ("GET", "/api/v1/instructions"),
     ("GET", "/api/v1/instructions/{id}"),
@@ -1396,6 +1397,14 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ),
         c(
             Method::POST,
+            "/api/v1/assistance/{id}/rating",
+            format!("/api/v1/assistance/{asst}/rating"),
+            Body::Json(json!({"satisfaction": "satisfied"})),
+            ACTS_FOR_CD,
+            Denied,
+        ),
+        c(
+            Method::POST,
             "/api/v1/cases/{id}/documents",
             format!("/api/v1/cases/{case}/documents"),
             Body::Json(json!({"kind": "filing_approval"})),
@@ -2447,6 +2456,12 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             format!("/assistance/{asst}"),
             none(),
             SEES_CD_CASE,
+        ),
+        (
+            Method::POST,
+            format!("/assistance/{asst}/rating"),
+            f(&[("satisfaction", "satisfied".into())]),
+            ACTS_FOR_CD,
         ),
         (
             Method::POST,
