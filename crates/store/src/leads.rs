@@ -243,14 +243,18 @@ impl Store {
     pub async fn leads_of(
         &self,
         orgs: &[i64],
+        open_only: bool,
         page: u64,
         per_page: u64,
     ) -> Result<(Vec<lead::Model>, u64), StoreError> {
-        let q = lead::Entity::find().filter(
+        let mut q = lead::Entity::find().filter(
             sea_orm::Condition::any()
                 .add(lead::Column::ReceivedOrgId.is_in(orgs.to_vec()))
                 .add(lead::Column::HolderOrgId.is_in(orgs.to_vec())),
         );
+        if open_only {
+            q = q.filter(lead::Column::Status.is_not_in(["no_violation", "finished", "duplicate"]));
+        }
         let total = q.clone().count(self.db()).await?;
         let rows = q
             .order_by_desc(lead::Column::Id)

@@ -150,7 +150,7 @@ pub async fn dashboard(s: &AppState, ctx: &Ctx) -> Result<Dashboard, AppError> {
         Tile {
             label: "未办结线索",
             value: sum(&f.open_leads),
-            href: "/leads".into(),
+            href: "/leads?open=true".into(),
             alarm: false,
         },
         Tile {
@@ -206,7 +206,7 @@ pub async fn dashboard(s: &AppState, ctx: &Ctx) -> Result<Dashboard, AppError> {
                     o.name.clone(),
                     l,
                     c,
-                    format!("/clocks?holder_org_id={}&state=open", o.id),
+                    format!("/leads?org={}&open=true", o.id),
                 )
             })
         })

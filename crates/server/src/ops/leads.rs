@@ -239,14 +239,27 @@ pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError>
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct LeadQuery {
     pub page: Option<u64>,
+    /// Only the leads received or held by this org (within reach).
+    pub org: Option<i64>,
+    /// Only leads not yet closed (`true`).
+    pub open: Option<bool>,
 }
 
 /// Leads held by orgs in reach (see [`Ctx::list_scope`]), newest first.
 pub async fn list(s: &AppState, ctx: &Ctx, q: &LeadQuery) -> Result<Page<LeadView>, AppError> {
     let a = &ctx.actor;
-    let orgs = ctx.list_scope(Action::ViewLead)?.org_ids(&s.store).await?;
+    let mut orgs = ctx.list_scope(Action::ViewLead)?.org_ids(&s.store).await?;
+    if let Some(o) = q.org {
+        if !orgs.contains(&o) {
+            return Err(AppError::Forbidden(xiezhi_domain::Refusal::OutOfScope));
+        }
+        orgs = vec![o];
+    }
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let (rows, total) = s.store.leads_of(&orgs, page, PER_PAGE).await?;
+    let (rows, total) = s
+        .store
+        .leads_of(&orgs, q.open.unwrap_or(false), page, PER_PAGE)
+        .await?;
     Ok(Page {
         items: rows
             .iter()

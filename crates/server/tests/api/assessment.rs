@@ -228,6 +228,23 @@ engine_test!(
         assert_eq!(fig("lead_closure"), (2, 3), "{m}");
         assert_eq!(fig("satisfaction"), (1, 2), "{m}");
         assert_eq!(fig("rework"), (1, 2), "reopened as not fixed: {m}");
+        // The list behind the dashboard's per-org bar: the org's open leads.
+        let open = officer
+            .get(&format!("/api/v1/leads?org={scjg}&open=true"))
+            .await;
+        assert_eq!(
+            open.body["total"], 2,
+            "one never answered, one reopened as not fixed: {}",
+            open.body
+        );
+        let gov = app.org_id("YX-GOV").await;
+        assert_eq!(
+            officer
+                .get(&format!("/api/v1/leads?org={gov}"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
         // A township rates the market department's answer to its assistance request.
         let asst = crate::authz_walk::cd_assistance(&app).await;
         let mut w = store
