@@ -199,7 +199,9 @@ impl Writer {
         notices.push(Notice {
             topic: "record".into(),
             id: seq,
-            orgs: vec![],
+            // The acting org, so that each government's dashboards refresh on their own work
+            // (none for the platform's own writes: every dashboard).
+            orgs: self.ctx.org.into_iter().collect(),
             people: vec![],
             text: kinds.join(","),
             at: self.ctx.at,

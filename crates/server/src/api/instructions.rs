@@ -101,34 +101,56 @@ pub(super) async fn live(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiR
         xiezhi_domain::Action::ViewCommand,
         &xiezhi_domain::Target::org(ctx.actor.government_path.clone()),
     );
+    let ours: std::sync::Arc<std::collections::HashSet<i64>> = std::sync::Arc::new(if board {
+        s.store
+            .orgs_under(&ctx.actor.government_path)
+            .await
+            .map_err(AppError::from)?
+            .iter()
+            .map(|o| o.id)
+            .collect()
+    } else {
+        Default::default()
+    });
     let rx = s.store.subscribe();
     s.store.listening().await;
     let ready = futures_util::stream::once(async {
         Ok::<_, Infallible>(Event::default().event("ready").data("{}"))
     });
-    let notices = futures_util::stream::unfold(rx, move |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(n) => {
-                    let event = match n.topic.as_str() {
-                        "instruction" if n.people.contains(&me) || n.orgs.contains(&org) => {
-                            "instruction"
-                        }
-                        "instruction_receipt" if n.people.contains(&me) => "receipt",
-                        "operation" if n.orgs.contains(&org) => "operation",
-                        "operation_notice" if n.orgs.contains(&org) => "notice",
-                        "meeting" if n.orgs.contains(&org) => "meeting",
-                        "record" if board => "record",
-                        _ => continue,
-                    };
-                    let data = serde_json::json!({"id": n.id, "text": n.text, "at": n.at});
-                    return Some((
-                        Ok::<_, Infallible>(Event::default().event(event).data(data.to_string())),
-                        rx,
-                    ));
+    let notices = futures_util::stream::unfold(rx, move |mut rx| {
+        let ours = ours.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(n) => {
+                        let event = match n.topic.as_str() {
+                            "instruction" if n.people.contains(&me) || n.orgs.contains(&org) => {
+                                "instruction"
+                            }
+                            "instruction_receipt" if n.people.contains(&me) => "receipt",
+                            "operation" if n.orgs.contains(&org) => "operation",
+                            "operation_notice" if n.orgs.contains(&org) => "notice",
+                            "meeting" if n.orgs.contains(&org) => "meeting",
+                            "record"
+                                if board
+                                    && (n.orgs.is_empty()
+                                        || n.orgs.iter().any(|o| ours.contains(o))) =>
+                            {
+                                "record"
+                            }
+                            _ => continue,
+                        };
+                        let data = serde_json::json!({"id": n.id, "text": n.text, "at": n.at});
+                        return Some((
+                            Ok::<_, Infallible>(
+                                Event::default().event(event).data(data.to_string()),
+                            ),
+                            rx,
+                        ));
+                    }
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
                 }
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return None,
             }
         }
     });
