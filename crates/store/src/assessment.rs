@@ -100,6 +100,28 @@ impl Store {
             ]))
             .all(self.db())
             .await?;
+        // The leads and cases the events are about, read once.
+        let ids = |prefix: &str| -> Vec<i64> {
+            events
+                .iter()
+                .filter(|e| e.kind.starts_with(prefix))
+                .filter_map(|e| e.subject_id.parse().ok())
+                .collect()
+        };
+        let rated: std::collections::HashMap<i64, lead::Model> = lead::Entity::find()
+            .filter(lead::Column::Id.is_in(ids("lead.")))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l))
+            .collect();
+        let reviewed: std::collections::HashMap<i64, i64> = case::Entity::find()
+            .filter(case::Column::Id.is_in(ids("case.")))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.holder_org_id))
+            .collect();
         let mut ratings = vec![];
         let mut assistance_ratings = vec![];
         let mut rework = vec![];
@@ -108,7 +130,7 @@ impl Store {
                 continue;
             };
             if e.kind == "lead.rated" {
-                let Some(l) = lead::Entity::find_by_id(id).one(self.db()).await? else {
+                let Some(l) = rated.get(&id) else {
                     continue;
                 };
                 let org = l
@@ -144,10 +166,10 @@ impl Store {
                     at: e.at,
                     good: matches!(rating, "satisfied" | "basic"),
                 });
-            } else if let Some(c) = case::Entity::find_by_id(id).one(self.db()).await? {
+            } else if let Some(&holder) = reviewed.get(&id) {
                 rework.push(Outcome {
                     id,
-                    org_id: c.holder_org_id,
+                    org_id: holder,
                     at: e.at,
                     good: e.kind == "case.legal_review_passed",
                 });

@@ -129,7 +129,10 @@ fn day(s: &Option<String>, field: &'static str, default: NaiveDate) -> Result<Na
 }
 
 /// The period of a query: Beijing days, the last one included.
-fn period(ctx: &Ctx, q: &AssessmentQuery) -> Result<(NaiveDate, NaiveDate, Period), AppError> {
+pub(crate) fn period(
+    ctx: &Ctx,
+    q: &AssessmentQuery,
+) -> Result<(NaiveDate, NaiveDate, Period), AppError> {
     let today = (ctx.now() + chrono::Duration::hours(8)).date_naive();
     let first = today.with_day(1).unwrap_or(today);
     let from = day(&q.from, "from", first)?;

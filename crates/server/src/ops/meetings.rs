@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use xiezhi_domain::meeting::{ActionStatus, MeetingCommand, MeetingKind, MeetingStatus};
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Refusal, Target};
-use xiezhi_store::entities::meeting as mt;
+use xiezhi_store::entities::{action_item, agenda_item, meeting as mt, meeting_member};
 use xiezhi_store::meetings::{self as sm, Member, NewAction, NewMeeting};
 
 /// A member org as shown.
@@ -89,7 +89,14 @@ async fn person_name(s: &AppState, id: i64) -> String {
 }
 
 /// The command board's viewers, the office, or the people of a member or owner org.
-async fn visible(s: &AppState, ctx: &Ctx, m: &mt::Model) -> Result<bool, AppError> {
+/// Members, agenda items and action items of a meeting.
+type Parts = (
+    Vec<meeting_member::Model>,
+    Vec<agenda_item::Model>,
+    Vec<action_item::Model>,
+);
+
+async fn visible(s: &AppState, ctx: &Ctx, m: &mt::Model, parts: &Parts) -> Result<bool, AppError> {
     let office = s.store.org(m.office_org_id).await?;
     let at = Target::org(office.path);
     if ctx.can(Action::ViewCommand, &at) || ctx.can(Action::ConveneMeeting, &at) {
@@ -101,13 +108,27 @@ async fn visible(s: &AppState, ctx: &Ctx, m: &mt::Model) -> Result<bool, AppErro
     if !ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone())) {
         return Ok(false);
     }
-    let (members, _, actions) = s.store.meeting_parts(m.id).await?;
+    let (members, _, actions) = parts;
     let me = ctx.actor.org_id;
     Ok(members.iter().any(|x| x.org_id == me) || actions.iter().any(|a| a.owner_org_id == me))
 }
 
-async fn view(s: &AppState, ctx: &Ctx, m: &mt::Model) -> Result<MeetingView, AppError> {
-    let (members, agenda, actions) = s.store.meeting_parts(m.id).await?;
+/// The meeting as the caller sees it, or None when they may not (its parts read once).
+async fn shown(s: &AppState, ctx: &Ctx, m: &mt::Model) -> Result<Option<MeetingView>, AppError> {
+    let parts = s.store.meeting_parts(m.id).await?;
+    if !visible(s, ctx, m, &parts).await? {
+        return Ok(None);
+    }
+    view(s, ctx, m, parts).await.map(Some)
+}
+
+async fn view(
+    s: &AppState,
+    ctx: &Ctx,
+    m: &mt::Model,
+    parts: Parts,
+) -> Result<MeetingView, AppError> {
+    let (members, agenda, actions) = parts;
     let clocks = s.store.clocks_of("meeting", m.id).await?;
     let views = super::clocks::views(s, &clocks, ctx.now()).await?;
     let mut mv = vec![];
@@ -250,16 +271,15 @@ pub async fn call(s: &AppState, ctx: &Ctx, input: &MeetingInput) -> Result<Meeti
     )
     .await?;
     w.commit().await?;
-    view(s, ctx, &m).await
+    let parts = s.store.meeting_parts(m.id).await?;
+    view(s, ctx, &m, parts).await
 }
 
 /// The meetings the caller may see, newest first.
 pub async fn list(s: &AppState, ctx: &Ctx) -> Result<Vec<MeetingView>, AppError> {
     let mut out = vec![];
     for m in s.store.meetings().await? {
-        if visible(s, ctx, &m).await? {
-            out.push(view(s, ctx, &m).await?);
-        }
+        out.extend(shown(s, ctx, &m).await?);
     }
     Ok(out)
 }
@@ -267,10 +287,9 @@ pub async fn list(s: &AppState, ctx: &Ctx) -> Result<Vec<MeetingView>, AppError>
 /// One meeting.
 pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<MeetingView, AppError> {
     let m = s.store.meeting(id).await?;
-    if !visible(s, ctx, &m).await? {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
-    }
-    view(s, ctx, &m).await
+    shown(s, ctx, &m)
+        .await?
+        .ok_or(AppError::Forbidden(Refusal::OutOfScope))
 }
 
 /// An agenda item to propose.

@@ -17,7 +17,7 @@ use xiezhi_domain::operation::{
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::operation as op;
-use xiezhi_store::operations::{self as so, Acting, Plan, UnitPlan};
+use xiezhi_store::operations::{self as so, Acting, OperationParts, Plan, UnitPlan};
 
 /// A participating unit as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -117,7 +117,12 @@ async fn person_name(s: &AppState, id: i64) -> String {
 
 /// Whether the caller may see the operation: the board (leaders, the office, auditors) or the
 /// enforcement people of an org taking part, having drafted it, or notified by it.
-async fn visible(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<bool, AppError> {
+async fn visible(
+    s: &AppState,
+    ctx: &Ctx,
+    m: &op::Model,
+    parts: &OperationParts,
+) -> Result<bool, AppError> {
     let lead = s.store.org(m.lead_org_id).await?;
     if ctx.can(Action::ViewCommand, &Target::org(lead.path)) {
         return Ok(true);
@@ -125,15 +130,27 @@ async fn visible(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<bool, AppErro
     if !ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone())) {
         return Ok(false);
     }
-    let parts = s.store.operation_parts(m.id).await?;
     let me = ctx.actor.org_id;
     Ok(m.created_by_org_id == me
         || parts.units.iter().any(|u| u.org_id == me)
         || parts.notices.iter().any(|n| n.org_id == me))
 }
 
-async fn view(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<OperationView, AppError> {
+/// The operation as the caller sees it, or None when they may not (its parts read once).
+async fn shown(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<Option<OperationView>, AppError> {
     let parts = s.store.operation_parts(m.id).await?;
+    if !visible(s, ctx, m, &parts).await? {
+        return Ok(None);
+    }
+    view(s, ctx, m, parts).await.map(Some)
+}
+
+async fn view(
+    s: &AppState,
+    ctx: &Ctx,
+    m: &op::Model,
+    parts: OperationParts,
+) -> Result<OperationView, AppError> {
     let mut units = vec![];
     for u in &parts.units {
         units.push(UnitView {
@@ -342,16 +359,15 @@ pub async fn create(
     )
     .await?;
     w.commit().await?;
-    view(s, ctx, &m).await
+    let parts = s.store.operation_parts(m.id).await?;
+    view(s, ctx, &m, parts).await
 }
 
 /// The operations the caller may see (the board), newest first.
 pub async fn list(s: &AppState, ctx: &Ctx) -> Result<Vec<OperationView>, AppError> {
     let mut out = vec![];
     for m in s.store.operations().await? {
-        if visible(s, ctx, &m).await? {
-            out.push(view(s, ctx, &m).await?);
-        }
+        out.extend(shown(s, ctx, &m).await?);
     }
     Ok(out)
 }
@@ -359,10 +375,9 @@ pub async fn list(s: &AppState, ctx: &Ctx) -> Result<Vec<OperationView>, AppErro
 /// One operation.
 pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<OperationView, AppError> {
     let m = s.store.operation(id).await?;
-    if !visible(s, ctx, &m).await? {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
-    }
-    view(s, ctx, &m).await
+    shown(s, ctx, &m)
+        .await?
+        .ok_or(AppError::Forbidden(Refusal::OutOfScope))
 }
 
 /// A step on an operation.

@@ -64,8 +64,8 @@ async fn org(
     UiPath(id): UiPath<i64>,
     UiQuery(q): UiQuery<AssessmentQuery>,
 ) -> Response {
-    let view = match aops::assess(&s, &ctx, &q).await {
-        Ok(v) => v,
+    let (from, to) = match aops::period(&ctx, &q) {
+        Ok((from, to, _)) => (from.to_string(), to.to_string()),
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
     match aops::drill(&s, &ctx, id, &q).await {
@@ -79,8 +79,8 @@ async fn org(
             )
             .await,
             query: query_string(&q),
-            from: view.from,
-            to: view.to,
+            from,
+            to,
             figures: vec![
                 ("按时响应率（响应类时限）", o.response.clone(), "/clocks/"),
                 (

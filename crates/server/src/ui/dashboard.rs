@@ -22,14 +22,7 @@ async fn page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) 
     };
     let can_instruct = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
     let orgs = if can_instruct {
-        s.store
-            .orgs_under(&ctx.actor.government_path)
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter(|o| o.active && o.id != ctx.actor.org_id)
-            .map(|o| (o.id, o.name.clone()))
-            .collect()
+        government_orgs(&s, &ctx, false).await
     } else {
         vec![]
     };

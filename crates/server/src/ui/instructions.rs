@@ -26,14 +26,7 @@ async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Header
     };
     let can_send = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
     let orgs = if can_send {
-        s.store
-            .orgs_under(&ctx.actor.government_path)
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter(|o| o.active && o.id != ctx.actor.org_id)
-            .map(|o| (o.id, o.name.clone()))
-            .collect()
+        government_orgs(&s, &ctx, false).await
     } else {
         vec![]
     };
@@ -66,22 +59,10 @@ async fn send(
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<SendForm>,
 ) -> Response {
-    let mut to_people = vec![];
-    for login in f
-        .to_logins
-        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
-        .filter(|l| !l.is_empty())
-    {
-        match s.store.person_by_login(login).await {
-            Ok(Some(p)) => to_people.push(p.id),
-            _ => {
-                return error_page(
-                    &AppError::invalid("to_logins", format!("没有登录名为 {login} 的人员")),
-                    &ctx.meta.request_id,
-                );
-            }
-        }
-    }
+    let to_people = match people_by_logins(&s, &f.to_logins, "to_logins").await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
     let input = InstructionInput {
         body: f.body.clone(),
         to_orgs: f.to_orgs.iter().filter_map(|o| o.parse().ok()).collect(),

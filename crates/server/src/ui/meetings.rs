@@ -44,16 +44,6 @@ async fn list(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) 
     })
 }
 
-async fn login_id(s: &AppState, login: &str, field: &'static str) -> Result<i64, AppError> {
-    match s.store.person_by_login(login).await {
-        Ok(Some(p)) => Ok(p.id),
-        _ => Err(AppError::invalid(
-            field,
-            format!("没有登录名为 {login} 的人员"),
-        )),
-    }
-}
-
 /// The call form: members one a line (`机构编码 分管领导登录名 联络员登录名`).
 #[derive(Debug, Clone, Default, Deserialize)]
 struct CallForm {
@@ -81,15 +71,10 @@ async fn call_input(s: &AppState, f: &CallForm) -> Result<MeetingInput, AppError
                 format!("“{line}”应为：机构编码 分管领导登录名 联络员登录名"),
             ));
         };
-        let org = s
-            .store
-            .org_by_code(code)
-            .await?
-            .ok_or_else(|| AppError::invalid("members", format!("没有编码为 {code} 的机构")))?;
         members.push(MemberInput {
-            org_id: org.id,
-            leader_person_id: login_id(s, leader, "members").await?,
-            liaison_person_id: login_id(s, liaison, "members").await?,
+            org_id: org_by_code(s, code, "members").await?,
+            leader_person_id: person_by_login(s, leader, "members").await?,
+            liaison_person_id: person_by_login(s, liaison, "members").await?,
         });
     }
     Ok(MeetingInput {
@@ -97,7 +82,7 @@ async fn call_input(s: &AppState, f: &CallForm) -> Result<MeetingInput, AppError
         title: f.title.clone(),
         starts_at: f.starts_at.clone(),
         place: f.place.clone(),
-        convenor_person_id: login_id(s, f.convenor.trim(), "convenor").await?,
+        convenor_person_id: person_by_login(s, f.convenor.trim(), "convenor").await?,
         members,
     })
 }
@@ -175,18 +160,14 @@ async fn step_input(s: &AppState, f: &StepForm) -> Result<MeetingStepInput, AppE
                 format!("“{line}”应为：机构编码 期限 交办事项"),
             ));
         };
-        let org = s
-            .store
-            .org_by_code(code)
-            .await?
-            .ok_or_else(|| AppError::invalid("actions", format!("没有编码为 {code} 的机构")))?;
+        let owner_org_id = org_by_code(s, code, "actions").await?;
         let due = if due.len() == 10 {
             format!("{due} 17:30")
         } else {
             due.replace('T', " ")
         };
         actions.push(ActionInput {
-            owner_org_id: org.id,
+            owner_org_id,
             body: body.trim().to_owned(),
             due_at: due,
         });

@@ -1510,3 +1510,54 @@ mod leads;
 mod meetings;
 mod operations;
 mod transfers;
+
+// ---- typed-in references (forms name people by login and orgs by code) ----
+
+/// The person with a login, or an error naming the login.
+async fn person_by_login(s: &AppState, login: &str, field: &'static str) -> Result<i64, AppError> {
+    match s.store.person_by_login(login).await {
+        Ok(Some(p)) => Ok(p.id),
+        _ => Err(AppError::invalid(
+            field,
+            format!("没有登录名为 {login} 的人员"),
+        )),
+    }
+}
+
+/// The people of a list of logins separated by commas, 、 or spaces.
+async fn people_by_logins(
+    s: &AppState,
+    text: &str,
+    field: &'static str,
+) -> Result<Vec<i64>, AppError> {
+    let mut out = vec![];
+    for login in text
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .filter(|l| !l.is_empty())
+    {
+        out.push(person_by_login(s, login, field).await?);
+    }
+    Ok(out)
+}
+
+/// The org with a code, or an error naming the code.
+async fn org_by_code(s: &AppState, code: &str, field: &'static str) -> Result<i64, AppError> {
+    Ok(s.store
+        .org_by_code(code)
+        .await?
+        .ok_or_else(|| AppError::invalid(field, format!("没有编码为 {code} 的机构")))?
+        .id)
+}
+
+/// The active orgs of the caller's government for a select, the caller's own org included or
+/// not.
+async fn government_orgs(s: &AppState, ctx: &Ctx, with_own: bool) -> Vec<(i64, String)> {
+    s.store
+        .orgs_under(&ctx.actor.government_path)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|o| o.active && (with_own || o.id != ctx.actor.org_id))
+        .map(|o| (o.id, o.name.clone()))
+        .collect()
+}

@@ -38,17 +38,6 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/operation-notices/{id}/dispatch", post(dispatch))
 }
 
-async fn other_orgs(s: &AppState, ctx: &Ctx) -> Vec<(i64, String)> {
-    s.store
-        .orgs_under(&ctx.actor.government_path)
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|o| o.active)
-        .map(|o| (o.id, o.name.clone()))
-        .collect()
-}
-
 async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let all = match oops::list(&s, &ctx).await {
         Ok(l) => l,
@@ -71,7 +60,7 @@ async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap)
         ],
         can_draft: ctx.can(Action::Coordinate, &own),
         can_apply: ctx.can(Action::PlanOperation, &own),
-        orgs: other_orgs(&s, &ctx).await,
+        orgs: government_orgs(&s, &ctx, true).await,
     })
 }
 
@@ -100,16 +89,6 @@ struct PlanForm {
     officers: String,
 }
 
-async fn person_id(s: &AppState, login: &str, field: &'static str) -> Result<i64, AppError> {
-    match s.store.person_by_login(login).await {
-        Ok(Some(p)) => Ok(p.id),
-        _ => Err(AppError::invalid(
-            field,
-            format!("没有登录名为 {login} 的人员"),
-        )),
-    }
-}
-
 async fn plan_input(s: &AppState, f: &PlanForm) -> Result<OperationInput, AppError> {
     let mut units = vec![];
     for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -120,25 +99,13 @@ async fn plan_input(s: &AppState, f: &PlanForm) -> Result<OperationInput, AppErr
                 format!("“{line}”应为：机构编码 负责人登录名 任务"),
             ));
         };
-        let org = s
-            .store
-            .org_by_code(code)
-            .await?
-            .ok_or_else(|| AppError::invalid("units", format!("没有编码为 {code} 的机构")))?;
         units.push(UnitInput {
-            org_id: org.id,
-            responsible_person_id: person_id(s, login, "units").await?,
+            org_id: org_by_code(s, code, "units").await?,
+            responsible_person_id: person_by_login(s, login, "units").await?,
             tasks: parts.next().unwrap_or_default().trim().to_owned(),
         });
     }
-    let mut officers = vec![];
-    for login in f
-        .officers
-        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
-        .filter(|l| !l.is_empty())
-    {
-        officers.push(person_id(s, login, "officers").await?);
-    }
+    let officers = people_by_logins(s, &f.officers, "officers").await?;
     Ok(OperationInput {
         mode: f.mode.clone(),
         title: f.title.clone(),
@@ -211,7 +178,7 @@ async fn detail(
         can_report: (unit || office) && ctx.can(Action::TakePart, &own),
         on_list: o.officers.iter().any(|x| Some(x.person_id) == me),
         my_notice,
-        orgs: other_orgs(&s, &ctx)
+        orgs: government_orgs(&s, &ctx, true)
             .await
             .into_iter()
             .filter(|(id, _)| !o.units.iter().any(|u| u.org_id == *id))
@@ -390,17 +357,10 @@ async fn dispatch(
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<DispatchForm>,
 ) -> Response {
-    let mut officers = vec![];
-    for login in f
-        .officers
-        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
-        .filter(|l| !l.is_empty())
-    {
-        match person_id(&s, login, "officers").await {
-            Ok(p) => officers.push(p),
-            Err(e) => return error_page(&e, &ctx.meta.request_id),
-        }
-    }
+    let officers = match people_by_logins(&s, &f.officers, "officers").await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
     let r = oops::dispatch(
         &s,
         &ctx,

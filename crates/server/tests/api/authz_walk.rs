@@ -1751,62 +1751,48 @@ fn mentions_our_county(v: &Value) -> bool {
     text.contains("YX-") || text.contains("云溪") || text.contains("\"cd.1\"")
 }
 
+/// One of everything the walks act on, in 城东街道 and around it.
+async fn fixtures(app: &TestApp) -> Ids {
+    let sec = app.sign_in("secadmin").await;
+    let token = sec
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({"name": "被吊销的令牌", "scopes": ["read"]})),
+        )
+        .await;
+    let cd = app.org_id("YX-CD").await;
+    let lead = cd_lead(app).await;
+    let (tr, dsp, digest) = cd_transfer(app, lead).await;
+    let case = cd_case(app).await;
+    let (opn, notice) = cd_operation(app, cd).await;
+    let (mtg, act) = cd_meetings(app, cd).await;
+    Ids {
+        cd,
+        cd1: app.person_id("cd.1").await,
+        gov: app.org_id("YX-GOV").await,
+        token: token.body["id"].as_i64().unwrap(),
+        clk: cd_clock(app).await,
+        lead,
+        tr,
+        dsp,
+        digest: Box::leak(digest.into_boxed_str()),
+        case,
+        asst: cd_assistance(app).await,
+        doc: case_document(app, case).await,
+        ins: cd_instruction(app, cd).await,
+        opn,
+        notice,
+        mtg,
+        act,
+    }
+}
+
 engine_test!(
     every_api_route_answers_every_role_and_outsider_as_the_policy_says,
     async |db: TestDb| {
         let app = spawn_app(db).await;
-        let sec = app.sign_in("secadmin").await;
-        let token = sec
-            .call(
-                Method::POST,
-                "/api/v1/tokens",
-                Some(json!({"name": "被吊销的令牌", "scopes": ["read"]})),
-            )
-            .await;
-        let ids = Ids {
-            cd: app.org_id("YX-CD").await,
-            cd1: app.person_id("cd.1").await,
-            gov: app.org_id("YX-GOV").await,
-            token: token.body["id"].as_i64().unwrap(),
-            clk: cd_clock(&app).await,
-            lead: 0,
-            tr: 0,
-            dsp: 0,
-            digest: "",
-            case: 0,
-            asst: 0,
-            doc: 0,
-            ins: 0,
-            opn: 0,
-            notice: 0,
-            mtg: 0,
-            act: 0,
-        };
-        let lead = cd_lead(&app).await;
-        let (tr, dsp, digest) = cd_transfer(&app, lead).await;
-        let ids = Ids {
-            lead,
-            tr,
-            dsp,
-            digest: Box::leak(digest.into_boxed_str()),
-            case: cd_case(&app).await,
-            asst: cd_assistance(&app).await,
-            ..ids
-        };
-        let ids = Ids {
-            doc: case_document(&app, ids.case).await,
-            ins: cd_instruction(&app, ids.cd).await,
-            ..ids
-        };
-        let (opn, notice) = cd_operation(&app, ids.cd).await;
-        let (mtg, act) = cd_meetings(&app, ids.cd).await;
-        let ids = Ids {
-            opn,
-            notice,
-            mtg,
-            act,
-            ..ids
-        };
+        let ids = fixtures(&app).await;
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let walked: Vec<(String, &str)> = cases(&ids, 0)
@@ -2543,58 +2529,7 @@ engine_test!(
     every_web_page_and_form_answers_every_role_as_the_policy_says,
     async |db: TestDb| {
         let app = spawn_app(db).await;
-        let sec = app.sign_in("secadmin").await;
-        let token = sec
-            .call(
-                Method::POST,
-                "/api/v1/tokens",
-                Some(json!({"name": "被吊销的令牌", "scopes": ["read"]})),
-            )
-            .await;
-        let ids = Ids {
-            cd: app.org_id("YX-CD").await,
-            cd1: app.person_id("cd.1").await,
-            gov: app.org_id("YX-GOV").await,
-            token: token.body["id"].as_i64().unwrap(),
-            clk: cd_clock(&app).await,
-            lead: 0,
-            tr: 0,
-            dsp: 0,
-            digest: "",
-            case: 0,
-            asst: 0,
-            doc: 0,
-            ins: 0,
-            opn: 0,
-            notice: 0,
-            mtg: 0,
-            act: 0,
-        };
-        let lead = cd_lead(&app).await;
-        let (tr, dsp, digest) = cd_transfer(&app, lead).await;
-        let ids = Ids {
-            lead,
-            tr,
-            dsp,
-            digest: Box::leak(digest.into_boxed_str()),
-            case: cd_case(&app).await,
-            asst: cd_assistance(&app).await,
-            ..ids
-        };
-        let ids = Ids {
-            doc: case_document(&app, ids.case).await,
-            ins: cd_instruction(&app, ids.cd).await,
-            ..ids
-        };
-        let (opn, notice) = cd_operation(&app, ids.cd).await;
-        let (mtg, act) = cd_meetings(&app, ids.cd).await;
-        let ids = Ids {
-            opn,
-            notice,
-            mtg,
-            act,
-            ..ids
-        };
+        let ids = fixtures(&app).await;
         app.with_catalog().await;
         let outsiders = outsider_county(&app).await;
         let mut n = 0;

@@ -435,3 +435,10 @@ pub async fn spawn_instance(url: &str) -> Instance {
         _stop: tx,
     }
 }
+
+/// A time as a person types it: Beijing time, to the minute.
+pub fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

@@ -13,12 +13,6 @@ async fn person(app: &TestApp, login: &str) -> (i64, i64) {
     (p.id, p.org_id)
 }
 
-fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 engine_test!(
     an_instruction_is_delivered_live_acknowledged_completed_and_escalated_when_not_acknowledged,
     async |db: TestDb| {

@@ -8,30 +8,14 @@ use xiezhi_store::engine_test;
 use xiezhi_store::meetings::{self as sm, NewAction};
 use xiezhi_store::testing::TestDb;
 
-async fn pid(app: &TestApp, login: &str) -> i64 {
-    app.db
-        .store
-        .person_by_login(login)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 async fn meeting(app: &TestApp, kind: &str, starts_in: chrono::Duration) -> Value {
     json!({
         "kind": kind, "title": "2026年下半年综合执法部门联席会议", "place": "县政府三楼会议室",
         "starts_at": beijing(chrono::Utc::now() + starts_in),
-        "convenor_person_id": pid(app, "leader").await,
+        "convenor_person_id": app.person_id("leader").await,
         "members": [
-            {"org_id": app.org_id("YX-SCJG").await, "leader_person_id": pid(app, "scjg.chief").await, "liaison_person_id": pid(app, "scjg.1").await},
-            {"org_id": app.org_id("YX-ZHZF").await, "leader_person_id": pid(app, "zhzf.chief").await, "liaison_person_id": pid(app, "zhzf.1").await},
+            {"org_id": app.org_id("YX-SCJG").await, "leader_person_id": app.person_id("scjg.chief").await, "liaison_person_id": app.person_id("scjg.1").await},
+            {"org_id": app.org_id("YX-ZHZF").await, "leader_person_id": app.person_id("zhzf.chief").await, "liaison_person_id": app.person_id("zhzf.1").await},
         ],
     })
 }
@@ -48,7 +32,7 @@ engine_test!(
         assert_eq!(r.body["details"]["field"], "starts_at", "{}", r.body);
         // A liaison from another org is refused.
         let mut bad = meeting(&app, "regular", chrono::Duration::days(21)).await;
-        bad["members"][0]["liaison_person_id"] = json!(pid(&app, "zhzf.2").await);
+        bad["members"][0]["liaison_person_id"] = json!(&app.person_id("zhzf.2").await);
         assert_eq!(call(bad).await.body["details"]["field"], "members");
         // Only the office calls meetings.
         let scjg1 = app.sign_in("scjg.1").await;

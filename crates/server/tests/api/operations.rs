@@ -9,28 +9,12 @@ use std::time::Duration;
 use xiezhi_store::engine_test;
 use xiezhi_store::testing::TestDb;
 
-async fn pid(app: &TestApp, login: &str) -> i64 {
-    app.db
-        .store
-        .person_by_login(login)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 /// A plan led by the comprehensive enforcement bureau with the market department.
 async fn plan(app: &TestApp, mode: &str, starts_in_days: i64, officers: &[&str]) -> Value {
     let now = chrono::Utc::now();
     let mut ids = vec![];
     for o in officers {
-        ids.push(pid(app, o).await);
+        ids.push(app.person_id(o).await);
     }
     json!({
         "mode": mode, "title": "城东夜市占道经营整治", "goal": "清理占道经营，查处无证食品摊贩",
@@ -39,8 +23,8 @@ async fn plan(app: &TestApp, mode: &str, starts_in_days: i64, officers: &[&str])
         "ends_at": beijing(now + chrono::Duration::days(starts_in_days) + chrono::Duration::hours(6)),
         "lead_org_id": app.org_id("YX-ZHZF").await,
         "units": [
-            {"org_id": app.org_id("YX-ZHZF").await, "responsible_person_id": pid(app, "zhzf.chief").await, "tasks": "现场指挥，查处占道经营"},
-            {"org_id": app.org_id("YX-SCJG").await, "responsible_person_id": pid(app, "scjg.chief").await, "tasks": "检查食品经营许可"},
+            {"org_id": app.org_id("YX-ZHZF").await, "responsible_person_id": app.person_id("zhzf.chief").await, "tasks": "现场指挥，查处占道经营"},
+            {"org_id": app.org_id("YX-SCJG").await, "responsible_person_id": app.person_id("scjg.chief").await, "tasks": "检查食品经营许可"},
         ],
         "officers": ids,
     })
@@ -250,7 +234,7 @@ engine_test!(
         // The police send officers; the clock closes.
         let police = app.sign_in("gaj.1").await;
         let r = police
-            .call(Method::POST, &format!("/api/v1/operation-notices/{notice}/dispatch"), Some(json!({"officers": [pid(&app, "gaj.1").await, pid(&app, "gaj.2").await], "note": "两名民警已到场"})))
+            .call(Method::POST, &format!("/api/v1/operation-notices/{notice}/dispatch"), Some(json!({"officers": [&app.person_id("gaj.1").await, &app.person_id("gaj.2").await], "note": "两名民警已到场"})))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body["notices"][0]["dispatched_at"].is_string());
