@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use xiezhi_calendar::{Calendar, Date};
 use xiezhi_domain::{Login, Role, TokenScope};
 use xiezhi_server::AppState;
-use xiezhi_store::{RecordContext, Store, StoreError, auth, demo, import, people};
+use xiezhi_store::{RecordContext, Store, StoreError, auth, demo, import, people, synthetic};
 
 #[derive(Parser)]
 #[command(name = "xiezhi", version, about = "獬豸 行政执法统筹协调指挥平台")]
@@ -50,6 +50,13 @@ enum Command {
         /// Password shared by all demo users.
         #[arg(long, default_value = "demo")]
         demo_password: String,
+        /// Add a year of synthetic history: `county` (the demo county, about 55,000 leads)
+        /// or `province` (90 counties, 1,300 townships, about 5 million leads).
+        #[arg(long)]
+        scale: Option<String>,
+        /// Seed of the synthetic history: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// The full-process record.
     Audit {
@@ -257,9 +264,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 store.close().await?;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Demo { demo_password } => {
+            Command::Demo {
+                demo_password,
+                scale: None,
+                ..
+            } => {
                 let store = open(&cfg).await?;
-                load_demo(&store, &demo_password).await?;
+                load_demo(&store, &demo_password, None).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Demo {
+                demo_password,
+                scale: Some(scale),
+                seed,
+            } => {
+                init_tracing();
+                let scale = synthetic::Scale::parse(&scale)
+                    .ok_or_else(|| anyhow::anyhow!("--scale 应为 county 或 province"))?;
+                let store = open(&cfg).await?;
+                load_scale(&store, &demo_password, scale, seed).await?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Audit {
@@ -455,12 +478,72 @@ async fn open(cfg: &Config) -> Result<Store> {
         .with_context(|| format!("无法打开数据库 {}", cfg.display_url()))
 }
 
-async fn load_demo(store: &Store, password: &str) -> Result<bool> {
+/// `xiezhi demo --scale`: the demo county (under a province of synthetic counties for
+/// `province`) and a year of synthetic history, timed.
+async fn load_scale(
+    store: &Store,
+    password: &str,
+    scale: synthetic::Scale,
+    seed: u64,
+) -> Result<()> {
     if store.top_org().await?.is_some() {
+        anyhow::bail!("数据库中已有机构数据：合成数据只能导入空数据库");
+    }
+    let started = std::time::Instant::now();
+    let request = format!("cli:demo:scale:{seed}");
+    let parent = if scale == synthetic::Scale::Province {
+        let hash = auth::hash_password(password)?;
+        let (province, logins) =
+            synthetic::load_province(store, &hash, &request, Utc::now()).await?;
+        for l in logins {
+            println!("  {:<14} {:<10} {}", l.login, l.name, l.org);
+        }
+        Some(province)
+    } else {
+        None
+    };
+    load_demo(store, password, parent).await?;
+    if let Some(province) = parent {
+        let orgs = synthetic::load_counties(
+            store,
+            province,
+            scale.counties() - 1,
+            scale.townships() - 8,
+            &request,
+            Utc::now(),
+        )
+        .await?;
+        println!(
+            "合成机构：{} 个县（区），{orgs} 个机构。",
+            scale.counties() - 1
+        );
+    }
+    let rules = xiezhi_domain::rules::Rules::builtin()?;
+    let history = std::time::Instant::now();
+    let s =
+        synthetic::load_history(store, &rules, scale.leads(), seed, &request, Utc::now()).await?;
+    println!(
+        "合成历史（种子 {seed}）：{} 个县（区），线索 {}，案件 {}，移送 {}，时限 {}，督办单 {}，事件 {}；\
+         历史用时 {:.1} 秒，合计 {:.1} 秒。",
+        s.counties,
+        s.leads,
+        s.cases,
+        s.transfers,
+        s.clocks,
+        s.orders,
+        s.events,
+        history.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn load_demo(store: &Store, password: &str, parent: Option<i64>) -> Result<bool> {
+    if parent.is_none() && store.top_org().await?.is_some() {
         println!("数据库中已有机构数据，跳过演示数据导入。");
         return Ok(false);
     }
-    let logins = demo::load(store, password, "cli:demo", Utc::now()).await?;
+    let logins = demo::load_under(store, password, "cli:demo", Utc::now(), parent).await?;
     let catalog = demo::load_catalog(store, "cli:demo", Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("演示权责清单导入失败：{e}"))?;
@@ -507,7 +590,7 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
     init_tracing();
     let store = open(cfg).await?;
     if let Some(pw) = demo_password {
-        load_demo(&store, &pw).await?;
+        load_demo(&store, &pw, None).await?;
     }
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -103,6 +103,13 @@ engine_test!(
         assert!(text(&o).contains("演示密码仅供试用"));
         let o = xiezhi(&["audit", "verify", "--database", &url], None);
         assert!(o.status.success(), "{}", text(&o));
+        // Synthetic history: a scale it knows, into an empty database only.
+        let o = xiezhi(&["demo", "--database", &url, "--scale", "city"], None);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("county 或 province"), "{}", text(&o));
+        let o = xiezhi(&["demo", "--database", &url, "--scale", "county"], None);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("只能导入空数据库"), "{}", text(&o));
         db.store
             .db()
             .execute_unprepared("UPDATE events SET actor = 'person:999' WHERE seq = 7")

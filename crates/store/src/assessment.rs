@@ -3,8 +3,13 @@
 
 use crate::entities::{case, clock, event, lead, supervision_order};
 use crate::{Store, StoreError};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
-use xiezhi_domain::assessment::{ClockFact, Opened, Outcome, Period};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement,
+};
+use xiezhi_domain::assessment::{
+    self as a, ClockFact, Measure, Opened, Outcome, Period, RESPONSE_RULES, Ratio,
+};
 use xiezhi_domain::clock::{ClockState, Extension};
 
 /// Everything the indicators of a period need.
@@ -27,24 +32,203 @@ pub struct Facts {
     pub orders: Vec<(i64, i64)>,
 }
 
+/// One org's indicators as counts only (the ranking), aggregated in SQL; the same
+/// definitions as [`xiezhi_domain::assessment`], which the drill-down applies to the items.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    /// On-time response rate.
+    pub response: Ratio,
+    /// On-time handling rate.
+    pub handling: Ratio,
+    /// Extension rate.
+    pub extension: Ratio,
+    /// Clocks breached in the period.
+    pub overdue: u64,
+    /// Supervision orders received in the period.
+    pub orders: u64,
+    /// Case closure rate.
+    pub case_closure: Ratio,
+    /// Lead closure rate.
+    pub lead_closure: Ratio,
+    /// Reporters' satisfaction.
+    pub satisfaction: Ratio,
+    /// Requesters' satisfaction with assistance answers.
+    pub assistance_satisfaction: Ratio,
+    /// Rework rate.
+    pub rework: Ratio,
+}
+
+fn ratio(denominator: i64, numerator: i64) -> Ratio {
+    Ratio {
+        numerator: numerator.max(0) as u64,
+        denominator: denominator.max(0) as u64,
+        ..Ratio::default()
+    }
+}
+
+fn add(r: &mut Ratio, o: &Ratio) {
+    r.numerator += o.numerator;
+    r.denominator += o.denominator;
+    r.excluded += o.excluded;
+}
+
+/// `1` when a rating payload (canonical JSON) holds one of `values`, else `0`, in SQL.
+fn rated(values: &[&str]) -> String {
+    let any: Vec<String> = values
+        .iter()
+        .map(|v| format!("e.payload LIKE '%\"satisfaction\":\"{v}\"%'"))
+        .collect();
+    format!("CASE WHEN {} THEN 1 ELSE 0 END", any.join(" OR "))
+}
+
 impl Store {
-    /// The facts of a period.
-    pub async fn assessment_facts(&self, p: Period) -> Result<Facts, StoreError> {
-        let clocks = clock::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(clock::Column::DueAt.gte(p.from))
-                            .add(clock::Column::StartedAt.lt(p.to)),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(clock::Column::BreachedAt.gte(p.from))
-                            .add(clock::Column::BreachedAt.lt(p.to)),
-                    ),
+    /// Rows of a grouped count: the first column an org id, the others counts.
+    async fn grouped(
+        &self,
+        sql: &str,
+        p: Period,
+        cols: &[&str],
+    ) -> Result<Vec<(i64, Vec<i64>)>, StoreError> {
+        let rows = self
+            .db()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.db().get_database_backend(),
+                sql,
+                [p.from.into(), p.to.into()],
+            ))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let org = r.try_get::<i64>("", "org").unwrap_or_default();
+                let v = cols
+                    .iter()
+                    .map(|c| {
+                        r.try_get::<Option<i64>>("", c)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                (org, v)
+            })
+            .collect())
+    }
+
+    /// Every org's indicators over a period as counts, aggregated in the database (the
+    /// ranking at a province's scale). Clocks with an approved extension are few and are
+    /// read and counted one by one, since their first due time sits in the extension record.
+    pub async fn assessment_counts(
+        &self,
+        p: Period,
+    ) -> Result<std::collections::HashMap<i64, Counts>, StoreError> {
+        let mut out: std::collections::HashMap<i64, Counts> = Default::default();
+        let response = RESPONSE_RULES
+            .iter()
+            .map(|r| format!("'{r}'"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "SELECT holder_org_id AS org, CAST(CASE WHEN rule_id IN ({response}) THEN 1 ELSE 0 END AS BIGINT) AS response, \
+             COUNT(*) AS n, SUM(CASE WHEN state = 'satisfied' AND closed_at <= due_at THEN 1 ELSE 0 END) AS hits \
+             FROM clocks WHERE extensions = '[]' AND state <> 'cancelled' AND due_at >= $1 AND due_at < $2 \
+             GROUP BY 1, 2"
+        );
+        for (org, v) in self.grouped(&sql, p, &["response", "n", "hits"]).await? {
+            let c = out.entry(org).or_default();
+            let r = ratio(v[1], v[2]);
+            add(&mut c.extension, &ratio(v[1], 0));
+            add(
+                if v[0] == 1 {
+                    &mut c.response
+                } else {
+                    &mut c.handling
+                },
+                &r,
+            );
+        }
+        let extended = self
+            .clock_facts(
+                clock::Entity::find()
+                    .filter(clock::Column::Extensions.ne("[]"))
+                    .filter(clock::Column::DueAt.gte(p.from))
+                    .filter(clock::Column::StartedAt.lt(p.to)),
             )
-            .all(self.db())
+            .await?;
+        let orgs: std::collections::BTreeSet<i64> =
+            extended.iter().map(|c| c.holder_org_id).collect();
+        for org in orgs {
+            let c = out.entry(org).or_default();
+            add(
+                &mut c.response,
+                &a::on_time(&extended, org, Measure::Response, p),
+            );
+            add(
+                &mut c.handling,
+                &a::on_time(&extended, org, Measure::Handling, p),
+            );
+            add(&mut c.extension, &a::extension_rate(&extended, org, p));
+        }
+        let sql = "SELECT holder_org_id AS org, COUNT(*) AS n FROM clocks \
+                   WHERE breached_at >= $1 AND breached_at < $2 GROUP BY holder_org_id";
+        for (org, v) in self.grouped(sql, p, &["n"]).await? {
+            out.entry(org).or_default().overdue = v[0] as u64;
+        }
+        let sql = "SELECT to_org_id AS org, COUNT(*) AS n FROM supervision_orders \
+                   WHERE issued_at >= $1 AND issued_at < $2 GROUP BY to_org_id";
+        for (org, v) in self.grouped(sql, p, &["n"]).await? {
+            out.entry(org).or_default().orders = v[0] as u64;
+        }
+        let sql = "SELECT holder_org_id AS org, COUNT(*) AS n, \
+                   SUM(CASE WHEN closed_at < $2 THEN 1 ELSE 0 END) AS hits \
+                   FROM cases WHERE filed_at >= $1 AND filed_at < $2 GROUP BY holder_org_id";
+        for (org, v) in self.grouped(sql, p, &["n", "hits"]).await? {
+            out.entry(org).or_default().case_closure = ratio(v[0], v[1]);
+        }
+        let sql = "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n, \
+                   SUM(CASE WHEN replied_at < $2 THEN 1 ELSE 0 END) AS hits FROM leads \
+                   WHERE received_at >= $1 AND received_at < $2 AND duplicate_of IS NULL \
+                   GROUP BY COALESCE(holder_org_id, received_org_id)";
+        for (org, v) in self.grouped(sql, p, &["n", "hits"]).await? {
+            out.entry(org).or_default().lead_closure = ratio(v[0], v[1]);
+        }
+        let sql = format!(
+            "SELECT COALESCE(l.replied_by_org_id, l.holder_org_id, l.received_org_id) AS org, \
+             COUNT(*) AS n, SUM({}) AS good, SUM({}) AS bad \
+             FROM events e JOIN leads l ON l.id = CAST(e.subject_id AS BIGINT) \
+             WHERE e.kind = 'lead.rated' AND e.at >= $1 AND e.at < $2 \
+             GROUP BY COALESCE(l.replied_by_org_id, l.holder_org_id, l.received_org_id)",
+            rated(&["satisfied", "basic"]),
+            rated(&["not_fixed"])
+        );
+        for (org, v) in self.grouped(&sql, p, &["n", "good", "bad"]).await? {
+            let c = out.entry(org).or_default();
+            c.satisfaction = ratio(v[0], v[1]);
+            add(&mut c.rework, &ratio(v[0], v[2]));
+        }
+        let sql = "SELECT c.holder_org_id AS org, COUNT(*) AS n, \
+                   SUM(CASE WHEN e.kind = 'case.legal_review_failed' THEN 1 ELSE 0 END) AS bad \
+                   FROM events e JOIN cases c ON c.id = CAST(e.subject_id AS BIGINT) \
+                   WHERE e.kind IN ('case.legal_review_passed', 'case.legal_review_failed') \
+                   AND e.at >= $1 AND e.at < $2 GROUP BY c.holder_org_id";
+        for (org, v) in self.grouped(sql, p, &["n", "bad"]).await? {
+            add(&mut out.entry(org).or_default().rework, &ratio(v[0], v[1]));
+        }
+        // Townships' ratings of assistance answers: few, read one by one.
+        let assistance = self.assistance_ratings(p).await?;
+        let orgs: std::collections::BTreeSet<i64> = assistance.iter().map(|o| o.org_id).collect();
+        for org in orgs {
+            out.entry(org).or_default().assistance_satisfaction =
+                a::good_share(&assistance, org, p);
+        }
+        Ok(out)
+    }
+
+    async fn clock_facts(
+        &self,
+        q: sea_orm::Select<clock::Entity>,
+    ) -> Result<Vec<ClockFact>, StoreError> {
+        Ok(q.all(self.db())
             .await?
             .into_iter()
             .map(|c| {
@@ -61,10 +245,54 @@ impl Store {
                     extended: !ext.is_empty(),
                 }
             })
-            .collect();
+            .collect())
+    }
+
+    /// Requesters' ratings of assistance answers given in the period.
+    async fn assistance_ratings(&self, p: Period) -> Result<Vec<Outcome>, StoreError> {
+        Ok(event::Entity::find()
+            .filter(event::Column::At.gte(p.from))
+            .filter(event::Column::At.lt(p.to))
+            .filter(event::Column::Kind.eq("assistance.rated"))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .filter_map(|e| {
+                let v = serde_json::from_str::<serde_json::Value>(&e.payload).unwrap_or_default();
+                Some(Outcome {
+                    id: e.subject_id.parse().ok()?,
+                    org_id: v["to_org_id"].as_i64()?,
+                    at: e.at,
+                    good: matches!(v["satisfaction"].as_str()?, "satisfied" | "basic"),
+                })
+            })
+            .collect())
+    }
+
+    /// The facts of a period about one org (the drill-down), with the items behind each.
+    pub async fn assessment_facts(&self, p: Period, org: i64) -> Result<Facts, StoreError> {
+        let clocks = clock::Entity::find()
+            .filter(clock::Column::HolderOrgId.eq(org))
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(clock::Column::DueAt.gte(p.from))
+                            .add(clock::Column::StartedAt.lt(p.to)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(clock::Column::BreachedAt.gte(p.from))
+                            .add(clock::Column::BreachedAt.lt(p.to)),
+                    ),
+            )
+            .order_by_asc(clock::Column::Id);
+        let clocks = self.clock_facts(clocks).await?;
         let cases = case::Entity::find()
+            .filter(case::Column::HolderOrgId.eq(org))
             .filter(case::Column::FiledAt.gte(p.from))
             .filter(case::Column::FiledAt.lt(p.to))
+            .order_by_asc(case::Column::Id)
             .all(self.db())
             .await?
             .into_iter()
@@ -78,7 +306,15 @@ impl Store {
         let leads = lead::Entity::find()
             .filter(lead::Column::ReceivedAt.gte(p.from))
             .filter(lead::Column::ReceivedAt.lt(p.to))
+            .order_by_asc(lead::Column::Id)
             .filter(lead::Column::DuplicateOf.is_null())
+            .filter(
+                Condition::any().add(lead::Column::HolderOrgId.eq(org)).add(
+                    Condition::all()
+                        .add(lead::Column::HolderOrgId.is_null())
+                        .add(lead::Column::ReceivedOrgId.eq(org)),
+                ),
+            )
             .all(self.db())
             .await?
             .into_iter()
@@ -92,12 +328,27 @@ impl Store {
         let events = event::Entity::find()
             .filter(event::Column::At.gte(p.from))
             .filter(event::Column::At.lt(p.to))
-            .filter(event::Column::Kind.is_in([
-                "lead.rated",
-                "assistance.rated",
-                "case.legal_review_passed",
-                "case.legal_review_failed",
-            ]))
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(event::Column::Kind.eq("lead.rated"))
+                            .add(Expr::cust(format!(
+                                "subject_id IN (SELECT CAST(id AS TEXT) FROM leads WHERE \
+                                 replied_by_org_id = {org} OR holder_org_id = {org} OR received_org_id = {org})"
+                            ))),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(event::Column::Kind.is_in([
+                                "case.legal_review_passed",
+                                "case.legal_review_failed",
+                            ]))
+                            .add(Expr::cust(format!(
+                                "subject_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org})"
+                            ))),
+                    ),
+            )
             .all(self.db())
             .await?;
         // The leads and cases the events are about, read once.
@@ -123,7 +374,7 @@ impl Store {
             .map(|c| (c.id, c.holder_org_id))
             .collect();
         let mut ratings = vec![];
-        let mut assistance_ratings = vec![];
+        let assistance_ratings = self.assistance_ratings(p).await?;
         let mut rework = vec![];
         for e in events {
             let Ok(id) = e.subject_id.parse::<i64>() else {
@@ -153,19 +404,6 @@ impl Store {
                     at: e.at,
                     good: rating != "not_fixed",
                 });
-            } else if e.kind == "assistance.rated" {
-                let v = serde_json::from_str::<serde_json::Value>(&e.payload).unwrap_or_default();
-                let (Some(org), Some(rating)) =
-                    (v["to_org_id"].as_i64(), v["satisfaction"].as_str())
-                else {
-                    continue;
-                };
-                assistance_ratings.push(Outcome {
-                    id,
-                    org_id: org,
-                    at: e.at,
-                    good: matches!(rating, "satisfied" | "basic"),
-                });
             } else if let Some(&holder) = reviewed.get(&id) {
                 rework.push(Outcome {
                     id,
@@ -176,8 +414,10 @@ impl Store {
             }
         }
         let orders = supervision_order::Entity::find()
+            .filter(supervision_order::Column::ToOrgId.eq(org))
             .filter(supervision_order::Column::IssuedAt.gte(p.from))
             .filter(supervision_order::Column::IssuedAt.lt(p.to))
+            .order_by_asc(supervision_order::Column::Id)
             .all(self.db())
             .await?
             .into_iter()

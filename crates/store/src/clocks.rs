@@ -72,7 +72,11 @@ pub async fn rule_of(c: &impl ConnectionTrait, m: &clock::Model) -> Result<Rule,
 }
 
 /// The snapshot id of a rule of a profile version, made (and recorded) on first use.
-async fn snapshot(w: &mut Writer, profile: &RuleProfile, rule: &Rule) -> Result<i64, StoreError> {
+pub(crate) async fn snapshot(
+    w: &mut Writer,
+    profile: &RuleProfile,
+    rule: &Rule,
+) -> Result<i64, StoreError> {
     let found = rule_version::Entity::find()
         .filter(rule_version::Column::ProfileId.eq(profile.profile.id.as_str()))
         .filter(rule_version::Column::ProfileVersion.eq(profile.profile.version))

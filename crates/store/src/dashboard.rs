@@ -3,11 +3,12 @@
 //! orders, transfers awaiting acceptance, disputes, operations running, today's intake by
 //! channel and leads per day.
 
-use crate::entities::{case, clock, dispute, lead, operation, supervision_order, transfer};
 use crate::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, Statement};
 use std::collections::BTreeMap;
+use xiezhi_domain::case::CaseStage;
+use xiezhi_domain::lead::LeadStatus;
 
 /// The figures.
 #[derive(Debug, Clone, Default)]
@@ -38,9 +39,60 @@ fn beijing_day(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
+/// Lead statuses that are still open (not answered, not merged).
+fn open_lead_statuses() -> String {
+    LeadStatus::ALL
+        .iter()
+        .filter(|st| !st.is_closed() && **st != LeadStatus::Duplicate)
+        .map(|st| format!("'{}'", st.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Case stages still in hand.
+fn open_case_stages() -> String {
+    CaseStage::ALL
+        .iter()
+        .filter(|st| !matches!(st, CaseStage::Closed | CaseStage::Archived))
+        .map(|st| format!("'{}'", st.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 impl Store {
+    /// Rows of an aggregate: named integer columns.
+    async fn aggregate(
+        &self,
+        sql: &str,
+        values: Vec<sea_orm::Value>,
+        cols: &[&str],
+    ) -> Result<Vec<Vec<i64>>, StoreError> {
+        let rows = self
+            .db()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.db().get_database_backend(),
+                sql,
+                values,
+            ))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                cols.iter()
+                    .map(|c| {
+                        r.try_get::<Option<i64>>("", c)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
     /// The dashboard's figures for the work of `orgs` at `now`, with the daily series
-    /// starting at `since` and today's intake from `today`.
+    /// starting at `since` (30 days) and today's intake from `today`; counted in the
+    /// database, so that a province's board reads counts, not rows.
     pub async fn dashboard_facts(
         &self,
         orgs: &[i64],
@@ -49,88 +101,105 @@ impl Store {
         since: DateTime<Utc>,
     ) -> Result<DashboardFacts, StoreError> {
         let mut f = DashboardFacts::default();
-        let open: Vec<(i64, Option<i64>)> = lead::Entity::find()
-            .select_only()
-            .column(lead::Column::ReceivedOrgId)
-            .column(lead::Column::HolderOrgId)
-            .filter(lead::Column::Status.is_not_in(["no_violation", "finished", "duplicate"]))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(lead::Column::HolderOrgId.is_in(orgs.to_vec()))
-                    .add(
-                        sea_orm::Condition::all()
-                            .add(lead::Column::HolderOrgId.is_null())
-                            .add(lead::Column::ReceivedOrgId.is_in(orgs.to_vec())),
-                    ),
-            )
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        for (received, holder) in open {
-            *f.open_leads.entry(holder.unwrap_or(received)).or_default() += 1;
+        if orgs.is_empty() {
+            return Ok(f);
         }
-        let cases: Vec<i64> = case::Entity::find()
-            .select_only()
-            .column(case::Column::HolderOrgId)
-            .filter(case::Column::Stage.is_not_in(["closed", "archived", "terminated"]))
-            .filter(case::Column::HolderOrgId.is_in(orgs.to_vec()))
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        for holder in cases {
-            *f.open_cases.entry(holder).or_default() += 1;
+        // Org ids are numbers: inlined, so that a province's thousands need no parameters.
+        let ids = orgs
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n FROM leads \
+             WHERE status IN ({}) AND COALESCE(holder_org_id, received_org_id) IN ({ids}) \
+             GROUP BY COALESCE(holder_org_id, received_org_id)",
+            open_lead_statuses()
+        );
+        for r in self.aggregate(&sql, vec![], &["org", "n"]).await? {
+            f.open_leads.insert(r[0], r[1] as u64);
         }
-        let clocks: Vec<(i64, String, Option<DateTime<Utc>>)> = clock::Entity::find()
-            .select_only()
-            .column(clock::Column::HolderOrgId)
-            .column(clock::Column::State)
-            .column(clock::Column::WarnAt)
-            .filter(clock::Column::State.is_in(["running", "breached"]))
-            .filter(clock::Column::HolderOrgId.is_in(orgs.to_vec()))
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        for (holder, state, warn) in clocks {
-            if state == "breached" {
-                *f.breached.entry(holder).or_default() += 1;
-            } else if warn.is_some_and(|w| w <= now) {
-                *f.due_soon.entry(holder).or_default() += 1;
+        let sql = format!(
+            "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases \
+             WHERE stage IN ({}) AND holder_org_id IN ({ids}) GROUP BY holder_org_id",
+            open_case_stages()
+        );
+        for r in self.aggregate(&sql, vec![], &["org", "n"]).await? {
+            f.open_cases.insert(r[0], r[1] as u64);
+        }
+        let sql = format!(
+            "SELECT holder_org_id AS org, \
+             SUM(CASE WHEN state = 'breached' THEN 1 ELSE 0 END) AS breached, \
+             SUM(CASE WHEN state = 'running' AND warn_at <= $1 THEN 1 ELSE 0 END) AS soon \
+             FROM clocks WHERE state IN ('running', 'breached') AND holder_org_id IN ({ids}) \
+             GROUP BY holder_org_id"
+        );
+        for r in self
+            .aggregate(&sql, vec![now.into()], &["org", "breached", "soon"])
+            .await?
+        {
+            if r[1] > 0 {
+                f.breached.insert(r[0], r[1] as u64);
+            }
+            if r[2] > 0 {
+                f.due_soon.insert(r[0], r[2] as u64);
             }
         }
-        use sea_orm::PaginatorTrait;
-        f.orders_open = supervision_order::Entity::find()
-            .filter(supervision_order::Column::ClosedAt.is_null())
-            .filter(supervision_order::Column::ToOrgId.is_in(orgs.to_vec()))
-            .count(self.db())
+        let count = async |sql: String| -> Result<u64, StoreError> {
+            Ok(self
+                .aggregate(&sql, vec![], &["n"])
+                .await?
+                .first()
+                .map(|r| r[0] as u64)
+                .unwrap_or_default())
+        };
+        f.orders_open = count(format!(
+            "SELECT COUNT(*) AS n FROM supervision_orders WHERE closed_at IS NULL AND to_org_id IN ({ids})"
+        ))
+        .await?;
+        f.transfers_waiting = count(format!(
+            "SELECT COUNT(*) AS n FROM transfers WHERE status = 'sent' AND to_org_id IN ({ids})"
+        ))
+        .await?;
+        f.disputes_open = count(format!(
+            "SELECT COUNT(*) AS n FROM disputes WHERE status IN ('negotiating', 'escalated') \
+             AND org_a_id IN ({ids})"
+        ))
+        .await?;
+        f.operations_running = count(format!(
+            "SELECT COUNT(*) AS n FROM operations WHERE status = 'running' AND lead_org_id IN ({ids})"
+        ))
+        .await?;
+        // Leads per Beijing day: day boundaries as parameters, one pass over the window.
+        let days = ((today - since).num_days() + 1).max(1);
+        let mut bounds: Vec<sea_orm::Value> = vec![since.into()];
+        let mut case = String::from("CASE");
+        for d in 1..days {
+            bounds.push((since + chrono::Duration::days(d)).into());
+            case.push_str(&format!(" WHEN received_at < ${} THEN {}", d + 1, d - 1));
+        }
+        case.push_str(&format!(" ELSE {} END", days - 1));
+        let sql = format!(
+            "SELECT CAST({case} AS BIGINT) AS day, channel, COUNT(*) AS n FROM leads \
+             WHERE received_at >= $1 AND received_org_id IN ({ids}) GROUP BY 1, 2"
+        );
+        let rows = self
+            .db()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.db().get_database_backend(),
+                &sql,
+                bounds,
+            ))
             .await?;
-        f.transfers_waiting = transfer::Entity::find()
-            .filter(transfer::Column::Status.eq("sent"))
-            .filter(transfer::Column::ToOrgId.is_in(orgs.to_vec()))
-            .count(self.db())
-            .await?;
-        f.disputes_open = dispute::Entity::find()
-            .filter(dispute::Column::Status.is_in(["negotiating", "escalated"]))
-            .filter(dispute::Column::OrgAId.is_in(orgs.to_vec()))
-            .count(self.db())
-            .await?;
-        f.operations_running = operation::Entity::find()
-            .filter(operation::Column::Status.eq("running"))
-            .filter(operation::Column::LeadOrgId.is_in(orgs.to_vec()))
-            .count(self.db())
-            .await?;
-        let recent: Vec<(String, DateTime<Utc>)> = lead::Entity::find()
-            .select_only()
-            .column(lead::Column::Channel)
-            .column(lead::Column::ReceivedAt)
-            .filter(lead::Column::ReceivedAt.gte(since))
-            .filter(lead::Column::ReceivedOrgId.is_in(orgs.to_vec()))
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        for (channel, at) in recent {
-            *f.per_day.entry(beijing_day(at)).or_default() += 1;
-            if at >= today {
-                *f.today_by_channel.entry(channel).or_default() += 1;
+        for r in rows {
+            let day = r.try_get::<i64>("", "day").unwrap_or_default();
+            let channel = r.try_get::<String>("", "channel").unwrap_or_default();
+            let n = r.try_get::<i64>("", "n").unwrap_or_default() as u64;
+            *f.per_day
+                .entry(beijing_day(since + chrono::Duration::days(day)))
+                .or_default() += n;
+            if day == days - 1 {
+                *f.today_by_channel.entry(channel).or_default() += n;
             }
         }
         Ok(f)

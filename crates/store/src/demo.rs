@@ -92,7 +92,19 @@ pub async fn load(
     request_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<DemoLogin>, StoreError> {
-    if store.top_org().await?.is_some() {
+    load_under(store, password, request_id, now, None).await
+}
+
+/// Load the demo county under `parent` (the province of `xiezhi demo --scale province`), or
+/// as the top org into an empty database.
+pub async fn load_under(
+    store: &Store,
+    password: &str,
+    request_id: &str,
+    now: DateTime<Utc>,
+    parent: Option<i64>,
+) -> Result<Vec<DemoLogin>, StoreError> {
+    if parent.is_none() && store.top_org().await?.is_some() {
         return Err(StoreError::Conflict(
             "数据库已有机构数据，演示数据只能导入空数据库".into(),
         ));
@@ -131,7 +143,7 @@ pub async fn load(
         "云溪县人民政府",
         OrgKind::Government,
         county,
-        None,
+        parent,
         COUNTY_DIVISION,
     )
     .await?;

@@ -24,6 +24,7 @@ pub mod operations;
 pub mod orgs;
 pub mod people;
 pub mod record;
+pub mod synthetic;
 pub mod testing;
 pub mod transfers;
 pub mod xlsx;

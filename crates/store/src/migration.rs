@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0010Operations),
             Box::new(M0011Meetings),
             Box::new(M0012AssistanceRating),
+            Box::new(M0013ScaleIndexes),
         ]
     }
 }
@@ -1199,6 +1200,53 @@ impl MigrationTrait for M0012AssistanceRating {
                     .take(),
             )
             .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Indexes for the dashboard and assessment at a province's scale: events by kind and time,
+/// leads by time (with the columns the daily series reads) and by status and holder, cases by
+/// filing time and by stage and holder, clocks by due and breach time, supervision orders by
+/// issue time.
+struct M0013ScaleIndexes;
+
+impl MigrationName for M0013ScaleIndexes {
+    fn name(&self) -> &str {
+        "m0013_scale_indexes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0013ScaleIndexes {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (table, name, cols) in [
+            ("events", "events_kind_at", &["kind", "at"][..]),
+            (
+                "leads",
+                "leads_received_at",
+                &["received_at", "received_org_id", "channel"][..],
+            ),
+            (
+                "leads",
+                "leads_status_holder",
+                &["status", "holder_org_id", "received_org_id"][..],
+            ),
+            ("cases", "cases_filed_at", &["filed_at"][..]),
+            (
+                "cases",
+                "cases_stage_holder",
+                &["stage", "holder_org_id"][..],
+            ),
+            ("clocks", "clocks_due_at", &["due_at"][..]),
+            ("clocks", "clocks_breached_at", &["breached_at"][..]),
+            (
+                "supervision_orders",
+                "supervision_orders_issued",
+                &["issued_at"][..],
+            ),
+        ] {
+            m.create_index(index(table, name, cols)).await?;
         }
         Ok(())
     }

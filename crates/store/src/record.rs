@@ -43,6 +43,8 @@ impl RecordContext {
 /// An event about to be appended.
 #[derive(Debug, Clone)]
 struct PendingEvent {
+    /// When it happened, when not now (a generated or imported history).
+    at: Option<DateTime<Utc>>,
     subject_type: String,
     subject_id: String,
     kind: String,
@@ -110,6 +112,27 @@ impl Writer {
         payload: serde_json::Value,
     ) {
         self.events.push(PendingEvent {
+            at: None,
+            subject_type: subject_type.to_owned(),
+            subject_id: subject_id.to_string(),
+            kind: kind.to_owned(),
+            payload,
+        });
+    }
+
+    /// Record an event that happened at `at` rather than now: for a history written in one
+    /// go (the synthetic data of `xiezhi demo --scale`). It is appended to the chain like any
+    /// other, in the order recorded.
+    pub fn record_at(
+        &mut self,
+        at: DateTime<Utc>,
+        subject_type: &str,
+        subject_id: impl ToString,
+        kind: &str,
+        payload: serde_json::Value,
+    ) {
+        self.events.push(PendingEvent {
+            at: Some(truncate_to_micros(at)),
             subject_type: subject_type.to_owned(),
             subject_id: subject_id.to_string(),
             kind: kind.to_owned(),
@@ -153,7 +176,7 @@ impl Writer {
             let link = ChainLink {
                 body: EventBody {
                     seq,
-                    at: self.ctx.at,
+                    at: e.at.unwrap_or(self.ctx.at),
                     actor: self.ctx.actor.clone(),
                     org: self.ctx.org,
                     subject_type: e.subject_type,

@@ -64,9 +64,15 @@ pub struct OrgAssessment {
     /// Extension (deferral) rate (延期率).
     pub extension: Figure,
     /// Clocks breached in the period (超时数).
-    pub overdue: Vec<i64>,
+    pub overdue: u64,
+    /// Ids of those clocks (drill-down only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overdue_items: Vec<i64>,
     /// Supervision orders received (被督办数).
-    pub orders: Vec<i64>,
+    pub orders: u64,
+    /// Ids of those orders (drill-down only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub order_items: Vec<i64>,
     /// Case closure rate (案件结案率).
     pub case_closure: Figure,
     /// Lead closure rate (线索办结率: answered).
@@ -153,13 +159,20 @@ pub(crate) fn period(
     ))
 }
 
+/// One org's indicators with the items behind each (the drill-down).
 fn org_figures(
     facts: &xiezhi_store::assessment::Facts,
     org: &xiezhi_store::entities::org::Model,
     p: Period,
-    detail: bool,
 ) -> OrgAssessment {
-    let f = |r: Ratio| Figure::of(r, detail);
+    let f = |r: Ratio| Figure::of(r, true);
+    let overdue = a::overdue(&facts.clocks, org.id, p);
+    let orders: Vec<i64> = facts
+        .orders
+        .iter()
+        .filter(|o| o.1 == org.id)
+        .map(|o| o.0)
+        .collect();
     OrgAssessment {
         org_id: org.id,
         org_name: org.name.clone(),
@@ -167,18 +180,40 @@ fn org_figures(
         response: f(a::on_time(&facts.clocks, org.id, Measure::Response, p)),
         handling: f(a::on_time(&facts.clocks, org.id, Measure::Handling, p)),
         extension: f(a::extension_rate(&facts.clocks, org.id, p)),
-        overdue: a::overdue(&facts.clocks, org.id, p),
-        orders: facts
-            .orders
-            .iter()
-            .filter(|o| o.1 == org.id)
-            .map(|o| o.0)
-            .collect(),
+        overdue: overdue.len() as u64,
+        overdue_items: overdue,
+        orders: orders.len() as u64,
+        order_items: orders,
         case_closure: f(a::closure(&facts.cases, org.id, p)),
         lead_closure: f(a::closure(&facts.leads, org.id, p)),
         satisfaction: f(a::good_share(&facts.ratings, org.id, p)),
         assistance_satisfaction: f(a::good_share(&facts.assistance_ratings, org.id, p)),
         rework: f(a::bad_share(&facts.rework, org.id, p)),
+    }
+}
+
+/// One org's indicators as counts (the ranking).
+fn org_counts(
+    c: xiezhi_store::assessment::Counts,
+    org: &xiezhi_store::entities::org::Model,
+) -> OrgAssessment {
+    let f = |r: Ratio| Figure::of(r, false);
+    OrgAssessment {
+        org_id: org.id,
+        org_name: org.name.clone(),
+        rank: None,
+        response: f(c.response),
+        handling: f(c.handling),
+        extension: f(c.extension),
+        overdue: c.overdue,
+        overdue_items: vec![],
+        orders: c.orders,
+        order_items: vec![],
+        case_closure: f(c.case_closure),
+        lead_closure: f(c.lead_closure),
+        satisfaction: f(c.satisfaction),
+        assistance_satisfaction: f(c.assistance_satisfaction),
+        rework: f(c.rework),
     }
 }
 
@@ -239,10 +274,10 @@ pub async fn assess(
     }
     let min = q.min.unwrap_or(10);
     let (from, to, p) = period(ctx, q)?;
-    let facts = s.store.assessment_facts(p).await?;
+    let mut counts = s.store.assessment_counts(p).await?;
     let (mut ranked, small): (Vec<_>, Vec<_>) = orgs
         .iter()
-        .map(|o| org_figures(&facts, o, p, false))
+        .map(|o| org_counts(counts.remove(&o.id).unwrap_or_default(), o))
         .partition(|o| key(o, &by).denominator >= min.max(1));
     ranked.sort_by(|x, y| {
         let (a, b) = (key(x, &by), key(y, &by));
@@ -278,8 +313,8 @@ pub async fn drill(
         .find(|o| o.id == asked.id)
         .ok_or(AppError::Forbidden(xiezhi_domain::Refusal::OutOfScope))?;
     let (_, _, p) = period(ctx, q)?;
-    let facts = s.store.assessment_facts(p).await?;
-    Ok(org_figures(&facts, org, p, true))
+    let facts = s.store.assessment_facts(p, org.id).await?;
+    Ok(org_figures(&facts, org, p))
 }
 
 /// The assessment as CSV (for the XLSX export too).
@@ -310,8 +345,8 @@ pub fn csv(v: &AssessmentView) -> String {
             o.handling.text(),
             o.handling.excluded.to_string(),
             o.extension.text(),
-            o.overdue.len().to_string(),
-            o.orders.len().to_string(),
+            o.overdue.to_string(),
+            o.orders.to_string(),
             o.case_closure.text(),
             o.lead_closure.text(),
             o.satisfaction.text(),

@@ -1,0 +1,142 @@
+//! The synthetic history of `xiezhi demo --scale` on both engines: a province of counties
+//! under one government, leads with their transfers, cases, clocks and supervision orders,
+//! every change in the sound SM3 chain, realistic shares, the same data for the same seed; and
+//! the dashboard's counts in SQL agree with the rows.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use xiezhi_domain::rules::Rules;
+use xiezhi_store::entities::{case, clock, lead, org};
+use xiezhi_store::synthetic::{self, Summary};
+use xiezhi_store::testing::TestDb;
+use xiezhi_store::{Store, demo, engine_test};
+
+fn bj(s: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+        .unwrap()
+        .and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A province of the demo county and two synthetic counties of ten townships each, and
+/// 3,000 leads over the year up to `now`.
+async fn province(s: &Store, now: DateTime<Utc>) -> (i64, Summary) {
+    let hash = xiezhi_store::auth::hash_password("demo").unwrap();
+    let (prov, logins) = synthetic::load_province(s, &hash, "t", now).await.unwrap();
+    assert_eq!(logins.len(), 2);
+    demo::load_under(s, "demo", "t", now, Some(prov))
+        .await
+        .unwrap();
+    demo::load_catalog(s, "t", now).await.unwrap();
+    let orgs = synthetic::load_counties(s, prov, 2, 20, "t", now)
+        .await
+        .unwrap();
+    assert_eq!(orgs, 2 * 20 + 20, "20 county bodies each and 20 townships");
+    let rules = Rules::builtin().unwrap();
+    let sum = synthetic::load_history(s, &rules, 3000, 7, "t", now)
+        .await
+        .unwrap();
+    (prov, sum)
+}
+
+engine_test!(
+    a_synthetic_province_is_recorded_realistic_and_repeatable,
+    async |db: TestDb| {
+        let s = &db.store;
+        let now = bj("2026-11-30 18:00");
+        let (prov, sum) = province(s, now).await;
+        assert_eq!((sum.counties, sum.leads), (3, 3000));
+        // About one lead in six is transferred, one in five of those handled becomes a case,
+        // about ten events per lead.
+        assert!((350..700).contains(&sum.transfers), "{sum:?}");
+        assert!((350..700).contains(&sum.cases), "{sum:?}");
+        assert!((20_000..45_000).contains(&sum.events), "{sum:?}");
+        assert_eq!(
+            lead::Entity::find()
+                .filter(lead::Column::TrackingNumber.starts_with("L"))
+                .count(s.db())
+                .await
+                .unwrap(),
+            3000
+        );
+        // Everything is in the chain, and it is sound.
+        let report = s.verify_chain().await.unwrap();
+        assert!(report.events as u64 > sum.events);
+        // Realistic: the hotline brings most leads; a few sign-for clocks breach, each with a
+        // supervision order; every county has leads.
+        let hotline = lead::Entity::find()
+            .filter(lead::Column::Channel.eq("hotline"))
+            .count(s.db())
+            .await
+            .unwrap();
+        assert!((900..1400).contains(&hotline), "{hotline}");
+        let sign = clock::Entity::find()
+            .filter(clock::Column::RuleId.eq("lead.sign_for"))
+            .count(s.db())
+            .await
+            .unwrap();
+        let breached = clock::Entity::find()
+            .filter(clock::Column::RuleId.eq("lead.sign_for"))
+            .filter(clock::Column::BreachedAt.is_not_null())
+            .count(s.db())
+            .await
+            .unwrap();
+        assert!(
+            breached * 100 > sign && breached * 100 < sign * 12,
+            "{breached} of {sign}"
+        );
+        assert!(sum.orders > 0 && sum.orders < sum.clocks / 5, "{sum:?}");
+        let govs = org::Entity::find()
+            .filter(org::Column::Kind.eq("government"))
+            .filter(org::Column::Level.eq("county"))
+            .all(s.db())
+            .await
+            .unwrap();
+        assert_eq!(govs.len(), 3);
+        // The province's dashboard: counts in SQL agree with the rows.
+        let top = s.org(prov).await.unwrap();
+        let ids: Vec<i64> = s
+            .orgs_under(&top.path)
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let today = bj("2026-11-30 00:00");
+        let since = today - Duration::days(29);
+        let f = s.dashboard_facts(&ids, now, today, since).await.unwrap();
+        let open = lead::Entity::find()
+            .filter(lead::Column::Status.is_not_in(["no_violation", "finished", "duplicate"]))
+            .count(s.db())
+            .await
+            .unwrap();
+        assert_eq!(f.open_leads.values().sum::<u64>(), open);
+        let cases = case::Entity::find()
+            .filter(case::Column::Stage.is_not_in(["closed", "archived"]))
+            .count(s.db())
+            .await
+            .unwrap();
+        assert_eq!(f.open_cases.values().sum::<u64>(), cases);
+        let recent = lead::Entity::find()
+            .filter(lead::Column::ReceivedAt.gte(since))
+            .count(s.db())
+            .await
+            .unwrap();
+        assert_eq!(f.per_day.values().sum::<u64>(), recent);
+        assert_eq!(f.per_day.len(), 30);
+        let breached = clock::Entity::find()
+            .filter(clock::Column::State.eq("breached"))
+            .count(s.db())
+            .await
+            .unwrap();
+        assert_eq!(f.breached.values().sum::<u64>(), breached);
+        // The same seed gives the same history.
+        if db.engine() == xiezhi_store::Engine::Sqlite {
+            let again = TestDb::sqlite().await;
+            let (_, sum2) = province(&again.store, now).await;
+            assert_eq!(format!("{sum:?}"), format!("{sum2:?}"));
+        }
+    }
+);
