@@ -1207,8 +1207,8 @@ impl MigrationTrait for M0012AssistanceRating {
 
 /// Indexes for the dashboard and assessment at a province's scale: events by kind and time,
 /// leads by time (with the columns the daily series reads) and by status and holder, cases by
-/// filing time and by stage and holder, clocks by due and breach time, supervision orders by
-/// issue time.
+/// filing time and by stage and holder, clocks by due time (with the columns the on-time
+/// rates read) and by breach time, supervision orders by issue time.
 struct M0013ScaleIndexes;
 
 impl MigrationName for M0013ScaleIndexes {
@@ -1238,7 +1238,18 @@ impl MigrationTrait for M0013ScaleIndexes {
                 "cases_stage_holder",
                 &["stage", "holder_org_id"][..],
             ),
-            ("clocks", "clocks_due_at", &["due_at"][..]),
+            (
+                "clocks",
+                "clocks_due_at",
+                &[
+                    "due_at",
+                    "holder_org_id",
+                    "state",
+                    "rule_id",
+                    "closed_at",
+                    "extensions",
+                ][..],
+            ),
             ("clocks", "clocks_breached_at", &["breached_at"][..]),
             (
                 "supervision_orders",

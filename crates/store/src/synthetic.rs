@@ -1356,6 +1356,14 @@ pub async fn load_history(
             tracing::info!(day = %d, leads = g.sum.leads, events = g.sum.events, "synthetic history");
         }
     }
+    // Fresh statistics for the query planner after a bulk load.
+    store
+        .db()
+        .execute_raw(Statement::from_string(
+            store.db().get_database_backend(),
+            "ANALYZE",
+        ))
+        .await?;
     if store.engine() == Engine::Postgres {
         // Ids were given, not drawn: move the sequences past them.
         for table in [
