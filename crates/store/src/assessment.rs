@@ -4,9 +4,7 @@
 use crate::entities::{case, clock, event, lead, supervision_order};
 use crate::{Store, StoreError};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use xiezhi_domain::assessment::{
     self as a, ClockFact, Measure, Opened, Outcome, Period, RESPONSE_RULES, Ratio,
 };
@@ -82,36 +80,20 @@ fn rated(values: &[&str]) -> String {
 }
 
 impl Store {
-    /// Rows of a grouped count: the first column an org id, the others counts.
+    /// Rows of a grouped count over a period (`$1`, `$2`): the org id (column `org`) and
+    /// the counts in `cols`.
     async fn grouped(
         &self,
         sql: &str,
         p: Period,
         cols: &[&str],
     ) -> Result<Vec<(i64, Vec<i64>)>, StoreError> {
-        let rows = self
-            .db()
-            .query_all_raw(Statement::from_sql_and_values(
-                self.db().get_database_backend(),
-                sql,
-                [p.from.into(), p.to.into()],
-            ))
-            .await?;
-        Ok(rows
+        let names: Vec<&str> = std::iter::once("org").chain(cols.iter().copied()).collect();
+        Ok(self
+            .aggregate(sql, vec![p.from.into(), p.to.into()], &names)
+            .await?
             .into_iter()
-            .map(|r| {
-                let org = r.try_get::<i64>("", "org").unwrap_or_default();
-                let v = cols
-                    .iter()
-                    .map(|c| {
-                        r.try_get::<Option<i64>>("", c)
-                            .ok()
-                            .flatten()
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                (org, v)
-            })
+            .map(|mut r| (r.remove(0), r))
             .collect())
     }
 

@@ -60,8 +60,8 @@ fn open_case_stages() -> String {
 }
 
 impl Store {
-    /// Rows of an aggregate: named integer columns.
-    async fn aggregate(
+    /// Rows of an aggregate: named integer columns (missing or NULL: 0).
+    pub(crate) async fn aggregate(
         &self,
         sql: &str,
         values: Vec<sea_orm::Value>,

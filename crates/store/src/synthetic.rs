@@ -449,10 +449,11 @@ impl Gen<'_> {
         self.cal.is_workday(d).unwrap_or(!d.is_weekend())
     }
 
-    /// `minutes` of work after `t`: time that lands on a day off moves to the next working
-    /// morning.
-    fn later(&mut self, t: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-        let mut at = t + Duration::minutes(minutes.max(1));
+    /// A delay of about `typical` minutes of work after `t` (see [`Gen::delay`]): time that
+    /// lands on a day off moves to the next working morning.
+    fn after(&mut self, t: DateTime<Utc>, typical: f64) -> DateTime<Utc> {
+        let minutes = self.delay(typical);
+        let mut at = t + Duration::minutes(minutes);
         for _ in 0..15 {
             if self.is_workday(at) {
                 break;
@@ -609,8 +610,7 @@ impl Gen<'_> {
         self.sum.orders += 1;
         let reason = format!("{}超过时限（{}）", rule.name, rule.duration.text());
         let answered = if self.rng.gen_bool(0.85) {
-            let m = self.delay(600.0);
-            Some(self.later(issued, m))
+            Some(self.after(issued, 600.0))
         } else {
             None
         };
@@ -751,8 +751,7 @@ impl Gen<'_> {
             self.next.transfer += 1;
             let tid = self.next.transfer;
             self.sum.transfers += 1;
-            let m = self.delay(700.0);
-            let sent = self.later(signed, m);
+            let sent = self.after(signed, 700.0);
             let extend = self.rng.gen_bool(0.03);
             self.clock(
                 county,
@@ -795,8 +794,7 @@ impl Gen<'_> {
                     "transfer.sent",
                     json!({"lead_id": id, "to_org_id": to}),
                 );
-                let m = self.delay(900.0);
-                let d = self.later(sent, m);
+                let d = self.after(sent, 900.0);
                 let accepted = self.rng.gen_bool(0.94);
                 self.clock(
                     county,
@@ -829,8 +827,7 @@ impl Gen<'_> {
                             "lead.holder_changed",
                             json!({"from_org_id": received_org, "to_org_id": to}),
                         );
-                        let m = self.delay(7000.0);
-                        let reported = self.later(d, m);
+                        let reported = self.after(d, 7000.0);
                         let extend = self.rng.gen_bool(0.04);
                         self.clock(
                             county,
@@ -896,8 +893,7 @@ impl Gen<'_> {
         let mut reopened = 0;
         if status == "signed" {
             let roll: f64 = self.rng.gen_range(0.0..1.0);
-            let m = self.delay(3000.0);
-            let at = self.later(t, m);
+            let at = self.after(t, 3000.0);
             if at <= self.now {
                 if roll < 0.2 {
                     status = "case_filed";
@@ -1043,8 +1039,7 @@ impl Gen<'_> {
         let mut closed = None;
         let mut passed = false;
         for (kind, next_stage, typical) in steps {
-            let m = self.delay(typical);
-            let at = self.later(t, m);
+            let at = self.after(t, typical);
             if at > self.now {
                 break;
             }
@@ -1063,8 +1058,7 @@ impl Gen<'_> {
             && penalty
             && self.rng.gen_bool(0.3)
         {
-            let m = self.delay(900.0);
-            let copied = self.later(d, m);
+            let copied = self.after(d, 900.0);
             self.clock(
                 county,
                 "case.penalty_copy_to_permit",
