@@ -5,9 +5,7 @@ use crate::entities::{case, clock, event, lead, supervision_order};
 use crate::{Store, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
-use xiezhi_domain::assessment::{
-    self as a, ClockFact, Measure, Opened, Outcome, Period, RESPONSE_RULES, Ratio,
-};
+use xiezhi_domain::assessment::{self as a, ClockFact, Opened, Outcome, Period, Ratio};
 use xiezhi_domain::clock::{ClockState, Extension};
 
 /// Everything the indicators of a period need.
@@ -64,21 +62,6 @@ fn ratio(denominator: i64, numerator: i64) -> Ratio {
     }
 }
 
-fn add(r: &mut Ratio, o: &Ratio) {
-    r.numerator += o.numerator;
-    r.denominator += o.denominator;
-    r.excluded += o.excluded;
-}
-
-/// `1` when a rating payload (canonical JSON) holds one of `values`, else `0`, in SQL.
-fn rated(values: &[&str]) -> String {
-    let any: Vec<String> = values
-        .iter()
-        .map(|v| format!("e.payload LIKE '%\"satisfaction\":\"{v}\"%'"))
-        .collect();
-    format!("CASE WHEN {} THEN 1 ELSE 0 END", any.join(" OR "))
-}
-
 impl Store {
     /// Rows of a grouped count over a period (`$1`, `$2`): the org id (column `org`) and
     /// the counts in `cols`.
@@ -97,112 +80,97 @@ impl Store {
             .collect())
     }
 
-    /// Every org's indicators over a period as counts, aggregated in the database (the
-    /// ranking at a province's scale). Clocks with an approved extension are few and are
-    /// read and counted one by one, since their first due time sits in the extension record.
+    /// Every org's indicators over a period of whole Beijing days as counts: the sums of the
+    /// daily tallies (`crate::tally`), less the cases and leads of the period closed only
+    /// after it, plus the townships' ratings of assistance answers (few, read one by one).
     pub async fn assessment_counts(
         &self,
         p: Period,
     ) -> Result<std::collections::HashMap<i64, Counts>, StoreError> {
         let mut out: std::collections::HashMap<i64, Counts> = Default::default();
-        let response = RESPONSE_RULES
+        let day = |t: chrono::DateTime<chrono::Utc>| {
+            (t + chrono::Duration::hours(8))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let sums = crate::tally::COLUMNS
             .iter()
-            .map(|r| format!("'{r}'"))
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
             .collect::<Vec<_>>()
-            .join(",");
+            .join(", ");
         let sql = format!(
-            "SELECT holder_org_id AS org, CAST(CASE WHEN rule_id IN ({response}) THEN 1 ELSE 0 END AS BIGINT) AS response, \
-             COUNT(*) AS n, SUM(CASE WHEN state = 'satisfied' AND closed_at <= due_at THEN 1 ELSE 0 END) AS hits \
-             FROM clocks WHERE extensions = '[]' AND state <> 'cancelled' AND due_at >= $1 AND due_at < $2 \
-             GROUP BY 1, 2"
+            "SELECT org_id AS org, {sums} FROM assessment_days \
+             WHERE day >= $1 AND day < $2 GROUP BY org_id"
         );
-        for (org, v) in self.grouped(&sql, p, &["response", "n", "hits"]).await? {
-            let c = out.entry(org).or_default();
-            let r = ratio(v[1], v[2]);
-            add(&mut c.extension, &ratio(v[1], 0));
-            add(
-                if v[0] == 1 {
-                    &mut c.response
-                } else {
-                    &mut c.handling
-                },
-                &r,
+        let names: Vec<&str> = std::iter::once("org")
+            .chain(crate::tally::COLUMNS.iter().copied())
+            .collect();
+        for r in self
+            .aggregate(&sql, vec![day(p.from).into(), day(p.to).into()], &names)
+            .await?
+        {
+            let v = |c: &str| {
+                names
+                    .iter()
+                    .position(|n| *n == c)
+                    .map(|i| r[i])
+                    .unwrap_or_default()
+            };
+            let on_time = |due: &str, hits: &str, deferred: &str| Ratio {
+                excluded: v(deferred).max(0) as u64,
+                ..ratio(v(due), v(hits))
+            };
+            let c = out.entry(r[0]).or_default();
+            c.response = on_time("response_due", "response_on_time", "response_deferred");
+            c.handling = on_time("handling_due", "handling_on_time", "handling_deferred");
+            let deferred = v("response_deferred") + v("handling_deferred");
+            c.extension = ratio(v("response_due") + v("handling_due") + deferred, deferred);
+            c.overdue = v("overdue").max(0) as u64;
+            c.orders = v("orders").max(0) as u64;
+            c.case_closure = ratio(v("cases_filed"), v("cases_closed"));
+            c.lead_closure = ratio(v("leads_received"), v("leads_replied"));
+            c.satisfaction = ratio(v("rated"), v("rated_good"));
+            c.rework = ratio(
+                v("rated") + v("reviewed"),
+                v("rated_not_fixed") + v("review_failed"),
             );
         }
-        let extended = self
-            .clock_facts(
-                clock::Entity::find()
-                    .filter(clock::Column::Extensions.ne("[]"))
-                    .filter(clock::Column::DueAt.gte(p.from))
-                    .filter(clock::Column::StartedAt.lt(p.to)),
-            )
-            .await?;
-        let orgs: std::collections::BTreeSet<i64> =
-            extended.iter().map(|c| c.holder_org_id).collect();
-        for org in orgs {
-            let c = out.entry(org).or_default();
-            add(
-                &mut c.response,
-                &a::on_time(&extended, org, Measure::Response, p),
-            );
-            add(
-                &mut c.handling,
-                &a::on_time(&extended, org, Measure::Handling, p),
-            );
-            add(&mut c.extension, &a::extension_rate(&extended, org, p));
-        }
-        let sql = "SELECT holder_org_id AS org, COUNT(*) AS n FROM clocks \
-                   WHERE breached_at >= $1 AND breached_at < $2 GROUP BY holder_org_id";
+        // The tallies count what is closed by now; the period counts what was closed by
+        // its end.
+        let sql = "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases \
+                   WHERE closed_at >= $2 AND filed_at >= $1 AND filed_at < $2 GROUP BY holder_org_id";
         for (org, v) in self.grouped(sql, p, &["n"]).await? {
-            out.entry(org).or_default().overdue = v[0] as u64;
+            let c = &mut out.entry(org).or_default().case_closure;
+            c.numerator = c.numerator.saturating_sub(v[0].max(0) as u64);
         }
-        let sql = "SELECT to_org_id AS org, COUNT(*) AS n FROM supervision_orders \
-                   WHERE issued_at >= $1 AND issued_at < $2 GROUP BY to_org_id";
+        let sql = "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n FROM leads \
+                   WHERE replied_at >= $2 AND received_at >= $1 AND received_at < $2 \
+                   AND duplicate_of IS NULL GROUP BY COALESCE(holder_org_id, received_org_id)";
         for (org, v) in self.grouped(sql, p, &["n"]).await? {
-            out.entry(org).or_default().orders = v[0] as u64;
+            let c = &mut out.entry(org).or_default().lead_closure;
+            c.numerator = c.numerator.saturating_sub(v[0].max(0) as u64);
         }
-        let sql = "SELECT holder_org_id AS org, COUNT(*) AS n, \
-                   SUM(CASE WHEN closed_at < $2 THEN 1 ELSE 0 END) AS hits \
-                   FROM cases WHERE filed_at >= $1 AND filed_at < $2 GROUP BY holder_org_id";
-        for (org, v) in self.grouped(sql, p, &["n", "hits"]).await? {
-            out.entry(org).or_default().case_closure = ratio(v[0], v[1]);
-        }
-        let sql = "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n, \
-                   SUM(CASE WHEN replied_at < $2 THEN 1 ELSE 0 END) AS hits FROM leads \
-                   WHERE received_at >= $1 AND received_at < $2 AND duplicate_of IS NULL \
-                   GROUP BY COALESCE(holder_org_id, received_org_id)";
-        for (org, v) in self.grouped(sql, p, &["n", "hits"]).await? {
-            out.entry(org).or_default().lead_closure = ratio(v[0], v[1]);
-        }
-        let sql = format!(
-            "SELECT COALESCE(l.replied_by_org_id, l.holder_org_id, l.received_org_id) AS org, \
-             COUNT(*) AS n, SUM({}) AS good, SUM({}) AS bad \
-             FROM events e JOIN leads l ON l.id = CAST(e.subject_id AS BIGINT) \
-             WHERE e.kind = 'lead.rated' AND e.at >= $1 AND e.at < $2 \
-             GROUP BY COALESCE(l.replied_by_org_id, l.holder_org_id, l.received_org_id)",
-            rated(&["satisfied", "basic"]),
-            rated(&["not_fixed"])
-        );
-        for (org, v) in self.grouped(&sql, p, &["n", "good", "bad"]).await? {
-            let c = out.entry(org).or_default();
-            c.satisfaction = ratio(v[0], v[1]);
-            add(&mut c.rework, &ratio(v[0], v[2]));
-        }
-        let sql = "SELECT c.holder_org_id AS org, COUNT(*) AS n, \
-                   SUM(CASE WHEN e.kind = 'case.legal_review_failed' THEN 1 ELSE 0 END) AS bad \
-                   FROM events e JOIN cases c ON c.id = CAST(e.subject_id AS BIGINT) \
-                   WHERE e.kind IN ('case.legal_review_passed', 'case.legal_review_failed') \
-                   AND e.at >= $1 AND e.at < $2 GROUP BY c.holder_org_id";
-        for (org, v) in self.grouped(sql, p, &["n", "bad"]).await? {
-            add(&mut out.entry(org).or_default().rework, &ratio(v[0], v[1]));
-        }
-        // Townships' ratings of assistance answers: few, read one by one.
         let assistance = self.assistance_ratings(p).await?;
         let orgs: std::collections::BTreeSet<i64> = assistance.iter().map(|o| o.org_id).collect();
         for org in orgs {
             out.entry(org).or_default().assistance_satisfaction =
                 a::good_share(&assistance, org, p);
         }
+        // Orgs whose tallies have come and gone (all zero) are not in the period.
+        out.retain(|_, c| {
+            c.response.denominator
+                + c.response.excluded
+                + c.handling.denominator
+                + c.handling.excluded
+                + c.overdue
+                + c.orders
+                + c.case_closure.denominator
+                + c.lead_closure.denominator
+                + c.satisfaction.denominator
+                + c.assistance_satisfaction.denominator
+                + c.rework.denominator
+                > 0
+        });
         Ok(out)
     }
 
@@ -316,8 +284,9 @@ impl Store {
                         Condition::all()
                             .add(event::Column::Kind.eq("lead.rated"))
                             .add(Expr::cust(format!(
-                                "subject_id IN (SELECT CAST(id AS TEXT) FROM leads WHERE \
-                                 replied_by_org_id = {org} OR holder_org_id = {org} OR received_org_id = {org})"
+                                "(subject_id IN (SELECT CAST(id AS TEXT) FROM leads WHERE \
+                                 replied_by_org_id = {org} OR holder_org_id = {org} OR received_org_id = {org}) \
+                                 OR payload LIKE '%\"org_id\":{org},%' OR payload LIKE '%\"org_id\":{org}}}%')"
                             ))),
                     )
                     .add(
@@ -327,7 +296,8 @@ impl Store {
                                 "case.legal_review_failed",
                             ]))
                             .add(Expr::cust(format!(
-                                "subject_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org})"
+                                "(subject_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org}) \
+                                 OR payload LIKE '%\"org_id\":{org},%' OR payload LIKE '%\"org_id\":{org}}}%')"
                             ))),
                     ),
             )
@@ -362,23 +332,25 @@ impl Store {
             let Ok(id) = e.subject_id.parse::<i64>() else {
                 continue;
             };
+            // The org the event names (recorded since the tallies), else the item's now.
+            let payload = serde_json::from_str::<serde_json::Value>(&e.payload).unwrap_or_default();
+            let named = payload["org_id"].as_i64();
             if e.kind == "lead.rated" {
-                let Some(l) = rated.get(&id) else {
+                let Some(org) = named.or_else(|| {
+                    rated.get(&id).map(|l| {
+                        l.replied_by_org_id
+                            .or(l.holder_org_id)
+                            .unwrap_or(l.received_org_id)
+                    })
+                }) else {
                     continue;
                 };
-                let org = l
-                    .replied_by_org_id
-                    .or(l.holder_org_id)
-                    .unwrap_or(l.received_org_id);
-                let rating = serde_json::from_str::<serde_json::Value>(&e.payload)
-                    .ok()
-                    .and_then(|v| v["satisfaction"].as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let rating = payload["satisfaction"].as_str().unwrap_or_default();
                 ratings.push(Outcome {
                     id,
                     org_id: org,
                     at: e.at,
-                    good: matches!(rating.as_str(), "satisfied" | "basic"),
+                    good: matches!(rating, "satisfied" | "basic"),
                 });
                 rework.push(Outcome {
                     id,
@@ -386,7 +358,7 @@ impl Store {
                     at: e.at,
                     good: rating != "not_fixed",
                 });
-            } else if let Some(&holder) = reviewed.get(&id) {
+            } else if let Some(holder) = named.or_else(|| reviewed.get(&id).copied()) {
                 rework.push(Outcome {
                     id,
                     org_id: holder,

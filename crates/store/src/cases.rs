@@ -299,6 +299,13 @@ pub async fn step(
         | CaseCommand::Terminate { reason } => payload["reason"] = json!(reason),
         _ => {}
     }
+    if matches!(
+        cmd,
+        CaseCommand::PassLegalReview { .. } | CaseCommand::FailLegalReview { .. }
+    ) {
+        // The org whose case was reviewed (the assessment counts the review for it).
+        payload["org_id"] = json!(c.holder_org_id);
+    }
     if to == CaseStage::Closed {
         am.closed_at = Set(Some(now));
     }

@@ -7,8 +7,6 @@ use crate::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, Statement};
 use std::collections::BTreeMap;
-use xiezhi_domain::case::CaseStage;
-use xiezhi_domain::lead::LeadStatus;
 
 /// The figures.
 #[derive(Debug, Clone, Default)]
@@ -37,26 +35,6 @@ pub struct DashboardFacts {
 
 fn beijing_day(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
-}
-
-/// Lead statuses that are still open (not answered, not merged).
-fn open_lead_statuses() -> String {
-    LeadStatus::ALL
-        .iter()
-        .filter(|st| !st.is_closed() && **st != LeadStatus::Duplicate)
-        .map(|st| format!("'{}'", st.as_str()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// Case stages still in hand.
-fn open_case_stages() -> String {
-    CaseStage::ALL
-        .iter()
-        .filter(|st| !matches!(st, CaseStage::Closed | CaseStage::Archived))
-        .map(|st| format!("'{}'", st.as_str()))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 impl Store {
@@ -110,40 +88,38 @@ impl Store {
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
+        // What each org holds now, from the open-work tallies (`crate::tally`).
         let sql = format!(
-            "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n FROM leads \
-             WHERE status IN ({}) AND COALESCE(holder_org_id, received_org_id) IN ({ids}) \
-             GROUP BY COALESCE(holder_org_id, received_org_id)",
-            open_lead_statuses()
+            "SELECT org_id AS org, open_leads, open_cases, breached FROM open_work \
+             WHERE org_id IN ({ids})"
         );
-        for r in self.aggregate(&sql, vec![], &["org", "n"]).await? {
-            f.open_leads.insert(r[0], r[1] as u64);
+        let put = |m: &mut BTreeMap<i64, u64>, org: i64, n: i64| {
+            if n > 0 {
+                m.insert(org, n as u64);
+            }
+        };
+        for r in self
+            .aggregate(
+                &sql,
+                vec![],
+                &["org", "open_leads", "open_cases", "breached"],
+            )
+            .await?
+        {
+            put(&mut f.open_leads, r[0], r[1]);
+            put(&mut f.open_cases, r[0], r[2]);
+            put(&mut f.breached, r[0], r[3]);
         }
         let sql = format!(
-            "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases \
-             WHERE stage IN ({}) AND holder_org_id IN ({ids}) GROUP BY holder_org_id",
-            open_case_stages()
-        );
-        for r in self.aggregate(&sql, vec![], &["org", "n"]).await? {
-            f.open_cases.insert(r[0], r[1] as u64);
-        }
-        let sql = format!(
-            "SELECT holder_org_id AS org, \
-             SUM(CASE WHEN state = 'breached' THEN 1 ELSE 0 END) AS breached, \
-             SUM(CASE WHEN state = 'running' AND warn_at <= $1 THEN 1 ELSE 0 END) AS soon \
-             FROM clocks WHERE state IN ('running', 'breached') AND holder_org_id IN ({ids}) \
+            "SELECT holder_org_id AS org, COUNT(*) AS n FROM clocks \
+             WHERE state = 'running' AND warn_at <= $1 AND holder_org_id IN ({ids}) \
              GROUP BY holder_org_id"
         );
         for r in self
-            .aggregate(&sql, vec![now.into()], &["org", "breached", "soon"])
+            .aggregate(&sql, vec![now.into()], &["org", "n"])
             .await?
         {
-            if r[1] > 0 {
-                f.breached.insert(r[0], r[1] as u64);
-            }
-            if r[2] > 0 {
-                f.due_soon.insert(r[0], r[2] as u64);
-            }
+            put(&mut f.due_soon, r[0], r[1]);
         }
         let count = async |sql: String| -> Result<u64, StoreError> {
             Ok(self
@@ -170,39 +146,45 @@ impl Store {
             "SELECT COUNT(*) AS n FROM operations WHERE status = 'running' AND lead_org_id IN ({ids})"
         ))
         .await?;
-        // Leads per Beijing day: day boundaries as parameters, one pass over the window's
-        // index entries (`+` keeps SQLite off the org index, which would read every lead of
-        // the orgs).
-        let days = ((today - since).num_days() + 1).max(1);
-        let mut bounds: Vec<sea_orm::Value> = vec![since.into()];
-        let mut case = String::from("CASE");
-        for d in 1..days {
-            bounds.push((since + chrono::Duration::days(d)).into());
-            case.push_str(&format!(" WHEN received_at < ${} THEN {}", d + 1, d - 1));
-        }
-        case.push_str(&format!(" ELSE {} END", days - 1));
+        // Leads per Beijing day from the daily tallies (`crate::tally`); today's by channel
+        // from today's leads.
         let sql = format!(
-            "SELECT CAST({case} AS BIGINT) AS day, channel, COUNT(*) AS n FROM leads \
-             WHERE received_at >= $1 AND +received_org_id IN ({ids}) GROUP BY 1, 2"
+            "SELECT day, CAST(SUM(intake) AS BIGINT) AS n FROM assessment_days \
+             WHERE day >= $1 AND org_id IN ({ids}) GROUP BY day"
         );
         let rows = self
             .db()
             .query_all_raw(Statement::from_sql_and_values(
                 self.db().get_database_backend(),
                 &sql,
-                bounds,
+                vec![beijing_day(since).format("%Y-%m-%d").to_string().into()],
             ))
             .await?;
         for r in rows {
-            let day = r.try_get::<i64>("", "day").unwrap_or_default();
+            let day = r.try_get::<String>("", "day").unwrap_or_default();
+            let n = r.try_get::<i64>("", "n").unwrap_or_default();
+            if let Ok(d) = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                && n > 0
+            {
+                f.per_day.insert(d, n as u64);
+            }
+        }
+        let sql = format!(
+            "SELECT channel, COUNT(*) AS n FROM leads \
+             WHERE received_at >= $1 AND +received_org_id IN ({ids}) GROUP BY channel"
+        );
+        let rows = self
+            .db()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.db().get_database_backend(),
+                &sql,
+                vec![today.into()],
+            ))
+            .await?;
+        for r in rows {
             let channel = r.try_get::<String>("", "channel").unwrap_or_default();
             let n = r.try_get::<i64>("", "n").unwrap_or_default() as u64;
-            *f.per_day
-                .entry(beijing_day(since + chrono::Duration::days(day)))
-                .or_default() += n;
-            if day == days - 1 {
-                *f.today_by_channel.entry(channel).or_default() += n;
-            }
+            f.today_by_channel.insert(channel, n);
         }
         Ok(f)
     }

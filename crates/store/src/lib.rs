@@ -25,6 +25,7 @@ pub mod orgs;
 pub mod people;
 pub mod record;
 pub mod synthetic;
+pub mod tally;
 pub mod testing;
 pub mod transfers;
 pub mod xlsx;

@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0011Meetings),
             Box::new(M0012AssistanceRating),
             Box::new(M0013ScaleIndexes),
+            Box::new(M0014AssessmentDays),
         ]
     }
 }
@@ -1255,6 +1256,68 @@ impl MigrationTrait for M0013ScaleIndexes {
                 "supervision_orders",
                 "supervision_orders_issued",
                 &["issued_at"][..],
+            ),
+        ] {
+            m.create_index(index(table, name, cols)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Daily tallies of the assessment and each org's open work (`crate::tally`): the tables,
+/// the triggers that keep them, the tallies of the rows already there, and the indexes for
+/// items closed after a period.
+struct M0014AssessmentDays;
+
+impl MigrationName for M0014AssessmentDays {
+    fn name(&self) -> &str {
+        "m0014_assessment_days"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0014AssessmentDays {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let mut t = Table::create();
+        t.table("assessment_days")
+            .col(string("day"))
+            .col(big_integer("org_id"));
+        for c in crate::tally::COLUMNS {
+            t.col(big_integer(*c).default(0));
+        }
+        t.primary_key(Index::create().col("day").col("org_id"));
+        m.create_table(t.take()).await?;
+        let mut t = Table::create();
+        t.table("open_work")
+            .col(big_integer("org_id").primary_key());
+        for c in crate::tally::OPEN_COLUMNS {
+            t.col(big_integer(*c).default(0));
+        }
+        m.create_table(t.take()).await?;
+        let b = m.get_database_backend();
+        let db = m.get_connection();
+        for st in crate::tally::backfill(b)
+            .into_iter()
+            .chain(crate::tally::triggers(b))
+        {
+            db.execute_unprepared(&st).await?;
+        }
+        for (table, name, cols) in [
+            (
+                "cases",
+                "cases_closed_at",
+                &["closed_at", "filed_at", "holder_org_id"][..],
+            ),
+            (
+                "leads",
+                "leads_replied_at",
+                &[
+                    "replied_at",
+                    "received_at",
+                    "holder_org_id",
+                    "received_org_id",
+                    "duplicate_of",
+                ][..],
             ),
         ] {
             m.create_index(index(table, name, cols)).await?;

@@ -934,7 +934,13 @@ impl Gen<'_> {
                             ],
                         );
                         satisfaction = Some(s);
-                        self.ev(rated, "lead", id, "lead.rated", json!({"satisfaction": s}));
+                        self.ev(
+                            rated,
+                            "lead",
+                            id,
+                            "lead.rated",
+                            json!({"satisfaction": s, "org_id": holder}),
+                        );
                         if s == "not_fixed" {
                             reopened = 1;
                             self.ev(
@@ -1043,7 +1049,12 @@ impl Gen<'_> {
             if at > self.now {
                 break;
             }
-            self.ev(at, "case", id, kind, json!({"stage": next_stage}));
+            let payload = if kind.starts_with("case.legal_review_") {
+                json!({"stage": next_stage, "org_id": holder})
+            } else {
+                json!({"stage": next_stage})
+            };
+            self.ev(at, "case", id, kind, payload);
             stage = next_stage;
             t = at;
             match kind {

@@ -557,6 +557,8 @@ pub async fn feedback(
         return Err(conflict("已评价过本次答复"));
     }
     let holder = l.holder();
+    // The org whose answer is rated (the assessment counts the rating for it).
+    let answered = l.replied_by_org_id.unwrap_or(holder);
     let reopened = l.reopened;
     let mut am: lead::ActiveModel = l.into();
     am.satisfaction = Set(Some(rating.as_str().into()));
@@ -569,7 +571,7 @@ pub async fn feedback(
         "lead",
         id,
         "lead.rated",
-        json!({"satisfaction": rating.as_str()}),
+        json!({"satisfaction": rating.as_str(), "org_id": answered}),
     );
     if rating == Satisfaction::NotFixed {
         w.record(

@@ -1,11 +1,13 @@
 //! The synthetic history of `xiezhi demo --scale` on both engines: a province of counties
 //! under one government, leads with their transfers, cases, clocks and supervision orders,
 //! every change in the sound SM3 chain, realistic shares, the same data for the same seed; and
-//! the dashboard's counts in SQL agree with the rows.
+//! the dashboard's counts in SQL agree with the rows, and the assessment's daily tallies with
+//! the items behind them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use xiezhi_domain::assessment::{self as a, Measure, Period};
 use xiezhi_domain::rules::Rules;
 use xiezhi_store::entities::{case, clock, lead, org};
 use xiezhi_store::synthetic::{self, Summary};
@@ -132,6 +134,100 @@ engine_test!(
             .await
             .unwrap();
         assert_eq!(f.breached.values().sum::<u64>(), breached);
+        // The ranking sums the daily tallies; the drill-down applies the domain to the items:
+        // both agree for every org, over the last quarter and over an earlier month (whose
+        // cases and leads were partly closed only after it).
+        for (from, to) in [
+            ("2026-09-01 00:00", "2026-12-01 00:00"),
+            ("2026-06-01 00:00", "2026-07-01 00:00"),
+        ] {
+            let p = Period {
+                from: bj(from),
+                to: bj(to),
+            };
+            let counts = s.assessment_counts(p).await.unwrap();
+            assert!(counts.len() > 20, "{}", counts.len());
+            for (org, c) in &counts {
+                let f = s.assessment_facts(p, *org).await.unwrap();
+                let both = |name: &str, tally: &a::Ratio, items: a::Ratio| {
+                    assert_eq!(
+                        (tally.numerator, tally.denominator, tally.excluded),
+                        (items.numerator, items.denominator, items.excluded),
+                        "{name} of org {org} in {from}..{to}"
+                    );
+                };
+                both(
+                    "response",
+                    &c.response,
+                    a::on_time(&f.clocks, *org, Measure::Response, p),
+                );
+                both(
+                    "handling",
+                    &c.handling,
+                    a::on_time(&f.clocks, *org, Measure::Handling, p),
+                );
+                both(
+                    "extension",
+                    &c.extension,
+                    a::extension_rate(&f.clocks, *org, p),
+                );
+                both(
+                    "case closure",
+                    &c.case_closure,
+                    a::closure(&f.cases, *org, p),
+                );
+                both(
+                    "lead closure",
+                    &c.lead_closure,
+                    a::closure(&f.leads, *org, p),
+                );
+                both(
+                    "satisfaction",
+                    &c.satisfaction,
+                    a::good_share(&f.ratings, *org, p),
+                );
+                both("rework", &c.rework, a::bad_share(&f.rework, *org, p));
+                assert_eq!(c.overdue, a::overdue(&f.clocks, *org, p).len() as u64);
+                let orders = f.orders.iter().filter(|o| o.1 == *org).count() as u64;
+                assert_eq!(c.orders, orders, "orders of org {org}");
+            }
+            let deferred: u64 = counts
+                .values()
+                .map(|c| c.response.excluded + c.handling.excluded)
+                .sum();
+            assert!(deferred > 0);
+            let rated: u64 = counts.values().map(|c| c.satisfaction.denominator).sum();
+            let unclosed: u64 = counts
+                .values()
+                .map(|c| c.case_closure.denominator - c.case_closure.numerator)
+                .sum();
+            assert!(rated > 0 && unclosed > 0, "{rated} {unclosed}");
+        }
+        // Migration m0014's fill from existing rows gives the tallies the triggers keep.
+        let p = Period {
+            from: bj("2025-12-01 00:00"),
+            to: bj("2026-12-01 00:00"),
+        };
+        let sorted = |m: std::collections::HashMap<i64, xiezhi_store::assessment::Counts>| {
+            format!(
+                "{:?}",
+                m.into_iter().collect::<std::collections::BTreeMap<_, _>>()
+            )
+        };
+        let kept = sorted(s.assessment_counts(p).await.unwrap());
+        let board = format!("{f:?}");
+        for table in ["assessment_days", "open_work"] {
+            s.db()
+                .execute_unprepared(&format!("DELETE FROM {table}"))
+                .await
+                .unwrap();
+        }
+        for st in xiezhi_store::tally::backfill(s.db().get_database_backend()) {
+            s.db().execute_unprepared(&st).await.unwrap();
+        }
+        assert_eq!(sorted(s.assessment_counts(p).await.unwrap()), kept);
+        let again = s.dashboard_facts(&ids, now, today, since).await.unwrap();
+        assert_eq!(format!("{again:?}"), board);
         // The same seed gives the same history.
         if db.engine() == xiezhi_store::Engine::Sqlite {
             let again = TestDb::sqlite().await;
