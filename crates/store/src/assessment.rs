@@ -1,6 +1,7 @@
 //! Facts for assessment (考核评价), read from the clocks, cases, leads, supervision orders and
 //! the event record of a period; `domain::assessment` turns them into indicators.
 
+use crate::dashboard::id_list;
 use crate::entities::{case, clock, event, lead, supervision_order};
 use crate::{Store, StoreError};
 use sea_orm::sea_query::Expr;
@@ -80,14 +81,19 @@ impl Store {
             .collect())
     }
 
-    /// Every org's indicators over a period of whole Beijing days as counts: the sums of the
-    /// daily tallies (`crate::tally`), less the cases and leads of the period closed only
+    /// The indicators of `orgs` over a period of whole Beijing days as counts: the sums of
+    /// the daily tallies (`crate::tally`), less the cases and leads of the period closed only
     /// after it, plus the townships' ratings of assistance answers (few, read one by one).
     pub async fn assessment_counts(
         &self,
         p: Period,
+        orgs: &[i64],
     ) -> Result<std::collections::HashMap<i64, Counts>, StoreError> {
         let mut out: std::collections::HashMap<i64, Counts> = Default::default();
+        if orgs.is_empty() {
+            return Ok(out);
+        }
+        let ids = id_list(orgs);
         let day = |t: chrono::DateTime<chrono::Utc>| {
             (t + chrono::Duration::hours(8))
                 .format("%Y-%m-%d")
@@ -100,7 +106,7 @@ impl Store {
             .join(", ");
         let sql = format!(
             "SELECT org_id AS org, {sums} FROM assessment_days \
-             WHERE day >= $1 AND day < $2 GROUP BY org_id"
+             WHERE day >= $1 AND day < $2 AND org_id IN ({ids}) GROUP BY org_id"
         );
         let names: Vec<&str> = std::iter::once("org")
             .chain(crate::tally::COLUMNS.iter().copied())
@@ -137,22 +143,32 @@ impl Store {
         }
         // The tallies count what is closed by now; the period counts what was closed by
         // its end.
-        let sql = "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases \
-                   WHERE closed_at >= $2 AND filed_at >= $1 AND filed_at < $2 GROUP BY holder_org_id";
-        for (org, v) in self.grouped(sql, p, &["n"]).await? {
+        let sql = format!(
+            "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases \
+             WHERE closed_at >= $2 AND filed_at >= $1 AND filed_at < $2 \
+             AND holder_org_id IN ({ids}) GROUP BY holder_org_id"
+        );
+        for (org, v) in self.grouped(&sql, p, &["n"]).await? {
             let c = &mut out.entry(org).or_default().case_closure;
             c.numerator = c.numerator.saturating_sub(v[0].max(0) as u64);
         }
-        let sql = "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n FROM leads \
-                   WHERE replied_at >= $2 AND received_at >= $1 AND received_at < $2 \
-                   AND duplicate_of IS NULL GROUP BY COALESCE(holder_org_id, received_org_id)";
-        for (org, v) in self.grouped(sql, p, &["n"]).await? {
+        let sql = format!(
+            "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n FROM leads \
+             WHERE replied_at >= $2 AND received_at >= $1 AND received_at < $2 \
+             AND duplicate_of IS NULL AND COALESCE(holder_org_id, received_org_id) IN ({ids}) \
+             GROUP BY COALESCE(holder_org_id, received_org_id)"
+        );
+        for (org, v) in self.grouped(&sql, p, &["n"]).await? {
             let c = &mut out.entry(org).or_default().lead_closure;
             c.numerator = c.numerator.saturating_sub(v[0].max(0) as u64);
         }
         let assistance = self.assistance_ratings(p).await?;
-        let orgs: std::collections::BTreeSet<i64> = assistance.iter().map(|o| o.org_id).collect();
-        for org in orgs {
+        let answered: std::collections::BTreeSet<i64> = assistance
+            .iter()
+            .map(|o| o.org_id)
+            .filter(|o| orgs.contains(o))
+            .collect();
+        for org in answered {
             out.entry(org).or_default().assistance_satisfaction =
                 a::good_share(&assistance, org, p);
         }
@@ -275,34 +291,36 @@ impl Store {
                 closed_at: l.replied_at,
             })
             .collect();
-        let events = event::Entity::find()
-            .filter(event::Column::At.gte(p.from))
-            .filter(event::Column::At.lt(p.to))
-            .filter(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(event::Column::Kind.eq("lead.rated"))
-                            .add(Expr::cust(format!(
-                                "(subject_id IN (SELECT CAST(id AS TEXT) FROM leads WHERE \
-                                 replied_by_org_id = {org} OR holder_org_id = {org} OR received_org_id = {org}) \
-                                 OR payload LIKE '%\"org_id\":{org},%' OR payload LIKE '%\"org_id\":{org}}}%')"
-                            ))),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(event::Column::Kind.is_in([
-                                "case.legal_review_passed",
-                                "case.legal_review_failed",
-                            ]))
-                            .add(Expr::cust(format!(
-                                "(subject_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org}) \
-                                 OR payload LIKE '%\"org_id\":{org},%' OR payload LIKE '%\"org_id\":{org}}}%')"
-                            ))),
-                    ),
+        // The org's rating and legal-review events of the period, each read through its
+        // subjects (the leads it answered, held, received or transferred on; its cases).
+        let of = |subject: &'static str, kinds: &[&str], subjects: String| {
+            event::Entity::find()
+                .filter(event::Column::SubjectType.eq(subject))
+                .filter(Expr::cust(format!("subject_id IN ({subjects})")))
+                .filter(event::Column::Kind.is_in(kinds.iter().copied()))
+                .filter(event::Column::At.gte(p.from))
+                .filter(event::Column::At.lt(p.to))
+                .all(self.db())
+        };
+        let mut events = of(
+            "lead",
+            &["lead.rated"],
+            format!(
+                "SELECT CAST(id AS TEXT) FROM leads WHERE replied_by_org_id = {org} \
+                 OR holder_org_id = {org} OR received_org_id = {org} \
+                 UNION SELECT CAST(lead_id AS TEXT) FROM transfers WHERE from_org_id = {org}"
+            ),
+        )
+        .await?;
+        events.extend(
+            of(
+                "case",
+                &["case.legal_review_passed", "case.legal_review_failed"],
+                format!("SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org}"),
             )
-            .all(self.db())
-            .await?;
+            .await?,
+        );
+        events.sort_by_key(|e| e.seq);
         // The leads and cases the events are about, read once.
         let ids = |prefix: &str| -> Vec<i64> {
             events

@@ -37,6 +37,15 @@ fn beijing_day(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
+/// Org ids for `IN (…)`: numbers, inlined, so that a province's thousands need no
+/// parameters.
+pub(crate) fn id_list(orgs: &[i64]) -> String {
+    orgs.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 impl Store {
     /// Rows of an aggregate: named integer columns (missing or NULL: 0).
     pub(crate) async fn aggregate(
@@ -82,12 +91,7 @@ impl Store {
         if orgs.is_empty() {
             return Ok(f);
         }
-        // Org ids are numbers: inlined, so that a province's thousands need no parameters.
-        let ids = orgs
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let ids = id_list(orgs);
         // What each org holds now, from the open-work tallies (`crate::tally`).
         let sql = format!(
             "SELECT org_id AS org, open_leads, open_cases, breached FROM open_work \

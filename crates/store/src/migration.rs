@@ -1266,7 +1266,7 @@ impl MigrationTrait for M0013ScaleIndexes {
 
 /// Daily tallies of the assessment and each org's open work (`crate::tally`): the tables,
 /// the triggers that keep them, the tallies of the rows already there, and the indexes for
-/// items closed after a period.
+/// items closed after a period and for one org's items (the drill-down).
 struct M0014AssessmentDays;
 
 impl MigrationName for M0014AssessmentDays {
@@ -1319,6 +1319,19 @@ impl MigrationTrait for M0014AssessmentDays {
                     "duplicate_of",
                 ][..],
             ),
+            // One org's items of a period, for its drill-down.
+            (
+                "cases",
+                "cases_holder_filed",
+                &["holder_org_id", "filed_at"][..],
+            ),
+            (
+                "leads",
+                "leads_holder_received",
+                &["holder_org_id", "received_at"][..],
+            ),
+            ("leads", "leads_replied_by", &["replied_by_org_id"][..]),
+            ("transfers", "transfers_from", &["from_org_id"][..]),
         ] {
             m.create_index(index(table, name, cols)).await?;
         }

@@ -274,7 +274,8 @@ pub async fn assess(
     }
     let min = q.min.unwrap_or(10);
     let (from, to, p) = period(ctx, q)?;
-    let mut counts = s.store.assessment_counts(p).await?;
+    let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+    let mut counts = s.store.assessment_counts(p, &ids).await?;
     let (mut ranked, small): (Vec<_>, Vec<_>) = orgs
         .iter()
         .map(|o| org_counts(counts.remove(&o.id).unwrap_or_default(), o))
