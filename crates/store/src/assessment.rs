@@ -94,11 +94,6 @@ impl Store {
             return Ok(out);
         }
         let ids = id_list(orgs);
-        let day = |t: chrono::DateTime<chrono::Utc>| {
-            (t + chrono::Duration::hours(8))
-                .format("%Y-%m-%d")
-                .to_string()
-        };
         let sums = crate::tally::COLUMNS
             .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
@@ -112,7 +107,14 @@ impl Store {
             .chain(crate::tally::COLUMNS.iter().copied())
             .collect();
         for r in self
-            .aggregate(&sql, vec![day(p.from).into(), day(p.to).into()], &names)
+            .aggregate(
+                &sql,
+                vec![
+                    crate::tally::day_key(p.from).into(),
+                    crate::tally::day_key(p.to).into(),
+                ],
+                &names,
+            )
             .await?
         {
             let v = |c: &str| {
@@ -321,12 +323,20 @@ impl Store {
             .await?,
         );
         events.sort_by_key(|e| e.seq);
-        // The leads and cases the events are about, read once.
+        // Each event's payload, read once; the leads and cases of the events that do not name
+        // their org (recorded before the tallies), read once.
+        let events: Vec<(event::Model, serde_json::Value)> = events
+            .into_iter()
+            .map(|e| {
+                let payload = serde_json::from_str(&e.payload).unwrap_or_default();
+                (e, payload)
+            })
+            .collect();
         let ids = |prefix: &str| -> Vec<i64> {
             events
                 .iter()
-                .filter(|e| e.kind.starts_with(prefix))
-                .filter_map(|e| e.subject_id.parse().ok())
+                .filter(|(e, v)| e.kind.starts_with(prefix) && v["org_id"].is_null())
+                .filter_map(|(e, _)| e.subject_id.parse().ok())
                 .collect()
         };
         let rated: std::collections::HashMap<i64, lead::Model> = lead::Entity::find()
@@ -346,12 +356,11 @@ impl Store {
         let mut ratings = vec![];
         let assistance_ratings = self.assistance_ratings(p).await?;
         let mut rework = vec![];
-        for e in events {
+        for (e, payload) in events {
             let Ok(id) = e.subject_id.parse::<i64>() else {
                 continue;
             };
             // The org the event names (recorded since the tallies), else the item's now.
-            let payload = serde_json::from_str::<serde_json::Value>(&e.payload).unwrap_or_default();
             let named = payload["org_id"].as_i64();
             if e.kind == "lead.rated" {
                 let Some(org) = named.or_else(|| {

@@ -33,10 +33,6 @@ pub struct DashboardFacts {
     pub per_day: BTreeMap<NaiveDate, u64>,
 }
 
-fn beijing_day(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(8)).date_naive()
-}
-
 /// Org ids for `IN (…)`: numbers, inlined, so that a province's thousands need no
 /// parameters.
 pub(crate) fn id_list(orgs: &[i64]) -> String {
@@ -161,7 +157,7 @@ impl Store {
             .query_all_raw(Statement::from_sql_and_values(
                 self.db().get_database_backend(),
                 &sql,
-                vec![beijing_day(since).format("%Y-%m-%d").to_string().into()],
+                vec![crate::tally::day_key(since).into()],
             ))
             .await?;
         for r in rows {

@@ -236,7 +236,7 @@ fn sources(b: DbBackend) -> Vec<Source> {
 }
 
 /// Lead statuses that are still open (not answered, not merged), quoted for SQL.
-pub(crate) fn open_lead_statuses() -> String {
+fn open_lead_statuses() -> String {
     LeadStatus::ALL
         .iter()
         .filter(|st| !st.is_closed() && **st != LeadStatus::Duplicate)
@@ -246,13 +246,18 @@ pub(crate) fn open_lead_statuses() -> String {
 }
 
 /// Case stages still in hand, quoted for SQL.
-pub(crate) fn open_case_stages() -> String {
+fn open_case_stages() -> String {
     CaseStage::ALL
         .iter()
         .filter(|st| !matches!(st, CaseStage::Closed | CaseStage::Archived))
         .map(|st| format!("'{}'", st.as_str()))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// The key of a tally's day: the Beijing date of `t` (`YYYY-MM-DD`), as [`day`] makes it.
+pub(crate) fn day_key(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8)).date_naive().to_string()
 }
 
 /// The Beijing day (`YYYY-MM-DD`) of a timestamp expression.
