@@ -5,8 +5,10 @@ Usage: scripts/scale_bench.py http://127.0.0.1:8080 LOGIN [PASSWORD] [--runs N]
 
 Signs in, then asks each page N times in turn (one client, after one warm-up request) and
 prints p50 and p95 in milliseconds: the dashboard page, the assessment ranking of this month
-and of the last three months (JSON), the XLSX export, and one org's drill-down. Load the data
-first with `xiezhi demo --scale county|province --seed N` (docs/performance.md).
+and of the last three months (JSON), the XLSX export, one org's drill-down, and the lists the
+dashboard's tiles open (open leads, cases in hand, clocks due soon and breached, open
+supervision orders, transfers awaiting acceptance, joint operations). Load the data first
+with `xiezhi demo --scale county|province --seed N` (docs/performance.md).
 """
 
 import datetime
@@ -49,6 +51,14 @@ def main():
         ("assessment (3 months)", f"/api/v1/assessment?from={quarter}&to={today}"),
         ("assessment XLSX (3 months)", f"/api/v1/assessment?from={quarter}&to={today}&format=xlsx"),
         ("drill-down (3 months)", f"/api/v1/assessment/orgs/{busiest}?from={quarter}&to={today}"),
+        # The lists behind the dashboard's figures (the pages its tiles open, first page).
+        ("list: open leads", "/leads?open=true"),
+        ("list: cases in hand", "/cases?open=true"),
+        ("list: clocks due soon", "/clocks?soon=true"),
+        ("list: breached clocks", "/clocks?state=breached"),
+        ("list: supervision orders", "/clocks?rule=supervision_order.respond"),
+        ("list: transfers waiting", "/transfers?status=sent"),
+        ("list: joint operations", "/operations"),
     ]
     print(f"{len(orgs)} orgs assessed; {runs} runs each")
     for name, path in pages:

@@ -32,6 +32,13 @@ crate::term_enum!(
     }
 );
 
+impl CaseStage {
+    /// Whether the case is still in hand (not closed or archived): the dashboard's 在办案件.
+    pub fn is_open(self) -> bool {
+        !matches!(self, CaseStage::Closed | CaseStage::Archived)
+    }
+}
+
 crate::term_enum!(
     /// What the decision was.
     DecisionKind {

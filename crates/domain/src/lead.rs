@@ -57,6 +57,12 @@ impl LeadStatus {
     pub fn is_closed(self) -> bool {
         matches!(self, LeadStatus::NoViolation | LeadStatus::Finished)
     }
+
+    /// Whether the lead is still open: neither answered nor merged into an earlier one (the
+    /// dashboard's 未办结线索).
+    pub fn is_open(self) -> bool {
+        !self.is_closed() && self != LeadStatus::Duplicate
+    }
 }
 
 crate::term_enum!(

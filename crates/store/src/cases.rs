@@ -375,14 +375,26 @@ impl Store {
             .ok_or(StoreError::NotFound("案件"))
     }
 
-    /// Cases held by some orgs, newest first, with the total.
+    /// Cases held by some orgs (only those in hand when `open_only`), newest first, with the
+    /// total.
     pub async fn cases_of(
         &self,
         orgs: &[i64],
+        open_only: bool,
         page: u64,
         per_page: u64,
     ) -> Result<(Vec<case::Model>, u64), StoreError> {
-        let q = case::Entity::find().filter(case::Column::HolderOrgId.is_in(orgs.to_vec()));
+        let mut q = case::Entity::find().filter(case::Column::HolderOrgId.is_in(orgs.to_vec()));
+        if open_only {
+            q = q.filter(
+                case::Column::Stage.is_in(
+                    CaseStage::ALL
+                        .iter()
+                        .filter(|st| st.is_open())
+                        .map(|st| st.as_str()),
+                ),
+            );
+        }
         let total = q.clone().count(self.db()).await?;
         let rows = q
             .order_by_desc(case::Column::Id)

@@ -268,7 +268,36 @@ async fn save(
         p.extend(e.clone());
     }
     w.record("clock", id, kind, payload);
+    if m.subject_type == "supervision_order"
+        && matches!(t.state, ClockState::Satisfied | ClockState::Cancelled)
+    {
+        close_order(w, &m).await?;
+    }
     Ok(m)
+}
+
+/// Close the supervision order whose response clock has ended (answered or cancelled).
+async fn close_order(w: &mut Writer, respond: &clock::Model) -> Result<(), StoreError> {
+    let Some(order) = supervision_order::Entity::find_by_id(
+        respond.subject_id.parse::<i64>().unwrap_or_default(),
+    )
+    .one(w.txn())
+    .await?
+    .filter(|o| o.closed_at.is_none()) else {
+        return Ok(());
+    };
+    let id = order.id;
+    let mut am: supervision_order::ActiveModel = order.into();
+    am.state = Set("closed".into());
+    am.closed_at = Set(Some(w.now()));
+    am.update(w.txn()).await?;
+    w.record(
+        "supervision_order",
+        id,
+        "supervision_order.closed",
+        json!({"clock_id": respond.id, "state": respond.state}),
+    );
+    Ok(())
 }
 
 /// Apply a command (pause, resume, extend, satisfy, cancel) to a clock.
@@ -685,6 +714,11 @@ pub struct ClockFilter {
     pub states: Option<Vec<String>>,
     /// Due before.
     pub due_before: Option<DateTime<Utc>>,
+    /// Under this rule only (e.g. `supervision_order.respond`).
+    pub rule_id: Option<String>,
+    /// Only those due soon at this time: running and warned, or past their warning time
+    /// (the dashboard's 临期 figure, [`Store::dashboard_facts`]).
+    pub due_soon_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -754,6 +788,16 @@ impl Store {
         }
         if let Some(before) = f.due_before {
             q = q.filter(clock::Column::DueAt.lt(before));
+        }
+        if let Some(rule) = &f.rule_id {
+            q = q.filter(clock::Column::RuleId.eq(rule.as_str()));
+        }
+        if let Some(now) = f.due_soon_at {
+            q = q.filter(clock::Column::State.eq("running")).filter(
+                Condition::any()
+                    .add(clock::Column::WarnedAt.is_not_null())
+                    .add(clock::Column::WarnAt.lte(now)),
+            );
         }
         let total = q.clone().count(self.db()).await?;
         let rows = q

@@ -110,10 +110,12 @@ impl Store {
             put(&mut f.open_cases, r[0], r[2]);
             put(&mut f.breached, r[0], r[3]);
         }
+        // Due soon: running and warned, or past the warning time and not yet warned by the
+        // job (as `ClockFilter::due_soon_at` lists them).
         let sql = format!(
             "SELECT holder_org_id AS org, COUNT(*) AS n FROM clocks \
-             WHERE state = 'running' AND warn_at <= $1 AND holder_org_id IN ({ids}) \
-             GROUP BY holder_org_id"
+             WHERE state = 'running' AND (warned_at IS NOT NULL OR warn_at <= $1) \
+             AND holder_org_id IN ({ids}) GROUP BY holder_org_id"
         );
         for r in self
             .aggregate(&sql, vec![now.into()], &["org", "n"])

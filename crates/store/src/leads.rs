@@ -253,7 +253,14 @@ impl Store {
                 .add(lead::Column::HolderOrgId.is_in(orgs.to_vec())),
         );
         if open_only {
-            q = q.filter(lead::Column::Status.is_not_in(["no_violation", "finished", "duplicate"]));
+            q = q.filter(
+                lead::Column::Status.is_in(
+                    LeadStatus::ALL
+                        .iter()
+                        .filter(|st| st.is_open())
+                        .map(|st| st.as_str()),
+                ),
+            );
         }
         let total = q.clone().count(self.db()).await?;
         let rows = q

@@ -239,7 +239,7 @@ fn sources(b: DbBackend) -> Vec<Source> {
 fn open_lead_statuses() -> String {
     LeadStatus::ALL
         .iter()
-        .filter(|st| !st.is_closed() && **st != LeadStatus::Duplicate)
+        .filter(|st| st.is_open())
         .map(|st| format!("'{}'", st.as_str()))
         .collect::<Vec<_>>()
         .join(",")
@@ -249,7 +249,7 @@ fn open_lead_statuses() -> String {
 fn open_case_stages() -> String {
     CaseStage::ALL
         .iter()
-        .filter(|st| !matches!(st, CaseStage::Closed | CaseStage::Archived))
+        .filter(|st| st.is_open())
         .map(|st| format!("'{}'", st.as_str()))
         .collect::<Vec<_>>()
         .join(",")

@@ -14,7 +14,7 @@ use crate::{Store, StoreError, Writer};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
@@ -1546,6 +1546,8 @@ pub struct TransferFilter {
     pub statuses: Vec<String>,
     /// Only this kind.
     pub kind: Option<String>,
+    /// At most this many (the newest).
+    pub limit: u64,
 }
 
 impl Store {
@@ -1569,7 +1571,7 @@ impl Store {
             .ok_or(StoreError::NotFound("移送"))
     }
 
-    /// Transfers sent or received by some orgs, newest first.
+    /// Transfers sent or received by some orgs, newest first, at most `f.limit`.
     pub async fn transfers(&self, f: &TransferFilter) -> Result<Vec<transfer::Model>, StoreError> {
         let mut q = transfer::Entity::find().filter(
             Condition::any()
@@ -1582,7 +1584,10 @@ impl Store {
         if let Some(k) = &f.kind {
             q = q.filter(transfer::Column::Kind.eq(k.as_str()));
         }
-        Ok(q.order_by_desc(transfer::Column::Id).all(self.db()).await?)
+        Ok(q.order_by_desc(transfer::Column::Id)
+            .limit(f.limit)
+            .all(self.db())
+            .await?)
     }
 
     /// Materials and photos of a subject.

@@ -192,13 +192,18 @@ pub async fn timeline(s: &AppState, ctx: &Ctx, id: i64) -> Result<Vec<EventView>
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct CaseQuery {
     pub page: Option<u64>,
+    /// Only cases still in hand, not closed or archived (`true`).
+    pub open: Option<bool>,
 }
 
 /// Cases held by orgs in reach, newest first.
 pub async fn list(s: &AppState, ctx: &Ctx, q: &CaseQuery) -> Result<Page<CaseView>, AppError> {
     let orgs = ctx.list_scope(Action::ViewCase)?.org_ids(&s.store).await?;
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let (rows, total) = s.store.cases_of(&orgs, page, PER_PAGE).await?;
+    let (rows, total) = s
+        .store
+        .cases_of(&orgs, q.open == Some(true), page, PER_PAGE)
+        .await?;
     let mut items = vec![];
     for c in &rows {
         items.push(view(s, ctx, c).await?);

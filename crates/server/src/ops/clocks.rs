@@ -264,6 +264,10 @@ pub struct ClockQuery {
     pub state: Option<String>,
     /// Due before this date (`YYYY-MM-DD`, Beijing, exclusive of the day after).
     pub due_before: Option<String>,
+    /// Only clocks under this rule (e.g. `supervision_order.respond`: open supervision orders).
+    pub rule: Option<String>,
+    /// Only clocks due soon (`true`): running and warned, or past their warning time.
+    pub soon: Option<bool>,
     pub page: Option<u64>,
 }
 
@@ -295,10 +299,24 @@ pub async fn list_clocks(
         None => None,
         Some(d) => Some(engine::end_of(parse_day(d, "due_before")?)),
     };
+    let rule = q.rule.clone().filter(|r| !r.is_empty());
+    if let Some(r) = &rule
+        && (r.len() > 100
+            || !r
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._".contains(c)))
+    {
+        return Err(AppError::invalid(
+            "rule",
+            "时限规则编号只含字母、数字、点和下划线",
+        ));
+    }
     let f = ClockFilter {
         holder_orgs: Some(orgs),
         states,
         due_before,
+        rule_id: rule,
+        due_soon_at: (q.soon == Some(true)).then(|| ctx.now()),
         ..Default::default()
     };
     let page = q.page.unwrap_or(1).clamp(1, 100_000);

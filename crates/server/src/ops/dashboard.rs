@@ -156,13 +156,13 @@ pub async fn dashboard(s: &AppState, ctx: &Ctx) -> Result<Dashboard, AppError> {
         Tile {
             label: "在办案件",
             value: sum(&f.open_cases),
-            href: "/cases".into(),
+            href: "/cases?open=true".into(),
             alarm: false,
         },
         Tile {
             label: "临期时限",
             value: sum(&f.due_soon),
-            href: "/clocks?state=running".into(),
+            href: "/clocks?soon=true".into(),
             alarm: sum(&f.due_soon) > 0,
         },
         Tile {
@@ -174,13 +174,13 @@ pub async fn dashboard(s: &AppState, ctx: &Ctx) -> Result<Dashboard, AppError> {
         Tile {
             label: "督办中",
             value: f.orders_open,
-            href: "/clocks?state=breached".into(),
+            href: "/clocks?rule=supervision_order.respond".into(),
             alarm: f.orders_open > 0,
         },
         Tile {
             label: "移送待受理",
             value: f.transfers_waiting,
-            href: "/transfers".into(),
+            href: "/transfers?status=sent".into(),
             alarm: false,
         },
         Tile {

@@ -809,11 +809,12 @@ pub async fn list_transfers(
             orgs,
             statuses,
             kind,
+            limit: 500,
         })
         .await?;
     let all = s.store.orgs_under("/").await?;
     let mut out = vec![];
-    for t in rows.iter().take(500) {
+    for t in &rows {
         out.push(transfer_view(s, ctx, t, &all).await?);
     }
     Ok(out)

@@ -42,7 +42,11 @@ async fn cases_page(
             layout: Layout::new(&s, &ctx, &headers, "案件", "/cases").await,
             pager: Pager::new(&page, uri.query().unwrap_or_default()),
             page,
-            title_note: String::new(),
+            title_note: if q.open == Some(true) {
+                "仅列出在办案件（未结案、未归档）。".into()
+            } else {
+                String::new()
+            },
         }),
         Err(e) => error_page(&e, &ctx.meta.request_id),
     }

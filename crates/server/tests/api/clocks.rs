@@ -326,3 +326,115 @@ engine_test!(
         assert!(html.contains("2027 年"));
     }
 );
+
+engine_test!(
+    every_dashboard_figure_links_to_the_list_behind_it_and_an_answered_order_closes,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        // A breach (and so a supervision order to 城东街道), and a clock warned, not yet due.
+        clock(&app, "YX-CD", None, "transfer.send", "2026-11-02T02:00:00Z").await;
+        let job = |t: &'static str| app.state.run_clock_job(at(t));
+        assert_eq!(job("2026-11-10T02:00:00Z").await.unwrap().orders, 1);
+        let soon = clock(&app, "YX-QS", None, "transfer.send", "2026-11-16T02:00:00Z").await;
+        assert!(job("2026-11-19T06:00:00Z").await.unwrap().warned >= 1);
+        let office = app.sign_in("office").await;
+        let tiles = async || -> Vec<(String, u64, String)> {
+            let (status, html) = office.page("/dashboard").await;
+            assert_eq!(status, StatusCode::OK);
+            // <a class="tile…" href="H"><span class="value">N</span><span class="label">L</span>
+            let between = |t: &str, a: &str, b: &str| -> String {
+                let from = t.find(a).unwrap() + a.len();
+                t[from..from + t[from..].find(b).unwrap()].to_owned()
+            };
+            html.split(r#"<a class="tile"#)
+                .skip(1)
+                .map(|t| {
+                    (
+                        between(t, r#"<span class="label">"#, "<"),
+                        between(t, r#"<span class="value">"#, "<").parse().unwrap(),
+                        between(t, r#"href=""#, r#"""#).replace("&amp;", "&"),
+                    )
+                })
+                .collect()
+        };
+        let mut checked = 0;
+        for (label, value, href) in tiles().await {
+            let (status, _) = office.page(&href).await;
+            assert_eq!(status, StatusCode::OK, "{label}: {href}");
+            let (path, query) = href.split_once('?').unwrap_or((&href, ""));
+            // The clock page lists the open ones unless told otherwise.
+            let query = if path == "/clocks" && !query.contains("state=") {
+                format!("{query}&state=open")
+            } else {
+                query.to_owned()
+            };
+            let r = office.get(&format!("/api/v1{path}?{query}")).await;
+            let listed = match path {
+                "/leads" | "/cases" | "/clocks" => r.body["total"].as_u64(),
+                "/transfers" => r.body.as_array().map(|a| a.len() as u64),
+                _ => continue,
+            };
+            assert_eq!(listed, Some(value), "{label}: {href} lists {}", r.body);
+            checked += 1;
+        }
+        assert_eq!(checked, 6, "{:?}", tiles().await);
+        let value = async |label: &str| {
+            tiles()
+                .await
+                .into_iter()
+                .find(|t| t.0 == label)
+                .map(|t| t.1)
+                .unwrap()
+        };
+        assert_eq!(value("督办中").await, 1);
+        assert!(value("临期时限").await >= 1);
+        let listed = office.get("/api/v1/clocks?soon=true").await;
+        assert!(
+            listed.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == soon),
+            "the warned clock is due soon: {}",
+            listed.body
+        );
+        // The holder answers the order: its response clock is satisfied and the order closes.
+        let r = office
+            .get("/api/v1/clocks?rule=supervision_order.respond&state=open")
+            .await;
+        let respond = r.body["items"][0]["id"].as_i64().unwrap();
+        let order = r.body["items"][0]["subject_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/clocks/{respond}/commands"),
+                Some(json!({"command": "satisfy"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(value("督办中").await, 0);
+        let events = app
+            .sign_in("auditor")
+            .await
+            .get(&format!(
+                "/api/v1/events?subject_type=supervision_order&subject_id={order}"
+            ))
+            .await;
+        let kinds: Vec<&str> = events.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["kind"].as_str())
+            .collect();
+        assert!(
+            kinds.contains(&"supervision_order.closed"),
+            "{}",
+            events.body
+        );
+        let r = office.get("/api/v1/clocks?rule=no%20such").await;
+        assert_eq!(r.body["details"]["field"], "rule");
+    }
+);
