@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Response times of the dashboard and the assessment on a running server (issue 8).
 
-Usage: scripts/scale_bench.py http://127.0.0.1:8080 LOGIN [PASSWORD] [--runs N]
+Usage: scripts/scale_bench.py http://127.0.0.1:8080 LOGIN [PASSWORD] [--runs N] [--today D]
 
 Signs in, then asks each page N times in turn (one client, after one warm-up request) and
 prints p50 and p95 in milliseconds: the dashboard page, the assessment ranking of this month
 and of the last three months (JSON), the XLSX export, one org's drill-down, and the lists the
 dashboard's tiles open (open leads, cases in hand, clocks due soon and breached, open
 supervision orders, transfers awaiting acceptance, joint operations). Load the data first
-with `xiezhi demo --scale county|province --seed N` (docs/performance.md).
+with `xiezhi demo --scale county|province --seed N` (docs/performance.md). `--today
+YYYY-MM-DD` ends the periods on that day instead of today (for a history generated only up to
+it).
 """
 
 import datetime
@@ -23,9 +25,14 @@ import urllib.request
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = 20
+    today = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
     if "--runs" in sys.argv:
         runs = int(sys.argv[sys.argv.index("--runs") + 1])
         args = [a for a in args if a != str(runs)]
+    if "--today" in sys.argv:
+        given = sys.argv[sys.argv.index("--today") + 1]
+        today = datetime.date.fromisoformat(given)
+        args = [a for a in args if a != given]
     base, login = args[0].rstrip("/"), args[1]
     password = args[2] if len(args) > 2 else "demo"
     jar = http.cookiejar.CookieJar()
@@ -37,7 +44,6 @@ def main():
         method="POST",
     )
     opener.open(req).read()
-    today = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
     month = today.replace(day=1)
     quarter = (today - datetime.timedelta(days=91)).isoformat()
     ranking = json.loads(

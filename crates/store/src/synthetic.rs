@@ -633,6 +633,17 @@ impl Gen<'_> {
             false,
         );
         let closed = answered.filter(|a| *a <= self.now);
+        if let Some(at) = closed {
+            // As `clocks::close_order` records it when the response clock is satisfied.
+            let respond = self.next.clock;
+            self.ev(
+                at,
+                "supervision_order",
+                id,
+                "supervision_order.closed",
+                json!({"clock_id": respond, "state": "satisfied"}),
+            );
+        }
         self.rows.orders.push(supervision_order::ActiveModel {
             id: Set(id),
             clock_id: Set(clock_id),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use xiezhi_domain::assessment::{self as a, Measure, Period};
 use xiezhi_domain::rules::Rules;
-use xiezhi_store::entities::{case, clock, lead, org};
+use xiezhi_store::entities::{case, clock, event, lead, org, supervision_order};
 use xiezhi_store::synthetic::{self, Summary};
 use xiezhi_store::testing::TestDb;
 use xiezhi_store::{Store, demo, engine_test};
@@ -90,6 +90,21 @@ engine_test!(
             "{breached} of {sign}"
         );
         assert!(sum.orders > 0 && sum.orders < sum.clocks / 5, "{sum:?}");
+        // Every answered supervision order is closed in the record, as the live path does it.
+        let closed = supervision_order::Entity::find()
+            .filter(supervision_order::Column::ClosedAt.is_not_null())
+            .count(s.db())
+            .await
+            .unwrap();
+        let closed_events = event::Entity::find()
+            .filter(event::Column::Kind.eq("supervision_order.closed"))
+            .count(s.db())
+            .await
+            .unwrap();
+        assert!(
+            closed > 0 && closed == closed_events,
+            "{closed} {closed_events}"
+        );
         let govs = org::Entity::find()
             .filter(org::Column::Kind.eq("government"))
             .filter(org::Column::Level.eq("county"))
