@@ -4,8 +4,7 @@
 use crate::dashboard::id_list;
 use crate::entities::{case, clock, event, lead, supervision_order};
 use crate::{Store, StoreError};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Statement};
 use xiezhi_domain::assessment::{self as a, ClockFact, Opened, Outcome, Period, Ratio};
 use xiezhi_domain::clock::{ClockState, Extension};
 
@@ -144,9 +143,19 @@ impl Store {
             );
         }
         // The tallies count what is closed by now; the period counts what was closed by
-        // its end.
+        // its end. Few rows are closed after the period's end, so the closing-time indexes
+        // (m0013) are the short read; SQLite's planner, without value statistics, prefers
+        // the two-sided range on the opening time (1.3 M leads for a province's quarter), so
+        // it is told which index to use.
+        let (cases_by, leads_by) = match self.engine() {
+            crate::Engine::Sqlite => (
+                " INDEXED BY cases_closed_at",
+                " INDEXED BY leads_replied_at",
+            ),
+            crate::Engine::Postgres => ("", ""),
+        };
         let sql = format!(
-            "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases \
+            "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases{cases_by} \
              WHERE closed_at >= $2 AND filed_at >= $1 AND filed_at < $2 \
              AND holder_org_id IN ({ids}) GROUP BY holder_org_id"
         );
@@ -155,8 +164,8 @@ impl Store {
             c.numerator = c.numerator.saturating_sub(v[0].max(0) as u64);
         }
         let sql = format!(
-            "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n FROM leads \
-             WHERE replied_at >= $2 AND received_at >= $1 AND received_at < $2 \
+            "SELECT COALESCE(holder_org_id, received_org_id) AS org, COUNT(*) AS n \
+             FROM leads{leads_by} WHERE replied_at >= $2 AND received_at >= $1 AND received_at < $2 \
              AND duplicate_of IS NULL AND COALESCE(holder_org_id, received_org_id) IN ({ids}) \
              GROUP BY COALESCE(holder_org_id, received_org_id)"
         );
@@ -295,13 +304,28 @@ impl Store {
             .collect();
         // The org's rating and legal-review events of the period, each read through its
         // subjects (the leads it answered, held, received or transferred on; its cases).
+        // SQLite's planner would rather range over the kind and time index (every rating of
+        // the province's quarter: 0.9 s against 0.02 s), so it is told to go by subject.
+        let by_subject = match self.engine() {
+            crate::Engine::Sqlite => " INDEXED BY events_subject",
+            crate::Engine::Postgres => "",
+        };
         let of = |subject: &'static str, kinds: &[&str], subjects: String| {
+            let kinds = kinds
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
             event::Entity::find()
-                .filter(event::Column::SubjectType.eq(subject))
-                .filter(Expr::cust(format!("subject_id IN ({subjects})")))
-                .filter(event::Column::Kind.is_in(kinds.iter().copied()))
-                .filter(event::Column::At.gte(p.from))
-                .filter(event::Column::At.lt(p.to))
+                .from_raw_sql(Statement::from_sql_and_values(
+                    self.db().get_database_backend(),
+                    format!(
+                        "SELECT * FROM events{by_subject} WHERE subject_type = '{subject}' \
+                         AND subject_id IN ({subjects}) AND kind IN ({kinds}) \
+                         AND at >= $1 AND at < $2"
+                    ),
+                    [p.from.into(), p.to.into()],
+                ))
                 .all(self.db())
         };
         let mut events = of(
