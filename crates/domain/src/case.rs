@@ -37,6 +37,14 @@ impl CaseStage {
     pub fn is_open(self) -> bool {
         !matches!(self, CaseStage::Closed | CaseStage::Archived)
     }
+
+    /// The stored values of the open stages.
+    pub fn open_values() -> impl Iterator<Item = &'static str> {
+        Self::ALL
+            .iter()
+            .filter(|st| st.is_open())
+            .map(|st| st.as_str())
+    }
 }
 
 crate::term_enum!(

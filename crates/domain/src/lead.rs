@@ -63,6 +63,14 @@ impl LeadStatus {
     pub fn is_open(self) -> bool {
         !self.is_closed() && self != LeadStatus::Duplicate
     }
+
+    /// The stored values of the open statuses.
+    pub fn open_values() -> impl Iterator<Item = &'static str> {
+        Self::ALL
+            .iter()
+            .filter(|st| st.is_open())
+            .map(|st| st.as_str())
+    }
 }
 
 crate::term_enum!(

@@ -147,13 +147,8 @@ impl Store {
         // (m0013) are the short read; SQLite's planner, without value statistics, prefers
         // the two-sided range on the opening time (1.3 M leads for a province's quarter), so
         // it is told which index to use.
-        let (cases_by, leads_by) = match self.engine() {
-            crate::Engine::Sqlite => (
-                " INDEXED BY cases_closed_at",
-                " INDEXED BY leads_replied_at",
-            ),
-            crate::Engine::Postgres => ("", ""),
-        };
+        let cases_by = self.sqlite_index("cases_closed_at");
+        let leads_by = self.sqlite_index("leads_replied_at");
         let sql = format!(
             "SELECT holder_org_id AS org, COUNT(*) AS n FROM cases{cases_by} \
              WHERE closed_at >= $2 AND filed_at >= $1 AND filed_at < $2 \
@@ -246,6 +241,15 @@ impl Store {
             .collect())
     }
 
+    /// ` INDEXED BY {index}` on SQLite, whose planner has no value statistics to choose it
+    /// by; nothing on PostgreSQL, which does.
+    fn sqlite_index(&self, index: &str) -> String {
+        match self.engine() {
+            crate::Engine::Sqlite => format!(" INDEXED BY {index}"),
+            crate::Engine::Postgres => String::new(),
+        }
+    }
+
     /// The facts of a period about one org (the drill-down), with the items behind each.
     pub async fn assessment_facts(&self, p: Period, org: i64) -> Result<Facts, StoreError> {
         let clocks = clock::Entity::find()
@@ -306,10 +310,7 @@ impl Store {
         // subjects (the leads it answered, held, received or transferred on; its cases).
         // SQLite's planner would rather range over the kind and time index (every rating of
         // the province's quarter: 0.9 s against 0.02 s), so it is told to go by subject.
-        let by_subject = match self.engine() {
-            crate::Engine::Sqlite => " INDEXED BY events_subject",
-            crate::Engine::Postgres => "",
-        };
+        let by_subject = self.sqlite_index("events_subject");
         let of = |subject: &'static str, kinds: &[&str], subjects: String| {
             let kinds = kinds
                 .iter()

@@ -386,14 +386,7 @@ impl Store {
     ) -> Result<(Vec<case::Model>, u64), StoreError> {
         let mut q = case::Entity::find().filter(case::Column::HolderOrgId.is_in(orgs.to_vec()));
         if open_only {
-            q = q.filter(
-                case::Column::Stage.is_in(
-                    CaseStage::ALL
-                        .iter()
-                        .filter(|st| st.is_open())
-                        .map(|st| st.as_str()),
-                ),
-            );
+            q = q.filter(case::Column::Stage.is_in(CaseStage::open_values()));
         }
         let total = q.clone().count(self.db()).await?;
         let rows = q

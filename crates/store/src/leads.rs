@@ -253,14 +253,7 @@ impl Store {
                 .add(lead::Column::HolderOrgId.is_in(orgs.to_vec())),
         );
         if open_only {
-            q = q.filter(
-                lead::Column::Status.is_in(
-                    LeadStatus::ALL
-                        .iter()
-                        .filter(|st| st.is_open())
-                        .map(|st| st.as_str()),
-                ),
-            );
+            q = q.filter(lead::Column::Status.is_in(LeadStatus::open_values()));
         }
         let total = q.clone().count(self.db()).await?;
         let rows = q

@@ -237,20 +237,16 @@ fn sources(b: DbBackend) -> Vec<Source> {
 
 /// Lead statuses that are still open (not answered, not merged), quoted for SQL.
 fn open_lead_statuses() -> String {
-    LeadStatus::ALL
-        .iter()
-        .filter(|st| st.is_open())
-        .map(|st| format!("'{}'", st.as_str()))
+    LeadStatus::open_values()
+        .map(|st| format!("'{st}'"))
         .collect::<Vec<_>>()
         .join(",")
 }
 
 /// Case stages still in hand, quoted for SQL.
 fn open_case_stages() -> String {
-    CaseStage::ALL
-        .iter()
-        .filter(|st| st.is_open())
-        .map(|st| format!("'{}'", st.as_str()))
+    CaseStage::open_values()
+        .map(|st| format!("'{st}'"))
         .collect::<Vec<_>>()
         .join(",")
 }
