@@ -19,6 +19,10 @@ pub const OFFICIAL_FIRST_YEAR: i32 = 2004;
 /// Last year covered by [`OFFICIAL_CSV`].
 pub const OFFICIAL_LAST_YEAR: i32 = 2026;
 
+/// Last year that [`Calendar::official`] answers for: the years after the loaded notices up
+/// to this one are provisional (推算), derived from the holiday law ([`crate::law`]).
+pub const PROVISIONAL_LAST_YEAR: i32 = 2100;
+
 /// Holidays that every year has; a year of a loaded range must list at least one
 /// `rest` day for each of them (see [`CalendarError::IncompleteYear`]).
 pub const REQUIRED_HOLIDAYS: [&str; 3] = ["元旦", "春节", "国庆节"];
@@ -81,6 +85,8 @@ pub struct CalendarEntry {
 pub struct Calendar {
     first_year: i32,
     last_year: i32,
+    /// Years after this one are provisional (derived from the holiday law, not a notice).
+    official_last_year: i32,
     /// Days since the Unix epoch of `first_year`-01-01 (day offset 0).
     first_day: i64,
     /// `prefix[i]` = number of working days with offset `< i`;
@@ -97,6 +103,7 @@ impl fmt::Debug for Calendar {
         f.debug_struct("Calendar")
             .field("first_year", &self.first_year)
             .field("last_year", &self.last_year)
+            .field("official_last_year", &self.official_last_year)
             .field("entries", &self.entries.len())
             .field("workdays", &self.workdays.len())
             .finish_non_exhaustive()
@@ -104,8 +111,9 @@ impl fmt::Debug for Calendar {
 }
 
 impl Calendar {
-    /// The official calendar compiled into the crate ([`OFFICIAL_CSV`], years
-    /// [`OFFICIAL_FIRST_YEAR`]..=[`OFFICIAL_LAST_YEAR`]), parsed once and cached.
+    /// The calendar compiled into the crate: the notices of [`OFFICIAL_CSV`] (years
+    /// [`OFFICIAL_FIRST_YEAR`]..=[`OFFICIAL_LAST_YEAR`]) and provisional years after them
+    /// through [`PROVISIONAL_LAST_YEAR`], built once and cached.
     ///
     /// # Panics
     ///
@@ -116,10 +124,30 @@ impl Calendar {
         static OFFICIAL: OnceLock<Calendar> = OnceLock::new();
         OFFICIAL.get_or_init(|| {
             match Calendar::from_csv(OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR) {
-                Ok(calendar) => calendar,
+                Ok(calendar) => calendar.with_provisional_years(PROVISIONAL_LAST_YEAR),
                 Err(error) => panic!("内置工作日历数据无效：{error}"),
             }
         })
+    }
+
+    /// This calendar extended by provisional years (推算年度) after its last year through
+    /// `through`: each derived from the holiday law in force that year
+    /// ([`crate::law::provisional_entries`]: statutory rest days and make-up days, no
+    /// adjusted working days). [`Calendar::is_provisional`] tells them apart. A calendar
+    /// that already reaches `through` is returned unchanged.
+    #[must_use]
+    pub fn with_provisional_years(self, through: i32) -> Calendar {
+        let through = through.min(Date::MAX_YEAR);
+        if through <= self.last_year {
+            return self;
+        }
+        let mut entries = self.entries;
+        for year in self.last_year + 1..=through {
+            entries.extend(provisional_year(year).iter().cloned());
+        }
+        let mut calendar = Calendar::build(self.first_year, through, entries);
+        calendar.official_last_year = self.official_last_year;
+        calendar
     }
 
     /// Builds a calendar for the years `first_year..=last_year` from CSV text in
@@ -271,6 +299,7 @@ impl Calendar {
         Calendar {
             first_year,
             last_year,
+            official_last_year: last_year,
             first_day,
             prefix,
             workdays,
@@ -288,6 +317,20 @@ impl Calendar {
     #[must_use]
     pub fn last_year(&self) -> i32 {
         self.last_year
+    }
+
+    /// Last year set by a notice; the years after it through [`Calendar::last_year`] are
+    /// provisional.
+    #[must_use]
+    pub fn official_last_year(&self) -> i32 {
+        self.official_last_year
+    }
+
+    /// `true` if `date` lies in a provisional year: derived from the holiday law, to be
+    /// recomputed when that year's notice is loaded (按法定节假日推算).
+    #[must_use]
+    pub fn is_provisional(&self, date: Date) -> bool {
+        self.covers(date) && date.year() > self.official_last_year
     }
 
     /// `true` if `date`'s year is loaded, i.e. queries about it succeed.
@@ -457,6 +500,24 @@ impl Calendar {
         let b = self.offset(b)?;
         Ok(i64::from(self.before(b + 1)) - i64::from(self.before(a + 1)))
     }
+}
+
+/// The provisional entries of `year`, derived once per process for the years up to
+/// [`PROVISIONAL_LAST_YEAR`] (the lunar and solar-term computations are not free).
+fn provisional_year(year: i32) -> std::borrow::Cow<'static, [CalendarEntry]> {
+    static YEARS: OnceLock<Vec<Vec<CalendarEntry>>> = OnceLock::new();
+    let cached = YEARS.get_or_init(|| {
+        (OFFICIAL_FIRST_YEAR..=PROVISIONAL_LAST_YEAR)
+            .map(crate::law::provisional_entries)
+            .collect()
+    });
+    usize::try_from(year - OFFICIAL_FIRST_YEAR)
+        .ok()
+        .and_then(|index| cached.get(index))
+        .map_or_else(
+            || std::borrow::Cow::Owned(crate::law::provisional_entries(year)),
+            |entries| std::borrow::Cow::Borrowed(entries.as_slice()),
+        )
 }
 
 /// Days since the epoch of `year`-01-01 (also valid for `year` = 10000).

@@ -13,20 +13,23 @@
 //!   (调休上班), e.g. Sunday 2024-02-04 for the 2024 Spring Festival.
 //!
 //! This crate encodes those notices for [`OFFICIAL_FIRST_YEAR`]..=[`OFFICIAL_LAST_YEAR`]
-//! ([`OFFICIAL_CSV`], the file `data/holidays.csv`) and answers working-day
-//! questions in constant time. It is pure: no I/O, no clock, no dependencies.
+//! ([`OFFICIAL_CSV`], the file `data/holidays.csv`), reads a notice as published
+//! ([`notice`]), and answers working-day questions in constant time. It is pure: no I/O,
+//! no clock.
 //!
 //! ## Conventions
 //!
 //! * A date is a **working day** if the data lists it as `work`, or it is a
 //!   Monday–Friday that the data does not list as `rest`. Everything else is a
 //!   rest day.
-//! * The calendar **never guesses**: any question about a year that is not
-//!   loaded — including a computation whose answer would leave the loaded years —
-//!   fails with [`CalendarError::YearNotLoaded`], whose message asks an
-//!   administrator to import that year's notice. A new year is loaded by
-//!   appending its lines to the CSV and building a calendar with
-//!   [`Calendar::from_csv`].
+//! * **Provisional years** (推算年度): the next year's notice comes out in November or
+//!   December, so [`Calendar::official`] continues the notices with years derived from
+//!   the holiday law in force ([`law`]: statutory days, weekends, make-up days; never
+//!   adjusted working days) through [`PROVISIONAL_LAST_YEAR`], and
+//!   [`Calendar::is_provisional`] says which dates those are, so that a deadline over
+//!   them is shown as provisional and recomputed when the notice is loaded. A calendar
+//!   built by [`Calendar::from_csv`] alone is strict: a question about a year it does not
+//!   cover fails with [`CalendarError::YearNotLoaded`].
 //! * [`Calendar::add_workdays`]`(d, n)` with `n > 0` is the `n`-th working day
 //!   strictly after `d` (the start day is not counted, 期间开始之日不计算在内);
 //!   with `n < 0` the `|n|`-th strictly before; with `n == 0` it is `d` itself.
@@ -52,9 +55,13 @@
 //! assert_eq!(calendar.add_workdays(date("2024-02-09"), 3)?, date("2024-02-20"));
 //! assert_eq!(calendar.workdays_between(date("2024-02-09"), date("2024-02-20"))?, 3);
 //!
-//! // Years without a loaded notice are refused, never guessed.
-//! let error = calendar.is_workday(date("2099-01-05")).unwrap_err();
-//! assert!(error.to_string().contains("2099 年"));
+//! // Years without a notice are derived from the holiday law and flagged provisional:
+//! // 2027-02-05 is 除夕 (2024 revision: 除夕 and 正月初一至初三).
+//! assert!(calendar.is_provisional(date("2027-02-05")));
+//! assert_eq!(calendar.day_name(date("2027-02-05")), Some("春节"));
+//! // Beyond the provisional years nothing is guessed.
+//! let error = calendar.is_workday(date("2101-01-05")).unwrap_err();
+//! assert!(error.to_string().contains("2101 年"));
 //! # Ok::<(), xiezhi_calendar::CalendarError>(())
 //! ```
 
@@ -63,10 +70,12 @@
 mod calendar;
 mod date;
 mod error;
+pub mod law;
+pub mod notice;
 
 pub use calendar::{
     Calendar, CalendarEntry, DayKind, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR,
-    REQUIRED_HOLIDAYS,
+    PROVISIONAL_LAST_YEAR, REQUIRED_HOLIDAYS,
 };
 pub use date::{
     Date, ParseDateError, SHANGHAI_UTC_OFFSET_SECONDS, Weekday, days_in_month, deadline_instant,

@@ -282,10 +282,17 @@ fn administrator_appends_a_new_year() {
     assert!(calendar.is_workday(d("2027-02-20")).unwrap());
     // 2026 behaves exactly as in the official calendar, and crossing into 2027 now works.
     assert_eq!(calendar.next_workday(d("2026-12-31")), Ok(d("2027-01-04")));
+    let shipped = load(OFFICIAL_CSV, 2004, 2026).unwrap();
     assert_eq!(
-        Calendar::official().next_workday(d("2026-12-31")),
+        shipped.next_workday(d("2026-12-31")),
         Err(CalendarError::YearNotLoaded { year: 2027 })
     );
+    // The product's calendar answers from the holiday law instead, flagged provisional.
+    assert_eq!(
+        Calendar::official().next_workday(d("2026-12-31")),
+        Ok(d("2027-01-04"))
+    );
+    assert!(Calendar::official().is_provisional(d("2027-01-04")));
     // Declaring 2027 without appending its lines is refused.
     assert!(matches!(
         error_of(OFFICIAL_CSV, 2004, 2027),

@@ -15,8 +15,17 @@ fn d(text: &str) -> Date {
     text.parse().unwrap()
 }
 
+/// The shipped notices alone (no provisional years), built once.
 fn cal() -> &'static Calendar {
-    Calendar::official()
+    static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        Calendar::from_csv(
+            xiezhi_calendar::OFFICIAL_CSV,
+            xiezhi_calendar::OFFICIAL_FIRST_YEAR,
+            xiezhi_calendar::OFFICIAL_LAST_YEAR,
+        )
+        .unwrap()
+    })
 }
 
 fn assert_rest(dates: &[&str], name: &str) {
@@ -76,6 +85,27 @@ fn official_data_is_valid() {
         Calendar::from_csv(OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR - 1),
         Err(CalendarError::DateOutOfRange { .. })
     ));
+}
+
+/// The product's calendar is the shipped notices followed by provisional years: identical
+/// on every date the notices cover.
+#[test]
+fn the_product_calendar_extends_the_notices_without_changing_them() {
+    let product = Calendar::official();
+    assert_eq!(product.official_last_year(), OFFICIAL_LAST_YEAR);
+    assert_eq!(product.last_year(), xiezhi_calendar::PROVISIONAL_LAST_YEAR);
+    let shipped_entries = cal().entries();
+    assert_eq!(&product.entries()[..shipped_entries.len()], shipped_entries);
+    let mut day = d("2004-01-01");
+    while day.year() <= OFFICIAL_LAST_YEAR {
+        assert_eq!(product.is_workday(day), cal().is_workday(day), "{day}");
+        assert!(!product.is_provisional(day));
+        day = day.add_days(1).unwrap();
+    }
+    assert_eq!(
+        product.workdays_between(d("2004-01-01"), d("2026-12-31")),
+        cal().workdays_between(d("2004-01-01"), d("2026-12-31"))
+    );
 }
 
 #[test]

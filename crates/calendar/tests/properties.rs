@@ -8,8 +8,17 @@ use xiezhi_calendar::{
     deadline_instant, shanghai_date, start_instant,
 };
 
+/// The shipped notices alone (no provisional years), built once.
 fn cal() -> &'static Calendar {
-    Calendar::official()
+    static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        Calendar::from_csv(
+            xiezhi_calendar::OFFICIAL_CSV,
+            xiezhi_calendar::OFFICIAL_FIRST_YEAR,
+            xiezhi_calendar::OFFICIAL_LAST_YEAR,
+        )
+        .unwrap()
+    })
 }
 
 fn first_day() -> i64 {
