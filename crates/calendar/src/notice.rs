@@ -227,12 +227,7 @@ fn chinese_number(text: &str) -> Option<usize> {
     DIGITS.iter().position(|d| *d == text).map(|i| i + 1)
 }
 
-fn read_item(
-    line: usize,
-    year: i32,
-    names: &str,
-    body: &str,
-) -> Result<NoticeItem, NoticeError> {
+fn read_item(line: usize, year: i32, names: &str, body: &str) -> Result<NoticeItem, NoticeError> {
     let holidays: Vec<String> = names.split('、').map(|n| n.trim().to_owned()).collect();
     let mut item = NoticeItem {
         line,
@@ -260,10 +255,7 @@ fn read_item(
         for clause in split_outside_parens(sentence, '，') {
             let clause = clause.trim();
             reader.text = clause;
-            if let Some(stated) = clause
-                .strip_prefix('共')
-                .and_then(|c| c.strip_suffix('天'))
-            {
+            if let Some(stated) = clause.strip_prefix('共').and_then(|c| c.strip_suffix('天')) {
                 let stated: usize = stated
                     .parse()
                     .map_err(|_| reader.fail(format!("无法识别“{clause}”")))?;
@@ -271,9 +263,7 @@ fn read_item(
                     return Err(reader.fail(format!("“{clause}”之前没有放假日期")));
                 };
                 if stated != days {
-                    return Err(reader.fail(format!(
-                        "写明“{clause}”，但所列日期共{days}天"
-                    )));
+                    return Err(reader.fail(format!("写明“{clause}”，但所列日期共{days}天")));
                 }
                 continue;
             }
@@ -309,10 +299,9 @@ fn read_item(
                         .and_then(|n| n.parse::<usize>().ok())
                         .ok_or_else(|| reader.fail(format!("无法识别“{clause}”")))?;
                     if count != days.len() {
-                        return Err(reader.fail(format!(
-                            "写明放假{count}天，但所列日期共{}天",
-                            days.len()
-                        )));
+                        return Err(
+                            reader.fail(format!("写明放假{count}天，但所列日期共{}天", days.len()))
+                        );
                     }
                 }
                 last_span = Some(days.len());
@@ -434,7 +423,10 @@ pub fn parse_notice(text: &str, year: Option<i32>) -> Result<Notice, NoticeError
         items.push(item);
     }
     for holiday in REQUIRED_HOLIDAYS {
-        if !items.iter().any(|i| i.holidays.iter().any(|h| h == holiday)) {
+        if !items
+            .iter()
+            .any(|i| i.holidays.iter().any(|h| h == holiday))
+        {
             return Err(NoticeError {
                 line: None,
                 message: format!("通知不完整：缺少{holiday}的放假安排"),

@@ -54,8 +54,20 @@ fn the_law_in_force_follows_the_revisions() {
     let days: usize = statutory_days(2027).iter().map(|(_, d)| d.len()).sum();
     assert_eq!(days, 13);
     // 2013 revision: no 除夕 (11 days); 2007 revision: with 除夕, 11 days.
-    assert_eq!(statutory_days(2014).iter().map(|(_, d)| d.len()).sum::<usize>(), 11);
-    assert_eq!(statutory_days(2010).iter().map(|(_, d)| d.len()).sum::<usize>(), 11);
+    assert_eq!(
+        statutory_days(2014)
+            .iter()
+            .map(|(_, d)| d.len())
+            .sum::<usize>(),
+        11
+    );
+    assert_eq!(
+        statutory_days(2010)
+            .iter()
+            .map(|(_, d)| d.len())
+            .sum::<usize>(),
+        11
+    );
 }
 
 /// Working-day status of every date of 2026 where the provisional derivation and the
@@ -121,7 +133,15 @@ fn provisional_years_run_through_2100_and_are_flagged() {
     assert_eq!(calendar.day_name(d("2027-02-05")), Some("春节"));
     for year in 2027..=2100 {
         let entries = provisional_entries(year);
-        for name in ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"] {
+        for name in [
+            "元旦",
+            "春节",
+            "清明节",
+            "劳动节",
+            "端午节",
+            "中秋节",
+            "国庆节",
+        ] {
             assert!(
                 entries.iter().any(|e| e.name == name),
                 "{year} lacks {name}"

@@ -5,15 +5,20 @@
 use std::collections::BTreeMap;
 
 use xiezhi_calendar::notice::parse_notice;
-use xiezhi_calendar::{Calendar, Date, DayKind, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
+use xiezhi_calendar::{
+    Calendar, Date, DayKind, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR,
+};
 
 fn d(text: &str) -> Date {
     text.parse().unwrap()
 }
 
 fn notice(year: i32) -> String {
-    std::fs::read_to_string(format!("{}/tests/notices/{year}.txt", env!("CARGO_MANIFEST_DIR")))
-        .unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/notices/{year}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// Every date where the notice and the official data disagree on working or not, or where
@@ -27,8 +32,14 @@ fn disagreements(year: i32) -> Vec<String> {
         .items
         .iter()
         .flat_map(|item| {
-            let rest = item.rest.iter().map(|d| (*d, (DayKind::Rest, item.holidays.clone())));
-            let work = item.work.iter().map(|d| (*d, (DayKind::Work, item.holidays.clone())));
+            let rest = item
+                .rest
+                .iter()
+                .map(|d| (*d, (DayKind::Rest, item.holidays.clone())));
+            let work = item
+                .work
+                .iter()
+                .map(|d| (*d, (DayKind::Work, item.holidays.clone())));
             rest.chain(work).collect::<Vec<_>>()
         })
         .collect();
@@ -64,7 +75,10 @@ fn disagreements(year: i32) -> Vec<String> {
                 && official_work == day.is_weekend()
                 && !next_year.contains(&day) =>
             {
-                out.push(format!("{day} 通知未列 数据{}", if official_work { "上班" } else { "放假" }));
+                out.push(format!(
+                    "{day} 通知未列 数据{}",
+                    if official_work { "上班" } else { "放假" }
+                ));
             }
             None => {}
         }
@@ -105,11 +119,17 @@ fn the_2026_notice_items() {
     assert_eq!(parsed.items.len(), 7);
     let new_year = &parsed.items[0];
     assert_eq!(new_year.holidays, ["元旦"]);
-    assert_eq!(new_year.rest, [d("2026-01-01"), d("2026-01-02"), d("2026-01-03")]);
+    assert_eq!(
+        new_year.rest,
+        [d("2026-01-01"), d("2026-01-02"), d("2026-01-03")]
+    );
     assert_eq!(new_year.work, [d("2026-01-04")]);
     assert_eq!(parsed.items[1].rest.len(), 9);
     let entries = parsed.entries();
-    assert_eq!(entries.iter().filter(|e| e.kind == DayKind::Work).count(), 6);
+    assert_eq!(
+        entries.iter().filter(|e| e.kind == DayKind::Work).count(),
+        6
+    );
     // 2024: the advice to let staff rest on 除夕 is kept but sets nothing.
     let parsed = parse_notice(&notice(2024), None).unwrap();
     assert_eq!(parsed.items[1].advice.len(), 1);
@@ -133,7 +153,12 @@ fn error(text: &str) -> String {
 
 #[test]
 fn items_alone_need_a_year_and_read_with_one() {
-    assert!(parse_notice(ITEMS_2027, None).unwrap_err().to_string().contains("无法确定年份"));
+    assert!(
+        parse_notice(ITEMS_2027, None)
+            .unwrap_err()
+            .to_string()
+            .contains("无法确定年份")
+    );
     let parsed = parse_notice(ITEMS_2027, Some(2027)).unwrap();
     assert_eq!(parsed.year, 2027);
     assert_eq!(parsed.items[6].work, [d("2027-09-26"), d("2027-10-09")]);
@@ -145,21 +170,45 @@ fn items_alone_need_a_year_and_read_with_one() {
 fn bad_notices_are_refused_with_the_line_named() {
     let cases = [
         // A stated day count that disagrees with the dates.
-        (ITEMS_2027.replace("共7天", "共8天"), "第 7 行：写明“共8天”，但所列日期共7天"),
+        (
+            ITEMS_2027.replace("共7天", "共8天"),
+            "第 7 行：写明“共8天”，但所列日期共7天",
+        ),
         // A stated weekday that is wrong.
-        (ITEMS_2027.replace("1月1日（周五）", "1月1日（周四）"), "第 1 行：2027年1月1日是星期五，通知写作“周四”"),
+        (
+            ITEMS_2027.replace("1月1日（周五）", "1月1日（周四）"),
+            "第 1 行：2027年1月1日是星期五，通知写作“周四”",
+        ),
         // A date twice.
-        (ITEMS_2027.replace("9月26日（周日）", "5月2日（周日）"), "第 7 行：2027-05-02 重复（已在第 4 行出现）"),
+        (
+            ITEMS_2027.replace("9月26日（周日）", "5月2日（周日）"),
+            "第 7 行：2027-05-02 重复（已在第 4 行出现）",
+        ),
         // An adjusted working day on a weekday.
-        (ITEMS_2027.replace("4月25日（周日）", "4月26日（周一）"), "第 4 行：2027-04-26 是星期一，本来就是工作日"),
+        (
+            ITEMS_2027.replace("4月25日（周日）", "4月26日（周一）"),
+            "第 4 行：2027-04-26 是星期一，本来就是工作日",
+        ),
         // Something the parser cannot read.
-        (ITEMS_2027.replace("不调休", "另行通知"), "第 5 行：无法识别“另行通知”"),
+        (
+            ITEMS_2027.replace("不调休", "另行通知"),
+            "第 5 行：无法识别“另行通知”",
+        ),
         // A year half filled: no 国庆节.
-        (ITEMS_2027.lines().take(6).collect::<Vec<_>>().join("\n"), "缺少国庆节"),
+        (
+            ITEMS_2027.lines().take(6).collect::<Vec<_>>().join("\n"),
+            "缺少国庆节",
+        ),
         // A date that does not exist.
-        (ITEMS_2027.replace("6月9日（周三）", "6月31日"), "第 5 行：日期不存在"),
+        (
+            ITEMS_2027.replace("6月9日（周三）", "6月31日"),
+            "第 5 行：日期不存在",
+        ),
         // Out of order.
-        (ITEMS_2027.replace("三、清明节", "四、清明节"), "第 3 行：条目序号“四、”不连续"),
+        (
+            ITEMS_2027.replace("三、清明节", "四、清明节"),
+            "第 3 行：条目序号“四、”不连续",
+        ),
     ];
     for (text, expected) in cases {
         let message = error(&text);

@@ -6,10 +6,9 @@
 mod config;
 
 use anyhow::{Context, Result, bail};
-use chrono::Utc;
 use clap::{Parser, Subcommand};
 use config::{Config, FileConfig};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use xiezhi_calendar::{Calendar, Date};
 use xiezhi_domain::{Login, Role, TokenScope};
@@ -183,11 +182,25 @@ enum CalendarCommand {
         #[arg(long)]
         batch: bool,
     },
-    /// Load a new year's holiday notice (CSV `date,kind,name`) into the database. Clocks
-    /// already running keep their due times until `xiezhi clocks recompute`.
+    /// Load a new year's holiday arrangement: the State Council notice text as published
+    /// (or CSV `date,kind,name`). Prints what was read; in the same write recomputes the
+    /// running clocks whose due times it moves.
     Load {
-        /// The CSV file.
+        /// The file (UTF-8 text of the notice, or CSV).
         file: String,
+        /// The year, when the text has no title.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Replace a year loaded before.
+        #[arg(long)]
+        replace: bool,
+        /// Only read and print; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Load without asking (at a terminal the command asks for confirmation; from a
+        /// script it loads).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -372,15 +385,40 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Command::Calendar {
-                command: CalendarCommand::Load { file },
+                command: CalendarCommand::Load { file, year, replace, dry_run, yes },
             } => {
                 let store = open(&cfg).await?;
+                let rules = xiezhi_domain::rules::Rules::builtin()?;
                 let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取文件 {file}"))?;
                 let mut w = store.begin_write(ctx("calendar-load")).await?;
-                match xiezhi_store::clocks::load_calendar_year(&mut w, &text).await {
-                    Ok(year) => {
-                        w.commit().await?;
-                        println!("已导入 {year} 年放假安排。已在计时的时限不变；如需按新日历重算，请运行 xiezhi clocks recompute");
+                match xiezhi_store::clocks::load_calendar_year(&mut w, &rules, &text, year, replace).await {
+                    Ok(load) => {
+                        let day = |d: xiezhi_calendar::Date| format!("{}年{}月{}日（{}）", d.year(), d.month(), d.day(), d.weekday());
+                        println!("{} 年放假安排：", load.year);
+                        for e in &load.entries {
+                            let kind = if e.kind == xiezhi_calendar::DayKind::Work { "上班" } else { "放假" };
+                            println!("  {} {kind} {}", day(e.date), e.name);
+                        }
+                        for c in &load.changes {
+                            let s = |w: bool| if w { "上班" } else { "放假" };
+                            println!("  与推算不同：{} {} → {}", day(c.date), s(c.was_workday), s(c.workday));
+                        }
+                        for m in &load.moved {
+                            println!("  时限 {} 期限调整：{} → {}", m.clock_id, xiezhi_server::beijing_time(m.old_due), xiezhi_server::beijing_time(m.new_due));
+                        }
+                        let confirmed = yes || dry_run || !std::io::stdin().is_terminal() || {
+                            print!("确认导入 {} 年放假安排？输入 y 确认：", load.year);
+                            std::io::stdout().flush()?;
+                            let mut answer = String::new();
+                            std::io::stdin().read_line(&mut answer)?;
+                            matches!(answer.trim(), "y" | "Y" | "是")
+                        };
+                        if dry_run || !confirmed {
+                            println!("（仅读取核对，未导入）");
+                        } else {
+                            w.commit().await?;
+                            println!("已导入 {} 年放假安排；{} 个计时中的时限期限随之调整。", load.year, load.moved.len());
+                        }
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(e) => {
@@ -404,7 +442,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         println!("已重新计算：{n} 个时限的期限有变化");
                     }
                     ClocksCommand::RunJob => {
-                        let r = state.run_clock_job(Utc::now()).await?;
+                        let r = state.run_clock_job(xiezhi_store::time::TimeSource::System.now()).await?;
                         println!("预警 {} 个，超时 {} 个，发出督办 {} 件", r.warned, r.breached, r.orders);
                     }
                 }
@@ -469,7 +507,10 @@ fn verify_case_file(path: &str) -> Result<ExitCode> {
 }
 
 fn ctx(what: &str) -> RecordContext {
-    RecordContext::system(format!("cli:{what}"), Utc::now())
+    RecordContext::system(
+        format!("cli:{what}"),
+        xiezhi_store::time::TimeSource::System.now(),
+    )
 }
 
 async fn open(cfg: &Config) -> Result<Store> {
@@ -493,8 +534,13 @@ async fn load_scale(
     let request = format!("cli:demo:scale:{seed}");
     let parent = if scale == synthetic::Scale::Province {
         let hash = auth::hash_password(password)?;
-        let (province, logins) =
-            synthetic::load_province(store, &hash, &request, Utc::now()).await?;
+        let (province, logins) = synthetic::load_province(
+            store,
+            &hash,
+            &request,
+            xiezhi_store::time::TimeSource::System.now(),
+        )
+        .await?;
         for l in logins {
             println!("  {:<14} {:<10} {}", l.login, l.name, l.org);
         }
@@ -510,7 +556,7 @@ async fn load_scale(
             scale.counties() - 1,
             scale.townships() - 8,
             &request,
-            Utc::now(),
+            xiezhi_store::time::TimeSource::System.now(),
         )
         .await?;
         println!(
@@ -520,8 +566,15 @@ async fn load_scale(
     }
     let rules = xiezhi_domain::rules::Rules::builtin()?;
     let history = std::time::Instant::now();
-    let s =
-        synthetic::load_history(store, &rules, scale.leads(), seed, &request, Utc::now()).await?;
+    let s = synthetic::load_history(
+        store,
+        &rules,
+        scale.leads(),
+        seed,
+        &request,
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await?;
     println!(
         "合成历史（种子 {seed}）：{} 个县（区），线索 {}，案件 {}，移送 {}，时限 {}，督办单 {}，事件 {}；\
          历史用时 {:.1} 秒，合计 {:.1} 秒。",
@@ -543,10 +596,21 @@ async fn load_demo(store: &Store, password: &str, parent: Option<i64>) -> Result
         println!("数据库中已有机构数据，跳过演示数据导入。");
         return Ok(false);
     }
-    let logins = demo::load_under(store, password, "cli:demo", Utc::now(), parent).await?;
-    let catalog = demo::load_catalog(store, "cli:demo", Utc::now())
-        .await
-        .map_err(|e| anyhow::anyhow!("演示权责清单导入失败：{e}"))?;
+    let logins = demo::load_under(
+        store,
+        password,
+        "cli:demo",
+        xiezhi_store::time::TimeSource::System.now(),
+        parent,
+    )
+    .await?;
+    let catalog = demo::load_catalog(
+        store,
+        "cli:demo",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("演示权责清单导入失败：{e}"))?;
     println!(
         "已导入演示县（云溪县，虚构）：{} 名人员。演示账号（密码均为 {password}）：",
         logins.len()
@@ -570,12 +634,24 @@ async fn load_demo(store: &Store, password: &str, parent: Option<i64>) -> Result
     println!("  其余账号见 docs/demo.md，或以系统管理员登录后在“人员”中查看。");
     println!("演示权责清单：{} 条事项和承接分配。", catalog.created);
     let rules = xiezhi_domain::rules::Rules::builtin()?;
-    let (leads, skipped) = demo::load_leads(store, &rules, "cli:demo", Utc::now()).await?;
+    let (leads, skipped) = demo::load_leads(
+        store,
+        &rules,
+        "cli:demo",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await?;
     println!("演示线索：{leads} 组（待签收、移送待受理、移送被拒协商中、已办结答复、已立案）。");
     for s in skipped {
         println!("  未导入的演示线索：{s}");
     }
-    let (command, skipped) = demo::load_command(store, &rules, "cli:demo", Utc::now()).await?;
+    let (command, skipped) = demo::load_command(
+        store,
+        &rules,
+        "cli:demo",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await?;
     println!(
         "演示指挥：{command} 项（待签收的指令、实施中的联合执法行动、征集议题中的联席会议）。"
     );

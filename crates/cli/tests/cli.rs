@@ -85,10 +85,18 @@ fn calendar_workdays_prints_csv_with_holiday_names() {
 }
 
 #[test]
-fn a_date_outside_the_loaded_years_is_an_error_naming_the_year() {
-    let o = xiezhi(&["calendar", "add", "2030-01-02", "1"], None);
+fn a_provisional_year_answers_and_a_date_past_them_is_an_error_naming_the_year() {
+    // 2030: no notice yet, derived from the holiday law (元旦 Tuesday, nothing to make up).
+    let o = xiezhi(&["calendar", "add", "2029-12-31", "1"], None);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "2030-01-02",
+        "{}",
+        text(&o)
+    );
+    let o = xiezhi(&["calendar", "add", "2101-01-03", "1"], None);
     assert!(!o.status.success());
-    assert!(text(&o).contains("2030"), "{}", text(&o));
+    assert!(text(&o).contains("2101"), "{}", text(&o));
 }
 
 engine_test!(
@@ -254,6 +262,63 @@ engine_test!(
             "{}",
             text(&o)
         );
+        // The next year's notice as published (items only, with --year), read and shown.
+        let notice = dir.join("2028.txt");
+        std::fs::write(
+            &notice,
+            "一、元旦：1月1日（周六）至3日（周一）放假，共3天。\n\
+             二、春节：1月25日（农历除夕、周二）至2月1日（周二）放假调休，共8天。\n\
+             三、国庆节：10月1日（周日）至7日（周六）放假调休，共7天。10月8日（周日）上班。\n",
+        )
+        .unwrap();
+        let args = |extra: &'static str| {
+            let mut a = vec![
+                "calendar",
+                "load",
+                notice.to_str().unwrap(),
+                "--year",
+                "2028",
+            ];
+            a.extend(["--database", url.as_str(), extra]);
+            a
+        };
+        let o = xiezhi(&args("--dry-run"), None);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains("2028年10月8日（星期日） 上班 国庆节"),
+            "{}",
+            text(&o)
+        );
+        assert!(text(&o).contains("未导入"), "{}", text(&o));
+        let o = xiezhi(
+            &["calendar", "add", "2028-01-03", "1", "--database", &url],
+            None,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            "2028-01-04",
+            "provisional still"
+        );
+        let o = xiezhi(&args("--yes"), None);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = xiezhi(
+            &[
+                "calendar",
+                "workdays",
+                "--from",
+                "2028-10-08",
+                "--to",
+                "2028-10-08",
+                "--database",
+                &url,
+            ],
+            None,
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("2028-10-08,1"),
+            "{}",
+            text(&o)
+        );
         let o = xiezhi(&["clocks", "recompute", "--database", &url], None);
         assert!(o.status.success(), "{}", text(&o));
         let o = xiezhi(&["clocks", "run-job", "--database", &url], None);
@@ -314,7 +379,10 @@ engine_test!(
         let case = db.store.case(1).await.unwrap();
         let mut w = db
             .store
-            .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+            .begin_write(xiezhi_store::RecordContext::system(
+                "t",
+                xiezhi_store::time::TimeSource::System.now(),
+            ))
             .await
             .unwrap();
         let digest =

@@ -209,7 +209,7 @@ mod tests {
         let m = Manifest {
             format: FORMAT.into(),
             case_number: "AJ2026112300001".into(),
-            generated_at: Utc::now(),
+            generated_at: DateTime::<Utc>::UNIX_EPOCH,
             chain_head_seq: 9,
             chain_head_hash: events[1].hash.clone(),
             files: vec![FileEntry {

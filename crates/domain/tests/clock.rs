@@ -121,14 +121,23 @@ fn a_before_rule_counts_back_from_its_anchor() {
 }
 
 #[test]
-fn a_date_beyond_the_loaded_years_is_an_error_not_a_guess() {
-    let e = clock::due_at(
+fn a_clock_into_a_provisional_year_runs_and_past_them_is_an_error_not_a_guess() {
+    // 2027 has no notice: 12-31, (01-01 元旦), 01-04, 01-05, provisional.
+    let due = clock::due_at(
         &rule(Unit::WorkingDays, Some(3)),
         bj("2026-12-30 10:00:00"),
         cal(),
     )
+    .unwrap();
+    assert_eq!(due, bj("2027-01-05 23:59:59"));
+    assert!(cal().is_provisional(clock::date_of(due)));
+    let e = clock::due_at(
+        &rule(Unit::WorkingDays, Some(3)),
+        bj("2100-12-30 10:00:00"),
+        cal(),
+    )
     .unwrap_err();
-    assert!(e.to_string().contains("2027"), "{e}");
+    assert!(e.to_string().contains("2101"), "{e}");
 }
 
 #[test]

@@ -115,7 +115,7 @@ impl FromRequestParts<AppState> for RequestMeta {
     ) -> Result<Self, Self::Rejection> {
         Ok(RequestMeta {
             request_id: request_id(&parts.headers),
-            now: Utc::now(),
+            now: state.now(),
             csrf: parts
                 .extensions
                 .get::<CsrfToken>()

@@ -69,6 +69,8 @@ pub struct AppState {
     pub printer: Arc<xiezhi_print::Printer>,
     /// Set when the server stops, so live streams end and shutdown is not held up.
     stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Where "now" comes from (the system clock; pinned in tests).
+    pub time: xiezhi_store::time::TimeSource,
     /// Recent public submissions per client, for rate limiting (per instance).
     pub(crate) public_submissions: Arc<
         std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
@@ -89,8 +91,20 @@ impl AppState {
             evidence: EvidenceSettings::default(),
             printer: xiezhi_print::Printer::shared()?,
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
+            time: Default::default(),
             public_submissions: Default::default(),
         })
+    }
+
+    /// The same state reading the time from `time` (tests pin it).
+    pub fn with_time(mut self, time: xiezhi_store::time::TimeSource) -> AppState {
+        self.time = time;
+        self
+    }
+
+    /// Now, from the state's time source.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.time.now()
     }
 
     /// The same state with other evidence settings.
@@ -161,7 +175,7 @@ pub async fn clock_jobs(
         tokio::select! {
             _ = &mut shutdown => break,
             _ = tick.tick() => {
-                match state.run_clock_job(chrono::Utc::now()).await {
+                match state.run_clock_job(state.now()).await {
                     Ok(r) if r.warned + r.breached > 0 => tracing::info!(warned = r.warned, breached = r.breached, orders = r.orders, "clock job"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "clock job failed"),

@@ -671,7 +671,7 @@ async fn list_requests(s: &AppState, f: Format, q: &HashMap<String, String>) -> 
         let end = get("end_date")
             .map(|v| parse_w3c(f, "end_date", v))
             .transpose()?
-            .unwrap_or_else(Utc::now);
+            .unwrap_or_else(|| s.now());
         let start = get("start_date")
             .map(|v| parse_w3c(f, "start_date", v))
             .transpose()?

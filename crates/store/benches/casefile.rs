@@ -15,7 +15,7 @@ async fn run(name: &str, db: TestDb) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let now = chrono::Utc::now();
+    let now = xiezhi_store::time::TimeSource::System.now();
     xiezhi_store::demo::load(s, "bench", "bench", now)
         .await
         .unwrap();
@@ -32,7 +32,10 @@ async fn run(name: &str, db: TestDb) {
         rand::thread_rng().fill_bytes(&mut bytes);
         bytes[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
         let mut w = s
-            .begin_write(RecordContext::system("bench", chrono::Utc::now()))
+            .begin_write(RecordContext::system(
+                "bench",
+                xiezhi_store::time::TimeSource::System.now(),
+            ))
             .await
             .unwrap();
         let d = xiezhi_store::transfers::store_blob(&mut w, bytes)
@@ -61,7 +64,7 @@ async fn run(name: &str, db: TestDb) {
         .export_case(
             1,
             std::io::BufWriter::new(f),
-            RecordContext::system("bench", chrono::Utc::now()),
+            RecordContext::system("bench", xiezhi_store::time::TimeSource::System.now()),
             &xiezhi_print::Printer::shared().unwrap(),
         )
         .await

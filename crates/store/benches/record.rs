@@ -33,7 +33,10 @@ async fn run(name: &str, db: TestDb) {
     let t = Instant::now();
     for i in 0..N {
         let mut w = s
-            .begin_write(RecordContext::system("bench", chrono::Utc::now()))
+            .begin_write(RecordContext::system(
+                "bench",
+                xiezhi_store::time::TimeSource::System.now(),
+            ))
             .await
             .unwrap();
         w.record("bench", i, "bench.appended", serde_json::json!({"i": i}));
@@ -49,7 +52,10 @@ async fn run(name: &str, db: TestDb) {
         hs.push(tokio::spawn(async move {
             for i in 0..N / writers {
                 let mut w = s
-                    .begin_write(RecordContext::system("bench", chrono::Utc::now()))
+                    .begin_write(RecordContext::system(
+                        "bench",
+                        xiezhi_store::time::TimeSource::System.now(),
+                    ))
                     .await
                     .unwrap();
                 w.record("bench", wi, "bench.concurrent", serde_json::json!({"i": i}));

@@ -531,10 +531,29 @@ pub async fn run_due(
     Ok(report)
 }
 
-/// Recompute the due times of open clocks (after loading a calendar year): from the start
-/// under the rule snapshot, then each finished pause; an extension's date stands. Records
-/// `clock.recomputed` for each clock that moved.
+/// Recompute the due times of open clocks over the calendar of `env` (see
+/// [`recompute_with`]); returns how many moved.
 pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, StoreError> {
+    let moved = recompute_with(w, env, &|old, new| {
+        format!(
+            "期限按工作日历重新计算：原{}，现{}",
+            beijing_minute(old),
+            beijing_minute(new)
+        )
+    })
+    .await?;
+    Ok(moved.len())
+}
+
+/// Recompute the due times of running and paused clocks: from the start under the rule
+/// snapshot, then each finished pause; an extension's date stands. Records
+/// `clock.recomputed` with the old and new due time and `reason(old, new)` (shown to the
+/// holder) for each clock that moved. Satisfied, cancelled and breached clocks keep theirs.
+pub async fn recompute_with(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    reason: &(dyn Fn(DateTime<Utc>, DateTime<Utc>) -> String + Sync),
+) -> Result<Vec<MovedClock>, StoreError> {
     let open = clock::Entity::find()
         .filter(clock::Column::State.is_in(["running", "paused"]))
         .all(w.txn())
@@ -544,7 +563,7 @@ pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, Store
         &open.iter().map(|m| m.rule_version_id).collect::<Vec<_>>(),
     )
     .await?;
-    let mut changed = 0;
+    let mut changed = Vec::new();
     for m in open {
         let rule = rules
             .get(&m.rule_version_id)
@@ -593,8 +612,15 @@ pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, Store
             let old = t.due_at;
             let t = Timing {
                 due_at: new_due,
+                warned_at: if new_due > old { None } else { t.warned_at },
                 ..t
             };
+            changed.push(MovedClock {
+                clock_id: m.id,
+                holder_org_id: m.holder_org_id,
+                old_due: old,
+                new_due,
+            });
             save(
                 w,
                 env,
@@ -602,10 +628,9 @@ pub async fn recompute(w: &mut Writer, env: ClockEnv<'_>) -> Result<usize, Store
                 &rule,
                 &t,
                 "clock.recomputed",
-                json!({"old_due": old.to_rfc3339()}),
+                json!({"old_due": old.to_rfc3339(), "reason": reason(old, new_due)}),
             )
             .await?;
-            changed += 1;
         }
     }
     Ok(changed)
@@ -647,30 +672,150 @@ pub async fn assign_profile(
     Ok(())
 }
 
-/// Load one year's holiday notice (CSV `date,kind,name`, the header optional). The file is
-/// checked alone first, so errors name its own lines. Years shipped with the program cannot
-/// be replaced; a year loaded before can. Clocks already running keep their due times.
-pub async fn load_calendar_year(w: &mut Writer, text: &str) -> Result<i32, StoreError> {
+/// A clock whose due time a calendar change moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovedClock {
+    /// The clock.
+    pub clock_id: i64,
+    /// Its holder org.
+    pub holder_org_id: i64,
+    /// Due before.
+    pub old_due: DateTime<Utc>,
+    /// Due now.
+    pub new_due: DateTime<Utc>,
+}
+
+/// A day whose status a loaded year changes from what the calendar said before (for a
+/// provisional year: from the holiday-law derivation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayChange {
+    /// The date.
+    pub date: xiezhi_calendar::Date,
+    /// Working day before.
+    pub was_workday: bool,
+    /// Working day now.
+    pub workday: bool,
+    /// The holiday it is named for now (or was, if it is no longer listed).
+    pub name: String,
+}
+
+/// A year's arrangement as read from a notice or CSV, and what loading it does.
+#[derive(Debug, Clone)]
+pub struct YearLoad {
+    /// The year.
+    pub year: i32,
+    /// `notice` (the text as published) or `csv`.
+    pub source: &'static str,
+    /// The entries set (may include the last days of the year before).
+    pub entries: Vec<xiezhi_calendar::CalendarEntry>,
+    /// Sentences of the notice that arrange nothing.
+    pub advice: Vec<String>,
+    /// Days that differ from the calendar before.
+    pub changes: Vec<DayChange>,
+    /// Running and paused clocks whose due time moved.
+    pub moved: Vec<MovedClock>,
+}
+
+/// A year's arrangement as read: year, `notice` or `csv`, entries, sentences that arrange
+/// nothing.
+type YearRead = (
+    i32,
+    &'static str,
+    Vec<xiezhi_calendar::CalendarEntry>,
+    Vec<String>,
+);
+
+/// Reads a year's arrangement: the notice text as published (`一、元旦：…`), or CSV lines
+/// `date,kind,name` (the header optional). `year` is needed only for items without a title.
+pub fn read_year(text: &str, year: Option<i32>) -> Result<YearRead, StoreError> {
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let is_csv = first == "date,kind,name"
+        || first.len() >= 11 && first.as_bytes().get(4) == Some(&b'-') && first.contains(',');
+    if !is_csv {
+        let notice = xiezhi_calendar::notice::parse_notice(text, year)
+            .map_err(|e| StoreError::invalid("text", e.to_string()))?;
+        let advice = notice
+            .items
+            .iter()
+            .flat_map(|i| i.advice.iter().cloned())
+            .collect();
+        return Ok((notice.year, "notice", notice.entries(), advice));
+    }
     let body: String = text
-        .trim_start_matches('\u{feff}')
         .lines()
         .filter(|l| !l.trim().is_empty() && l.trim() != "date,kind,name")
         .map(|l| format!("{}\n", l.trim()))
         .collect();
-    let year: i32 = body
+    let found: i32 = body
         .get(..4)
         .and_then(|y| y.parse().ok())
-        .ok_or_else(|| StoreError::invalid("file", "文件第一行应为 YYYY-MM-DD,kind,name"))?;
+        .ok_or_else(|| StoreError::invalid("text", "文件第一行应为 YYYY-MM-DD,kind,name"))?;
+    let cal = Calendar::from_csv(&format!("date,kind,name\n{body}"), found, found)
+        .map_err(|e| StoreError::invalid("text", e.to_string()))?;
+    Ok((found, "csv", cal.entries().to_vec(), Vec::new()))
+}
+
+/// The calendar of the shipped notices and the loaded years (a later year's entries win on
+/// a date both name), continued by provisional years.
+fn merged_calendar(years: &[calendar_year::Model]) -> Result<Calendar, StoreError> {
+    if years.is_empty() {
+        return Ok(Calendar::official().clone());
+    }
+    let mut lines: std::collections::BTreeMap<String, String> = OFFICIAL_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|l| Some((l.get(..10)?.to_owned(), l.to_owned())))
+        .collect();
+    let mut sorted: Vec<&calendar_year::Model> = years.iter().collect();
+    sorted.sort_by_key(|y| y.year);
+    for y in &sorted {
+        for l in y.csv.lines().filter(|l| l.len() > 10) {
+            lines.insert(l[..10].to_owned(), l.to_owned());
+        }
+    }
+    let last = sorted.last().map_or(OFFICIAL_LAST_YEAR, |y| y.year);
+    let mut text = String::from("date,kind,name\n");
+    for l in lines.values() {
+        text.push_str(l);
+        text.push('\n');
+    }
+    Calendar::from_csv(&text, OFFICIAL_FIRST_YEAR, last)
+        .map(|c| c.with_provisional_years(xiezhi_calendar::PROVISIONAL_LAST_YEAR))
+        .map_err(|e| StoreError::Config(e.to_string()))
+}
+
+/// Load one year's holiday arrangement ([`read_year`]) and, in the same write, recompute every
+/// running or paused clock whose due time it changes: each recorded as `clock.recomputed`
+/// with the old and new due time and the reason shown to its holder
+/// (`期限因2027年放假安排调整：原…，现…`). Years shipped with the program cannot be loaded;
+/// a year loaded before only with `replace`; years must follow each other. Does not commit:
+/// a caller that only previews drops the writer.
+pub async fn load_calendar_year(
+    w: &mut Writer,
+    rules: &Rules,
+    text: &str,
+    year: Option<i32>,
+    replace: bool,
+) -> Result<YearLoad, StoreError> {
+    let (year, source, entries, advice) = read_year(text, year)?;
     if year <= OFFICIAL_LAST_YEAR {
         return Err(StoreError::invalid(
-            "file",
-            format!("{year} 年的放假安排已随程序内置，不能导入"),
+            "text",
+            format!("{year} 年的放假安排已随程序内置（国务院办公厅通知），不能再导入"),
         ));
     }
-    let header_text = format!("date,kind,name\n{body}");
-    Calendar::from_csv(&header_text, year, year)
-        .map_err(|e| StoreError::invalid("file", e.to_string()))?;
     let loaded = calendar_year::Entity::find().all(w.txn()).await?;
+    if loaded.iter().any(|y| y.year == year) && !replace {
+        return Err(StoreError::invalid(
+            "text",
+            format!("{year} 年的放假安排已经导入；如需更正，请勾选“更正已导入的年度”"),
+        ));
+    }
     let expected_next = loaded
         .iter()
         .map(|y| y.year)
@@ -680,10 +825,25 @@ pub async fn load_calendar_year(w: &mut Writer, text: &str) -> Result<i32, Store
         + 1;
     if year > expected_next {
         return Err(StoreError::invalid(
-            "file",
+            "text",
             format!("请先导入 {expected_next} 年的放假安排"),
         ));
     }
+    let before = merged_calendar(&loaded)?;
+    let body: String = entries
+        .iter()
+        .map(|e| format!("{},{},{}\n", e.date, e.kind, e.name))
+        .collect();
+    let mut after_years: Vec<calendar_year::Model> =
+        loaded.into_iter().filter(|y| y.year != year).collect();
+    after_years.push(calendar_year::Model {
+        year,
+        csv: body.clone(),
+        loaded_at: w.now(),
+    });
+    let after =
+        merged_calendar(&after_years).map_err(|e| StoreError::invalid("text", e.to_string()))?;
+    let changes = day_changes(&before, &after, year);
     calendar_year::Entity::delete_by_id(year)
         .exec(w.txn())
         .await?;
@@ -698,9 +858,75 @@ pub async fn load_calendar_year(w: &mut Writer, text: &str) -> Result<i32, Store
         "calendar",
         year,
         "calendar.year_loaded",
-        json!({"year": year, "lines": body.lines().count()}),
+        json!({
+            "year": year, "source": source, "lines": entries.len(), "text": text.trim(),
+            "changes": changes.len(), "replaced": replace,
+        }),
     );
-    Ok(year)
+    let reason = |old: DateTime<Utc>, new: DateTime<Utc>| {
+        format!(
+            "期限因{year}年放假安排调整：原{}，现{}",
+            beijing_minute(old),
+            beijing_minute(new)
+        )
+    };
+    let moved = recompute_with(
+        w,
+        ClockEnv {
+            rules,
+            calendar: &after,
+        },
+        &reason,
+    )
+    .await?;
+    Ok(YearLoad {
+        year,
+        source,
+        entries,
+        advice,
+        changes,
+        moved,
+    })
+}
+
+/// `2027-01-05 23:59` (Beijing).
+fn beijing_minute(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y年%-m月%-d日 %H:%M")
+        .to_string()
+}
+
+/// Days of `year` (and the December before) whose working status or name differs.
+fn day_changes(before: &Calendar, after: &Calendar, year: i32) -> Vec<DayChange> {
+    let mut out = Vec::new();
+    let (Some(first), Some(last)) = (
+        xiezhi_calendar::Date::new(year - 1, 12, 1),
+        xiezhi_calendar::Date::new(year, 12, 31),
+    ) else {
+        return out;
+    };
+    let mut day = first;
+    while day <= last {
+        let was = before.is_workday(day).unwrap_or(!day.is_weekend());
+        let now = after.is_workday(day).unwrap_or(!day.is_weekend());
+        if was != now {
+            out.push(DayChange {
+                date: day,
+                was_workday: was,
+                workday: now,
+                name: after
+                    .day_name(day)
+                    .or_else(|| before.day_name(day))
+                    .unwrap_or_default()
+                    .to_owned(),
+            });
+        }
+        match day.add_days(1) {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
 }
 
 /// A filter for listing clocks.
@@ -722,27 +948,43 @@ pub struct ClockFilter {
 }
 
 impl Store {
-    /// The working-day calendar: the shipped years plus the years loaded by administrators.
+    /// The working-day calendar: the shipped years, the years loaded by administrators, and
+    /// provisional years after them.
     pub async fn calendar(&self) -> Result<Calendar, StoreError> {
         let years = calendar_year::Entity::find()
             .order_by_asc(calendar_year::Column::Year)
             .all(self.db())
             .await?;
-        if years.is_empty() {
-            return Ok(Calendar::official().clone());
+        merged_calendar(&years)
+    }
+
+    /// For each of these clocks whose due time a calendar change moved, the reason last
+    /// recorded (`期限因2027年放假安排调整：原…，现…`).
+    pub async fn calendar_adjustments(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
         }
-        let mut text = OFFICIAL_CSV.trim_end().to_owned();
-        text.push('\n');
-        for y in &years {
-            text.push_str(&y.csv);
-        }
-        let last = years
-            .iter()
-            .map(|y| y.year)
-            .max()
-            .unwrap_or(OFFICIAL_LAST_YEAR);
-        Calendar::from_csv(&text, OFFICIAL_FIRST_YEAR, last)
-            .map_err(|e| StoreError::Config(e.to_string()))
+        let rows = crate::entities::event::Entity::find()
+            .filter(crate::entities::event::Column::SubjectType.eq("clock"))
+            .filter(
+                crate::entities::event::Column::SubjectId
+                    .is_in(ids.iter().map(i64::to_string).collect::<Vec<_>>()),
+            )
+            .filter(crate::entities::event::Column::Kind.eq("clock.recomputed"))
+            .order_by_asc(crate::entities::event::Column::Seq)
+            .all(self.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|e| {
+                let payload: serde_json::Value = serde_json::from_str(&e.payload).ok()?;
+                let reason = payload.get("reason")?.as_str()?.to_owned();
+                Some((e.subject_id.parse().ok()?, reason))
+            })
+            .collect())
     }
 
     /// Years loaded by administrators.

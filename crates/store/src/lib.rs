@@ -27,6 +27,7 @@ pub mod record;
 pub mod synthetic;
 pub mod tally;
 pub mod testing;
+pub mod time;
 pub mod transfers;
 pub mod xlsx;
 

@@ -339,54 +339,16 @@ const Y2027: &str = "date,kind,name
 ";
 
 engine_test!(
-    a_new_years_notice_is_loaded_checked_and_only_moves_clocks_when_recomputed,
+    a_provisional_clock_runs_and_loading_the_notice_recomputes_it_in_the_same_write,
     async |db: TestDb| {
         let s = &db.store;
         demo(s).await;
         let rules = Rules::builtin().unwrap();
         let scjg = org(s, "YX-SCJG").await;
-        {
-            let cal = s.calendar().await.unwrap();
-            let env = ClockEnv {
-                rules: &rules,
-                calendar: &cal,
-            };
-            let e = start(s, env, transfer(scjg, "transfer.send", "2026-12-30 10:00"))
-                .await
-                .unwrap_err();
-            assert!(e.to_string().contains("2027"), "{e}");
-        }
-        let load = async |text: &str| {
-            let mut w = s
-                .begin_write(RecordContext::system("t", bj("2026-12-01 09:00")))
-                .await
-                .unwrap();
-            let r = clocks::load_calendar_year(&mut w, text).await;
-            if r.is_ok() {
-                w.commit().await.unwrap();
-            }
-            r
-        };
-        let twice = Y2027.replace("2027-02-07,rest", "2027-02-06,rest");
-        let e = load(&twice).await.unwrap_err();
-        assert!(e.to_string().contains("第 3 行"), "{e}");
-        let half: String = Y2027
-            .lines()
-            .filter(|l| !l.contains("春节"))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        let e = load(&half).await.unwrap_err();
-        assert!(e.to_string().contains("春节"), "{e}");
-        assert!(
-            load(&Y2027.replace("2027", "2026")).await.is_err(),
-            "shipped years stay"
-        );
-        assert!(
-            load(&Y2027.replace("2027", "2028")).await.is_err(),
-            "no skipped year"
-        );
-        assert_eq!(load(Y2027).await.unwrap(), 2027);
+        // Before the notice: 2027 is provisional, and the clock starts all the same:
+        // 12-31, (01-01 元旦), 01-04, 01-05.
         let cal = s.calendar().await.unwrap();
+        assert!(cal.is_provisional("2027-01-05".parse().unwrap()));
         let env = ClockEnv {
             rules: &rules,
             calendar: &cal,
@@ -394,34 +356,96 @@ engine_test!(
         let c = start(s, env, transfer(scjg, "transfer.send", "2026-12-30 10:00"))
             .await
             .unwrap();
-        // 12-31, 01-04, 01-05.
         assert_eq!(
             c.due_at,
             bj("2027-01-05 23:59") + chrono::Duration::seconds(59)
         );
-        // A corrected notice makes 01-04 a rest day: running clocks keep their due time…
-        let corrected = Y2027.replace(
-            "2027-01-01,rest,元旦\n",
-            "2027-01-01,rest,元旦\n2027-01-04,rest,元旦\n",
-        );
-        load(&corrected).await.unwrap();
-        assert_eq!(s.clock(c.id).await.unwrap().due_at, c.due_at);
-        // …until the administrator asks to recompute them.
-        let cal = s.calendar().await.unwrap();
-        let env = ClockEnv {
-            rules: &rules,
-            calendar: &cal,
+        let load = async |text: &str, replace: bool, commit: bool| {
+            let mut w = s
+                .begin_write(RecordContext::system("t", bj("2026-12-01 09:00")))
+                .await
+                .unwrap();
+            let r = clocks::load_calendar_year(&mut w, &rules, text, None, replace).await;
+            if r.is_ok() && commit {
+                w.commit().await.unwrap();
+            }
+            r
         };
-        let mut w = s
-            .begin_write(RecordContext::system("t", bj("2026-12-31 09:00")))
+        // Bad input: refused with the line named, nothing changes.
+        let twice = Y2027.replace("2027-02-07,rest", "2027-02-06,rest");
+        let e = load(&twice, false, true).await.unwrap_err();
+        assert!(e.to_string().contains("第 3 行"), "{e}");
+        let half: String = Y2027
+            .lines()
+            .filter(|l| !l.contains("春节"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let e = load(&half, false, true).await.unwrap_err();
+        assert!(e.to_string().contains("春节"), "{e}");
+        let e = load(
+            &xiezhi_store::testing::NOTICE_2027.replace("共4天", "共5天"),
+            false,
+            true,
+        )
+        .await
+        .unwrap_err();
+        assert!(e.to_string().contains("第 4 行"), "{e}");
+        let notice_2026 = include_str!("../../calendar/tests/notices/2026.txt");
+        let e = load(notice_2026, false, true).await.unwrap_err();
+        assert!(e.to_string().contains("已随程序内置"), "{e}");
+        assert!(
+            load(&Y2027.replace("2027", "2028"), false, true)
+                .await
+                .is_err(),
+            "no skipped year"
+        );
+        // A preview (no commit) changes nothing.
+        let preview = load(xiezhi_store::testing::NOTICE_2027, false, false)
             .await
             .unwrap();
-        assert_eq!(clocks::recompute(&mut w, env).await.unwrap(), 1);
-        w.commit().await.unwrap();
-        assert_eq!(
-            s.clock(c.id).await.unwrap().due_at,
-            bj("2027-01-06 23:59") + chrono::Duration::seconds(59)
+        assert_eq!(preview.moved.len(), 1);
+        assert_eq!(s.clock(c.id).await.unwrap().due_at, c.due_at);
+        assert!(s.loaded_years().await.unwrap().is_empty());
+        // Loading moves the running clock in the same write and says why.
+        let loaded = load(xiezhi_store::testing::NOTICE_2027, false, true)
+            .await
+            .unwrap();
+        assert_eq!(loaded.year, 2027);
+        assert_eq!(loaded.source, "notice");
+        assert!(
+            loaded
+                .changes
+                .iter()
+                .any(|c| c.date.to_string() == "2027-01-09" && c.workday)
         );
+        let new_due = bj("2027-01-06 23:59") + chrono::Duration::seconds(59);
+        assert_eq!(
+            loaded.moved,
+            [clocks::MovedClock {
+                clock_id: c.id,
+                holder_org_id: scjg,
+                old_due: c.due_at,
+                new_due,
+            }]
+        );
+        assert_eq!(s.clock(c.id).await.unwrap().due_at, new_due);
+        let reasons = s.calendar_adjustments(&[c.id]).await.unwrap();
+        assert_eq!(
+            reasons[&c.id],
+            "期限因2027年放假安排调整：原2027年1月5日 23:59，现2027年1月6日 23:59"
+        );
+        let cal = s.calendar().await.unwrap();
+        assert!(!cal.is_provisional("2027-01-05".parse().unwrap()));
+        assert!(cal.is_provisional("2028-01-05".parse().unwrap()));
+        // Loaded once; again only as a correction, which moves the clock back.
+        let e = load(xiezhi_store::testing::NOTICE_2027, false, true)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("已经导入"), "{e}");
+        let corrected = load(Y2027, true, true).await.unwrap();
+        assert_eq!(corrected.source, "csv");
+        assert_eq!(corrected.moved.len(), 1);
+        assert_eq!(s.clock(c.id).await.unwrap().due_at, c.due_at);
         s.verify_chain().await.unwrap();
     }
 );

@@ -116,21 +116,17 @@ pub(super) async fn calendar_years(
     with_id(&ctx, ops::calendar_years(&s, &ctx).await).map(Json)
 }
 
-/// The loaded year.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct YearLoaded {
-    pub year: i32,
-}
-
-/// Load a new year's holiday notice (CSV `date,kind,name`); running clocks keep their due
-/// times until recomputed.
-#[utoipa::path(post, path = "/api/v1/calendar/years", tag = "rules", request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = YearLoaded), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+/// Read a year's holiday arrangement — the State Council notice text as published, or CSV
+/// `date,kind,name` — and load it, recomputing in the same write every running or paused
+/// clock whose due time it moves. `?preview=true` only reads and shows.
+#[utoipa::path(post, path = "/api/v1/calendar/years", tag = "rules", params(CalendarLoadQuery),
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 200, body = CalendarLoadView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(super) async fn load_year(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<CalendarLoadQuery>,
     body: String,
-) -> ApiResult<Json<YearLoaded>> {
-    with_id(&ctx, ops::load_calendar_year(&s, &ctx, &body).await)
-        .map(|year| Json(YearLoaded { year }))
+) -> ApiResult<Json<CalendarLoadView>> {
+    with_id(&ctx, ops::load_calendar_year(&s, &ctx, &body, &q).await).map(Json)
 }

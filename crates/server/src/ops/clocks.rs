@@ -119,6 +119,27 @@ pub struct ClockView {
     pub pausable: bool,
     pub pauses: usize,
     pub extensions: Vec<ExtensionView>,
+    /// The window touches a year whose holiday notice is not loaded: the due time is
+    /// derived from the holiday law and will be recomputed when the notice is loaded.
+    pub provisional: bool,
+    /// What to tell people when `provisional` (按法定节假日推算，待国务院办公厅通知发布后重算).
+    pub provisional_note: Option<String>,
+    /// The last change of the due time by a calendar change (期限因…放假安排调整：原…，现…).
+    pub adjustment: Option<String>,
+}
+
+/// Shown with every provisional due time.
+pub const PROVISIONAL_NOTE: &str = "按法定节假日推算，待国务院办公厅通知发布后重算";
+
+/// Whether any of these clocks is provisional (for the banner above a list).
+pub fn any_provisional(clocks: &[ClockView]) -> bool {
+    clocks.iter().any(|c| c.provisional)
+}
+
+/// Whether an open clock's window (start to due) touches a provisional year.
+pub fn is_provisional(cal: &xiezhi_calendar::Calendar, t: &engine::Timing) -> bool {
+    let later = engine::date_of(t.started_at.max(t.due_at));
+    t.state.is_open() && cal.is_provisional(later)
 }
 
 /// An extension as shown.
@@ -145,6 +166,7 @@ fn clock_view(
     m: &clock::Model,
     rules: &HashMap<i64, Rule>,
     orgs: &[org::Model],
+    adjustments: &HashMap<i64, String>,
     now: DateTime<Utc>,
 ) -> ClockView {
     let rule = rules.get(&m.rule_version_id).cloned();
@@ -157,7 +179,11 @@ fn clock_view(
         }
         _ => (t.state.label().to_owned(), "normal"),
     };
+    let provisional = is_provisional(&cal, &t);
     ClockView {
+        provisional,
+        provisional_note: provisional.then(|| PROVISIONAL_NOTE.to_owned()),
+        adjustment: adjustments.get(&m.id).cloned(),
         id: m.id,
         subject_type: m.subject_type.clone(),
         subject_label: subject_label(&m.subject_type).into(),
@@ -208,9 +234,13 @@ pub(crate) async fn views(
     let orgs = s.store.orgs_under("/").await?;
     let ids: Vec<i64> = rows.iter().map(|m| m.rule_version_id).collect();
     let rules = rules_by_version(s.store.db(), &ids).await?;
+    let adjustments = s
+        .store
+        .calendar_adjustments(&rows.iter().map(|m| m.id).collect::<Vec<_>>())
+        .await?;
     Ok(rows
         .iter()
-        .map(|m| clock_view(s, m, &rules, &orgs, now))
+        .map(|m| clock_view(s, m, &rules, &orgs, &adjustments, now))
         .collect())
 }
 
@@ -496,7 +526,10 @@ pub async fn assign_profile(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CalendarYears {
     pub first_year: i32,
+    /// Last year answered (provisional years included).
     pub last_year: i32,
+    /// Last year set by a notice; later years are provisional.
+    pub official_last_year: i32,
     /// Years shipped with the program.
     pub shipped: Vec<i32>,
     /// Years loaded by administrators, with when.
@@ -521,6 +554,7 @@ pub async fn calendar_years(s: &AppState, ctx: &Ctx) -> Result<CalendarYears, Ap
     Ok(CalendarYears {
         first_year: cal.first_year(),
         last_year: cal.last_year(),
+        official_last_year: cal.official_last_year(),
         shipped: (xiezhi_calendar::OFFICIAL_FIRST_YEAR..=xiezhi_calendar::OFFICIAL_LAST_YEAR)
             .collect(),
         loaded: s
@@ -542,14 +576,141 @@ async fn top_target(s: &AppState) -> Result<Target, AppError> {
     Ok(Target::org(top.path))
 }
 
-/// Load a year's holiday notice (the top government's system administrator).
-pub async fn load_calendar_year(s: &AppState, ctx: &Ctx, text: &str) -> Result<i32, AppError> {
+/// What to load: the notice text as published, or CSV `date,kind,name`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, ToSchema)]
+pub struct CalendarLoadQuery {
+    /// The year, when the text is only the items (no title).
+    pub year: Option<i32>,
+    /// Replace a year loaded before (a corrected or adjusted notice).
+    #[serde(default)]
+    pub replace: bool,
+    /// Only read and show; change nothing.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+/// A day as shown: `2027年1月1日（星期五）`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DayView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `2027年1月1日（星期五）`.
+    pub label: String,
+    /// The holiday.
+    pub name: String,
+}
+
+/// A day whose status the loaded year changes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DayChangeView {
+    #[serde(flatten)]
+    pub day: DayView,
+    /// `上班 → 放假`.
+    pub change: String,
+}
+
+/// A clock whose due time moves.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MovedClockView {
+    pub clock_id: i64,
+    pub holder_org_name: String,
+    /// Beijing time.
+    pub old_due: String,
+    /// Beijing time.
+    pub new_due: String,
+}
+
+/// A year's arrangement as read, and what loading it does (or did).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarLoadView {
+    pub year: i32,
+    /// `notice` or `csv`.
+    pub source: String,
+    /// Days off.
+    pub rest_days: Vec<DayView>,
+    /// Adjusted working days (调休上班).
+    pub work_days: Vec<DayView>,
+    /// Differences from the calendar before (for a provisional year: from the derivation).
+    pub changes: Vec<DayChangeView>,
+    /// Running and paused clocks whose due time moves.
+    pub moved: Vec<MovedClockView>,
+    /// Sentences of the notice that arrange nothing.
+    pub advice: Vec<String>,
+    /// Whether it was loaded (false: a preview).
+    pub loaded: bool,
+}
+
+fn day_view(date: xiezhi_calendar::Date, name: &str) -> DayView {
+    DayView {
+        date: date.to_string(),
+        label: format!(
+            "{}年{}月{}日（{}）",
+            date.year(),
+            date.month(),
+            date.day(),
+            date.weekday()
+        ),
+        name: name.to_owned(),
+    }
+}
+
+/// Read a year's holiday arrangement and, unless previewing, load it: in one write, the
+/// year and the recomputed due times of the running and paused clocks it moves (the top
+/// government's system administrator).
+pub async fn load_calendar_year(
+    s: &AppState,
+    ctx: &Ctx,
+    text: &str,
+    q: &CalendarLoadQuery,
+) -> Result<CalendarLoadView, AppError> {
     ctx.authorize(Action::ManageRules, &top_target(s).await?)?;
     let mut w = ctx.writer(s).await?;
-    let year = clocks::load_calendar_year(&mut w, text).await?;
-    w.commit().await?;
-    s.refresh_calendar().await?;
-    Ok(year)
+    let load = clocks::load_calendar_year(&mut w, &s.rules, text, q.year, q.replace).await?;
+    if !q.preview {
+        w.commit().await?;
+        s.refresh_calendar().await?;
+    }
+    let orgs = s.store.orgs_under("/").await?;
+    let org_name = |id: i64| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let of_kind = |kind: xiezhi_calendar::DayKind| {
+        load.entries
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| day_view(e.date, &e.name))
+            .collect()
+    };
+    let status = |work: bool| if work { "上班" } else { "放假" };
+    Ok(CalendarLoadView {
+        year: load.year,
+        source: load.source.into(),
+        rest_days: of_kind(xiezhi_calendar::DayKind::Rest),
+        work_days: of_kind(xiezhi_calendar::DayKind::Work),
+        changes: load
+            .changes
+            .iter()
+            .map(|c| DayChangeView {
+                day: day_view(c.date, &c.name),
+                change: format!("{} → {}", status(c.was_workday), status(c.workday)),
+            })
+            .collect(),
+        moved: load
+            .moved
+            .iter()
+            .map(|m| MovedClockView {
+                clock_id: m.clock_id,
+                holder_org_name: org_name(m.holder_org_id),
+                old_due: beijing_time(m.old_due),
+                new_due: beijing_time(m.new_due),
+            })
+            .collect(),
+        advice: load.advice.clone(),
+        loaded: !q.preview,
+    })
 }
 
 /// Recompute the due times of open clocks over the current calendar.

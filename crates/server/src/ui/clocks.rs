@@ -9,7 +9,10 @@ page!(ClocksPage, "clocks.html" {
 });
 page!(ClockPage, "clock_detail.html" { c: ClockView, can_manage: bool, can_extend: bool, can_cancel: bool, can_audit: bool });
 page!(RulesPage, "rules.html" { r: RulesInForce, orgs: Vec<OrgView>, profiles: Vec<ProfileView>, can_manage: bool });
-page!(CalendarPage, "calendar.html" { years: CalendarYears, can_manage: bool, csv: String, error: Option<String> });
+page!(CalendarPage, "calendar.html" {
+    years: CalendarYears, can_manage: bool, text: String, year: String, replace: bool,
+    error: Option<String>, preview: Option<CalendarLoadView>,
+});
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/inbox", get(inbox_page))
@@ -190,12 +193,24 @@ async fn assign(
     )
 }
 
+/// The calendar form as typed.
+#[derive(Debug, Default, Deserialize)]
+struct CalendarForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    year: String,
+    replace: Option<String>,
+    confirm: Option<String>,
+}
+
 async fn calendar_view(
     s: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
-    csv: String,
+    form: CalendarForm,
     error: Option<String>,
+    preview: Option<CalendarLoadView>,
 ) -> Response {
     let top = s
         .store
@@ -216,8 +231,11 @@ async fn calendar_view(
                 layout: Layout::new(s, ctx, headers, "工作日历", "/calendar").await,
                 years,
                 can_manage: ctx.can(Action::ManageRules, &Target::org(top)),
-                csv,
+                text: form.text,
+                year: form.year,
+                replace: form.replace.is_some(),
                 error,
+                preview,
             },
         ),
         Err(e) => error_page(&e, &ctx.meta.request_id),
@@ -229,19 +247,48 @@ async fn calendar_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
 ) -> Response {
-    calendar_view(&s, &ctx, &headers, "date,kind,name\n".into(), None).await
+    calendar_view(&s, &ctx, &headers, CalendarForm::default(), None, None).await
 }
 
+/// Read the notice and show it for confirmation; load it once confirmed.
 async fn load_year(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-    CsrfForm(f): CsrfForm<CsvForm>,
+    CsrfForm(f): CsrfForm<CalendarForm>,
 ) -> Response {
-    match cops::load_calendar_year(&s, &ctx, &f.csv).await {
-        Ok(y) => flash_redirect("/calendar", &format!("已导入 {y} 年放假安排"), &ctx.meta),
+    let year = match f.year.trim() {
+        "" => None,
+        y => match y.parse::<i32>() {
+            Ok(y) if (2000..=2100).contains(&y) => Some(y),
+            _ => {
+                let e = format!("年份应为四位数字，如 2027，而不是“{y}”");
+                return calendar_view(&s, &ctx, &headers, f, Some(e), None).await;
+            }
+        },
+    };
+    let q = CalendarLoadQuery {
+        year,
+        replace: f.replace.is_some(),
+        preview: f.confirm.is_none(),
+    };
+    match cops::load_calendar_year(&s, &ctx, &f.text, &q).await {
+        Ok(view) if !view.loaded => calendar_view(&s, &ctx, &headers, f, None, Some(view)).await,
+        Ok(view) => flash_redirect(
+            "/calendar",
+            &format!(
+                "已导入 {} 年放假安排；{} 个计时中的时限期限随之调整，已告知承办人",
+                view.year,
+                view.moved.len()
+            ),
+            &ctx.meta,
+        ),
         Err(e @ AppError::Invalid { .. }) => {
-            calendar_view(&s, &ctx, &headers, f.csv, Some(e.to_string())).await
+            let message = match &e {
+                AppError::Invalid { message, .. } => message.clone(),
+                _ => e.to_string(),
+            };
+            calendar_view(&s, &ctx, &headers, f, Some(message), None).await
         }
         Err(e) => error_page(&e, &ctx.meta.request_id),
     }

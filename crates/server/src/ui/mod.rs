@@ -297,22 +297,27 @@ impl Layout {
     }
 }
 
-/// Within 60 days of the end of the last loaded calendar year, tell those who load the
-/// holiday notice or coordinate that next year is missing: clocks that would end in it cannot
-/// start until it is loaded.
+/// Within 60 days of the end of the last year set by a notice, tell those who load the
+/// holiday notice or coordinate that next year's notice is not loaded: deadlines in it are
+/// provisional. (Everyone whose clocks it touches sees it on the inbox and clock pages.)
 fn calendar_notice(s: &AppState, ctx: &Ctx) -> Option<String> {
     let gov = Target::org(ctx.actor.government_path.clone());
-    if !(ctx.can(Action::ManageRules, &gov) || ctx.can(Action::Coordinate, &gov)) {
+    let manages = ctx.can(Action::ManageRules, &gov);
+    if !(manages || ctx.can(Action::Coordinate, &gov)) {
         return None;
     }
-    let last = s.calendar().last_year();
+    let last = s.calendar().official_last_year();
     let end = chrono::NaiveDate::from_ymd_opt(last, 12, 31)?;
     let today = (ctx.now() + chrono::Duration::hours(8)).date_naive();
+    let next = last + 1;
     ((end - today).num_days() < 60).then(|| {
         format!(
-            "工作日历只载入到 {last} 年。请系统管理员在“工作日历”页面（/calendar）导入 {} 年国务院办公厅放假安排；未导入前，期限落在 {} 年的时限无法起算，相关操作将被拒绝。",
-            last + 1,
-            last + 1
+            "{next} 年的国务院办公厅放假通知尚未导入：期限落在 {next} 年的时限按法定节假日推算，待通知发布后重算。{}",
+            if manages {
+                "通知发布后，请在“工作日历”页面（/calendar）粘贴通知原文导入。".to_owned()
+            } else {
+                "通知发布后请系统管理员导入。".to_owned()
+            }
         )
     })
 }
@@ -429,7 +434,8 @@ pub fn error_page(e: &AppError, request_id: &str) -> Response {
     }
     let meta = RequestMeta {
         request_id: request_id.into(),
-        now: chrono::Utc::now(),
+        // An error page shows no time.
+        now: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
         csrf: String::new(),
         secure: false,
     };

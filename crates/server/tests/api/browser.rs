@@ -267,9 +267,13 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     shot(&b, "rules").await;
 
     // The catalog: search by a two-character word, an item, the township matrix, indicators.
-    xiezhi_store::demo::load_catalog(&app.db.store, "t", chrono::Utc::now())
-        .await
-        .unwrap();
+    xiezhi_store::demo::load_catalog(
+        &app.db.store,
+        "t",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await
+    .unwrap();
     b.goto(&format!("{}/catalog?q=%E5%8D%A0%E9%81%93", app.base))
         .await
         .unwrap();
@@ -304,10 +308,14 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
 
     // Transfers: the receiver accepts from the lead page; the office designates in a dispute.
     app.with_next_year().await;
-    let (loaded, skipped) =
-        xiezhi_store::demo::load_leads(&app.db.store, &app.state.rules, "t", chrono::Utc::now())
-            .await
-            .unwrap();
+    let (loaded, skipped) = xiezhi_store::demo::load_leads(
+        &app.db.store,
+        &app.state.rules,
+        "t",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(loaded, 5, "{skipped:?}");
     switch_user(&b, "scjg.1").await;
     b.goto(&format!("{}/transfers", app.base)).await.unwrap();

@@ -397,7 +397,10 @@ engine_test!(
         .await;
         let docs = format!("/api/v1/cases/{case}/documents");
         let issue = |kind: &'static str| m.call(Method::POST, &docs, Some(json!({"kind": kind})));
-        let year = chrono::Utc::now().format("%Y").to_string();
+        let year = xiezhi_store::time::TimeSource::System
+            .now()
+            .format("%Y")
+            .to_string();
         let a = issue("filing_approval").await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         assert_eq!(

@@ -307,13 +307,14 @@ engine_test!(
             .send_text(Method::POST, "/api/v1/calendar/years", Y2027)
             .await;
         assert_eq!(
-            (r.status, r.body["year"].as_i64()),
-            (StatusCode::OK, Some(2027)),
+            (r.status, r.body["year"].as_i64(), &r.body["loaded"]),
+            (StatusCode::OK, Some(2027), &serde_json::json!(true)),
             "{}",
             r.body
         );
         let r = admin.get("/api/v1/calendar/years").await;
-        assert_eq!(r.body["last_year"], 2027);
+        assert_eq!(r.body["official_last_year"], 2027);
+        assert_eq!(r.body["last_year"], 2100);
         assert_eq!(r.body["loaded"][0]["year"], 2027);
         // The clock engine now reaches into 2027.
         clock(&app, "YX-CD", None, "transfer.send", "2026-12-30T02:00:00Z").await;

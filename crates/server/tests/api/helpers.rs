@@ -37,9 +37,14 @@ pub struct Reply {
 }
 
 pub async fn spawn_app(db: TestDb) -> TestApp {
-    xiezhi_store::demo::load(&db.store, DEMO_PASSWORD, "test", chrono::Utc::now())
-        .await
-        .unwrap();
+    xiezhi_store::demo::load(
+        &db.store,
+        DEMO_PASSWORD,
+        "test",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await
+    .unwrap();
     spawn_bare(db).await
 }
 
@@ -49,9 +54,14 @@ pub async fn spawn_bare(db: TestDb) -> TestApp {
 
 /// The demo county on a server whose state is adjusted first (e.g. evidence settings).
 pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
-    xiezhi_store::demo::load(&db.store, DEMO_PASSWORD, "test", chrono::Utc::now())
-        .await
-        .unwrap();
+    xiezhi_store::demo::load(
+        &db.store,
+        DEMO_PASSWORD,
+        "test",
+        xiezhi_store::time::TimeSource::System.now(),
+    )
+    .await
+    .unwrap();
     spawn_state(db, adjust).await
 }
 
@@ -86,7 +96,7 @@ impl TestApp {
             .store
             .begin_write(xiezhi_store::RecordContext::system(
                 "walk",
-                chrono::Utc::now(),
+                xiezhi_store::time::TimeSource::System.now(),
             ))
             .await
             .unwrap()
@@ -330,14 +340,20 @@ impl TestApp {
     pub async fn with_catalog(&self) {
         let s = &self.db.store;
         let w = s
-            .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+            .begin_write(xiezhi_store::RecordContext::system(
+                "t",
+                xiezhi_store::time::TimeSource::System.now(),
+            ))
             .await
             .unwrap();
         xiezhi_store::catalog::import_items(s, w, CATALOG_ITEMS)
             .await
             .unwrap();
         let w = s
-            .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+            .begin_write(xiezhi_store::RecordContext::system(
+                "t",
+                xiezhi_store::time::TimeSource::System.now(),
+            ))
             .await
             .unwrap();
         xiezhi_store::catalog::import_assignments(s, w, CATALOG_ASSIGNMENTS)

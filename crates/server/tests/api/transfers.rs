@@ -56,7 +56,10 @@ async fn send_written(app: &TestApp, cd1: &Session, lead: i64, to: i64) -> i64 {
 pub async fn food_item(app: &TestApp) {
     let s = &app.db.store;
     let w = s
-        .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+        .begin_write(xiezhi_store::RecordContext::system(
+            "t",
+            xiezhi_store::time::TimeSource::System.now(),
+        ))
         .await
         .unwrap();
     xiezhi_store::catalog::import_items(s, w, &format!("{}{}", CATALOG_ITEMS.lines().next().unwrap(),
@@ -64,7 +67,10 @@ pub async fn food_item(app: &TestApp) {
         .await
         .unwrap();
     let w = s
-        .begin_write(xiezhi_store::RecordContext::system("t", chrono::Utc::now()))
+        .begin_write(xiezhi_store::RecordContext::system(
+            "t",
+            xiezhi_store::time::TimeSource::System.now(),
+        ))
         .await
         .unwrap();
     xiezhi_store::catalog::import_assignments(
@@ -540,7 +546,7 @@ engine_test!(
                 .contains("24小时内补齐书面移交手续")
         );
         // 25 hours later the job marks it breached and the office gets a supervision order.
-        let later = chrono::Utc::now() + chrono::Duration::hours(25);
+        let later = xiezhi_store::time::TimeSource::System.now() + chrono::Duration::hours(25);
         app.state.run_clock_job(later).await.unwrap();
         let r = cd1.get(&format!("/api/v1/transfers/{t}")).await;
         assert_eq!(
@@ -731,5 +737,107 @@ engine_test!(
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
+    }
+);
+
+engine_test!(
+    on_30_december_a_transfer_gets_a_provisional_due_date_is_accepted_and_the_notice_moves_it,
+    async |db: TestDb| {
+        // The server's clock: Wednesday 2026-12-30 10:00 Beijing; no 2027 notice loaded.
+        let now: chrono::DateTime<chrono::Utc> = "2026-12-30T02:00:00Z".parse().unwrap();
+        let time = xiezhi_store::time::TimeSource::pinned(now);
+        let app = spawn_app_with(db, |s| s.with_time(time.clone())).await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let (cd1, first) = cd_lead(&app, "某超市销售过期食品（一）").await;
+        let (_, second) = cd_lead(&app, "某超市销售过期食品（二）").await;
+        let t1 = send_written(&app, &cd1, first, scjg).await;
+        let t2 = send_written(&app, &cd1, second, scjg).await;
+        let m = app.sign_in("scjg.1").await;
+        let r = m.get(&format!("/api/v1/transfers/{t2}")).await;
+        let reply = clock_of(&r.body, "transfer.accept_reply").unwrap().clone();
+        assert_eq!(reply["provisional"], true, "{reply}");
+        assert_eq!(
+            reply["provisional_note"],
+            "按法定节假日推算，待国务院办公厅通知发布后重算"
+        );
+        assert!(
+            reply["due_at"].as_str().unwrap().starts_with("2027-01-"),
+            "{reply}"
+        );
+        // The holder sees it flagged on the inbox and on the clock page.
+        let (_, inbox) = m.page("/inbox").await;
+        assert!(inbox.contains("推算") && inbox.contains("待国务院办公厅通知发布后重算"));
+        let (_, page) = m.page(&format!("/clocks/{}", reply["id"])).await;
+        assert!(page.contains("按法定节假日推算"), "{page}");
+        // Accepting works: the 30-working-day outcome clock starts over 2027.
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t1}/accept"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let outcome = clock_of(&r.body, "transfer.outcome_report")
+            .unwrap()
+            .clone();
+        assert_eq!(outcome["provisional"], true, "{outcome}");
+        // The notice is loaded as published: read back for confirmation first…
+        let admin = app.sign_in("sysadmin").await;
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/calendar/years?preview=true",
+                xiezhi_store::testing::NOTICE_2027,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["loaded"], false);
+        assert_eq!(r.body["work_days"][0]["label"], "2027年1月9日（星期六）");
+        let moving = r.body["moved"].as_array().unwrap().len();
+        assert!(moving >= 2, "{}", r.body);
+        // …then loaded: the running clocks move in the same write.
+        let r = admin
+            .send_text(
+                Method::POST,
+                "/api/v1/calendar/years",
+                xiezhi_store::testing::NOTICE_2027,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["moved"].as_array().unwrap().len(), moving);
+        let r = m.get(&format!("/api/v1/transfers/{t2}")).await;
+        let moved = clock_of(&r.body, "transfer.accept_reply").unwrap().clone();
+        assert_eq!(moved["provisional"], false);
+        assert_ne!(moved["due_at"], reply["due_at"]);
+        let why = moved["adjustment"].as_str().unwrap();
+        assert!(
+            why.starts_with("期限因2027年放假安排调整：原2027年1月"),
+            "{why}"
+        );
+        let (_, inbox) = m.page("/inbox").await;
+        assert!(inbox.contains("期限因2027年放假安排调整"), "{inbox}");
+        // And it can be accepted, the next morning.
+        time.set(now + chrono::Duration::days(1));
+        let m = app.sign_in("scjg.1").await;
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t2}/accept"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // Loading the same year again is refused; nothing changes.
+        let r = app
+            .sign_in("sysadmin")
+            .await
+            .send_text(
+                Method::POST,
+                "/api/v1/calendar/years",
+                xiezhi_store::testing::NOTICE_2027,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     }
 );
