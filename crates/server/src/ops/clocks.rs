@@ -628,6 +628,9 @@ pub struct CalendarLoadView {
     pub source: String,
     /// Days off.
     pub rest_days: Vec<DayView>,
+    /// Days off as runs of consecutive days of one holiday: `元旦：2027年1月1日（星期五）至
+    /// 2027年1月4日（星期一），共4天`.
+    pub rest_spans: Vec<String>,
     /// Adjusted working days (调休上班).
     pub work_days: Vec<DayView>,
     /// Differences from the calendar before (for a provisional year: from the derivation).
@@ -652,6 +655,36 @@ fn day_view(date: xiezhi_calendar::Date, name: &str) -> DayView {
         ),
         name: name.to_owned(),
     }
+}
+
+/// Days off as runs of consecutive days of one holiday.
+fn rest_spans(entries: &[xiezhi_calendar::CalendarEntry]) -> Vec<String> {
+    let mut runs: Vec<(&str, xiezhi_calendar::Date, xiezhi_calendar::Date, usize)> = Vec::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.kind == xiezhi_calendar::DayKind::Rest)
+    {
+        match runs.last_mut() {
+            Some((name, _, last, n)) if *name == e.name && last.add_days(1) == Some(e.date) => {
+                *last = e.date;
+                *n += 1;
+            }
+            _ => runs.push((&e.name, e.date, e.date, 1)),
+        }
+    }
+    runs.into_iter()
+        .map(|(name, first, last, n)| {
+            if n == 1 {
+                format!("{name}：{}，1天", day_view(first, name).label)
+            } else {
+                format!(
+                    "{name}：{} 至 {}，共{n}天",
+                    day_view(first, name).label,
+                    day_view(last, name).label
+                )
+            }
+        })
+        .collect()
 }
 
 /// Read a year's holiday arrangement and, unless previewing, load it: in one write, the
@@ -685,10 +718,12 @@ pub async fn load_calendar_year(
             .collect()
     };
     let status = |work: bool| if work { "上班" } else { "放假" };
+    let rest_days: Vec<DayView> = of_kind(xiezhi_calendar::DayKind::Rest);
     Ok(CalendarLoadView {
+        rest_spans: rest_spans(&load.entries),
         year: load.year,
         source: load.source.into(),
-        rest_days: of_kind(xiezhi_calendar::DayKind::Rest),
+        rest_days,
         work_days: of_kind(xiezhi_calendar::DayKind::Work),
         changes: load
             .changes

@@ -274,15 +274,17 @@ async fn load_year(
     };
     match cops::load_calendar_year(&s, &ctx, &f.text, &q).await {
         Ok(view) if !view.loaded => calendar_view(&s, &ctx, &headers, f, None, Some(view)).await,
-        Ok(view) => flash_redirect(
-            "/calendar",
-            &format!(
-                "已导入 {} 年放假安排；{} 个计时中的时限期限随之调整，已告知承办人",
-                view.year,
-                view.moved.len()
-            ),
-            &ctx.meta,
-        ),
+        Ok(view) => {
+            let moved = match view.moved.len() {
+                0 => "没有计时中的时限因此改变期限".to_owned(),
+                n => format!("{n} 个计时中的时限期限随之调整，已在承办人的待办中注明"),
+            };
+            flash_redirect(
+                "/calendar",
+                &format!("已导入 {} 年放假安排；{moved}", view.year),
+                &ctx.meta,
+            )
+        }
         Err(e @ AppError::Invalid { .. }) => {
             let message = match &e {
                 AppError::Invalid { message, .. } => message.clone(),

@@ -314,7 +314,7 @@ fn calendar_notice(s: &AppState, ctx: &Ctx) -> Option<String> {
         format!(
             "{next} 年的国务院办公厅放假通知尚未导入：期限落在 {next} 年的时限按法定节假日推算，待通知发布后重算。{}",
             if manages {
-                "通知发布后，请在“工作日历”页面（/calendar）粘贴通知原文导入。".to_owned()
+                "通知发布后，请在“工作日历”页面粘贴通知原文导入。".to_owned()
             } else {
                 "通知发布后请系统管理员导入。".to_owned()
             }
