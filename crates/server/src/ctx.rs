@@ -185,6 +185,17 @@ impl Ctx {
         }
     }
 
+    /// The path of the top government of the actor's tree (the county, for a township): the
+    /// bodies a lead may be transferred to, asked for help or joined in an operation with.
+    pub fn tree_path(&self) -> String {
+        self.actor
+            .org_path
+            .split('/')
+            .find(|p| !p.is_empty())
+            .map(|p| format!("/{p}/"))
+            .unwrap_or_else(|| "/".into())
+    }
+
     /// Begin a recorded write as this actor.
     pub async fn writer(&self, state: &AppState) -> Result<Writer, AppError> {
         Ok(state

@@ -325,6 +325,8 @@ pub async fn load_under(
     person(&mut w, "office", &office, &[OfficeCoordinator], None).await?;
     person(&mut w, "office2", &office, &[OfficeCoordinator], None).await?;
     person(&mut w, "office3", &office, &[OfficeCoordinator], None).await?;
+    // The office's head approves the transfers the office drafts (12345, public complaints).
+    person(&mut w, "office.chief", &office, &[Leader], None).await?;
     person(&mut w, "sysadmin", &office, &[SystemAdmin], None).await?;
     person(&mut w, "secadmin", &office, &[SecurityAdmin], None).await?;
     person(&mut w, "auditadmin", &office, &[AuditAdmin], None).await?;

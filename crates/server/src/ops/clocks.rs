@@ -136,10 +136,14 @@ pub fn any_provisional(clocks: &[ClockView]) -> bool {
     clocks.iter().any(|c| c.provisional)
 }
 
-/// Whether an open clock's window (start to due) touches a provisional year.
-pub fn is_provisional(cal: &xiezhi_calendar::Calendar, t: &engine::Timing) -> bool {
+/// Whether an open clock counted in working days has a window (start to due) that touches a
+/// provisional year. (Clocks in hours, calendar days or with an assigned due time do not
+/// depend on the holiday arrangement.)
+pub fn is_provisional(cal: &xiezhi_calendar::Calendar, rule: &Rule, t: &engine::Timing) -> bool {
     let later = engine::date_of(t.started_at.max(t.due_at));
-    t.state.is_open() && cal.is_provisional(later)
+    t.state.is_open()
+        && rule.duration.unit == xiezhi_domain::rules::Unit::WorkingDays
+        && cal.is_provisional(later)
 }
 
 /// An extension as shown.
@@ -179,7 +183,7 @@ fn clock_view(
         }
         _ => (t.state.label().to_owned(), "normal"),
     };
-    let provisional = is_provisional(&cal, &t);
+    let provisional = rule.as_ref().is_some_and(|r| is_provisional(&cal, r, &t));
     ClockView {
         provisional,
         provisional_note: provisional.then(|| PROVISIONAL_NOTE.to_owned()),

@@ -36,14 +36,7 @@ pub(crate) fn acting_for(ctx: &Ctx, action: Action, o: &org::Model) -> Result<Ac
 /// The other body must be in the actor's own top-level tree (the county): no transfers or
 /// requests across governments through this platform's ids.
 pub(crate) fn same_tree(ctx: &Ctx, other: &org::Model) -> Result<(), AppError> {
-    let root = ctx
-        .actor
-        .org_path
-        .split('/')
-        .find(|p| !p.is_empty())
-        .map(|p| format!("/{p}/"))
-        .unwrap_or_else(|| "/".into());
-    if other.path.starts_with(&root) {
+    if other.path.starts_with(&ctx.tree_path()) {
         Ok(())
     } else {
         Err(AppError::Forbidden(Refusal::OutOfScope))

@@ -25,9 +25,10 @@ async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Header
         Ok(i) => i,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
+    // A township asks any body of its county (乡镇吹哨、部门报到).
     let orgs = s
         .store
-        .orgs_under(&ctx.actor.government_path)
+        .orgs_under(&ctx.tree_path())
         .await
         .unwrap_or_default();
     let own = orgs.iter().find(|o| o.id == ctx.actor.org_id).cloned();

@@ -1558,8 +1558,18 @@ async fn org_by_code(s: &AppState, code: &str, field: &'static str) -> Result<i6
 /// The active orgs of the caller's government for a select, the caller's own org included or
 /// not.
 async fn government_orgs(s: &AppState, ctx: &Ctx, with_own: bool) -> Vec<(i64, String)> {
+    orgs_for_select(s, &ctx.actor.government_path, ctx, with_own).await
+}
+
+/// The active orgs under `path` for a select, the caller's own org included or not.
+async fn orgs_for_select(
+    s: &AppState,
+    path: &str,
+    ctx: &Ctx,
+    with_own: bool,
+) -> Vec<(i64, String)> {
     s.store
-        .orgs_under(&ctx.actor.government_path)
+        .orgs_under(path)
         .await
         .unwrap_or_default()
         .iter()

@@ -60,7 +60,7 @@ async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap)
         ],
         can_draft: ctx.can(Action::Coordinate, &own),
         can_apply: ctx.can(Action::PlanOperation, &own),
-        orgs: government_orgs(&s, &ctx, true).await,
+        orgs: orgs_for_select(&s, &ctx.tree_path(), &ctx, true).await,
     })
 }
 
@@ -178,7 +178,7 @@ async fn detail(
         can_report: (unit || office) && ctx.can(Action::TakePart, &own),
         on_list: o.officers.iter().any(|x| Some(x.person_id) == me),
         my_notice,
-        orgs: government_orgs(&s, &ctx, true)
+        orgs: orgs_for_select(&s, &ctx.tree_path(), &ctx, true)
             .await
             .into_iter()
             .filter(|(id, _)| !o.units.iter().any(|u| u.org_id == *id))

@@ -75,7 +75,8 @@ async fn lead_page(
         Ok(d) => d,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
-    let all = match s.store.orgs_under(&ctx.actor.government_path).await {
+    // A township transfers to, and disputes with, any body of its county.
+    let all = match s.store.orgs_under(&ctx.tree_path()).await {
         Ok(o) => o,
         Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
     };

@@ -83,6 +83,10 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     let _driver = Driver(
         Command::new(driver_path)
             .arg(format!("--port={port}"))
+            // The browser keeps the real clock when the suite runs under libfaketime
+            // (scripts/timeshift.sh): it hangs there; the server under test is faked.
+            .env_remove("LD_PRELOAD")
+            .env_remove("FAKETIME")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -841,3 +841,99 @@ engine_test!(
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     }
 );
+
+/// The options of a `<select name=…>` in a page: the names offered.
+fn options(html: &str, select: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<select name=\"{select}\""))
+        .unwrap_or_else(|| panic!("no select {select}"));
+    let end = start + html[start..].find("</select>").unwrap();
+    html[start..end]
+        .split("<option")
+        .skip(1)
+        .filter_map(|o| {
+            let text = o.split_once('>')?.1;
+            Some(text.split('<').next()?.trim().to_owned())
+        })
+        .collect()
+}
+
+engine_test!(
+    a_township_is_offered_the_county_bodies_and_the_office_head_approves_the_offices_transfers,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        // A township's lead: the transfer and dispute lists offer the county's departments.
+        let (cd1, lead) = cd_lead(&app, "某超市销售过期食品").await;
+        let (_, page) = cd1.page(&format!("/leads/{lead}")).await;
+        let offered = options(&page, "to_org_id");
+        assert!(
+            offered
+                .iter()
+                .any(|o| o.starts_with("云溪县市场监督管理局")),
+            "{offered:?}"
+        );
+        assert!(
+            offered.iter().any(|o| o == "云溪县综合行政执法局"),
+            "{offered:?}"
+        );
+        assert!(
+            !offered.iter().any(|o| o.starts_with("城东街道")),
+            "not itself: {offered:?}"
+        );
+        // The assistance request form too (乡镇吹哨、部门报到).
+        let (_, page) = cd1.page("/assistance").await;
+        let asked = options(&page, "to_org_id");
+        assert!(
+            asked.iter().any(|o| o == "云溪县市场监督管理局"),
+            "{asked:?}"
+        );
+        // By clicking: the township's officer drafts, its head approves, the department accepts.
+        let scjg = app.org_id("YX-SCJG").await;
+        let (status, _) = cd1
+            .form(
+                &format!("/leads/{lead}/transfers"),
+                &[
+                    ("to_org_id", &scjg.to_string()),
+                    ("kind", "administrative"),
+                    ("facts", "经核查，某超市销售过期食品，属市场监管部门管辖"),
+                    ("letter_title", "涉嫌违法案件移送函"),
+                    ("source_title", "现场检查笔录"),
+                ],
+            )
+            .await;
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+        // A lead the office received (a public complaint) and transfers: its head approves.
+        let office = app.sign_in("office").await;
+        let r = office
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "hotline", "text": "12345：某餐馆油烟扰民", "reporter_name": "钱女士", "reporter_phone": "13900004444"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let lead = r.body["id"].as_i64().unwrap();
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(written(scjg)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let t = r.body["id"].as_i64().unwrap();
+        let chief = app.sign_in("office.chief").await;
+        let (_, page) = chief.page(&format!("/leads/{lead}")).await;
+        assert!(
+            page.contains(&format!("/transfers/{t}/approve")),
+            "no approve button"
+        );
+        let (status, _) = chief.form(&format!("/transfers/{t}/approve"), &[]).await;
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+        let r = chief.get(&format!("/api/v1/transfers/{t}")).await;
+        assert_eq!(r.body["status"], "sent", "{}", r.body);
+        // A coordinator cannot approve the office's own transfer.
+        let (_, page) = office.page(&format!("/leads/{lead}")).await;
+        assert!(!page.contains(&format!("/transfers/{t}/approve")));
+    }
+);
