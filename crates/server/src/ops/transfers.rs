@@ -944,6 +944,13 @@ pub struct DesignateInput {
     pub decision: String,
 }
 
+/// Whether the caller may designate jurisdiction in this dispute (403 if not).
+pub async fn may_designate(s: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
+    let d = s.store.dispute(id).await?;
+    let a = org_of(s, d.org_a_id).await?;
+    ctx.authorize(Action::Coordinate, &Target::org(a.path))
+}
+
 /// The coordination office designates jurisdiction; binding on both.
 pub async fn designate(
     s: &AppState,
@@ -951,9 +958,7 @@ pub async fn designate(
     id: i64,
     input: &DesignateInput,
 ) -> Result<DisputeView, AppError> {
-    let d = s.store.dispute(id).await?;
-    let a = org_of(s, d.org_a_id).await?;
-    ctx.authorize(Action::Coordinate, &Target::org(a.path))?;
+    may_designate(s, ctx, id).await?;
     let target = s
         .store
         .org(input.org_id)

@@ -441,13 +441,41 @@ async fn escalate(
     )
 }
 
+/// The designation form: a body chosen (no default) and the consequence confirmed.
+#[derive(Debug, Default, Deserialize)]
+struct DesignateForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    decision: String,
+    confirm: Option<String>,
+}
+
 async fn designate(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
-    CsrfForm(f): CsrfForm<DesignateInput>,
+    CsrfForm(f): CsrfForm<DesignateForm>,
 ) -> Response {
-    after_dispute(&ctx, tops::designate(&s, &ctx, id, &f).await, "已指定管辖")
+    if let Err(e) = tops::may_designate(&s, &ctx, id).await {
+        return error_page(&e, &ctx.meta.request_id);
+    }
+    let input = match (f.org_id.trim().parse::<i64>(), f.confirm.is_some()) {
+        (Err(_), _) => Err(AppError::invalid("org_id", "请选择指定管辖的机构")),
+        (Ok(_), false) => Err(AppError::invalid(
+            "confirm",
+            "请勾选确认：指定管辖对争议双方均有约束力，指定后不能撤回",
+        )),
+        (Ok(org_id), true) => Ok(DesignateInput {
+            org_id,
+            decision: f.decision,
+        }),
+    };
+    let r = match input {
+        Ok(input) => tops::designate(&s, &ctx, id, &input).await,
+        Err(e) => Err(e),
+    };
+    after_dispute(&ctx, r, "已指定管辖")
 }
 
 /// Filters of the coordination view.

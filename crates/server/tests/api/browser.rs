@@ -365,6 +365,21 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .send_keys("经协调，指定由该机构依法查处")
         .await
         .unwrap();
+    // No default: the office picks the body (a party) and confirms the consequence.
+    b.find(Locator::Css("form[action$='/designate'] select"))
+        .await
+        .unwrap()
+        .select_by_index(1)
+        .await
+        .unwrap();
+    b.find(Locator::Css(
+        "form[action$='/designate'] input[name=confirm]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     shot(&b, "dispute").await;
     b.find(Locator::Css("form[action$='/designate'] button"))
         .await
