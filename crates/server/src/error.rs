@@ -183,5 +183,27 @@ impl IntoResponse for ApiError {
 
 /// Map axum's own rejections (bad JSON, bad path, bad query) to the error shape.
 pub fn rejection(field: &str, e: impl std::fmt::Display) -> AppError {
-    AppError::invalid(field, format!("请求格式不正确：{e}"))
+    AppError::invalid(field, plain_parse_error(&e.to_string()))
+}
+
+/// A parser's English message (serde, axum) said in Chinese for the user:
+/// ``Invalid URL: Cannot parse `abc` to a `i64` `` → `“abc”不是有效的数字`.
+pub fn plain_parse_error(raw: &str) -> String {
+    let quoted: Vec<&str> = raw.split('`').skip(1).step_by(2).collect();
+    let first = quoted.first().copied().unwrap_or_default();
+    if raw.contains("Cannot parse") || raw.contains("invalid digit") {
+        if first.is_empty() {
+            "应填数字，请检查后重新填写".into()
+        } else {
+            format!("“{first}”不是有效的数字或编号，请检查后重新填写")
+        }
+    } else if raw.contains("missing field") {
+        format!("缺少必填项“{first}”")
+    } else if raw.contains("unknown variant") {
+        format!("“{first}”不是可选的值，请从列表中选择")
+    } else if raw.contains("premature end of input") || raw.contains("cannot parse") {
+        "日期或数字格式不正确，请检查后重新填写".into()
+    } else {
+        "填写的内容格式不正确，请检查后重新填写".into()
+    }
 }

@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::routes(Router::new()))
         .merge(assessment::routes(Router::new()))
         .merge(dashboard::routes(Router::new()))
+        .layer(axum::middleware::from_fn(forgive::keep_form))
 }
 
 // ---- layout ----
@@ -105,6 +106,8 @@ pub struct Layout {
     user: Option<UserBox>,
     nav: Vec<NavItem>,
     flash: Option<String>,
+    /// A refused form coming back to this page (message and what was typed).
+    kept: Option<forgive::KeptForm>,
     /// A standing warning for administrators and coordinators (e.g. next year's holiday
     /// notice not loaded).
     notice: Option<String>,
@@ -120,6 +123,7 @@ impl Layout {
             user: None,
             nav: vec![],
             flash: None,
+            kept: None,
             notice: None,
             csrf: meta.csrf.clone(),
             request_id: meta.request_id.clone(),
@@ -290,6 +294,7 @@ impl Layout {
             flash: cookie(headers, FLASH_COOKIE)
                 .and_then(|v| urlencoding::decode(&v).ok().map(|s| s.into_owned()))
                 .filter(|v| !v.is_empty()),
+            kept: forgive::KeptForm::from_headers(headers),
             notice: calendar_notice(s, ctx),
             csrf: ctx.meta.csrf.clone(),
             request_id: ctx.meta.request_id.clone(),
@@ -411,6 +416,12 @@ fn render<T: Page>(status: StatusCode, t: &T) -> Response {
                     set_cookie(FLASH_COOKIE, "", false, Some(0)),
                 );
             }
+            if t.layout().kept.is_some() {
+                res.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(forgive::KEPT_COOKIE, "", false, Some(0)),
+                );
+            }
             res
         }
         Err(e) => {
@@ -439,14 +450,30 @@ pub fn error_page(e: &AppError, request_id: &str) -> Response {
         csrf: String::new(),
         secure: false,
     };
-    render(
+    let mut res = render(
         e.status(),
         &ErrorPage {
             layout: Layout::public("出错了", &meta),
             message: e.to_string(),
             code: e.code().into(),
         },
-    )
+    );
+    // A form refused for something the user can fix goes back to its page (forgive.rs).
+    let fixable = match e {
+        AppError::Invalid { field, message } => Some(forgive::FormError {
+            field: Some(field.clone()),
+            message: message.clone(),
+        }),
+        AppError::Conflict(message) => Some(forgive::FormError {
+            field: None,
+            message: message.clone(),
+        }),
+        _ => None,
+    };
+    if let Some(f) = fixable {
+        res.extensions_mut().insert(f);
+    }
+    res
 }
 
 /// 404 for any unknown path (JSON under /api, a page elsewhere).
@@ -521,7 +548,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map(CsrfForm)
             .map_err(|e| {
                 error_page(
-                    &AppError::invalid("form", format!("表单格式不正确：{e}")),
+                    &AppError::invalid("form", crate::error::plain_parse_error(&e.to_string())),
                     &rid,
                 )
             })
@@ -1511,6 +1538,7 @@ mod cases;
 mod catalog;
 mod clocks;
 mod dashboard;
+mod forgive;
 mod instructions;
 mod leads;
 mod meetings;

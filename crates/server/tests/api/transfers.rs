@@ -937,3 +937,56 @@ engine_test!(
         assert!(!page.contains(&format!("/transfers/{t}/approve")));
     }
 );
+
+engine_test!(
+    a_refused_form_goes_back_to_its_page_with_what_was_typed_and_the_message_by_the_field,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let (cd1, lead) = cd_lead(&app, "某超市销售过期食品").await;
+        let page = format!("{}/leads/{lead}", cd1.base);
+        let facts = "经核查，某超市销售过期食品<script>，属市场监管部门管辖";
+        let r = cd1
+            .client
+            .post(format!("{}/leads/{lead}/transfers", cd1.base))
+            .header(reqwest::header::REFERER, &page)
+            .form(&[
+                ("csrf", cd1.csrf.as_str()),
+                ("to_org_id", ""),
+                ("kind", "administrative"),
+                ("facts", facts),
+            ])
+            .send()
+            .await
+            .unwrap();
+        // Back to the lead page (menu and all), not to an error page.
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], format!("/leads/{lead}").as_str());
+        let (_, html) = cd1.page(&format!("/leads/{lead}")).await;
+        assert!(html.contains("<nav class=\"main\">"), "menu kept");
+        assert!(html.contains("未能保存：请选择受移送机构"), "{html}");
+        // The typed facts go back to the form (safe inside the script), marked for to_org_id.
+        assert!(
+            html.contains("某超市销售过期食品\\u003cscript>"),
+            "kept values"
+        );
+        assert!(html.contains("\"field\":\"to_org_id\""));
+        // Shown once: the next visit is clean.
+        let (_, again) = cd1.page(&format!("/leads/{lead}")).await;
+        assert!(!again.contains("未能保存"));
+        // A parser's message reads in Chinese.
+        let r = cd1
+            .client
+            .post(format!("{}/leads/{lead}/case", cd1.base))
+            .header(reqwest::header::REFERER, &page)
+            .form(&[("csrf", cd1.csrf.as_str()), ("item_id", "abc")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = cd1.page(&format!("/leads/{lead}")).await;
+        assert!(
+            !html.contains("Cannot parse") && !html.contains("Invalid"),
+            "{html}"
+        );
+    }
+);
