@@ -133,7 +133,33 @@ pub fn subject_label(subject_type: &str) -> &'static str {
         "instruction" => "指令",
         "permit" => "许可",
         "dispute" => "管辖争议",
+        "clock" => "时限",
+        "operation" => "联合执法行动",
+        "org" => "机构",
+        "person" => "人员",
+        "document" => "文书",
+        "attachment" | "blob" => "附件",
+        "calendar" => "工作日历",
+        "catalog_item" | "catalog" => "权责清单",
+        "token" => "接口令牌",
+        "session" | "auth" => "登录",
         _ => "事项",
+    }
+}
+
+/// The policy document a rule's source names (`shared/seeds/000`…`004`), as people cite it.
+pub fn seed_title(seed: &str) -> &'static str {
+    match seed {
+        "000" => "《浙江省人民政府办公厅关于加强行政执法协调指挥和协作配合工作的意见》（2016年）",
+        "001" => "《乡镇与职能部门行政执法实施意见》（2022年）",
+        "002" => {
+            "《丽水市城市管理行政执法局关于加强乡镇（街道）综合执法平台建设和建立执法协调指挥机制的指导意见》（2017年）"
+        }
+        "003" => {
+            "周村区人民政府办公室《关于加强综合行政执法协作配合的实施意见》（周政办字〔2018〕18号）"
+        }
+        "004" => "《江山市加快推进“大综合一体化”行政执法改革实施方案》（江政发〔2021〕24号）",
+        _ => "政策文件",
     }
 }
 
@@ -175,7 +201,7 @@ impl Rule {
         let s = &self.source;
         let doc = match s.seed.as_str() {
             "gov" | "design" => String::new(),
-            seed => format!("文件{seed} "),
+            seed => format!("{} ", seed_title(seed)),
         };
         format!("{doc}{}：“{}”", s.section, s.quote)
     }

@@ -321,6 +321,23 @@ pub struct PersonFilter {
 
 impl Store {
     /// One person.
+    /// Names and orgs of these people (for showing who did what).
+    pub async fn people_by_ids(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, person::Model>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        Ok(person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.to_vec()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect())
+    }
+
     pub async fn person(&self, id: i64) -> Result<person::Model, StoreError> {
         find(self.db(), id).await
     }

@@ -183,7 +183,7 @@ pub async fn timeline(s: &AppState, ctx: &Ctx, id: i64) -> Result<Vec<EventView>
         ..Default::default()
     };
     let (rows, _) = s.store.list_events(&f, 1, 1000).await?;
-    let mut out: Vec<EventView> = rows.into_iter().map(EventView::from).collect();
+    let mut out: Vec<EventView> = super::event_views(s, rows).await?;
     out.sort_by_key(|e| e.seq);
     Ok(out)
 }

@@ -179,6 +179,45 @@ pub struct EventView {
     pub payload: serde_json::Value,
     pub request_id: String,
     pub hash: String,
+    /// Beijing time, to the minute.
+    pub at_text: String,
+    /// What happened, in words (受理线索).
+    pub kind_label: String,
+    /// Who, in words (城东街道 余强; 系统).
+    pub actor_name: String,
+    /// What it is about, in words (线索 6).
+    pub subject_text: String,
+}
+
+/// Events as people read them: names for actors, words for kinds and subjects, Beijing time.
+pub async fn event_views(
+    s: &AppState,
+    rows: Vec<event::Model>,
+) -> Result<Vec<EventView>, AppError> {
+    let person_id = |actor: &str| actor.strip_prefix("person:").and_then(|n| n.parse().ok());
+    let ids: Vec<i64> = rows.iter().filter_map(|e| person_id(&e.actor)).collect();
+    let people = s.store.people_by_ids(&ids).await?;
+    let orgs = s.store.orgs_under("/").await?;
+    let org_name = |id: i64| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.as_str())
+            .unwrap_or_default()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|e| {
+            let actor_name = match person_id(&e.actor).and_then(|id| people.get(&id)) {
+                Some(p) => format!("{} {}", org_name(p.org_id), p.name),
+                None if e.actor.starts_with("token:") => "接口令牌（系统对接）".into(),
+                None if e.actor.starts_with("public") => "公众".into(),
+                None => "系统".into(),
+            };
+            let mut v = EventView::from(e);
+            v.actor_name = actor_name;
+            v
+        })
+        .collect())
 }
 
 impl From<event::Model> for EventView {
@@ -186,6 +225,14 @@ impl From<event::Model> for EventView {
         EventView {
             seq: e.seq,
             at: e.at.to_rfc3339(),
+            at_text: crate::beijing_time(e.at),
+            kind_label: xiezhi_domain::event::event_label(&e.kind).into(),
+            subject_text: format!(
+                "{} {}",
+                xiezhi_domain::rules::subject_label(&e.subject_type),
+                e.subject_id
+            ),
+            actor_name: String::new(),
             actor: e.actor,
             org: e.org,
             subject_type: e.subject_type,
@@ -898,7 +945,7 @@ pub async fn list_events(
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let (rows, total) = s.store.list_events(&filter, page, PER_PAGE).await?;
     Ok(Page {
-        items: rows.into_iter().map(EventView::from).collect(),
+        items: event_views(s, rows).await?,
         total,
         page,
         per_page: PER_PAGE,

@@ -317,13 +317,7 @@ pub async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadDetail, AppE
         filed_at: beijing_time(c.filed_at),
     });
     let clocks = s.store.clocks_of("lead", id).await?;
-    let timeline = s
-        .store
-        .lead_timeline(id)
-        .await?
-        .into_iter()
-        .map(EventView::from)
-        .collect();
+    let timeline = super::event_views(s, s.store.lead_timeline(id).await?).await?;
     Ok(LeadDetail {
         lead,
         case,

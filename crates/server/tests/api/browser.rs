@@ -342,7 +342,7 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .await
         .unwrap();
     b.wait()
-        .for_element(Locator::XPath("//code[text()='transfer.accepted']"))
+        .for_element(Locator::XPath("//strong[text()='受理移送']"))
         .await
         .unwrap();
     assert!(b.source().await.unwrap().contains("已受理"), "accepted");
@@ -405,7 +405,7 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .for_element(Locator::Css("#stages li.current"))
         .await
         .unwrap();
-    assert!(b.source().await.unwrap().contains("case.filed"));
+    assert!(b.source().await.unwrap().contains("立案"));
     shot(&b, "case").await;
     // An instruction arrives live on an open page, and is acknowledged from it.
     switch_user(&b, "cd.grid1").await;

@@ -88,7 +88,13 @@ engine_test!(
         let first = &items[0];
         assert_eq!(first["rule_id"], "transfer.send");
         assert_eq!(first["duration"], "3个工作日");
-        assert!(first["source"].as_str().unwrap().contains("001"), "{first}");
+        assert!(
+            first["source"]
+                .as_str()
+                .unwrap()
+                .contains("《乡镇与职能部门行政执法实施意见》"),
+            "{first}"
+        );
         assert_eq!(first["urgency"], "overdue");
         assert!(first["remaining"].as_str().unwrap().starts_with("已超时"));
         assert_eq!(first["due_at"], "2026-11-05 23:59");
@@ -256,7 +262,12 @@ engine_test!(
         let r = s.get("/api/v1/rules").await;
         assert_eq!(r.body["profile_id"], "zhoucun-2018");
         assert_eq!(send(&r.body)["duration"], "2个工作日");
-        assert!(send(&r.body)["source"].as_str().unwrap().contains("003"));
+        assert!(
+            send(&r.body)["source"]
+                .as_str()
+                .unwrap()
+                .contains("周政办字〔2018〕18号")
+        );
         let office = app.sign_in("office").await;
         let r = office
             .get(&format!(

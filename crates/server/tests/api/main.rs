@@ -19,4 +19,5 @@ mod leads;
 mod meetings;
 mod open311;
 mod operations;
+mod readable;
 mod transfers;
