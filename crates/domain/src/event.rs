@@ -210,6 +210,7 @@ pub const EVENT_LABELS: &[(&str, &str)] = &[
     ("person.training_set", "登记培训学时"),
     ("person.updated", "修改人员信息"),
     ("rule_version.recorded", "记录规则版本"),
+    ("supervision_order.answered", "答复督办"),
     ("supervision_order.closed", "督办办结"),
     ("supervision_order.issued", "发出督办"),
     ("synthetic.day", "生成模拟数据（一日）"),

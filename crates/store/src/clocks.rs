@@ -276,6 +276,45 @@ async fn save(
     Ok(m)
 }
 
+/// Answer a supervision order (答复督办): the answer is recorded, the order's response clock
+/// satisfied and the order closed, in one write.
+pub async fn answer_order(
+    w: &mut Writer,
+    env: ClockEnv<'_>,
+    order_id: i64,
+    answer: &str,
+) -> Result<supervision_order::Model, StoreError> {
+    let order = supervision_order::Entity::find_by_id(order_id)
+        .one(w.txn())
+        .await?
+        .ok_or(StoreError::NotFound("督办"))?;
+    if order.closed_at.is_some() {
+        return Err(StoreError::Conflict("该督办已经答复办结".into()));
+    }
+    let answer = answer.trim();
+    if answer.is_empty() || answer.chars().count() > 2000 {
+        return Err(StoreError::invalid(
+            "answer",
+            "请填写答复内容（整改措施、办理结果，2000字以内）",
+        ));
+    }
+    w.record(
+        "supervision_order",
+        order_id,
+        "supervision_order.answered",
+        json!({"answer": answer}),
+    );
+    satisfy_subject(
+        w,
+        env,
+        "supervision_order",
+        &order_id.to_string(),
+        "supervision_order.respond",
+    )
+    .await?;
+    Ok(order)
+}
+
 /// Close the supervision order whose response clock has ended (answered or cancelled).
 async fn close_order(w: &mut Writer, respond: &clock::Model) -> Result<(), StoreError> {
     let Some(order) = supervision_order::Entity::find_by_id(
@@ -985,6 +1024,29 @@ impl Store {
                 Some((e.subject_id.parse().ok()?, reason))
             })
             .collect())
+    }
+
+    /// One supervision order and its answer, if given.
+    pub async fn supervision_order(
+        &self,
+        id: i64,
+    ) -> Result<(supervision_order::Model, Option<String>), StoreError> {
+        let order = supervision_order::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or(StoreError::NotFound("督办"))?;
+        let answer = self
+            .recent_events(
+                "supervision_order",
+                &id.to_string(),
+                &["supervision_order.answered"],
+                1,
+            )
+            .await?
+            .first()
+            .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+            .and_then(|p| p.get("answer")?.as_str().map(str::to_owned));
+        Ok((order, answer))
     }
 
     /// Years loaded by administrators.

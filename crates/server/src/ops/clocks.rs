@@ -378,6 +378,64 @@ pub async fn get_clock(s: &AppState, ctx: &Ctx, id: i64) -> Result<ClockView, Ap
     Ok(views(s, &[m], ctx.now()).await?.remove(0))
 }
 
+/// A supervision order (督办) as its holder reads it: what it is about and the answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderView {
+    pub id: i64,
+    /// Why it was issued (which time limit was exceeded, with its source).
+    pub reason: String,
+    /// The matter late, in words (线索 6).
+    pub about: String,
+    /// Its page.
+    pub about_href: Option<String>,
+    pub from_org_name: String,
+    /// Still waiting for an answer.
+    pub open: bool,
+    pub answer: Option<String>,
+}
+
+/// The supervision order a clock answers, if it is one's response clock.
+pub async fn order_of(s: &AppState, c: &ClockView) -> Result<Option<OrderView>, AppError> {
+    if c.subject_type != "supervision_order" {
+        return Ok(None);
+    }
+    let Ok(id) = c.subject_id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let (o, answer) = s.store.supervision_order(id).await?;
+    let from = s.store.org(o.from_org_id).await?;
+    Ok(Some(OrderView {
+        id: o.id,
+        reason: o.reason,
+        about: format!("{} {}", subject_label(&o.subject_type), o.subject_id),
+        about_href: subject_href(&o.subject_type, &o.subject_id),
+        from_org_name: from.name,
+        open: o.closed_at.is_none(),
+        answer,
+    }))
+}
+
+/// Answer the supervision order a clock belongs to (the holder's officers and the office).
+pub async fn answer_order(
+    s: &AppState,
+    ctx: &Ctx,
+    clock_id: i64,
+    answer: &str,
+) -> Result<(), AppError> {
+    let (m, target) = clock_and_target(s, clock_id).await?;
+    ctx.authorize(Action::ManageClock, &target)?;
+    let order_id = match m.subject_type.as_str() {
+        "supervision_order" => m.subject_id.parse::<i64>().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| AppError::Conflict("该时限不是督办的答复时限".into()))?;
+    let cal = s.calendar();
+    let mut w = ctx.writer(s).await?;
+    clocks::answer_order(&mut w, s.clock_env(&cal), order_id, answer).await?;
+    w.commit().await?;
+    Ok(())
+}
+
 /// A command from a person on a clock.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ClockCommandInput {

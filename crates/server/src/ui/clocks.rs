@@ -7,7 +7,7 @@ page!(InboxPage, "inbox.html" { clocks: Vec<ClockView>, orgs: Vec<OrgView>, org_
 page!(ClocksPage, "clocks.html" {
     page: Page_<ClockView>, pager: Pager, q: ClockQuery, orgs: Vec<OrgView>, states: Vec<(&'static str, &'static str)>,
 });
-page!(ClockPage, "clock_detail.html" { c: ClockView, can_manage: bool, can_extend: bool, can_cancel: bool, can_audit: bool });
+page!(ClockPage, "clock_detail.html" { c: ClockView, order: Option<OrderView>, can_manage: bool, can_extend: bool, can_cancel: bool, can_audit: bool });
 page!(RulesPage, "rules.html" { r: RulesInForce, orgs: Vec<OrgView>, profiles: Vec<ProfileView>, can_manage: bool });
 page!(CalendarPage, "calendar.html" {
     years: CalendarYears, can_manage: bool, text: String, year: String, replace: bool,
@@ -20,6 +20,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/clocks/recompute", post(recompute))
         .route("/clocks/{id}", get(clock_page))
         .route("/clocks/{id}/commands", post(command))
+        .route("/clocks/{id}/answer", post(answer))
         .route("/rules", get(rules_page))
         .route("/rules/assign", post(assign))
         .route("/calendar", get(calendar_page))
@@ -105,7 +106,12 @@ async fn clock_page(
         Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
     };
     let t = Target::org(path);
+    let order = match cops::order_of(&s, &c).await {
+        Ok(o) => o,
+        Err(e) => return error_page(&e, &ctx.meta.request_id),
+    };
     ok(&ClockPage {
+        order,
         layout: Layout::new(
             &s,
             &ctx,
@@ -133,6 +139,22 @@ async fn command(
 ) -> Response {
     let r = cops::command_clock(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/clocks/{id}"), "已保存")
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+async fn answer(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(f): CsrfForm<AnswerForm>,
+) -> Response {
+    let r = cops::answer_order(&s, &ctx, id, &f.answer).await;
+    done(&ctx, r, &format!("/clocks/{id}"), "已答复督办，督办办结")
 }
 
 async fn rules_page(

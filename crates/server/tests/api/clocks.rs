@@ -450,3 +450,65 @@ engine_test!(
         assert_eq!(r.body["details"]["field"], "rule");
     }
 );
+
+engine_test!(
+    a_supervision_order_says_what_it_is_about_and_its_holder_answers_it,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        clock(&app, "YX-CD", None, "transfer.send", "2026-11-02T02:00:00Z").await;
+        assert_eq!(
+            app.state
+                .run_clock_job(at("2026-11-10T02:00:00Z"))
+                .await
+                .unwrap()
+                .orders,
+            1
+        );
+        let cd = app.sign_in("cd.1").await;
+        let r = cd
+            .get("/api/v1/clocks?rule=supervision_order.respond&state=open")
+            .await;
+        let respond = r.body["items"][0]["id"]
+            .as_i64()
+            .expect("the order's clock");
+        // The page says what is late and under which rule, and offers the answer (no bare 办结).
+        let (_, html) = cd.page(&format!("/clocks/{respond}")).await;
+        assert!(html.contains("督办事项"), "{html}");
+        assert!(
+            html.contains("发现不属于本机关管辖的，移送有管辖权的机关超过时限"),
+            "{html}"
+        );
+        assert!(html.contains(&format!("/clocks/{respond}/answer")));
+        assert!(!html.contains("value=\"satisfy\""));
+        // An empty answer is refused; an answer closes the order and its clock.
+        let (status, _) = cd
+            .form(&format!("/clocks/{respond}/answer"), &[("answer", " ")])
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _) = cd
+            .form(
+                &format!("/clocks/{respond}/answer"),
+                &[("answer", "已于次日补办移送手续，并对承办人员进行了提醒")],
+            )
+            .await;
+        assert!(status.is_redirection(), "{status}");
+        let r = cd.get(&format!("/api/v1/clocks/{respond}")).await;
+        assert_eq!(r.body["state"], "satisfied");
+        let (_, html) = cd.page(&format!("/clocks/{respond}")).await;
+        assert!(html.contains("已于次日补办移送手续"));
+        assert!(!html.contains(&format!("/clocks/{respond}/answer")));
+        let office = app.sign_in("office").await;
+        let r = office
+            .get("/api/v1/clocks?rule=supervision_order.respond&state=open")
+            .await;
+        assert_eq!(r.body["total"], 0, "{}", r.body);
+        // Answered once only.
+        let (status, _) = cd
+            .form(
+                &format!("/clocks/{respond}/answer"),
+                &[("answer", "再次答复")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+);
