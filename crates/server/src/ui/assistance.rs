@@ -38,7 +38,7 @@ async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Header
         can_send: own.is_some_and(|o| may_act(&ctx, Action::HandleCase, &o)),
         orgs: orgs
             .iter()
-            .filter(|o| o.active && o.id != ctx.actor.org_id)
+            .filter(|o| o.active && o.id != ctx.actor.org_id && super::transfers::enforces(o))
             .map(|o| (o.id, o.name.clone()))
             .collect(),
         kinds: xiezhi_domain::assistance::AssistanceKind::ALL

@@ -141,7 +141,7 @@ async fn lead_page(
         disputes,
         orgs: active
             .iter()
-            .filter(|o| o.id != holder)
+            .filter(|o| o.id != holder && enforces(o))
             .map(|o| (o.id, o.name.clone()))
             .collect(),
         townships: active
@@ -152,6 +152,15 @@ async fn lead_page(
         suggested,
         d,
     })
+}
+
+/// Whether an org takes matters itself (not a government, its leading group or the
+/// coordination office): the bodies a matter is transferred to, disputed with or asked for help.
+pub(super) fn enforces(o: &org::Model) -> bool {
+    !matches!(
+        o.kind.as_str(),
+        "government" | "leading_group" | "coordination_office"
+    )
 }
 
 fn back(id: i64) -> String {
