@@ -81,6 +81,8 @@ fn subject_href(subject_type: &str, id: &str) -> Option<String> {
         "instruction" => "/instructions",
         "joint_operation" => "/operations",
         "meeting" => "/meetings",
+        "transfer" => "/transfers",
+        "dispute" => "/disputes",
         _ => return None,
     };
     Some(format!("{base}/{id}"))

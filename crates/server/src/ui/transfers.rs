@@ -52,6 +52,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/leads/{id}/transfers", post(draft))
         .route("/leads/{id}/disputes", post(open_conflict))
         .route("/transfers", get(coordination_page))
+        .route("/transfers/{id}", get(transfer_page))
+        .route("/disputes/{id}", get(dispute_page))
         .route("/transfers/{id}/approve", post(approve))
         .route("/transfers/{id}/send", post(send))
         .route("/transfers/{id}/written", post(written))
@@ -161,6 +163,30 @@ pub(super) fn enforces(o: &org::Model) -> bool {
         o.kind.as_str(),
         "government" | "leading_group" | "coordination_office"
     )
+}
+
+/// A transfer is shown on its lead's page.
+async fn transfer_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    match tops::get_transfer(&s, &ctx, id).await {
+        Ok(t) => Redirect::to(&format!("/leads/{}#transfer-{id}", t.lead_id)).into_response(),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+/// A dispute is shown on its lead's page.
+async fn dispute_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+) -> Response {
+    match tops::get_dispute(&s, &ctx, id).await {
+        Ok(d) => Redirect::to(&format!("/leads/{}#dispute-{id}", d.lead_id)).into_response(),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
 }
 
 fn back(id: i64) -> String {

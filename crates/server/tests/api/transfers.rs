@@ -932,6 +932,17 @@ engine_test!(
         assert!(status.is_success() || status.is_redirection(), "{status}");
         let r = chief.get(&format!("/api/v1/transfers/{t}")).await;
         assert_eq!(r.body["status"], "sent", "{}", r.body);
+        // The transfer's own address (its clocks link there) opens its lead's page.
+        let r = chief
+            .client
+            .get(format!("{}/transfers/{t}", chief.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()["location"],
+            format!("/leads/{lead}#transfer-{t}").as_str()
+        );
         // A coordinator cannot approve the office's own transfer.
         let (_, page) = office.page(&format!("/leads/{lead}")).await;
         assert!(!page.contains(&format!("/transfers/{t}/approve")));
