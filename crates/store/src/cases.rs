@@ -368,6 +368,14 @@ pub async fn copy_to_permit(
 
 impl Store {
     /// One case.
+    /// A case by its number (案号).
+    pub async fn case_by_number(&self, number: &str) -> Result<Option<case::Model>, StoreError> {
+        Ok(case::Entity::find()
+            .filter(case::Column::Number.eq(number))
+            .one(self.db())
+            .await?)
+    }
+
     pub async fn case(&self, id: i64) -> Result<case::Model, StoreError> {
         case::Entity::find_by_id(id)
             .one(self.db())

@@ -287,21 +287,36 @@ async fn link(
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<LinkForm>,
 ) -> Response {
-    let Ok(n) = f.number.trim().parse::<i64>() else {
-        return error_page(
-            &AppError::invalid("number", "请填写线索或案件编号（数字）"),
-            &ctx.meta.request_id,
-        );
-    };
-    let input = if f.kind == "case" {
-        LinkInput {
+    // The number people have: a lead's tracking number (受理编号) or a case number (案号);
+    // a bare id still works.
+    let number = f.number.trim().to_uppercase();
+    let lead = s.store.lead_by_tracking(&number).await.ok().flatten();
+    let case = s.store.case_by_number(&number).await.ok().flatten();
+    let input = match (lead, case, number.parse::<i64>()) {
+        (Some(l), _, _) => LinkInput {
+            lead_id: Some(l.id),
+            case_id: None,
+        },
+        (None, Some(c), _) => LinkInput {
+            lead_id: None,
+            case_id: Some(c.id),
+        },
+        (None, None, Ok(n)) if f.kind == "case" => LinkInput {
             lead_id: None,
             case_id: Some(n),
-        }
-    } else {
-        LinkInput {
+        },
+        (None, None, Ok(n)) => LinkInput {
             lead_id: Some(n),
             case_id: None,
+        },
+        (None, None, Err(_)) => {
+            return error_page(
+                &AppError::invalid(
+                    "number",
+                    format!("没有受理编号或案号为“{}”的线索或案件", f.number.trim()),
+                ),
+                &ctx.meta.request_id,
+            );
         }
     };
     let r = oops::link(&s, &ctx, id, &input).await;

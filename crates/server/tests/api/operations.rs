@@ -188,6 +188,20 @@ engine_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
+        // On the page the officer types the number on the lead's receipt, not an id.
+        let other = zhzf1
+            .call(Method::POST, "/api/v1/leads", Some(json!({"channel": "patrol", "text": "夜市东段占道经营", "address": "解放路30号", "division_code": "339901001"})))
+            .await;
+        let tracking = other.body["tracking_number"].as_str().unwrap().to_owned();
+        let (status, _) = zhzf1
+            .form(
+                &format!("/operations/{id}/links"),
+                &[("kind", "lead"), ("number", &tracking.to_lowercase())],
+            )
+            .await;
+        assert!(status.is_redirection(), "{status}");
+        let r = zhzf1.get(&path).await;
+        assert_eq!(r.body["links"].as_array().unwrap().len(), 2, "{}", r.body);
         // Interactive enforcement: the police are notified and must send officers today.
         let gaj = app.org_id("YX-GAJ").await;
         let r = chief
