@@ -76,6 +76,10 @@ const DRAGON_BOAT: Festival = Festival {
     name: "端午节",
     days: &[Lunar(5, 5)],
 };
+const LABOUR_DAY_ONE_DAY: Festival = Festival {
+    name: "劳动节",
+    days: &[Solar(5, 1)],
+};
 const MID_AUTUMN: Festival = Festival {
     name: "中秋节",
     days: &[Lunar(8, 15)],
@@ -112,10 +116,7 @@ pub const HOLIDAY_LAWS: [HolidayLaw; 4] = [
                 days: &[LunarNewYearsEve, Lunar(1, 1), Lunar(1, 2)],
             },
             QINGMING,
-            Festival {
-                name: "劳动节",
-                days: &[Solar(5, 1)],
-            },
+            LABOUR_DAY_ONE_DAY,
             DRAGON_BOAT,
             MID_AUTUMN,
             NATIONAL_DAY,
@@ -132,10 +133,7 @@ pub const HOLIDAY_LAWS: [HolidayLaw; 4] = [
                 days: &[Lunar(1, 1), Lunar(1, 2), Lunar(1, 3)],
             },
             QINGMING,
-            Festival {
-                name: "劳动节",
-                days: &[Solar(5, 1)],
-            },
+            LABOUR_DAY_ONE_DAY,
             DRAGON_BOAT,
             MID_AUTUMN,
             NATIONAL_DAY,
@@ -236,8 +234,6 @@ pub fn provisional_entries(year: i32) -> Vec<CalendarEntry> {
         for &day in &dates {
             if day.is_weekend() || rest.contains_key(&day) {
                 owed += 1;
-            } else {
-                rest.insert(day, name);
             }
             rest.entry(day).or_insert(name);
         }

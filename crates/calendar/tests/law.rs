@@ -3,6 +3,7 @@
 //! differs from the official 2026 only by the notice's own arrangements.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 use xiezhi_calendar::law::{law_in_force, provisional_entries, statutory_days};
 use xiezhi_calendar::{Calendar, Date, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
 
@@ -10,8 +11,8 @@ fn d(text: &str) -> Date {
     text.parse().unwrap()
 }
 
-fn official() -> Calendar {
-    Calendar::from_csv(OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR).unwrap()
+fn official() -> &'static Calendar {
+    common::shipped()
 }
 
 #[test]

@@ -2,12 +2,11 @@
 //! and every kind of bad text refused with its line named.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 use std::collections::BTreeMap;
 
 use xiezhi_calendar::notice::parse_notice;
-use xiezhi_calendar::{
-    Calendar, Date, DayKind, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR,
-};
+use xiezhi_calendar::{Date, DayKind, OFFICIAL_LAST_YEAR};
 
 fn d(text: &str) -> Date {
     text.parse().unwrap()
@@ -24,8 +23,7 @@ fn notice(year: i32) -> String {
 /// Every date where the notice and the official data disagree on working or not, or where
 /// the notice sets a day the data does not name (or names otherwise).
 fn disagreements(year: i32) -> Vec<String> {
-    let official =
-        Calendar::from_csv(OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR).unwrap();
+    let official = common::shipped();
     let parsed = parse_notice(&notice(year), None).unwrap();
     assert_eq!(parsed.year, year);
     let set: BTreeMap<Date, (DayKind, Vec<String>)> = parsed

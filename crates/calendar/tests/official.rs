@@ -2,6 +2,7 @@
 //! against an independently generated bitmap, plus hand-checked dates.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 use xiezhi_calendar::{
     Calendar, CalendarError, Date, DayKind, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR,
     Weekday,
@@ -15,17 +16,8 @@ fn d(text: &str) -> Date {
     text.parse().unwrap()
 }
 
-/// The shipped notices alone (no provisional years), built once.
 fn cal() -> &'static Calendar {
-    static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(|| {
-        Calendar::from_csv(
-            xiezhi_calendar::OFFICIAL_CSV,
-            xiezhi_calendar::OFFICIAL_FIRST_YEAR,
-            xiezhi_calendar::OFFICIAL_LAST_YEAR,
-        )
-        .unwrap()
-    })
+    common::shipped()
 }
 
 fn assert_rest(dates: &[&str], name: &str) {

@@ -2,23 +2,15 @@
 //! round trips, monotonicity, year boundaries and the long holidays.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 use proptest::prelude::*;
 use xiezhi_calendar::{
     Calendar, CalendarError, Date, DayKind, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR,
     deadline_instant, shanghai_date, start_instant,
 };
 
-/// The shipped notices alone (no provisional years), built once.
 fn cal() -> &'static Calendar {
-    static SHIPPED: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(|| {
-        Calendar::from_csv(
-            xiezhi_calendar::OFFICIAL_CSV,
-            xiezhi_calendar::OFFICIAL_FIRST_YEAR,
-            xiezhi_calendar::OFFICIAL_LAST_YEAR,
-        )
-        .unwrap()
-    })
+    common::shipped()
 }
 
 fn first_day() -> i64 {

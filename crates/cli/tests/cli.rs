@@ -381,7 +381,7 @@ engine_test!(
             .store
             .begin_write(xiezhi_store::RecordContext::system(
                 "t",
-                xiezhi_store::time::TimeSource::System.now(),
+                xiezhi_store::testing::now(),
             ))
             .await
             .unwrap();

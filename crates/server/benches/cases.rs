@@ -48,7 +48,7 @@ async fn run(name: &str, db: TestDb) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(400);
     let s = db.store.clone();
-    let now = xiezhi_store::time::TimeSource::System.now();
+    let now = xiezhi_store::testing::now();
     xiezhi_store::demo::load(&s, "bench-pass-1", "bench", now)
         .await
         .unwrap();

@@ -51,7 +51,7 @@ async fn receive(
         buf.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
-            let now = xiezhi_store::time::TimeSource::System.now();
+            let now = xiezhi_store::testing::now();
             if block.contains("event: ready") || block.contains("event:ready") {
                 ready.send(()).await.unwrap();
             } else if block.contains("instruction") {
@@ -72,7 +72,7 @@ async fn receive(
 }
 
 async fn run(name: &str, db: TestDb, receivers: usize) {
-    let now = xiezhi_store::time::TimeSource::System.now();
+    let now = xiezhi_store::testing::now();
     let s = db.store.clone();
     xiezhi_store::demo::load(&s, "bench-pass-1", "bench", now)
         .await
@@ -123,7 +123,7 @@ async fn run(name: &str, db: TestDb, receivers: usize) {
                     &l,
                     "bench-pass-1",
                     "bench",
-                    xiezhi_store::time::TimeSource::System.now(),
+                    xiezhi_store::testing::now(),
                 )
                 .await
                 .unwrap();

@@ -32,14 +32,9 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 async fn run(name: &str, db: TestDb) {
     let n = count();
     let s = db.store.clone();
-    xiezhi_store::demo::load(
-        &s,
-        "bench-pass-1",
-        "bench",
-        xiezhi_store::time::TimeSource::System.now(),
-    )
-    .await
-    .unwrap();
+    xiezhi_store::demo::load(&s, "bench-pass-1", "bench", xiezhi_store::testing::now())
+        .await
+        .unwrap();
     // Plain single-row inserts, each its own transaction.
     s.db()
         .execute_unprepared(
@@ -60,10 +55,7 @@ async fn run(name: &str, db: TestDb) {
 
     let office = s.org_by_code("YX-ZFB").await.unwrap().unwrap();
     let mut w = s
-        .begin_write(RecordContext::system(
-            "bench",
-            xiezhi_store::time::TimeSource::System.now(),
-        ))
+        .begin_write(RecordContext::system("bench", xiezhi_store::testing::now()))
         .await
         .unwrap();
     let (_, secret) =

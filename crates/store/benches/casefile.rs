@@ -15,7 +15,7 @@ async fn run(name: &str, db: TestDb) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let now = xiezhi_store::time::TimeSource::System.now();
+    let now = xiezhi_store::testing::now();
     xiezhi_store::demo::load(s, "bench", "bench", now)
         .await
         .unwrap();
@@ -32,10 +32,7 @@ async fn run(name: &str, db: TestDb) {
         rand::thread_rng().fill_bytes(&mut bytes);
         bytes[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
         let mut w = s
-            .begin_write(RecordContext::system(
-                "bench",
-                xiezhi_store::time::TimeSource::System.now(),
-            ))
+            .begin_write(RecordContext::system("bench", xiezhi_store::testing::now()))
             .await
             .unwrap();
         let d = xiezhi_store::transfers::store_blob(&mut w, bytes)
@@ -64,7 +61,7 @@ async fn run(name: &str, db: TestDb) {
         .export_case(
             1,
             std::io::BufWriter::new(f),
-            RecordContext::system("bench", xiezhi_store::time::TimeSource::System.now()),
+            RecordContext::system("bench", xiezhi_store::testing::now()),
             &xiezhi_print::Printer::shared().unwrap(),
         )
         .await

@@ -33,10 +33,7 @@ async fn run(name: &str, db: TestDb) {
     let t = Instant::now();
     for i in 0..N {
         let mut w = s
-            .begin_write(RecordContext::system(
-                "bench",
-                xiezhi_store::time::TimeSource::System.now(),
-            ))
+            .begin_write(RecordContext::system("bench", xiezhi_store::testing::now()))
             .await
             .unwrap();
         w.record("bench", i, "bench.appended", serde_json::json!({"i": i}));
@@ -52,10 +49,7 @@ async fn run(name: &str, db: TestDb) {
         hs.push(tokio::spawn(async move {
             for i in 0..N / writers {
                 let mut w = s
-                    .begin_write(RecordContext::system(
-                        "bench",
-                        xiezhi_store::time::TimeSource::System.now(),
-                    ))
+                    .begin_write(RecordContext::system("bench", xiezhi_store::testing::now()))
                     .await
                     .unwrap();
                 w.record("bench", wi, "bench.concurrent", serde_json::json!({"i": i}));

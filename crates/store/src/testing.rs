@@ -171,6 +171,12 @@ macro_rules! engine_test {
     };
 }
 
+/// Now, for tests that stamp their own writes (the system clock through the one time
+/// source; `scripts/timeshift.sh` runs the suite on other dates to show none depends on it).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    crate::time::TimeSource::System.now()
+}
+
 /// A 2027 holiday notice as published (fictional arrangements, for tests): 元旦 runs to
 /// Monday 01-04, so a due time on or after 01-04 moves by one working day.
 pub const NOTICE_2027: &str = "国务院办公厅关于2027年部分节假日安排的通知

@@ -202,10 +202,7 @@ engine_test!(
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             let mut w = store
-                .begin_write(RecordContext::system(
-                    "t",
-                    xiezhi_store::time::TimeSource::System.now(),
-                ))
+                .begin_write(RecordContext::system("t", xiezhi_store::testing::now()))
                 .await
                 .unwrap();
             xiezhi_store::transfers::feedback(&mut w, env, l, rating)
@@ -251,10 +248,7 @@ engine_test!(
         // A township rates the market department's answer to its assistance request.
         let asst = crate::authz_walk::cd_assistance(&app).await;
         let mut w = store
-            .begin_write(RecordContext::system(
-                "t",
-                xiezhi_store::time::TimeSource::System.now(),
-            ))
+            .begin_write(RecordContext::system("t", xiezhi_store::testing::now()))
             .await
             .unwrap();
         xiezhi_store::assistance::act(

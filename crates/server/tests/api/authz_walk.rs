@@ -157,7 +157,7 @@ pub async fn cd_meetings(app: &TestApp, cd: i64) -> (i64, i64) {
         p("cd.1").await,
         p("cd.grid1").await,
     );
-    let now = xiezhi_store::time::TimeSource::System.now();
+    let now = xiezhi_store::testing::now();
     let new = |starts_at| NewMeeting {
         kind: MeetingKind::Special,
         title: "走查会商".into(),
@@ -230,7 +230,7 @@ pub async fn cd_operation(app: &TestApp, cd: i64) -> (i64, i64) {
     let p =
         |l: &'static str| async move { app.db.store.person_by_login(l).await.unwrap().unwrap() };
     let (office, chief, officer) = (p("office").await, p("zhzf.chief").await, p("zhzf.1").await);
-    let now = xiezhi_store::time::TimeSource::System.now();
+    let now = xiezhi_store::testing::now();
     let mut w = app.system_writer().await;
     let m = so::create(
         &mut w,
@@ -1707,7 +1707,7 @@ async fn outsider_county(app: &TestApp) -> Vec<(String, Role)> {
     let mut w = s
         .begin_write(xiezhi_store::RecordContext::system(
             "walk",
-            xiezhi_store::time::TimeSource::System.now(),
+            xiezhi_store::testing::now(),
         ))
         .await
         .unwrap();

@@ -271,13 +271,9 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
     shot(&b, "rules").await;
 
     // The catalog: search by a two-character word, an item, the township matrix, indicators.
-    xiezhi_store::demo::load_catalog(
-        &app.db.store,
-        "t",
-        xiezhi_store::time::TimeSource::System.now(),
-    )
-    .await
-    .unwrap();
+    xiezhi_store::demo::load_catalog(&app.db.store, "t", xiezhi_store::testing::now())
+        .await
+        .unwrap();
     b.goto(&format!("{}/catalog?q=%E5%8D%A0%E9%81%93", app.base))
         .await
         .unwrap();
@@ -316,7 +312,7 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         &app.db.store,
         &app.state.rules,
         "t",
-        xiezhi_store::time::TimeSource::System.now(),
+        xiezhi_store::testing::now(),
     )
     .await
     .unwrap();

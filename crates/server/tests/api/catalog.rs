@@ -149,13 +149,9 @@ engine_test!(
     the_reform_indicators_are_computed_from_the_demo_catalog,
     async |db: TestDb| {
         let app = spawn_app(db).await;
-        xiezhi_store::demo::load_catalog(
-            &app.db.store,
-            "t",
-            xiezhi_store::time::TimeSource::System.now(),
-        )
-        .await
-        .unwrap();
+        xiezhi_store::demo::load_catalog(&app.db.store, "t", xiezhi_store::testing::now())
+            .await
+            .unwrap();
         let s = app.sign_in("leader").await;
         let r = s.get("/api/v1/catalog/indicators?date=2024-06-01").await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -176,13 +172,9 @@ engine_test!(
     a_point_routes_through_the_township_boundaries,
     async |db: TestDb| {
         let app = spawn_app(db).await;
-        xiezhi_store::demo::load_catalog(
-            &app.db.store,
-            "t",
-            xiezhi_store::time::TimeSource::System.now(),
-        )
-        .await
-        .unwrap();
+        xiezhi_store::demo::load_catalog(&app.db.store, "t", xiezhi_store::testing::now())
+            .await
+            .unwrap();
         let s = app.sign_in("office").await;
         // 城东街道 is the first rectangle: 118.60–118.70°E, 28.70–28.80°N.
         let items = s.get("/api/v1/catalog/items?set=township_must").await;

@@ -37,15 +37,7 @@ pub struct Reply {
 }
 
 pub async fn spawn_app(db: TestDb) -> TestApp {
-    xiezhi_store::demo::load(
-        &db.store,
-        DEMO_PASSWORD,
-        "test",
-        xiezhi_store::time::TimeSource::System.now(),
-    )
-    .await
-    .unwrap();
-    spawn_bare(db).await
+    spawn_app_with(db, |s| s).await
 }
 
 pub async fn spawn_bare(db: TestDb) -> TestApp {
@@ -58,7 +50,7 @@ pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(AppState) -> AppStat
         &db.store,
         DEMO_PASSWORD,
         "test",
-        xiezhi_store::time::TimeSource::System.now(),
+        xiezhi_store::testing::now(),
     )
     .await
     .unwrap();
@@ -96,7 +88,7 @@ impl TestApp {
             .store
             .begin_write(xiezhi_store::RecordContext::system(
                 "walk",
-                xiezhi_store::time::TimeSource::System.now(),
+                xiezhi_store::testing::now(),
             ))
             .await
             .unwrap()
@@ -342,7 +334,7 @@ impl TestApp {
         let w = s
             .begin_write(xiezhi_store::RecordContext::system(
                 "t",
-                xiezhi_store::time::TimeSource::System.now(),
+                xiezhi_store::testing::now(),
             ))
             .await
             .unwrap();
@@ -352,7 +344,7 @@ impl TestApp {
         let w = s
             .begin_write(xiezhi_store::RecordContext::system(
                 "t",
-                xiezhi_store::time::TimeSource::System.now(),
+                xiezhi_store::testing::now(),
             ))
             .await
             .unwrap();

@@ -57,7 +57,7 @@ engine_test!(
             "an attachment not uploaded: {}",
             r.body
         );
-        let due = beijing(xiezhi_store::time::TimeSource::System.now() + chrono::Duration::days(1));
+        let due = beijing(xiezhi_store::testing::now() + chrono::Duration::days(1));
         let r = send(json!({"body": "今晚22时前清查辖区内所有夜市摊点的燃气瓶", "to_orgs": [cd_org], "to_people": [scjg1], "due_at": due, "attachments": [map]})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let id = r.body["id"].as_i64().unwrap();
@@ -150,9 +150,7 @@ engine_test!(
         // The officer never acknowledges: past the hour the clock job escalates it.
         let r = app
             .state
-            .run_clock_job(
-                xiezhi_store::time::TimeSource::System.now() + chrono::Duration::minutes(61),
-            )
+            .run_clock_job(xiezhi_store::testing::now() + chrono::Duration::minutes(61))
             .await
             .unwrap();
         assert!(r.breached >= 1 && r.orders >= 1, "{r:?}");

@@ -137,13 +137,9 @@ engine_test!(
     a_grid_member_registers_a_lead_from_the_phone_form,
     async |db: TestDb| {
         let app = spawn_app(db).await;
-        xiezhi_store::demo::load_catalog(
-            &app.db.store,
-            "t",
-            xiezhi_store::time::TimeSource::System.now(),
-        )
-        .await
-        .unwrap();
+        xiezhi_store::demo::load_catalog(&app.db.store, "t", xiezhi_store::testing::now())
+            .await
+            .unwrap();
         let grid = app.sign_in("cd.grid1").await;
         let (status, html) = grid.page("/leads/new").await;
         assert_eq!(status, StatusCode::OK);

@@ -11,7 +11,7 @@ use xiezhi_store::testing::TestDb;
 async fn meeting(app: &TestApp, kind: &str, starts_in: chrono::Duration) -> Value {
     json!({
         "kind": kind, "title": "2026年下半年综合执法部门联席会议", "place": "县政府三楼会议室",
-        "starts_at": beijing(xiezhi_store::time::TimeSource::System.now() + starts_in),
+        "starts_at": beijing(xiezhi_store::testing::now() + starts_in),
         "convenor_person_id": app.person_id("leader").await,
         "members": [
             {"org_id": app.org_id("YX-SCJG").await, "leader_person_id": app.person_id("scjg.chief").await, "liaison_person_id": app.person_id("scjg.1").await},
@@ -114,7 +114,7 @@ engine_test!(
             .begin_write(xiezhi_store::RecordContext::system("t", after))
             .await
             .unwrap();
-        let due = xiezhi_store::time::TimeSource::System.now() + chrono::Duration::days(40);
+        let due = xiezhi_store::testing::now() + chrono::Duration::days(40);
         sm::step(
             &mut w,
             env,

@@ -11,7 +11,7 @@ use xiezhi_store::testing::TestDb;
 
 /// A plan led by the comprehensive enforcement bureau with the market department.
 async fn plan(app: &TestApp, mode: &str, starts_in_days: i64, officers: &[&str]) -> Value {
-    let now = xiezhi_store::time::TimeSource::System.now();
+    let now = xiezhi_store::testing::now();
     let mut ids = vec![];
     for o in officers {
         ids.push(app.person_id(o).await);
@@ -220,7 +220,7 @@ engine_test!(
             .unwrap()
             .clone();
         let notice = r.body["notices"][0]["id"].as_i64().unwrap();
-        let today = beijing(xiezhi_store::time::TimeSource::System.now())[..10].to_owned();
+        let today = beijing(xiezhi_store::testing::now())[..10].to_owned();
         assert_eq!(clock["due_at"], format!("{today} 23:59"), "{clock}");
         let r = chief
             .call(
@@ -234,7 +234,7 @@ engine_test!(
             "a participating unit is not notified"
         );
         // Not sent by the end of the day: breached, and the office supervises.
-        let tomorrow = xiezhi_store::time::TimeSource::System.now() + chrono::Duration::days(1);
+        let tomorrow = xiezhi_store::testing::now() + chrono::Duration::days(1);
         let job = app.state.run_clock_job(tomorrow).await.unwrap();
         assert!(job.breached >= 1, "{job:?}");
         assert!(

@@ -58,7 +58,7 @@ pub async fn food_item(app: &TestApp) {
     let w = s
         .begin_write(xiezhi_store::RecordContext::system(
             "t",
-            xiezhi_store::time::TimeSource::System.now(),
+            xiezhi_store::testing::now(),
         ))
         .await
         .unwrap();
@@ -69,7 +69,7 @@ pub async fn food_item(app: &TestApp) {
     let w = s
         .begin_write(xiezhi_store::RecordContext::system(
             "t",
-            xiezhi_store::time::TimeSource::System.now(),
+            xiezhi_store::testing::now(),
         ))
         .await
         .unwrap();
@@ -546,7 +546,7 @@ engine_test!(
                 .contains("24小时内补齐书面移交手续")
         );
         // 25 hours later the job marks it breached and the office gets a supervision order.
-        let later = xiezhi_store::time::TimeSource::System.now() + chrono::Duration::hours(25);
+        let later = xiezhi_store::testing::now() + chrono::Duration::hours(25);
         app.state.run_clock_job(later).await.unwrap();
         let r = cd1.get(&format!("/api/v1/transfers/{t}")).await;
         assert_eq!(
