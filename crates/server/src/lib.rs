@@ -192,6 +192,26 @@ pub fn beijing_time(t: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// A time or date as shown on a page: `2026-12-05 14:37` reads `2026年12月5日 14:37`,
+/// `2026-12-05` reads `2026年12月5日`; anything else is left as it is. (The API keeps the
+/// sortable form that [`beijing_time`] writes; pages put this in front of people.)
+pub fn chinese_time(shown: &str) -> String {
+    let (date, time) = match shown.split_once(' ') {
+        Some((d, t)) => (d, Some(t)),
+        None => (shown, None),
+    };
+    let Ok(day) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+        return shown.to_owned();
+    };
+    use chrono::Datelike;
+    let date = format!("{}年{}月{}日", day.year(), day.month(), day.day());
+    match time {
+        Some(t) if chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok() => format!("{date} {t}"),
+        Some(_) => shown.to_owned(),
+        None => date,
+    }
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = api::router();

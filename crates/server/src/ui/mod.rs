@@ -327,6 +327,15 @@ fn calendar_notice(s: &AppState, ctx: &Ctx) -> Option<String> {
     })
 }
 
+/// Filters the templates use.
+mod filters {
+    /// A shown time or date in Chinese form (`{{ c.due_at|zh }}`), see [`crate::chinese_time`].
+    #[askama::filter_fn]
+    pub fn zh(value: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::chinese_time(&value.to_string()))
+    }
+}
+
 /// Templates that carry a [`Layout`].
 trait Page: Template {
     fn layout(&self) -> &Layout;
