@@ -380,6 +380,48 @@ pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), R
     })
 }
 
+/// The step that satisfies a clock of this rule, in words, and the action it takes: what a
+/// clock asks of whoever holds it (签收线索, 受理移送, 答复督办…). Every rule the shipped
+/// profiles define has one, so every running clock names a step someone can take.
+pub fn clock_step(rule_id: &str) -> Option<(&'static str, Action)> {
+    use Action::*;
+    Some(match rule_id {
+        "lead.sign_for" => ("签收线索", HandleLead),
+        "transfer.send" | "transfer.urgent" => ("移送有管辖权的机关", HandleLead),
+        "transfer.oral_written_followup" => ("补齐书面移交手续", HandleLead),
+        "transfer.accept_reply" => ("决定是否受理移送", HandleLead),
+        "transfer.on_site_dispatch" => ("派员现场处理", HandleLead),
+        "transfer.permit_holder_violation" | "transfer.unlicensed_activity" => {
+            ("移送证据材料", HandleLead)
+        }
+        "transfer.outcome_report" => ("反馈办理结果", HandleLead),
+        "transfer.judicial_decide" => ("审批涉嫌犯罪移送", ApproveTransfer),
+        "transfer.judicial_send" => ("向公安机关移送", HandleLead),
+        "transfer.judicial_police_decide" => ("审查决定是否立案", HandleLead),
+        "transfer.judicial_reconsider" => ("提请复议", HandleLead),
+        "dispute.negotiate" => ("协商管辖争议", HandleLead),
+        "dispute.designate" => ("指定管辖", Coordinate),
+        "assistance_request.written_opinion" => ("出具协助意见", HandleCase),
+        "assistance_request.ask_supplement" => ("告知需补充的材料", HandleCase),
+        "assistance_request.urgent_on_site" => ("派员现场协助", HandleCase),
+        "assistance_request.evidence_support" => ("配合取证、认定、鉴定", HandleCase),
+        "case.penalty_copy_to_permit" => ("抄告许可部门", HandleCase),
+        "joint_operation.notified_unit_dispatch" => ("派员参加联合执法", TakePart),
+        "joint_operation.special_apply_ahead" => ("报送专项行动方案", PlanOperation),
+        "joint_operation.special_decide" => ("决定是否启动专项行动", Coordinate),
+        "meeting.agenda_collection" => ("征集会议议题", ConveneMeeting),
+        "meeting.regular_interval" => ("召开例行联席会议", ConveneMeeting),
+        "meeting.action_item" => ("落实会议交办事项", TakePart),
+        "instruction.acknowledge" => ("签收指令", AnswerInstruction),
+        "instruction.complete" => ("反馈指令办结情况", AnswerInstruction),
+        "supervision_order.respond" => ("答复督办", ManageClock),
+        "shared_item.share" => ("共享执法信息", HandleCase),
+        "data_request.answer" => ("提供处罚数据", HandleCase),
+        "disclosure.publish" | "disclosure.publish_general" => ("公示执法决定", HandleCase),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,6 +434,23 @@ mod tests {
             government_path: gov.into(),
             roles: roles.to_vec(),
             token_scopes: vec![],
+        }
+    }
+
+    #[test]
+    fn every_shipped_rule_names_the_step_that_satisfies_its_clock() {
+        let Ok(rules) = crate::rules::Rules::builtin() else {
+            panic!("the shipped rules load");
+        };
+        for p in rules.all() {
+            for r in &p.rules {
+                assert!(
+                    clock_step(&r.id).is_some(),
+                    "{}: {} has no step",
+                    p.profile.id,
+                    r.id
+                );
+            }
         }
     }
 

@@ -29,6 +29,7 @@ pub mod tally;
 pub mod testing;
 pub mod time;
 pub mod transfers;
+pub mod work;
 pub mod xlsx;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};

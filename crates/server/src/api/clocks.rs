@@ -23,6 +23,18 @@ pub(super) async fn inbox(
     with_id(&ctx, ops::inbox(&s, &ctx, &q).await).map(Json)
 }
 
+/// The caller's to-do list (我的待办): the steps this person must take, most urgent first,
+/// grouped by step.
+#[utoipa::path(get, path = "/api/v1/todo", tag = "clocks", params(crate::ops::todo::TodoQuery),
+    responses((status = 200, body = crate::ops::todo::Todo), (status = 403, body = ErrorBody)))]
+pub(super) async fn todo(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<crate::ops::todo::TodoQuery>,
+) -> ApiResult<Json<crate::ops::todo::Todo>> {
+    with_id(&ctx, crate::ops::todo::todo(&s, &ctx, &q).await).map(Json)
+}
+
 /// Clocks in reach, most urgent first (filters: holder, state, due before).
 #[utoipa::path(get, path = "/api/v1/clocks", tag = "clocks", params(ClockQuery),
     responses((status = 200, body = Page<ClockView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]

@@ -120,6 +120,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(clocks::inbox))
+        .routes(routes!(clocks::todo))
         .routes(routes!(clocks::list_clocks))
         .routes(routes!(clocks::get_clock))
         .routes(routes!(clocks::command_clock))

@@ -95,6 +95,8 @@ pub struct ClockView {
     pub subject_type: String,
     pub subject_label: String,
     pub subject_id: String,
+    /// The subject in words (its tracking or case number and what it is about).
+    pub subject_name: String,
     /// The page of the subject, where there is one.
     pub subject_href: Option<String>,
     pub rule_id: String,
@@ -194,6 +196,7 @@ fn clock_view(
         subject_type: m.subject_type.clone(),
         subject_label: subject_label(&m.subject_type).into(),
         subject_id: m.subject_id.clone(),
+        subject_name: format!("{} {}", subject_label(&m.subject_type), m.subject_id),
         subject_href: subject_href(&m.subject_type, &m.subject_id),
         rule_id: m.rule_id.clone(),
         rule_name: rule.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
@@ -244,9 +247,24 @@ pub(crate) async fn views(
         .store
         .calendar_adjustments(&rows.iter().map(|m| m.id).collect::<Vec<_>>())
         .await?;
+    let names = s
+        .store
+        .subject_names(
+            &rows
+                .iter()
+                .map(|m| (m.subject_type.clone(), m.subject_id.clone()))
+                .collect::<Vec<_>>(),
+        )
+        .await?;
     Ok(rows
         .iter()
-        .map(|m| clock_view(s, m, &rules, &orgs, &adjustments, now))
+        .map(|m| {
+            let mut v = clock_view(s, m, &rules, &orgs, &adjustments, now);
+            if let Some(name) = names.get(&(m.subject_type.clone(), m.subject_id.clone())) {
+                v.subject_name = name.clone();
+            }
+            v
+        })
         .collect())
 }
 

@@ -12,6 +12,7 @@ pub mod instructions;
 pub mod leads;
 pub mod meetings;
 pub mod operations;
+pub mod todo;
 pub mod transfers;
 
 use crate::AppState;
@@ -185,7 +186,7 @@ pub struct EventView {
     pub kind_label: String,
     /// Who, in words (城东街道 余强; 系统).
     pub actor_name: String,
-    /// What it is about, in words (线索 6).
+    /// What it is about, in words (L2026120500001 小区门口夜间烧烤占道经营…).
     pub subject_text: String,
 }
 
@@ -198,6 +199,15 @@ pub async fn event_views(
     let ids: Vec<i64> = rows.iter().filter_map(|e| person_id(&e.actor)).collect();
     let people = s.store.people_by_ids(&ids).await?;
     let orgs = s.store.orgs_under("/").await?;
+    let names = s
+        .store
+        .subject_names(
+            &rows
+                .iter()
+                .map(|e| (e.subject_type.clone(), e.subject_id.clone()))
+                .collect::<Vec<_>>(),
+        )
+        .await?;
     let org_name = |id: i64| {
         orgs.iter()
             .find(|o| o.id == id)
@@ -213,8 +223,14 @@ pub async fn event_views(
                 None if e.actor.starts_with("public") => "公众".into(),
                 None => "系统".into(),
             };
+            let name = names
+                .get(&(e.subject_type.clone(), e.subject_id.clone()))
+                .cloned();
             let mut v = EventView::from(e);
             v.actor_name = actor_name;
+            if let Some(name) = name {
+                v.subject_text = name;
+            }
             v
         })
         .collect())

@@ -389,6 +389,28 @@ pub struct OperationStepInput {
     pub text: Option<String>,
 }
 
+/// Whether the caller may approve (or decide to start) this pending operation: the check
+/// [`step`] makes for `approve`, for the to-do list.
+pub(crate) async fn may_approve(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<bool, AppError> {
+    let by = acting(s, ctx, m).await?;
+    let mode = OperationMode::parse(&m.mode).unwrap_or(OperationMode::Regular);
+    let status = OperationStatus::parse(&m.status).unwrap_or(OperationStatus::Draft);
+    let facts = facts_of(&by);
+    Ok((by.by_leader || by.by_office)
+        && transition(mode, status, OperationCommand::Approve, facts).is_ok())
+}
+
+/// The transition's facts for who is acting (timing and writing are checked elsewhere).
+fn facts_of(by: &Acting) -> OperationFacts {
+    OperationFacts {
+        by_leader: by.by_leader,
+        by_office: by.by_office,
+        by_lead: by.by_lead,
+        in_time: true,
+        written: true,
+    }
+}
+
 /// Who the caller is for this operation.
 async fn acting(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<Acting, AppError> {
     let lead = s.store.org(m.lead_org_id).await?;
@@ -429,13 +451,7 @@ pub async fn step(
     // The role first (403), then the state (409).
     let mode = OperationMode::parse(&m.mode).unwrap_or(OperationMode::Regular);
     let status = OperationStatus::parse(&m.status).unwrap_or(OperationStatus::Draft);
-    let facts = OperationFacts {
-        by_leader: by.by_leader,
-        by_office: by.by_office,
-        by_lead: by.by_lead,
-        in_time: true,
-        written: true,
-    };
+    let facts = facts_of(&by);
     if !(by.by_leader || by.by_office || by.by_lead)
         || matches!(
             transition(mode, status, cmd, facts),

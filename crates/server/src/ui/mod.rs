@@ -358,7 +358,7 @@ macro_rules! page {
 }
 
 page!(LoginPage, "login.html" { next: String, login: String, error: Option<String> });
-page!(HomePage, "home.html" { me: PersonView, clocks: Vec<crate::ops::clocks::ClockView> });
+page!(HomePage, "home.html" { me: PersonView, todo: crate::ops::todo::Todo, pager: Pager });
 page!(OrgsPage, "orgs.html" { orgs: Vec<OrgView>, can_manage: bool });
 page!(OrgDetailPage, "org_detail.html" { org: OrgView, parent: Option<OrgView>, can_manage: bool });
 page!(OrgFormPage, "org_form.html" {
@@ -682,19 +682,26 @@ async fn logout(
     res
 }
 
-async fn home(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+async fn home(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<crate::ops::todo::TodoQuery>,
+) -> Response {
     let id = ctx.person.as_ref().map(|p| p.id).unwrap_or_default();
     let r = async {
         let me = ops::get_person(&s, &ctx, id, false).await?;
-        let clocks = ops::clocks::inbox(&s, &ctx, &Default::default()).await?;
-        Ok::<_, AppError>((me, clocks))
+        let todo = crate::ops::todo::todo(&s, &ctx, &q).await?;
+        Ok::<_, AppError>((me, todo))
     }
     .await;
     match r {
-        Ok((me, clocks)) => ok(&HomePage {
+        Ok((me, todo)) => ok(&HomePage {
             layout: Layout::new(&s, &ctx, &headers, "首页", "/").await,
+            pager: Pager::new(&todo.as_page(), uri.query().unwrap_or_default()),
             me,
-            clocks,
+            todo,
         }),
         Err(e) => error_page(&e, &ctx.meta.request_id),
     }

@@ -183,6 +183,14 @@ engine_test!(
         let legal = app.sign_in("scjg.legal").await;
         let r = legal.get("/api/v1/legal-review").await;
         assert!(r.body.as_array().unwrap().iter().any(|c| c["id"] == case));
+        // The reviewer finds it on their own to-do list; the handler does not.
+        let review = format!("/cases/{case}");
+        let reviewing = |list: Vec<String>| {
+            list.iter()
+                .any(|l| l.starts_with("法制审核｜") && l.ends_with(&review))
+        };
+        assert!(reviewing(legal.todo().await), "{:?}", legal.todo().await);
+        assert!(!reviewing(m.todo().await));
         let r = step(
             &legal,
             case,

@@ -297,6 +297,26 @@ impl Session {
     }
 
     /// A page; returns status and HTML.
+    /// The steps on one's to-do list (我的待办), as `step｜matter｜href` lines.
+    pub async fn todo(&self) -> Vec<String> {
+        let r = self.get("/api/v1/todo").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["items"].as_array().unwrap().clone())
+            .map(|i| {
+                format!(
+                    "{}｜{}｜{}",
+                    i["step"].as_str().unwrap(),
+                    i["matter"].as_str().unwrap(),
+                    i["href"].as_str().unwrap()
+                )
+            })
+            .collect()
+    }
+
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let r = self
             .client

@@ -923,6 +923,17 @@ engine_test!(
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let t = r.body["id"].as_i64().unwrap();
         let chief = app.sign_in("office.chief").await;
+        // It waits on the head's own to-do list, named by the complaint; not on the clerk's.
+        let approve = "审批移送｜L";
+        let waiting = |list: Vec<String>| {
+            list.into_iter().any(|l| {
+                l.starts_with(approve)
+                    && l.contains("某餐馆油烟扰民")
+                    && l.ends_with(&format!("#transfer-{t}"))
+            })
+        };
+        assert!(waiting(chief.todo().await), "{:?}", chief.todo().await);
+        assert!(!waiting(office.todo().await));
         let (_, page) = chief.page(&format!("/leads/{lead}")).await;
         assert!(
             page.contains(&format!("/transfers/{t}/approve")),
@@ -932,6 +943,7 @@ engine_test!(
         assert!(status.is_success() || status.is_redirection(), "{status}");
         let r = chief.get(&format!("/api/v1/transfers/{t}")).await;
         assert_eq!(r.body["status"], "sent", "{}", r.body);
+        assert!(!waiting(chief.todo().await));
         // The transfer's own address (its clocks link there) opens its lead's page.
         let r = chief
             .client
