@@ -74,6 +74,47 @@ impl LeadStatus {
 }
 
 crate::term_enum!(
+    /// What came of a lead, as the reporter reads it (处理结果).
+    LeadOutcome {
+        /// Verified: no violation (经核查不构成违法).
+        NoViolation = "no_violation" / "经核查不构成违法",
+        /// Verified: the matter reported was not found (经核查未发现所反映问题).
+        NotFound = "not_found" / "经核查未发现所反映问题",
+        /// Admonished; the party corrected it on the spot (批评教育，当场改正).
+        Educated = "educated" / "已批评教育，当事人当场改正",
+        /// Ordered to put it right within a time limit; still open (责令限期整改).
+        RectificationOrdered = "rectification_ordered" / "已责令限期整改",
+        /// Put right, checked on site (已整改到位).
+        Rectified = "rectified" / "已整改到位",
+        /// A case was filed and the matter dealt with (已立案查处).
+        CaseFiled = "case_filed" / "已立案查处",
+    }
+);
+
+impl LeadOutcome {
+    /// Where a lead closed with this outcome goes: closed for the reporter, or (for an
+    /// order to rectify) still in hand until the rectification is checked.
+    pub fn status(self) -> LeadStatus {
+        match self {
+            LeadOutcome::NoViolation | LeadOutcome::NotFound => LeadStatus::NoViolation,
+            LeadOutcome::RectificationOrdered => LeadStatus::Signed,
+            LeadOutcome::Educated | LeadOutcome::Rectified | LeadOutcome::CaseFiled => {
+                LeadStatus::Finished
+            }
+        }
+    }
+
+    /// The outcomes a handler picks when closing a lead without a case (立案 has its own step).
+    pub const CLOSING: [LeadOutcome; 5] = [
+        LeadOutcome::NotFound,
+        LeadOutcome::NoViolation,
+        LeadOutcome::Educated,
+        LeadOutcome::RectificationOrdered,
+        LeadOutcome::Rectified,
+    ];
+}
+
+crate::term_enum!(
     /// How the reporter rates the final reply (满意度).
     Satisfaction {
         /// Satisfied (满意).

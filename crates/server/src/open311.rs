@@ -601,7 +601,7 @@ async fn request_view(
     o.insert(
         "status_notes".into(),
         json!(match (&m.reply, closed) {
-            (Some(r), true) => r.clone(),
+            (Some(r), true) => mask_numbers(r),
             _ => status.map(|s| s.label().to_owned()).unwrap_or_default(),
         }),
     );

@@ -547,10 +547,11 @@ pub async fn load_leads(
                 3 => {
                     let f = lead("complaint", "工地夜间施工噪音扰民", "13900001004", None);
                     let l = intake(&mut w, env, f.parse()?, receipt(office)).await?.lead;
-                    st::close_no_violation(
+                    st::close_lead(
                         &mut w,
                         env,
                         l.id,
+                        xiezhi_domain::lead::LeadOutcome::NoViolation,
                         "经现场核查，施工单位持有夜间施工许可，未发现违法行为。",
                         by(office),
                     )

@@ -500,6 +500,8 @@ pub mod lead {
         pub reopened: i32,
         /// The lead at a department this one was referred from (township matters).
         pub referred_from: Option<i64>,
+        /// What came of it (处理结果, `LeadOutcome`), once answered.
+        pub outcome: Option<String>,
     }
 
     impl Model {

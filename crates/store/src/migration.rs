@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0012AssistanceRating),
             Box::new(M0013ScaleIndexes),
             Box::new(M0014AssessmentDays),
+            Box::new(M0015LeadOutcome),
         ]
     }
 }
@@ -1336,5 +1337,27 @@ impl MigrationTrait for M0014AssessmentDays {
             m.create_index(index(table, name, cols)).await?;
         }
         Ok(())
+    }
+}
+
+/// What came of a lead (处理结果: 责令整改, 已整改到位…), shown to the reporter.
+struct M0015LeadOutcome;
+
+impl MigrationName for M0015LeadOutcome {
+    fn name(&self) -> &str {
+        "m0015_lead_outcome"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0015LeadOutcome {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("leads")
+                .add_column(string_null("outcome"))
+                .take(),
+        )
+        .await
     }
 }

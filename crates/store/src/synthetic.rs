@@ -1002,6 +1002,14 @@ impl Gen<'_> {
             bounces: Set(0),
             reopened: Set(reopened),
             referred_from: Set(None),
+            outcome: Set(replied.map(|_| {
+                if status == "no_violation" {
+                    "no_violation"
+                } else {
+                    "case_filed"
+                }
+                .into()
+            })),
         });
     }
 

@@ -18,7 +18,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
-use xiezhi_domain::lead::{LeadStatus, Satisfaction};
+use xiezhi_domain::lead::{LeadOutcome, LeadStatus, Satisfaction};
 use xiezhi_domain::transfer::{
     DisputeKind, DisputeNoteKind, DisputeStatus, Material, TransferCommand, TransferDraft,
     TransferFacts, TransferKind, TransferStatus, check_written, must_escalate, transition,
@@ -317,11 +317,14 @@ pub fn sniff(bytes: &[u8]) -> &'static str {
 // ---------------------------------------------------------------------------------------
 // Verification outcomes (核查结果)
 
-/// No violation found (不构成违法): reply to the reporter; the lead closes.
-pub async fn close_no_violation(
+/// Close a lead held by the acting org without a case, saying what came of it (处理结果)
+/// in the reply to the reporter. An order to rectify (责令限期整改) is told to the reporter and
+/// keeps the lead in hand until it is closed again as rectified.
+pub async fn close_lead(
     w: &mut Writer,
     env: ClockEnv<'_>,
     id: i64,
+    outcome: LeadOutcome,
     reply: &str,
     by: Acting,
 ) -> Result<lead::Model, StoreError> {
@@ -331,21 +334,68 @@ pub async fn close_no_violation(
     if l.status == LeadStatus::Disputed.as_str() {
         return Err(lead_state_refusal(&l, "在争议未了结时办结"));
     }
+    if outcome == LeadOutcome::CaseFiled {
+        return Err(StoreError::invalid(
+            "outcome",
+            "已立案的事项请在案件办结后作最终答复",
+        ));
+    }
+    if outcome == LeadOutcome::RectificationOrdered && l.status != LeadStatus::Signed.as_str() {
+        return Err(lead_state_refusal(&l, "责令整改（请先签收核查）"));
+    }
     let mut am: lead::ActiveModel = l.into();
-    am.status = Set(LeadStatus::NoViolation.as_str().into());
+    am.status = Set(outcome.status().as_str().into());
+    am.outcome = Set(Some(outcome.as_str().into()));
     am.reply = Set(Some(reply.into()));
     am.replied_at = Set(Some(w.now()));
     am.replied_by_org_id = Set(Some(by.org_id));
     am.satisfaction = Set(None);
     let l = save_lead(w, am).await?;
     satisfy(w, env, "lead", id, &["lead.sign_for"]).await?;
+    let kind = match outcome {
+        LeadOutcome::NoViolation | LeadOutcome::NotFound => "lead.no_violation",
+        LeadOutcome::RectificationOrdered => "lead.rectification_ordered",
+        _ => "lead.finished",
+    };
     w.record(
         "lead",
         id,
-        "lead.no_violation",
-        json!({"org_id": by.org_id, "reply": reply}),
+        kind,
+        json!({"org_id": by.org_id, "outcome": outcome.as_str(), "reply": reply}),
     );
+    relay_answer(w, &l).await?;
     Ok(l)
+}
+
+/// A lead a department passed to the competent township (告知乡镇) is answered on its own
+/// number; the reporter holds the first number. Carry the answer, its outcome and status back
+/// along the chain, so the reporter's own tracking number reads the real answer.
+async fn relay_answer(w: &mut Writer, answered: &lead::Model) -> Result<(), StoreError> {
+    let mut from = answered.clone();
+    while let Some(origin) = from.referred_from {
+        let o = lead_row(w, origin).await?;
+        let status = match LeadStatus::parse(&from.status) {
+            Some(st) if st.is_closed() => st,
+            _ => LeadStatus::Referred,
+        };
+        let mut am: lead::ActiveModel = o.into();
+        am.status = Set(status.as_str().into());
+        am.outcome = Set(from.outcome.clone());
+        am.reply = Set(from.reply.clone());
+        am.replied_at = Set(from.replied_at);
+        am.replied_by_org_id = Set(from.replied_by_org_id);
+        am.satisfaction = Set(None);
+        let o = save_lead(w, am).await?;
+        w.record(
+            "lead",
+            origin,
+            "lead.answer_relayed",
+            json!({"from_lead_id": from.id, "org_id": from.replied_by_org_id,
+                   "outcome": from.outcome, "status": status.as_str()}),
+        );
+        from = o;
+    }
+    Ok(())
 }
 
 /// What a case is filed under: the catalog item (and its version in force on the filing
@@ -527,6 +577,7 @@ pub async fn final_reply(
     }
     let mut am: lead::ActiveModel = l.into();
     am.status = Set(LeadStatus::Finished.as_str().into());
+    am.outcome = Set(Some(LeadOutcome::CaseFiled.as_str().into()));
     am.reply = Set(Some(text.into()));
     am.replied_at = Set(Some(w.now()));
     am.replied_by_org_id = Set(Some(by.org_id));
@@ -538,6 +589,7 @@ pub async fn final_reply(
         "lead.replied",
         json!({"org_id": by.org_id, "reply": text}),
     );
+    relay_answer(w, &l).await?;
     Ok(l)
 }
 

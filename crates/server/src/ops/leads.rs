@@ -65,6 +65,10 @@ pub struct LeadView {
     /// The reply to the reporter (final, or the notice of a referral).
     pub reply: Option<String>,
     pub replied_at: Option<String>,
+    /// What came of it (`LeadOutcome`: `rectified`, `case_filed`…).
+    pub outcome: Option<String>,
+    /// What came of it, in words (已整改到位).
+    pub outcome_label: Option<String>,
     /// The reporter's rating.
     pub satisfaction: Option<String>,
     /// Returns and re-routes since the last acceptance.
@@ -73,6 +77,14 @@ pub struct LeadView {
     pub reopened: i32,
     /// The department's lead this township lead was referred from.
     pub referred_from: Option<i64>,
+}
+
+/// A stored outcome in words.
+pub(crate) fn outcome_label(outcome: &Option<String>) -> Option<String> {
+    outcome
+        .as_deref()
+        .and_then(xiezhi_domain::lead::LeadOutcome::parse)
+        .map(|o| o.label().to_owned())
 }
 
 /// A lead as shown; the reporter masked unless `unmasked`.
@@ -114,6 +126,8 @@ pub(crate) fn view(l: &lead::Model, unmasked: bool) -> LeadView {
         duplicate_of: l.duplicate_of,
         holder_org_id: l.holder(),
         reply: l.reply.clone(),
+        outcome: l.outcome.clone(),
+        outcome_label: outcome_label(&l.outcome),
         replied_at: l.replied_at.map(beijing_time),
         satisfaction: l.satisfaction.clone(),
         bounces: l.bounces,
@@ -368,6 +382,8 @@ pub struct PublicStatus {
     pub tracking_number: String,
     pub received_at: String,
     pub status_label: String,
+    /// What came of it, in words (已责令限期整改, 已整改到位, 已立案查处…).
+    pub outcome_label: Option<String>,
     /// The reply (for a duplicate: the reply to the earlier report of the same matter).
     pub reply: Option<String>,
     pub replied_at: Option<String>,
@@ -407,6 +423,7 @@ pub async fn lookup(s: &AppState, tracking: &str, phone: &str) -> Result<PublicS
         status_label: LeadStatus::parse(&l.status)
             .map(|s| s.label().to_owned())
             .unwrap_or_default(),
+        outcome_label: outcome_label(&l.outcome),
         reply: l.reply,
         replied_at: l.replied_at.map(beijing_time),
         replied_by,

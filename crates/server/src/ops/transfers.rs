@@ -11,6 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::lead::LeadOutcome;
 use xiezhi_domain::transfer::{
     DisputeKind, DisputeNoteKind, DisputeStatus, DraftFields, MaterialFields, TransferKind,
     TransferStatus, required_text,
@@ -349,9 +350,13 @@ async fn holder_acting(s: &AppState, ctx: &Ctx, lead_id: i64) -> Result<Acting, 
 pub struct ReplyInput {
     /// The reply to the reporter (shown on the public lookup page).
     pub reply: String,
+    /// When closing without a case, what came of it: `not_found`, `no_violation` (the
+    /// default), `educated`, `rectification_ordered` (keeps the lead open) or `rectified`.
+    pub outcome: Option<String>,
 }
 
-/// No violation found: reply to the reporter, close the lead.
+/// Close the lead without a case, saying what came of it (not found, no violation,
+/// admonished, ordered to rectify, rectified) in the reply to the reporter.
 pub async fn no_violation(
     s: &AppState,
     ctx: &Ctx,
@@ -362,7 +367,13 @@ pub async fn no_violation(
     let reply = text(&input.reply, "reply", 2000)?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
-    let l = st::close_no_violation(&mut w, s.clock_env(&cal), id, &reply, by).await?;
+    let outcome = match input.outcome.as_deref().map(str::trim) {
+        None | Some("") => LeadOutcome::NoViolation,
+        Some(o) => LeadOutcome::parse(o)
+            .filter(|o| LeadOutcome::CLOSING.contains(o))
+            .ok_or_else(|| AppError::invalid("outcome", "请选择处理结果"))?,
+    };
+    let l = st::close_lead(&mut w, s.clock_env(&cal), id, outcome, &reply, by).await?;
     w.commit().await?;
     Ok(lead_view(&l, true))
 }

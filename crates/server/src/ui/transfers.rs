@@ -35,6 +35,7 @@ page!(LeadPage, "lead_detail.html" {
     orgs: Vec<(i64, String)>,
     townships: Vec<(i64, String)>,
     suggested: Option<i64>,
+    outcomes: Vec<(&'static str, &'static str)>,
 });
 page!(CoordinationPage, "coordination.html" {
     transfers: Vec<TransferView>,
@@ -152,6 +153,10 @@ async fn lead_page(
             .map(|o| (o.id, o.name.clone()))
             .collect(),
         suggested,
+        outcomes: xiezhi_domain::lead::LeadOutcome::CLOSING
+            .iter()
+            .map(|o| (o.as_str(), o.label()))
+            .collect(),
         d,
     })
 }

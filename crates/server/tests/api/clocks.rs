@@ -100,8 +100,12 @@ engine_test!(
         assert_eq!(first["due_at"], "2026-11-05 23:59");
         let (status, html) = s.page("/").await;
         assert_eq!(status, StatusCode::OK);
+        // The home page's to-do list names the step that satisfies the clock.
         assert!(
-            html.contains("我的待办") && html.contains("u-overdue") && html.contains("3个工作日")
+            html.contains("我的待办")
+                && html.contains("u-overdue")
+                && html.contains("移送有管辖权的机关"),
+            "{html}"
         );
     }
 );

@@ -1013,3 +1013,111 @@ engine_test!(
         );
     }
 );
+
+engine_test!(
+    a_complaint_passed_to_a_township_reads_the_townships_answer_on_the_reporters_own_number,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let cd = app.org_id("YX-CD").await;
+        let office = app.sign_in("office").await;
+        let phone = "13900007777";
+        let r = office
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "hotline", "reporter_phone": phone, "text": "城东夜市烧烤摊占道经营，油烟扰民"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let (origin, tracking) = (
+            r.body["id"].as_i64().unwrap(),
+            r.body["tracking_number"].as_str().unwrap().to_owned(),
+        );
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{origin}/refer"),
+                Some(json!({"township_id": cd, "notice": "该事项属城东街道综合执法事项，已通知城东街道办理"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let township_lead = r.body["id"].as_i64().unwrap();
+        // The township signs for it and, by clicking, orders the stall to put it right.
+        let cd1 = app.sign_in("cd.1").await;
+        let (status, _) = cd1.form(&format!("/leads/{township_lead}/sign"), &[]).await;
+        assert!(status.is_redirection(), "{status}");
+        let (_, page) = cd1.page(&format!("/leads/{township_lead}")).await;
+        assert!(
+            page.contains("已责令限期整改") && page.contains("已整改到位"),
+            "{page}"
+        );
+        let (status, _) = cd1
+            .form(
+                &format!("/leads/{township_lead}/no-violation"),
+                &[
+                    ("outcome", "rectification_ordered"),
+                    (
+                        "reply",
+                        "经现场核查情况属实，已责令摊主三日内退回店内经营并加装油烟净化设施",
+                    ),
+                ],
+            )
+            .await;
+        assert!(status.is_redirection(), "{status}");
+        let lookup = format!("/complaint/lookup?tracking={tracking}&phone={phone}");
+        let (_, html) = app.anonymous_page(&lookup).await;
+        assert!(
+            html.contains("已责令限期整改")
+                && html.contains("加装油烟净化设施")
+                && html.contains("城东街道"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("id=\"rate\""),
+            "no rating while it is being put right"
+        );
+        // Rechecked: put right. The reporter's own number reads it, closed, and rates it.
+        let (status, _) = cd1
+            .form(
+                &format!("/leads/{township_lead}/no-violation"),
+                &[
+                    ("outcome", "rectified"),
+                    (
+                        "reply",
+                        "经复查，摊主已退回店内经营并加装油烟净化设施，问题已解决",
+                    ),
+                ],
+            )
+            .await;
+        assert!(status.is_redirection(), "{status}");
+        let (_, html) = app.anonymous_page(&lookup).await;
+        assert!(
+            html.contains("已整改到位") && html.contains("问题已解决") && html.contains("已办结"),
+            "{html}"
+        );
+        assert!(html.contains("id=\"rate\""), "{html}");
+        let (status, _) = app
+            .public_form(
+                "/complaint/rate",
+                &[
+                    ("tracking", &tracking),
+                    ("phone", phone),
+                    ("rating", "satisfied"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let r = office.get(&format!("/api/v1/leads/{origin}/detail")).await;
+        assert_eq!(r.body["lead"]["outcome"], "rectified", "{}", r.body);
+        assert_eq!(r.body["lead"]["satisfaction"], "satisfied");
+        // An unknown outcome is refused, naming the field.
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{township_lead}/no-violation"),
+                Some(json!({"reply": "x", "outcome": "whatever"})),
+            )
+            .await;
+        assert_eq!(r.body["details"]["field"], "outcome", "{}", r.body);
+    }
+);
