@@ -1222,6 +1222,60 @@ pub async fn import_boundaries(store: &Store, w: Writer, text: &str) -> Result<u
 }
 
 impl Store {
+    /// The items an org holds somewhere on a date (承接事项), `(code, name)` by code: what a
+    /// case filed by that org can be filed under.
+    pub async fn items_held_by(
+        &self,
+        org_id: i64,
+        on: NaiveDate,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut codes: Vec<String> = self
+            .assignments_on(on)
+            .await?
+            .into_iter()
+            .filter(|a| a.holder_org_id == org_id)
+            .map(|a| a.item_code)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let mut names: std::collections::HashMap<String, (i32, String)> = Default::default();
+        for i in catalog_item::Entity::find()
+            .filter(catalog_item::Column::Code.is_in(codes.clone()))
+            .all(self.db())
+            .await?
+        {
+            let e = names.entry(i.code).or_insert((i.version, i.name.clone()));
+            if i.version >= e.0 {
+                *e = (i.version, i.name);
+            }
+        }
+        Ok(codes
+            .into_iter()
+            .map(|c| {
+                let name = names.get(&c).map(|n| n.1.clone()).unwrap_or_default();
+                (c, name)
+            })
+            .collect())
+    }
+
+    /// Places by name for a form: the townships (their orgs) and the loaded boundaries
+    /// (townships, villages, grids), `(division code, name)` by code.
+    pub async fn places(&self) -> Result<Vec<(String, String)>, StoreError> {
+        use crate::entities::{boundary, org};
+        let mut out: std::collections::BTreeMap<String, String> = org::Entity::find()
+            .filter(org::Column::Kind.eq("township"))
+            .filter(org::Column::Active.eq(true))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|o| (o.division_code, o.name))
+            .collect();
+        for b in boundary::Entity::find().all(self.db()).await? {
+            out.entry(b.division_code).or_insert(b.name);
+        }
+        Ok(out.into_iter().collect())
+    }
+
     /// All loaded boundaries, for locating points.
     pub async fn boundary_index(
         &self,

@@ -4,7 +4,7 @@
 //! the policy's answer, asked by the caller.
 
 use crate::entities::{
-    assistance_request as ar, case, case_handler, dispute, instruction, lead, meeting,
+    assistance_request as ar, case, case_handler, clock, dispute, instruction, lead, meeting,
     operation as op, operation_officer as officer, supervision_order, transfer,
 };
 use crate::{Store, StoreError};
@@ -141,11 +141,21 @@ impl Store {
             .filter(supervision_order::Column::Id.is_in(ids("supervision_order")))
             .all(db)
             .await?;
+        // A clock (in the record) is named by the matter it runs on.
+        let clocks = clock::Entity::find()
+            .filter(clock::Column::Id.is_in(ids("clock")))
+            .all(db)
+            .await?;
         let mut wanted: Vec<(String, String)> = subjects.to_vec();
         wanted.extend(
             orders
                 .iter()
                 .map(|o| (o.subject_type.clone(), o.subject_id.clone())),
+        );
+        wanted.extend(
+            clocks
+                .iter()
+                .map(|c| (c.subject_type.clone(), c.subject_id.clone())),
         );
         let ids = |ty: &str| -> Vec<i64> {
             wanted
@@ -232,6 +242,14 @@ impl Store {
             .await?
         {
             put("meeting", m.id, m.title);
+        }
+        for c in &clocks {
+            if let Some(about) = out
+                .get(&(c.subject_type.clone(), c.subject_id.clone()))
+                .cloned()
+            {
+                out.insert(("clock".to_owned(), c.id.to_string()), about);
+            }
         }
         for o in &orders {
             let about = out

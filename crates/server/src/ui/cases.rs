@@ -17,6 +17,8 @@ page!(CasePage, "case_detail.html" {
     tiers: Vec<xiezhi_domain::catalog::DiscretionTier>,
     documents: Vec<crate::ops::documents::DocumentView>,
     kinds: Vec<(&'static str, &'static str)>,
+    place: Option<String>,
+    item_name: Option<String>,
 });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
@@ -103,7 +105,31 @@ async fn case_page(
     let documents = crate::ops::documents::list(&s, &ctx, id)
         .await
         .unwrap_or_default();
+    let place = match &c.division_code {
+        Some(code) => s
+            .store
+            .places()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, name)| name),
+        None => None,
+    };
+    let item_name = match (&c.item_code, c.item_version) {
+        (Some(code), Some(v)) => s
+            .store
+            .item_versions(code)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|i| i.version == v)
+            .map(|i| i.name),
+        _ => None,
+    };
     ok(&CasePage {
+        place,
+        item_name,
         layout: Layout::new(&s, &ctx, &headers, &format!("案件 {}", c.number), "/cases").await,
         documents,
         kinds: xiezhi_domain::document::DocumentKind::ALL

@@ -9,6 +9,7 @@ page!(InstructionListPage, "instructions.html" {
     lists: InstructionLists,
     can_send: bool,
     orgs: Vec<(i64, String)>,
+    people: Vec<PersonChoice>,
 });
 page!(InstructionPage, "instruction_detail.html" { i: InstructionView });
 
@@ -33,13 +34,18 @@ async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Header
     ok(&InstructionListPage {
         layout: Layout::new(&s, &ctx, &headers, "指令", "/instructions").await,
         lists,
+        people: if can_send {
+            people_for_select(&s, &ctx).await
+        } else {
+            vec![]
+        },
         can_send,
         orgs,
     })
 }
 
-/// The composer as typed: orgs ticked, people by login, the due time from a
-/// `datetime-local` field.
+/// The composer as filled in: orgs and people ticked, the due time from a `datetime-local`
+/// field.
 #[derive(Debug, Clone, Default, Deserialize)]
 struct SendForm {
     #[serde(default)]
@@ -47,7 +53,7 @@ struct SendForm {
     #[serde(default)]
     to_orgs: Vec<String>,
     #[serde(default)]
-    to_logins: String,
+    to_people: Vec<String>,
     #[serde(default)]
     due_at: String,
     #[serde(default)]
@@ -59,7 +65,7 @@ async fn send(
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<SendForm>,
 ) -> Response {
-    let to_people = match people_by_logins(&s, &f.to_logins, "to_logins").await {
+    let to_people = match picked_ids(&f.to_people, "to_people") {
         Ok(p) => p,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };

@@ -11,6 +11,8 @@ page!(MeetingListPage, "meetings.html" {
     meetings: Vec<MeetingView>,
     actions: Vec<ActionView>,
     can_call: bool,
+    orgs: Vec<(i64, String)>,
+    people: Vec<PersonChoice>,
 });
 page!(MeetingPage, "meeting_detail.html" {
     m: MeetingView,
@@ -18,6 +20,7 @@ page!(MeetingPage, "meeting_detail.html" {
     convenor: bool,
     member: bool,
     my_org: i64,
+    orgs: Vec<(i64, String)>,
 });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
@@ -33,18 +36,30 @@ async fn list(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) 
         Ok(m) => m,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
+    let can_call = ctx.can(
+        Action::ConveneMeeting,
+        &Target::org(ctx.actor.org_path.clone()),
+    );
+    let (orgs, people) = if can_call {
+        (
+            government_orgs(&s, &ctx, true).await,
+            people_for_select(&s, &ctx).await,
+        )
+    } else {
+        (vec![], vec![])
+    };
     ok(&MeetingListPage {
         layout: Layout::new(&s, &ctx, &headers, "联席会议", "/meetings").await,
         meetings,
         actions: mops::my_actions(&s, &ctx).await.unwrap_or_default(),
-        can_call: ctx.can(
-            Action::ConveneMeeting,
-            &Target::org(ctx.actor.org_path.clone()),
-        ),
+        can_call,
+        orgs,
+        people,
     })
 }
 
-/// The call form: members one a line (`机构编码 分管领导登录名 联络员登录名`).
+/// The call form: the convenor picked, one row per member org (the org, its leader in charge
+/// and its liaison).
 #[derive(Debug, Clone, Default, Deserialize)]
 struct CallForm {
     #[serde(default)]
@@ -58,31 +73,44 @@ struct CallForm {
     #[serde(default)]
     convenor: String,
     #[serde(default)]
-    members: String,
+    member_org: Vec<String>,
+    #[serde(default)]
+    member_leader: Vec<String>,
+    #[serde(default)]
+    member_liaison: Vec<String>,
 }
 
-async fn call_input(s: &AppState, f: &CallForm) -> Result<MeetingInput, AppError> {
+fn call_input(f: &CallForm) -> Result<MeetingInput, AppError> {
+    let pick = |v: Option<&String>, field: &'static str, what: &str| -> Result<i64, AppError> {
+        v.map(|x| x.trim())
+            .unwrap_or_default()
+            .parse()
+            .map_err(|_| AppError::invalid(field, format!("请为每个成员单位选择{what}")))
+    };
     let mut members = vec![];
-    for line in f.members.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let parts: Vec<&str> = line.split_whitespace().collect();
-        let [code, leader, liaison] = parts[..] else {
-            return Err(AppError::invalid(
-                "members",
-                format!("“{line}”应为：机构编码 分管领导登录名 联络员登录名"),
-            ));
-        };
+    for (i, org) in f.member_org.iter().enumerate() {
+        if org.trim().is_empty() {
+            continue;
+        }
         members.push(MemberInput {
-            org_id: org_by_code(s, code, "members").await?,
-            leader_person_id: person_by_login(s, leader, "members").await?,
-            liaison_person_id: person_by_login(s, liaison, "members").await?,
+            org_id: pick(Some(org), "member_org", "单位")?,
+            leader_person_id: pick(f.member_leader.get(i), "member_leader", "分管领导")?,
+            liaison_person_id: pick(f.member_liaison.get(i), "member_liaison", "联络员")?,
         });
+    }
+    if members.is_empty() {
+        return Err(AppError::invalid("member_org", "请至少选择一个成员单位"));
     }
     Ok(MeetingInput {
         kind: f.kind.clone(),
         title: f.title.clone(),
         starts_at: f.starts_at.clone(),
         place: f.place.clone(),
-        convenor_person_id: person_by_login(s, f.convenor.trim(), "convenor").await?,
+        convenor_person_id: f
+            .convenor
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("convenor", "请选择召集人"))?,
         members,
     })
 }
@@ -92,7 +120,7 @@ async fn call(
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<CallForm>,
 ) -> Response {
-    let r = match call_input(&s, &f).await {
+    let r = match call_input(&f) {
         Ok(input) => mops::call(&s, &ctx, &input).await,
         Err(e) => Err(e),
     };
@@ -124,6 +152,7 @@ async fn detail(
         member: m.members.iter().any(|x| x.org_id == ctx.actor.org_id)
             && ctx.can(Action::TakePart, &own),
         my_org: ctx.actor.org_id,
+        orgs: government_orgs(&s, &ctx, true).await,
         m,
     })
 }
@@ -138,8 +167,7 @@ async fn propose(
     done(&ctx, r, &format!("/meetings/{id}"), "议题已提交")
 }
 
-/// The step form: action items one a line (`机构编码 期限 事项`, the due time as
-/// `2027-01-31` or `2027-01-31 17:00`).
+/// The step form: one row per action item (the owner org picked, the due date, the task).
 #[derive(Debug, Clone, Default, Deserialize)]
 struct StepForm {
     #[serde(default)]
@@ -147,20 +175,27 @@ struct StepForm {
     #[serde(default)]
     minutes: String,
     #[serde(default)]
-    actions: String,
+    action_org: Vec<String>,
+    #[serde(default)]
+    action_due: Vec<String>,
+    #[serde(default)]
+    action_body: Vec<String>,
 }
 
-async fn step_input(s: &AppState, f: &StepForm) -> Result<MeetingStepInput, AppError> {
+fn step_input(f: &StepForm) -> Result<MeetingStepInput, AppError> {
     let mut actions = vec![];
-    for line in f.actions.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut parts = line.splitn(3, char::is_whitespace);
-        let (Some(code), Some(due), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(AppError::invalid(
-                "actions",
-                format!("“{line}”应为：机构编码 期限 交办事项"),
-            ));
-        };
-        let owner_org_id = org_by_code(s, code, "actions").await?;
+    for (i, org) in f.action_org.iter().enumerate() {
+        if org.trim().is_empty() {
+            continue;
+        }
+        let owner_org_id = org
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("action_org", "请从列表中选择承办单位"))?;
+        let due = f.action_due.get(i).map(|d| d.trim()).unwrap_or_default();
+        if due.is_empty() {
+            return Err(AppError::invalid("action_due", "请填写交办事项的期限"));
+        }
         let due = if due.len() == 10 {
             format!("{due} 17:30")
         } else {
@@ -168,7 +203,12 @@ async fn step_input(s: &AppState, f: &StepForm) -> Result<MeetingStepInput, AppE
         };
         actions.push(ActionInput {
             owner_org_id,
-            body: body.trim().to_owned(),
+            body: f
+                .action_body
+                .get(i)
+                .map(|b| b.trim())
+                .unwrap_or_default()
+                .to_owned(),
             due_at: due,
         });
     }
@@ -185,7 +225,7 @@ async fn step(
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<StepForm>,
 ) -> Response {
-    let r = match step_input(&s, &f).await {
+    let r = match step_input(&f) {
         Ok(input) => mops::step(&s, &ctx, id, &input).await,
         Err(e) => Err(e),
     };

@@ -334,6 +334,25 @@ mod filters {
     pub fn zh(value: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(crate::chinese_time(&value.to_string()))
     }
+
+    /// Pinyin initials of a name, for narrowing a choice list by typing (`城东街道` → `cdjd`).
+    #[askama::filter_fn]
+    pub fn py(value: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::initials(&value.to_string()))
+    }
+}
+
+/// Pinyin initials of a text: each Chinese character's first letter, letters and digits as
+/// they are (lower case), the rest dropped.
+fn initials(text: &str) -> String {
+    use pinyin::ToPinyin;
+    text.chars()
+        .filter_map(|c| match c.to_pinyin() {
+            Some(p) => p.first_letter().chars().next(),
+            None if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            None => None,
+        })
+        .collect()
 }
 
 /// Templates that carry a [`Layout`].
@@ -1561,42 +1580,66 @@ mod meetings;
 mod operations;
 mod transfers;
 
-// ---- typed-in references (forms name people by login and orgs by code) ----
+// ---- choices in forms: people and orgs picked by name ----
 
-/// The person with a login, or an error naming the login.
-async fn person_by_login(s: &AppState, login: &str, field: &'static str) -> Result<i64, AppError> {
-    match s.store.person_by_login(login).await {
-        Ok(Some(p)) => Ok(p.id),
-        _ => Err(AppError::invalid(
-            field,
-            format!("没有登录名为 {login} 的人员"),
-        )),
-    }
+/// A person offered in a form, named with their org and roles (never a login to type).
+pub struct PersonChoice {
+    pub id: i64,
+    pub name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    /// 执法人员, 负责人…
+    pub roles_label: String,
+    /// Holds the officer role (may be sent on an operation).
+    pub officer: bool,
 }
 
-/// The people of a list of logins separated by commas, 、 or spaces.
-async fn people_by_logins(
-    s: &AppState,
-    text: &str,
-    field: &'static str,
-) -> Result<Vec<i64>, AppError> {
-    let mut out = vec![];
-    for login in text
-        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
-        .filter(|l| !l.is_empty())
-    {
-        out.push(person_by_login(s, login, field).await?);
-    }
-    Ok(out)
+/// The active people of the caller's government for a form, by org.
+async fn people_for_select(s: &AppState, ctx: &Ctx) -> Vec<PersonChoice> {
+    let filter = xiezhi_store::people::PersonFilter {
+        org_path: Some(ctx.actor.government_path.clone()),
+        ..Default::default()
+    };
+    let orgs = s
+        .store
+        .orgs_under(&ctx.actor.government_path)
+        .await
+        .unwrap_or_default();
+    let (rows, _) = s.store.people(&filter, 1, 5000).await.unwrap_or_default();
+    rows.iter()
+        .map(|p| {
+            let roles = xiezhi_store::people::roles_of(p);
+            PersonChoice {
+                id: p.id,
+                name: p.name.clone(),
+                org_id: p.org_id,
+                org_name: orgs
+                    .iter()
+                    .find(|o| o.id == p.org_id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
+                roles_label: roles
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                officer: roles.contains(&Role::Officer),
+            }
+        })
+        .collect()
 }
 
-/// The org with a code, or an error naming the code.
-async fn org_by_code(s: &AppState, code: &str, field: &'static str) -> Result<i64, AppError> {
-    Ok(s.store
-        .org_by_code(code)
-        .await?
-        .ok_or_else(|| AppError::invalid(field, format!("没有编码为 {code} 的机构")))?
-        .id)
+/// Ids picked in a form (checkboxes or selects sharing a name), empty ones dropped.
+fn picked_ids(values: &[String], field: &'static str) -> Result<Vec<i64>, AppError> {
+    values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse()
+                .map_err(|_| AppError::invalid(field, "请从列表中选择"))
+        })
+        .collect()
 }
 
 /// The active orgs of the caller's government for a select, the caller's own org included or

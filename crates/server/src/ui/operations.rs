@@ -13,6 +13,7 @@ page!(OperationBoardPage, "operations.html" {
     can_draft: bool,
     can_apply: bool,
     orgs: Vec<(i64, String)>,
+    people: Vec<PersonChoice>,
 });
 page!(OperationPage, "operation_detail.html" {
     o: OperationView,
@@ -23,6 +24,7 @@ page!(OperationPage, "operation_detail.html" {
     on_list: bool,
     my_notice: Option<i64>,
     orgs: Vec<(i64, String)>,
+    our_officers: Vec<PersonChoice>,
 });
 page!(FieldPage, "operation_field.html" { o: OperationView, on_list: bool, checked_in: bool });
 
@@ -61,6 +63,7 @@ async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap)
         can_draft: ctx.can(Action::Coordinate, &own),
         can_apply: ctx.can(Action::PlanOperation, &own),
         orgs: orgs_for_select(&s, &ctx.tree_path(), &ctx, true).await,
+        people: people_for_select(&s, &ctx).await,
     })
 }
 
@@ -83,29 +86,48 @@ struct PlanForm {
     ends_at: String,
     #[serde(default)]
     lead_org_id: String,
+    /// One row per unit: the org, its responsible person and its tasks.
     #[serde(default)]
-    units: String,
+    unit_org: Vec<String>,
     #[serde(default)]
-    officers: String,
+    unit_person: Vec<String>,
+    #[serde(default)]
+    unit_task: Vec<String>,
+    /// The officers picked (ids).
+    #[serde(default)]
+    officers: Vec<String>,
 }
 
-async fn plan_input(s: &AppState, f: &PlanForm) -> Result<OperationInput, AppError> {
+async fn plan_input(f: &PlanForm) -> Result<OperationInput, AppError> {
     let mut units = vec![];
-    for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut parts = line.splitn(3, char::is_whitespace);
-        let (Some(code), Some(login)) = (parts.next(), parts.next()) else {
-            return Err(AppError::invalid(
-                "units",
-                format!("“{line}”应为：机构编码 负责人登录名 任务"),
-            ));
-        };
+    for (i, org) in f.unit_org.iter().enumerate() {
+        let org = org.trim();
+        if org.is_empty() {
+            continue;
+        }
+        let person = f.unit_person.get(i).map(|p| p.trim()).unwrap_or_default();
         units.push(UnitInput {
-            org_id: org_by_code(s, code, "units").await?,
-            responsible_person_id: person_by_login(s, login, "units").await?,
-            tasks: parts.next().unwrap_or_default().trim().to_owned(),
+            org_id: org
+                .parse()
+                .map_err(|_| AppError::invalid("unit_org", "请从列表中选择参与单位"))?,
+            responsible_person_id: person
+                .parse()
+                .map_err(|_| AppError::invalid("unit_person", "请为每个参与单位选择负责人"))?,
+            tasks: f
+                .unit_task
+                .get(i)
+                .map(|t| t.trim())
+                .unwrap_or_default()
+                .to_owned(),
         });
     }
-    let officers = people_by_logins(s, &f.officers, "officers").await?;
+    if units.is_empty() {
+        return Err(AppError::invalid(
+            "unit_org",
+            "请至少选择一个参与单位（须含牵头单位）",
+        ));
+    }
+    let officers = picked_ids(&f.officers, "officers")?;
     Ok(OperationInput {
         mode: f.mode.clone(),
         title: f.title.clone(),
@@ -125,7 +147,7 @@ async fn create(
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<PlanForm>,
 ) -> Response {
-    let r = match plan_input(&s, &f).await {
+    let r = match plan_input(&f).await {
         Ok(input) => oops::create(&s, &ctx, &input).await,
         Err(e) => Err(e),
     };
@@ -177,6 +199,14 @@ async fn detail(
         can_run: in_lead || office,
         can_report: (unit || office) && ctx.can(Action::TakePart, &own),
         on_list: o.officers.iter().any(|x| Some(x.person_id) == me),
+        our_officers: match my_notice {
+            Some(_) => people_for_select(&s, &ctx)
+                .await
+                .into_iter()
+                .filter(|p| p.officer && p.org_id == ctx.actor.org_id)
+                .collect(),
+            None => vec![],
+        },
         my_notice,
         orgs: orgs_for_select(&s, &ctx.tree_path(), &ctx, true)
             .await
@@ -360,8 +390,9 @@ async fn notify(
 /// The dispatch form: officers by login.
 #[derive(Debug, Clone, Default, Deserialize)]
 struct DispatchForm {
+    /// The officers sent (ids).
     #[serde(default)]
-    officers: String,
+    officers: Vec<String>,
     #[serde(default)]
     note: String,
 }
@@ -372,7 +403,7 @@ async fn dispatch(
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<DispatchForm>,
 ) -> Response {
-    let officers = match people_by_logins(&s, &f.officers, "officers").await {
+    let officers = match picked_ids(&f.officers, "officers") {
         Ok(p) => p,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };

@@ -36,6 +36,9 @@ page!(LeadPage, "lead_detail.html" {
     townships: Vec<(i64, String)>,
     suggested: Option<i64>,
     outcomes: Vec<(&'static str, &'static str)>,
+    items: Vec<(String, String)>,
+    places: Vec<(String, String)>,
+    place: Option<String>,
 });
 page!(CoordinationPage, "coordination.html" {
     transfers: Vec<TransferView>,
@@ -127,7 +130,27 @@ async fn lead_page(
         },
         _ => None,
     };
+    // Filing picks the item among those the holder holds, and the place by name.
+    let places = s.store.places().await.unwrap_or_default();
+    let place = d.lead.division_code.as_ref().and_then(|code| {
+        places
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, name)| name.clone())
+    });
+    let items = if may(Action::HandleLead, holder) {
+        let today = crate::ops::catalog::today_for(&ctx);
+        s.store
+            .items_held_by(holder, today)
+            .await
+            .unwrap_or_default()
+    } else {
+        vec![]
+    };
     ok(&LeadPage {
+        place,
+        items,
+        places,
         layout: Layout::new(
             &s,
             &ctx,
