@@ -90,18 +90,22 @@ async fn case_page(
         Ok(o) => o,
         Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
     };
-    let tiers = match (&c.item_code, c.item_version) {
+    // The item version the case was filed under: its name and discretion tiers.
+    let item = match (&c.item_code, c.item_version) {
         (Some(code), Some(v)) => s
             .store
             .item_versions(code)
             .await
             .unwrap_or_default()
             .into_iter()
-            .find(|i| i.version == v)
-            .and_then(|i| serde_json::from_str(&i.discretion).ok())
-            .unwrap_or_default(),
-        _ => vec![],
+            .find(|i| i.version == v),
+        _ => None,
     };
+    let tiers = item
+        .as_ref()
+        .and_then(|i| serde_json::from_str(&i.discretion).ok())
+        .unwrap_or_default();
+    let item_name = item.map(|i| i.name);
     let documents = crate::ops::documents::list(&s, &ctx, id)
         .await
         .unwrap_or_default();
@@ -115,17 +119,6 @@ async fn case_page(
             .find(|(c, _)| c == code)
             .map(|(_, name)| name),
         None => None,
-    };
-    let item_name = match (&c.item_code, c.item_version) {
-        (Some(code), Some(v)) => s
-            .store
-            .item_versions(code)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .find(|i| i.version == v)
-            .map(|i| i.name),
-        _ => None,
     };
     ok(&CasePage {
         place,
