@@ -42,6 +42,193 @@ impl DocumentKind {
     }
 }
 
+/// A field the handler writes or corrects before a document is issued: its name in the
+/// template (`{{ f.facts }}`), its label, and whether it takes several lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub long: bool,
+}
+
+impl DocumentKind {
+    /// What the handler fills in for this kind (prefilled from the case, edited before
+    /// issuing).
+    pub fn fields(self) -> &'static [DocumentField] {
+        match self {
+            DocumentKind::FilingApproval => &[
+                DocumentField {
+                    name: "source",
+                    label: "案件来源",
+                    long: false,
+                },
+                DocumentField {
+                    name: "facts",
+                    label: "简要案情",
+                    long: true,
+                },
+                DocumentField {
+                    name: "basis",
+                    label: "立案依据",
+                    long: true,
+                },
+                DocumentField {
+                    name: "opinion",
+                    label: "承办人意见",
+                    long: true,
+                },
+            ],
+            DocumentKind::InspectionRecord => &[
+                DocumentField {
+                    name: "place",
+                    label: "检查地点",
+                    long: false,
+                },
+                DocumentField {
+                    name: "time",
+                    label: "检查时间",
+                    long: false,
+                },
+                DocumentField {
+                    name: "inspectors",
+                    label: "执法人员及执法证号",
+                    long: false,
+                },
+                DocumentField {
+                    name: "findings",
+                    label: "检查情况",
+                    long: true,
+                },
+            ],
+            DocumentKind::PenaltyNotice => &[
+                DocumentField {
+                    name: "facts",
+                    label: "违法事实",
+                    long: true,
+                },
+                DocumentField {
+                    name: "evidence",
+                    label: "证据",
+                    long: true,
+                },
+                DocumentField {
+                    name: "basis",
+                    label: "违反的规定及处罚依据",
+                    long: true,
+                },
+                DocumentField {
+                    name: "penalty",
+                    label: "拟作出的行政处罚",
+                    long: true,
+                },
+            ],
+            DocumentKind::PenaltyDecision => &[
+                DocumentField {
+                    name: "facts",
+                    label: "违法事实",
+                    long: true,
+                },
+                DocumentField {
+                    name: "evidence",
+                    label: "证据",
+                    long: true,
+                },
+                DocumentField {
+                    name: "basis",
+                    label: "违反的规定及处罚依据",
+                    long: true,
+                },
+                DocumentField {
+                    name: "discretion",
+                    label: "裁量情况",
+                    long: true,
+                },
+                DocumentField {
+                    name: "penalty",
+                    label: "行政处罚内容",
+                    long: true,
+                },
+            ],
+            DocumentKind::ServiceReceipt => &[
+                DocumentField {
+                    name: "served",
+                    label: "送达文书（名称及文号）",
+                    long: false,
+                },
+                DocumentField {
+                    name: "method",
+                    label: "送达方式",
+                    long: false,
+                },
+                DocumentField {
+                    name: "place",
+                    label: "送达地点",
+                    long: false,
+                },
+            ],
+            DocumentKind::TransferLetter => &[DocumentField {
+                name: "facts",
+                label: "基本违法事实及移送理由",
+                long: true,
+            }],
+            DocumentKind::AssistanceLetter => &[DocumentField {
+                name: "request",
+                label: "请求协助的事项",
+                long: true,
+            }],
+            DocumentKind::ClosingReport => &[
+                DocumentField {
+                    name: "result",
+                    label: "处理结果",
+                    long: true,
+                },
+                DocumentField {
+                    name: "execution",
+                    label: "执行情况",
+                    long: true,
+                },
+            ],
+        }
+    }
+}
+
+/// Where a case stands, as the order of its documents needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentFacts {
+    /// The case has been decided (决定 or later).
+    pub decided: bool,
+    /// The decision was a penalty.
+    pub penalty: bool,
+    /// A notice of the proposed penalty (事先告知书) has been issued.
+    pub noticed: bool,
+    /// A penalty decision (决定书) has been issued.
+    pub decision_issued: bool,
+    /// Any document has been issued that a service receipt can name.
+    pub anything_to_serve: bool,
+}
+
+/// Whether a document of this kind may be issued now: the procedure's order (事先告知 before
+/// 决定, 决定书 only after a penalty decision and its notice, 送达回证 only for an issued
+/// document, 结案报告 only after the decision), or why not.
+pub fn may_issue(kind: DocumentKind, f: DocumentFacts) -> Result<(), &'static str> {
+    use DocumentKind as K;
+    match kind {
+        K::PenaltyNotice if f.decided || f.decision_issued => {
+            Err("行政处罚事先告知书须在作出处罚决定之前制发")
+        }
+        K::InspectionRecord if f.decided => Err("现场检查笔录须在作出决定之前制作"),
+        K::PenaltyDecision if !f.decided || !f.penalty => {
+            Err("行政处罚决定书须在负责人作出行政处罚决定后制发")
+        }
+        K::PenaltyDecision if !f.noticed => {
+            Err("须先制发行政处罚事先告知书，告知陈述、申辩（听证）权利，再制发决定书")
+        }
+        K::ServiceReceipt if !f.anything_to_serve => Err("尚无可送达的文书：请先制发文书"),
+        K::ClosingReport if !f.decided => Err("结案报告须在作出决定之后制作"),
+        _ => Ok(()),
+    }
+}
+
 /// The default number pattern: `{org}{code}〔{year}〕{seq}号`.
 pub const DEFAULT_PATTERN: &str = "{org}{code}〔{year}〕{seq}号";
 
@@ -68,6 +255,42 @@ pub fn check_pattern(pattern: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_notice_comes_before_the_decision_and_the_receipt_names_an_issued_document() {
+        let before = DocumentFacts {
+            decided: false,
+            penalty: false,
+            noticed: false,
+            decision_issued: false,
+            anything_to_serve: false,
+        };
+        assert!(may_issue(DocumentKind::PenaltyNotice, before).is_ok());
+        assert!(may_issue(DocumentKind::PenaltyDecision, before).is_err());
+        assert!(may_issue(DocumentKind::ServiceReceipt, before).is_err());
+        assert!(may_issue(DocumentKind::ClosingReport, before).is_err());
+        let decided = DocumentFacts {
+            decided: true,
+            penalty: true,
+            anything_to_serve: true,
+            ..before
+        };
+        assert!(may_issue(DocumentKind::PenaltyNotice, decided).is_err());
+        assert!(may_issue(DocumentKind::InspectionRecord, decided).is_err());
+        assert!(
+            may_issue(DocumentKind::PenaltyDecision, decided)
+                .is_err_and(|m| m.contains("事先告知书"))
+        );
+        let noticed = DocumentFacts {
+            noticed: true,
+            ..decided
+        };
+        assert!(may_issue(DocumentKind::PenaltyDecision, noticed).is_ok());
+        assert!(may_issue(DocumentKind::ServiceReceipt, noticed).is_ok());
+        for k in DocumentKind::ALL {
+            assert!(!k.fields().is_empty(), "{k:?}");
+        }
+    }
 
     #[test]
     fn numbers_follow_the_pattern() {

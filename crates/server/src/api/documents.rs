@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 /// Issue a document for a case: it gets the next number (文号) of the org, kind and year.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/documents", tag = "documents", params(("id" = i64, Path)),
     request_body = IssueInput,
-    responses((status = 201, body = DocumentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = DocumentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn issue(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
@@ -21,6 +21,27 @@ pub(super) async fn issue(
     ApiJson(body): ApiJson<IssueInput>,
 ) -> ApiResult<(StatusCode, Json<DocumentView>)> {
     with_id(&ctx, ops::issue(&s, &ctx, id, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+}
+
+/// Which document to draft.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub(super) struct DraftQuery {
+    /// The kind (`penalty_notice`, …).
+    kind: String,
+}
+
+/// A document drafted from its case: each field prefilled (parties, place by name, facts,
+/// evidence, legal basis, discretion, the document served) for the handler to edit before
+/// issuing, and why it cannot be issued now if the procedure's order forbids it.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/documents/draft", tag = "documents", params(("id" = i64, Path), DraftQuery),
+    responses((status = 200, body = DocumentDraft), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn draft(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+    super::ApiQuery(q): super::ApiQuery<DraftQuery>,
+) -> ApiResult<Json<DocumentDraft>> {
+    with_id(&ctx, ops::draft(&s, &ctx, id, &q.kind).await).map(Json)
 }
 
 /// Documents of a case.

@@ -189,6 +189,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::export))
         .routes(routes!(cases::add_evidence))
         .routes(routes!(documents::issue, documents::list))
+        .routes(routes!(documents::draft))
         .routes(routes!(documents::get))
         .routes(routes!(documents::pdf))
         .routes(routes!(documents::set_template))

@@ -21,6 +21,11 @@ page!(CasePage, "case_detail.html" {
     item_name: Option<String>,
 });
 
+page!(DocumentDraftPage, "document_draft.html" {
+    c: CaseView,
+    d: crate::ops::documents::DocumentDraft,
+});
+
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/cases", get(cases_page))
         .route("/cases/{id}", get(case_page))
@@ -29,6 +34,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/cases/{id}/flags", post(flags))
         .route("/cases/{id}/evidence", post(add_evidence))
         .route("/cases/{id}/documents", post(issue_document))
+        .route("/cases/{id}/documents/new", get(draft_document))
         .route("/legal-review", get(review_page))
 }
 
@@ -224,12 +230,70 @@ async fn add_evidence(
     done(&ctx, r, &format!("/cases/{id}"), "证据已加入案卷")
 }
 
+/// The kind of document to draft.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct DraftQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+/// A document drafted from the case, for the handler to edit before issuing.
+async fn draft_document(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    UiPath(id): UiPath<i64>,
+    UiQuery(q): UiQuery<DraftQuery>,
+) -> Response {
+    let r = async {
+        let c = cops::get(&s, &ctx, id).await?;
+        let d = crate::ops::documents::draft(&s, &ctx, id, &q.kind).await?;
+        Ok::<_, AppError>((c, d))
+    }
+    .await;
+    match r {
+        Ok((c, d)) => ok(&DocumentDraftPage {
+            layout: Layout::new(
+                &s,
+                &ctx,
+                &headers,
+                &format!("制作{}：{}", d.kind_label, c.number),
+                "/cases",
+            )
+            .await,
+            c,
+            d,
+        }),
+        Err(e) => error_page(&e, &ctx.meta.request_id),
+    }
+}
+
+/// The document form: its kind and each field as written (field names as the kind lists).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct IssueForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(flatten)]
+    fields: std::collections::BTreeMap<String, String>,
+}
+
 async fn issue_document(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
-    CsrfForm(f): CsrfForm<crate::ops::documents::IssueInput>,
+    CsrfForm(f): CsrfForm<IssueForm>,
 ) -> Response {
-    let r = crate::ops::documents::issue(&s, &ctx, id, &f).await;
-    done(&ctx, r, &format!("/cases/{id}"), "文书已制作")
+    let mut fields = f.fields;
+    fields.remove("csrf");
+    let input = crate::ops::documents::IssueInput {
+        kind: f.kind,
+        fields,
+    };
+    let r = crate::ops::documents::issue(&s, &ctx, id, &input).await;
+    done(
+        &ctx,
+        r,
+        &format!("/cases/{id}#documents"),
+        "文书已制发，内容已固定",
+    )
 }

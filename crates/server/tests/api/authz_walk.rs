@@ -105,6 +105,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/cases/{id}/evidence"),
     ("POST", "/api/v1/cases/{id}/documents"),
     ("GET", "/api/v1/cases/{id}/documents"),
+    ("GET", "/api/v1/cases/{id}/documents/draft"),
     ("GET", "/api/v1/documents/{id}"),
     ("GET", "/api/v1/documents/{id}/pdf"),
     ("PUT", "/api/v1/document-templates/{kind}"),
@@ -1430,6 +1431,14 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
         ),
         c(
             Method::GET,
+            "/api/v1/cases/{id}/documents/draft",
+            format!("/api/v1/cases/{case}/documents/draft?kind=inspection_record"),
+            Body::None,
+            SEES_CD_CASE,
+            Denied,
+        ),
+        c(
+            Method::GET,
             "/api/v1/documents/{id}",
             format!("/api/v1/documents/{doc}"),
             Body::None,
@@ -2237,6 +2246,12 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
         (Method::GET, "/transfers".into(), none(), SEES_LEADS),
         (Method::GET, "/cases".into(), none(), SEES_CASES),
         (Method::GET, format!("/cases/{case}"), none(), SEES_CD_CASE),
+        (
+            Method::GET,
+            format!("/cases/{case}/documents/new?kind=inspection_record"),
+            none(),
+            SEES_CD_CASE,
+        ),
         (
             Method::POST,
             format!("/cases/{case}/steps"),

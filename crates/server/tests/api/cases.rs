@@ -497,3 +497,131 @@ engine_test!(
         assert_eq!(list.body.as_array().unwrap().len(), 3);
     }
 );
+
+engine_test!(
+    an_officer_writes_each_document_from_a_draft_in_the_procedures_order,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        let case = market_case(&app, &m, "超市销售过期食品").await;
+        m.call(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/parties"),
+            Some(json!({"type": "organisation", "name": "某某超市有限公司", "code": "91350100M000100Y43"})),
+        )
+        .await;
+        let m = &m;
+        let draft = |kind: &'static str| async move {
+            m.get(&format!("/api/v1/cases/{case}/documents/draft?kind={kind}"))
+                .await
+        };
+        let field = |d: &Value, name: &str| {
+            d["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .map(|f| f["value"].as_str().unwrap().to_owned())
+                .unwrap()
+        };
+        // The inspection record names the place (not its code) and starts from what was seen.
+        let d = draft("inspection_record").await.body;
+        assert!(field(&d, "place").contains("城西街道"), "{d}");
+        assert!(!field(&d, "place").contains("339901"), "{d}");
+        assert!(field(&d, "findings").contains("超市销售过期食品"), "{d}");
+        // A decision cannot be written before the head decides, nor before the notice.
+        let d = draft("penalty_decision").await.body;
+        assert!(d["refusal"].as_str().unwrap().contains("决定"), "{d}");
+        let docs = format!("/api/v1/cases/{case}/documents");
+        let r = m
+            .call(
+                Method::POST,
+                &docs,
+                Some(json!({"kind": "penalty_decision"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        // The notice, written by the officer: the edited facts are what is issued.
+        let d = draft("penalty_notice").await.body;
+        assert!(d["refusal"].is_null(), "{d}");
+        assert!(
+            field(&d, "basis").contains("《中华人民共和国食品安全法》第三十四条"),
+            "{d}"
+        );
+        let (status, _) = m
+            .form(
+                &format!("/cases/{case}/documents"),
+                &[
+                    ("kind", "penalty_notice"),
+                    (
+                        "facts",
+                        "当事人于2026年12月1日在城东街道解放路店内销售超过保质期的牛奶12盒。",
+                    ),
+                    ("evidence", "1. 现场检查笔录\n2. 货架照片"),
+                    (
+                        "basis",
+                        "违反了《中华人民共和国食品安全法》第三十四条的规定",
+                    ),
+                    ("penalty", "罚款人民币2000元"),
+                ],
+            )
+            .await;
+        assert!(status.is_redirection(), "{status}");
+        for st in ["investigate", "submit"] {
+            step(&m, case, json!({"step": st})).await;
+        }
+        let chief = app.sign_in("scjg.chief").await;
+        let r = step(
+            &chief,
+            case,
+            json!({"step": "decide", "decision": "penalty", "tier": "轻微", "amount": 2000}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // After the decision no notice any more; the decision carries the discretion applied.
+        let r = m
+            .call(Method::POST, &docs, Some(json!({"kind": "penalty_notice"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let d = draft("penalty_decision").await.body;
+        assert!(d["refusal"].is_null(), "{d}");
+        assert!(field(&d, "discretion").contains("轻微"), "{d}");
+        assert!(field(&d, "penalty").contains("2000"), "{d}");
+        let r = m
+            .call(
+                Method::POST,
+                &docs,
+                Some(json!({"kind": "penalty_decision", "fields": {"facts": "当事人销售超过保质期的牛奶12盒，货值60元。"}})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let number = r.body["number"].as_str().unwrap().to_owned();
+        let html = m
+            .client
+            .get(format!("{}/api/v1/documents/{}", app.base, r.body["id"]))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("货值60元") && html.contains("轻微"), "{html}");
+        // The service receipt names the document served and its number.
+        let d = draft("service_receipt").await.body;
+        assert_eq!(
+            field(&d, "served"),
+            format!("行政处罚决定书 {number}"),
+            "{d}"
+        );
+        // The officer opens the draft page by clicking: a form, prefilled, with the order's word.
+        let (status, page) = m
+            .page(&format!("/cases/{case}/documents/new?kind=service_receipt"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("document-form") && page.contains(&number),
+            "{page}"
+        );
+    }
+);
