@@ -569,7 +569,7 @@ engine_test!(
             .await;
         assert!(status.is_redirection(), "{status}");
         for st in ["investigate", "submit"] {
-            step(&m, case, json!({"step": st})).await;
+            step(m, case, json!({"step": st})).await;
         }
         let chief = app.sign_in("scjg.chief").await;
         let r = step(
