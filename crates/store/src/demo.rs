@@ -394,6 +394,15 @@ pub async fn load_under(
             Some("综合行政执法"),
         )
         .await?;
+        // Each township reviews its own major decisions (乡镇法制审核人员).
+        person(
+            &mut w,
+            &format!("{code}.legal"),
+            t,
+            &[LegalReviewer],
+            Some("综合行政执法"),
+        )
+        .await?;
         person(&mut w, &format!("{code}.grid1"), t, &[GridMember], None).await?;
         person(&mut w, &format!("{code}.grid2"), t, &[GridMember], None).await?;
     }

@@ -424,10 +424,17 @@ pub async fn order_of(s: &AppState, c: &ClockView) -> Result<Option<OrderView>, 
     };
     let (o, answer) = s.store.supervision_order(id).await?;
     let from = s.store.org(o.from_org_id).await?;
+    let subject = (o.subject_type.clone(), o.subject_id.clone());
+    let about = s
+        .store
+        .subject_names(std::slice::from_ref(&subject))
+        .await?
+        .remove(&subject)
+        .unwrap_or_else(|| format!("{} {}", subject_label(&o.subject_type), o.subject_id));
     Ok(Some(OrderView {
         id: o.id,
         reason: o.reason,
-        about: format!("{} {}", subject_label(&o.subject_type), o.subject_id),
+        about,
         about_href: subject_href(&o.subject_type, &o.subject_id),
         from_org_name: from.name,
         open: o.closed_at.is_none(),

@@ -5,7 +5,9 @@ use crate::ops::leads::{self as lops, LeadInputBody, LeadQuery, LeadView};
 use xiezhi_domain::lead::Channel;
 
 page!(LeadsPage, "leads.html" { page: Page_<LeadView>, pager: Pager, can_submit: bool });
-page!(LeadFormPage, "lead_form.html" { form: LeadForm, error: Option<String>, channels: Vec<(&'static str, &'static str)> });
+page!(LeadFormPage, "lead_form.html" {
+    form: LeadForm, error: Option<String>, channels: Vec<(&'static str, &'static str)>, places: Vec<(String, String)>,
+});
 page!(ComplaintPage, "complaint.html" { form: LeadForm, error: Option<String>, tracking: Option<String> });
 page!(LookupPage, "lookup.html" { tracking: String, phone: String, status: Option<lops::PublicStatus>, error: Option<String>, ratings: Vec<(&'static str, &'static str)> });
 
@@ -27,6 +29,9 @@ pub struct LeadForm {
     text: String,
     #[serde(default)]
     address: String,
+    /// The township or village picked by name (its division code).
+    #[serde(default)]
+    division_code: String,
     #[serde(default)]
     lon: String,
     #[serde(default)]
@@ -84,6 +89,7 @@ async fn form_page(
                 .iter()
                 .map(|c| (c.as_str(), c.label()))
                 .collect(),
+            places: s.store.places().await.unwrap_or_default(),
         },
     )
 }
@@ -132,7 +138,7 @@ async fn create(
             reporter_phone: Some(f.reporter_phone.clone()),
             text: f.text.clone(),
             address: f.address.clone(),
-            division_code: None,
+            division_code: Some(f.division_code.trim().to_owned()).filter(|d| !d.is_empty()),
             lon,
             lat,
             item_code: None,

@@ -39,7 +39,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
+        // After a session ran out, 退出 sends the browser through sign-in back here: home.
+        .route("/logout", post(logout).get(|| async { Redirect::to("/") }))
         .route(
             "/account/password",
             get(password_page).post(change_password),

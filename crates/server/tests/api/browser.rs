@@ -8,11 +8,13 @@ use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use xiezhi_store::testing::TestDb;
 
-struct Driver(Child);
+/// chromedriver and the browser profile it used, both gone when dropped.
+pub(crate) struct Driver(Child, std::path::PathBuf);
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+        let _ = std::fs::remove_dir_all(&self.1);
     }
 }
 
@@ -64,8 +66,9 @@ async fn switch_user(b: &fantoccini::Client, login: &str) {
     b.wait().for_element(Locator::Css("#logout")).await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_browser_signs_in_and_opens_the_foundation_pages() {
+/// A headless chromium of this window size through chromedriver, or `None` (with a notice)
+/// when chromedriver is not installed; in CI (`CI` set) it must be.
+pub(crate) async fn launch(width: u32, height: u32) -> Option<(Driver, fantoccini::Client)> {
     let Some(driver_path) = chromedriver() else {
         if std::env::var("CI").is_ok() {
             panic!(
@@ -76,11 +79,11 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
             std::io::stderr(),
             "\nNOTICE: chromedriver not found: the browser test was SKIPPED.\n"
         );
-        return;
+        return None;
     };
-    let app = spawn_app(TestDb::sqlite().await).await;
     let port = free_port();
-    let _driver = Driver(
+    let profile = std::env::temp_dir().join(format!("xiezhi-chrome-{port}"));
+    let driver = Driver(
         Command::new(driver_path)
             .arg(format!("--port={port}"))
             // The browser keeps the real clock when the suite runs under libfaketime
@@ -91,33 +94,39 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
+        profile.clone(),
     );
     let mut caps = serde_json::Map::new();
-    let profile = std::env::temp_dir().join(format!("xiezhi-chrome-{port}"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=412,915", format!("--user-data-dir={}", profile.display())]
-        }),
-    );
-    let mut browser = None;
+    let mut options = serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--lang=zh-CN", format!("--window-size={},{height}", width.max(500)), format!("--user-data-dir={}", profile.display())]
+    });
+    // A window is never narrower than 500 px: a phone's width is emulated.
+    if width < 500 {
+        options["mobileEmulation"] = serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     for _ in 0..50 {
         match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
-            Ok(c) => {
-                browser = Some(c);
-                break;
-            }
+            Ok(c) => return Some((driver, c)),
             Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
         }
     }
-    let b = browser.expect("chromedriver accepts a session");
+    panic!("chromedriver accepts no session");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_signs_in_and_opens_the_foundation_pages() {
+    let app = spawn_app(TestDb::sqlite().await).await;
+    let Some((_driver, b)) = launch(412, 915).await else {
+        return;
+    };
     let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     let _ = std::fs::create_dir_all(&shots);
     let shot = async |b: &fantoccini::Client, name: &str| {
@@ -564,5 +573,4 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .await
         .unwrap();
     b.close().await.unwrap();
-    let _ = std::fs::remove_dir_all(profile);
 }

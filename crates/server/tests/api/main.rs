@@ -21,3 +21,4 @@ mod open311;
 mod operations;
 mod readable;
 mod transfers;
+mod workflow;

@@ -110,3 +110,67 @@ engine_test!(
         assert!(bad.is_empty(), "{bad:#?}");
     }
 );
+
+engine_test!(
+    in_the_demo_county_every_step_of_every_body_has_someone_who_can_take_it,
+    async |db: TestDb| {
+        use xiezhi_domain::{Action, Target};
+        let app = spawn_app(db).await;
+        let store = &app.db.store;
+        let orgs = store.orgs_under("/").await.unwrap();
+        let filter = xiezhi_store::people::PersonFilter::default();
+        let (people, _) = store.people(&filter, 1, 10_000).await.unwrap();
+        let mut actors = vec![];
+        for p in &people {
+            actors.push(store.actor_for_person(p).await.unwrap());
+        }
+        // What a body that enforces does: sign for and pass on leads, approve its transfers,
+        // work, review and decide its cases, answer instructions and supervision orders, take
+        // part in operations.
+        const ENFORCING: &[Action] = &[
+            Action::HandleLead,
+            Action::ApproveTransfer,
+            Action::HandleCase,
+            Action::ReviewCase,
+            Action::DecideCase,
+            Action::AnswerInstruction,
+            Action::TakePart,
+            Action::ManageClock,
+        ];
+        // The steps each kind of body takes on its own matters (leads, transfers, cases,
+        // assistance, instructions, operations, supervision orders), by the action they need.
+        let steps: &[(&str, &[Action])] = &[
+            ("township", ENFORCING),
+            ("department", ENFORCING),
+            (
+                "coordination_office",
+                &[
+                    Action::HandleLead,
+                    Action::ApproveTransfer,
+                    Action::Coordinate,
+                    Action::ConveneMeeting,
+                    Action::ManageClock,
+                ],
+            ),
+        ];
+        assert!(actors.len() > 50, "the demo's people: {}", actors.len());
+        let mut missing = vec![];
+        let mut checked = 0;
+        for (kind, actions) in steps {
+            for o in orgs.iter().filter(|o| o.kind == *kind && o.active) {
+                for a in *actions {
+                    let target = Target::org(o.path.clone());
+                    if !actors
+                        .iter()
+                        .any(|x| xiezhi_domain::authorize(x, *a, &target).is_ok())
+                    {
+                        missing.push(format!("{} {a:?}", o.name));
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} steps checked");
+        assert!(missing.is_empty(), "nobody can take: {missing:#?}");
+    }
+);
