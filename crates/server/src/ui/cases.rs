@@ -19,6 +19,7 @@ page!(CasePage, "case_detail.html" {
     kinds: Vec<(&'static str, &'static str)>,
     place: Option<String>,
     item_name: Option<String>,
+    lead_name: Option<String>,
 });
 
 page!(DocumentDraftPage, "document_draft.html" {
@@ -126,7 +127,19 @@ async fn case_page(
             .map(|(_, name)| name),
         None => None,
     };
+    let lead_name = match c.lead_id {
+        Some(id) => {
+            let key = ("lead".to_owned(), id.to_string());
+            s.store
+                .subject_names(std::slice::from_ref(&key))
+                .await
+                .unwrap_or_default()
+                .remove(&key)
+        }
+        None => None,
+    };
     ok(&CasePage {
+        lead_name,
         place,
         item_name,
         layout: Layout::new(&s, &ctx, &headers, &format!("案件 {}", c.number), "/cases").await,
