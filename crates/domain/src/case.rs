@@ -153,15 +153,17 @@ pub fn check_discretion(
         return Err(CaseRefusal::Invalid("罚款金额不能为负数"));
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let outside_range = if tiers.is_empty() {
-        false
-    } else {
-        let t = tiers
-            .iter()
-            .find(|t| t.name == tier.trim())
-            .ok_or(CaseRefusal::Invalid("裁量档次不在该事项的裁量基准中"))?;
-        amount < t.min || amount > t.max
-    };
+    if tiers.is_empty() {
+        // No benchmark, no control: the fine would be unchecked (裁量基准 is mandatory).
+        return Err(CaseRefusal::Invalid(
+            "该事项没有裁量基准，不能作出罚款决定：请先在权责清单中维护该事项的裁量基准",
+        ));
+    }
+    let t = tiers
+        .iter()
+        .find(|t| t.name == tier.trim())
+        .ok_or(CaseRefusal::Invalid("裁量档次不在该事项的裁量基准中"))?;
+    let outside_range = amount < t.min || amount > t.max;
     if outside_range && reason.is_none() {
         return Err(CaseRefusal::ReasonRequired);
     }
@@ -614,6 +616,10 @@ mod tests {
         assert!(d.outside_range);
         assert!(check_discretion(&t, "特别严重", 100, None).is_err());
         assert!(check_discretion(&t, "一般", -1, None).is_err());
+        assert!(
+            check_discretion(&[], "一般", 100, None).is_err(),
+            "no benchmark, no fine"
+        );
     }
 
     #[test]

@@ -393,19 +393,28 @@ pub async fn step(
                     AppError::invalid("decision", "决定类型应为 penalty、no_penalty 或 commitment")
                 })?;
             let discretion = if kind == DecisionKind::Penalty {
-                let tiers = match (&c.item_code, c.item_version) {
-                    (Some(code), Some(v)) => s
-                        .store
-                        .item_versions(code)
-                        .await?
-                        .into_iter()
-                        .find(|i| i.version == v)
-                        .and_then(|i| {
-                            serde_json::from_str::<Vec<DiscretionTier>>(&i.discretion).ok()
-                        })
-                        .unwrap_or_default(),
-                    _ => vec![],
+                // The fine is checked against the item's benchmark (裁量基准): a case with no
+                // item, or an item whose benchmark cannot be read, gets no penalty decision.
+                let (Some(code), Some(v)) = (&c.item_code, c.item_version) else {
+                    return Err(AppError::Conflict(
+                        "案件未关联权责清单事项，无法适用裁量基准，不能作出行政处罚决定".into(),
+                    ));
                 };
+                let item = s
+                    .store
+                    .item_versions(code)
+                    .await?
+                    .into_iter()
+                    .find(|i| i.version == v)
+                    .ok_or(AppError::NotFound("案件适用的事项版本"))?;
+                let tiers = serde_json::from_str::<Vec<DiscretionTier>>(&item.discretion).map_err(
+                    |_| {
+                        AppError::Conflict(format!(
+                            "事项“{}”（{}第{}版）的裁量基准无法读取，请系统管理员重新导入权责清单",
+                            item.name, item.code, item.version
+                        ))
+                    },
+                )?;
                 let amount = input
                     .amount
                     .ok_or_else(|| AppError::invalid("amount", "请填写罚款金额"))?;

@@ -625,3 +625,67 @@ engine_test!(
         );
     }
 );
+
+engine_test!(
+    a_fine_needs_the_items_discretion_benchmark,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_catalog().await;
+        // An item whose catalog entry carries no discretion benchmark (裁量基准).
+        let s = &app.db.store;
+        let ctx = || xiezhi_store::RecordContext::system("t", xiezhi_store::testing::now());
+        let header = CATALOG_ITEMS.lines().next().unwrap();
+        xiezhi_store::catalog::import_items(s, s.begin_write(ctx()).await.unwrap(), &format!(
+            "{header}\nZJ-NYNC-CF-0099,对无裁量基准事项的行政处罚,农业农村,penalty,《中华人民共和国农业法》,第一条,第二条,YX-NYNC,local,false,,2022-01-01\n"
+        ))
+        .await
+        .unwrap();
+        let header = CATALOG_ASSIGNMENTS.lines().next().unwrap();
+        xiezhi_store::catalog::import_assignments(
+            s,
+            s.begin_write(ctx()).await.unwrap(),
+            &format!(
+                "{header}\nZJ-NYNC-CF-0099,339901,YX-ZHZF,retained,YX-ZHZF,YX-NYNC,,,,2022-01-01\n"
+            ),
+        )
+        .await
+        .unwrap();
+        let m = app.sign_in("zhzf.1").await;
+        let r = m
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "patrol", "text": "焚烧秸秆", "address": "龙溪乡", "division_code": "339901008", "item_code": "ZJ-NYNC-CF-0099"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let lead = r.body["id"].as_i64().unwrap();
+        let r = m
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/case"),
+                Some(json!({"title": "焚烧秸秆案", "item_code": "ZJ-NYNC-CF-0099", "division_code": "339901008"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let case = r.body["id"].as_i64().unwrap();
+        for st in ["investigate", "submit"] {
+            step(&m, case, json!({"step": st})).await;
+        }
+        let chief = app.sign_in("zhzf.chief").await;
+        let r = step(
+            &chief,
+            case,
+            json!({"step": "decide", "decision": "penalty", "tier": "一般", "amount": 500}),
+        )
+        .await;
+        assert!(r.status.is_client_error(), "{}", r.body);
+        assert!(
+            r.body["message"].as_str().unwrap().contains("裁量基准"),
+            "{}",
+            r.body
+        );
+        let r = m.get(&format!("/api/v1/cases/{case}")).await;
+        assert_eq!(r.body["stage"], "review", "not decided");
+    }
+);
