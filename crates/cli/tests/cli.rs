@@ -118,6 +118,7 @@ engine_test!(
         let o = xiezhi(&["demo", "--database", &url, "--scale", "county"], None);
         assert!(!o.status.success());
         assert!(text(&o).contains("只能导入空数据库"), "{}", text(&o));
+        xiezhi_store::testing::drop_record_guard(&db.store).await;
         db.store
             .db()
             .execute_unprepared("UPDATE events SET actor = 'person:999' WHERE seq = 7")

@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0013ScaleIndexes),
             Box::new(M0014AssessmentDays),
             Box::new(M0015LeadOutcome),
+            Box::new(M0016AppendOnlyRecord),
         ]
     }
 }
@@ -1359,5 +1360,41 @@ impl MigrationTrait for M0015LeadOutcome {
                 .take(),
         )
         .await
+    }
+}
+
+/// The record is append-only in the database itself: updating, deleting (or, on PostgreSQL,
+/// truncating) events is refused by a trigger, whatever the client. (Someone who can drop the
+/// trigger can still rewrite history; the SM3 chain and its checkpoints catch that.)
+struct M0016AppendOnlyRecord;
+
+impl MigrationName for M0016AppendOnlyRecord {
+    fn name(&self) -> &str {
+        "m0016_append_only_record"
+    }
+}
+
+/// Frozen statements of [`M0016AppendOnlyRecord`] per engine.
+const APPEND_ONLY_SQLITE: &[&str] = &[
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'the record is append-only: events cannot be changed'); END",
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'the record is append-only: events cannot be deleted'); END",
+];
+const APPEND_ONLY_POSTGRES: &[&str] = &[
+    "CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the record is append-only: events cannot be changed or deleted'; END $$",
+    "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+    "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()",
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0016AppendOnlyRecord {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let statements = match m.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => APPEND_ONLY_POSTGRES,
+            _ => APPEND_ONLY_SQLITE,
+        };
+        for st in statements {
+            m.get_connection().execute_unprepared(st).await?;
+        }
+        Ok(())
     }
 }

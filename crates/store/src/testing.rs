@@ -192,3 +192,19 @@ pub const NOTICE_2027: &str = "国务院办公厅关于2027年部分节假日安
 国务院办公厅
 2026年12月1日
 ";
+
+/// Lift the database's append-only guard on the record, as someone with the database owner's
+/// rights could: for tests that prove the SM3 chain catches a rewritten history.
+pub async fn drop_record_guard(store: &crate::Store) {
+    use sea_orm::ConnectionTrait;
+    let statements: &[&str] = match store.db().get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => &["ALTER TABLE events DISABLE TRIGGER USER"],
+        _ => &[
+            "DROP TRIGGER IF EXISTS events_no_update",
+            "DROP TRIGGER IF EXISTS events_no_delete",
+        ],
+    };
+    for st in statements {
+        store.db().execute_unprepared(st).await.unwrap();
+    }
+}

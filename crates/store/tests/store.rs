@@ -26,6 +26,13 @@ async fn exec(s: &Store, sql: &str) {
     s.db().execute_unprepared(sql).await.unwrap();
 }
 
+/// Change the record behind the platform's back, as the database's owner could (lifting the
+/// append-only guard first).
+async fn tamper(s: &Store, sql: &str) {
+    xiezhi_store::testing::drop_record_guard(s).await;
+    exec(s, sql).await;
+}
+
 async fn top(s: &Store) -> i64 {
     let mut w = s.begin_write(ctx(t0())).await.unwrap();
     let o = orgs::create(
@@ -72,10 +79,31 @@ engine_test!(
 );
 
 engine_test!(
+    the_database_itself_refuses_to_change_or_delete_events,
+    async |db: TestDb| {
+        some_events(&db.store, 5).await;
+        let mut tries = vec![
+            "UPDATE events SET payload = '{}' WHERE seq = 3",
+            "DELETE FROM events WHERE seq = 5",
+            "DELETE FROM events",
+        ];
+        if db.engine() == xiezhi_store::Engine::Postgres {
+            tries.push("TRUNCATE events");
+        }
+        for sql in tries {
+            let r = db.store.db().execute_unprepared(sql).await;
+            let e = r.expect_err(sql).to_string();
+            assert!(e.contains("append-only"), "{sql}: {e}");
+        }
+        assert_eq!(db.store.verify_chain().await.unwrap().events, 5);
+    }
+);
+
+engine_test!(
     editing_an_event_is_detected_at_its_sequence_number,
     async |db: TestDb| {
         some_events(&db.store, 6).await;
-        exec(
+        tamper(
             &db.store,
             "UPDATE events SET payload = '{\"i\":99}' WHERE seq = 3",
         )
@@ -89,7 +117,7 @@ engine_test!(
 
 engine_test!(deleting_a_middle_event_is_detected, async |db: TestDb| {
     some_events(&db.store, 6).await;
-    exec(&db.store, "DELETE FROM events WHERE seq = 4").await;
+    tamper(&db.store, "DELETE FROM events WHERE seq = 4").await;
     match db.store.verify_chain().await {
         Err(StoreError::ChainBroken { seq, .. }) => assert_eq!(seq, 4),
         other => panic!("expected a broken chain, got {other:?}"),
@@ -100,7 +128,7 @@ engine_test!(
     deleting_the_last_event_is_detected_by_the_head,
     async |db: TestDb| {
         some_events(&db.store, 6).await;
-        exec(&db.store, "DELETE FROM events WHERE seq = 6").await;
+        tamper(&db.store, "DELETE FROM events WHERE seq = 6").await;
         match db.store.verify_chain().await {
             Err(StoreError::ChainBroken { seq, .. }) => assert_eq!(seq, 6),
             other => panic!("expected a broken chain, got {other:?}"),
@@ -113,9 +141,9 @@ engine_test!(
     async |db: TestDb| {
         some_events(&db.store, 6).await;
         // Reorder: swap the contents of seq 2 and 5 by renumbering.
-        exec(&db.store, "UPDATE events SET seq = 1000 WHERE seq = 2").await;
-        exec(&db.store, "UPDATE events SET seq = 2 WHERE seq = 5").await;
-        exec(&db.store, "UPDATE events SET seq = 5 WHERE seq = 1000").await;
+        tamper(&db.store, "UPDATE events SET seq = 1000 WHERE seq = 2").await;
+        tamper(&db.store, "UPDATE events SET seq = 2 WHERE seq = 5").await;
+        tamper(&db.store, "UPDATE events SET seq = 5 WHERE seq = 1000").await;
         match db.store.verify_chain().await {
             Err(StoreError::ChainBroken { seq, .. }) => assert_eq!(seq, 2),
             other => panic!("expected a broken chain, got {other:?}"),
