@@ -205,6 +205,10 @@ pub async fn drop_record_guard(store: &crate::Store) {
         ],
     };
     for st in statements {
-        store.db().execute_unprepared(st).await.unwrap();
+        store
+            .db()
+            .execute_unprepared(st)
+            .await
+            .expect("the database owner lifts the guard");
     }
 }
