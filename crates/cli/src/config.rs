@@ -40,11 +40,34 @@ pub const EXAMPLE: &str = r##"# xiezhi.toml — configuration of 獬豸 (all key
 # pdf_font = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2"
 "##;
 
+/// A database URL: printed (`{:?}`, logs) without its password.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", without_password(&self.0))
+    }
+}
+
+/// A URL with any password taken out (`postgres://user@host/db`).
+pub fn without_password(url: &str) -> String {
+    match url.split_once('@') {
+        Some((head, tail)) if head.contains("://") => {
+            let (scheme, cred) = head.split_once("://").unwrap_or((head, ""));
+            let user = cred.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{tail}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Keys of the TOML file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
     pub bind: Option<String>,
     pub sqlite_synchronous: Option<String>,
     pub secure_cookies: Option<bool>,
@@ -72,7 +95,7 @@ impl FileConfig {
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    database_url: String,
+    database_url: DatabaseUrl,
     sqlite_synchronous_full: bool,
     pub secure_cookies: bool,
     max_connections: u32,
@@ -106,41 +129,58 @@ pub fn warn_unknown_env() {
 }
 
 impl Config {
-    /// Resolve from the flag/env value and the file.
-    pub fn resolve(database: Option<String>, file: &FileConfig) -> Config {
-        let sync = std::env::var("XIEZHI_SQLITE_SYNCHRONOUS")
-            .ok()
+    /// Resolve from the flag/env value and the file. A setting that cannot be read is an
+    /// error naming it, never a silent default.
+    pub fn resolve(database: Option<String>, file: &FileConfig) -> Result<Config> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let sync = env("XIEZHI_SQLITE_SYNCHRONOUS")
             .or(file.sqlite_synchronous.clone())
             .unwrap_or_else(|| "full".into());
-        let secure = std::env::var("XIEZHI_SECURE_COOKIES")
-            .ok()
-            .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
-            .or(file.secure_cookies)
-            .unwrap_or(false);
-        Config {
+        let sqlite_synchronous_full = match sync.trim().to_ascii_lowercase().as_str() {
+            "full" => true,
+            "normal" => false,
+            other => anyhow::bail!(
+                "sqlite_synchronous（XIEZHI_SQLITE_SYNCHRONOUS）应为 full 或 normal，而不是 {other:?}"
+            ),
+        };
+        let secure_cookies = match env("XIEZHI_SECURE_COOKIES") {
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => anyhow::bail!(
+                    "XIEZHI_SECURE_COOKIES 应为 true 或 false（也可写 1/0、yes/no、on/off），而不是 {v:?}"
+                ),
+            },
+            None => file.secure_cookies.unwrap_or(false),
+        };
+        let mb = match env("XIEZHI_EVIDENCE_MAX_MB") {
+            Some(v) => Some(
+                v.trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|m| *m > 0)
+                    .with_context(|| {
+                        format!("XIEZHI_EVIDENCE_MAX_MB 应为正整数（兆字节），而不是 {v:?}")
+                    })?,
+            ),
+            None => file.evidence_max_mb,
+        };
+        let d = xiezhi_server::EvidenceSettings::default();
+        Ok(Config {
             database_url: database
+                .map(DatabaseUrl)
                 .or(file.database_url.clone())
-                .unwrap_or_else(|| "sqlite://xiezhi.db".into()),
-            sqlite_synchronous_full: !sync.eq_ignore_ascii_case("normal"),
-            secure_cookies: secure,
+                .unwrap_or_else(|| DatabaseUrl("sqlite://xiezhi.db".into())),
+            sqlite_synchronous_full,
+            secure_cookies,
             max_connections: file.max_connections.unwrap_or(10),
             job_interval_secs: file.job_interval_secs.unwrap_or(30).max(1),
-            evidence: {
-                let d = xiezhi_server::EvidenceSettings::default();
-                let mb = std::env::var("XIEZHI_EVIDENCE_MAX_MB")
-                    .ok()
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .or(file.evidence_max_mb);
-                xiezhi_server::EvidenceSettings {
-                    max_bytes: mb.map(|m| m.max(1) * 1024 * 1024).unwrap_or(d.max_bytes),
-                    types: file.evidence_types.clone().unwrap_or(d.types),
-                }
+            evidence: xiezhi_server::EvidenceSettings {
+                max_bytes: mb.map(|m| m.max(1) * 1024 * 1024).unwrap_or(d.max_bytes),
+                types: file.evidence_types.clone().unwrap_or(d.types),
             },
-            pdf_font: std::env::var("XIEZHI_PDF_FONT")
-                .ok()
-                .filter(|v| !v.is_empty())
-                .or(file.pdf_font.clone()),
-        }
+            pdf_font: env("XIEZHI_PDF_FONT").or(file.pdf_font.clone()),
+        })
     }
 
     /// The document printer: the shipped font plus the configured one.
@@ -159,7 +199,7 @@ impl Config {
     /// Store options.
     pub fn store_options(&self) -> StoreOptions {
         StoreOptions {
-            url: self.database_url.clone(),
+            url: self.database_url.0.clone(),
             sqlite_synchronous_full: self.sqlite_synchronous_full,
             max_connections: self.max_connections,
         }
@@ -167,13 +207,26 @@ impl Config {
 
     /// The URL without any password, for messages.
     pub fn display_url(&self) -> String {
-        match self.database_url.split_once('@') {
-            Some((head, tail)) if head.contains("://") => {
-                let (scheme, cred) = head.split_once("://").unwrap_or((head, ""));
-                let user = cred.split(':').next().unwrap_or("");
-                format!("{scheme}://{user}@{tail}")
-            }
-            _ => self.database_url.clone(),
-        }
+        without_password(&self.database_url.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configuration_never_prints_the_database_password() {
+        let file = FileConfig {
+            database_url: Some(DatabaseUrl(
+                "postgres://xiezhi:s3cret@db:5432/xiezhi".into(),
+            )),
+            ..Default::default()
+        };
+        let printed = format!("{file:?}");
+        assert!(
+            !printed.contains("s3cret") && printed.contains("xiezhi@db"),
+            "{printed}"
+        );
     }
 }

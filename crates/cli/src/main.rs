@@ -229,7 +229,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     {
         let cal = if cli.database.is_some() || std::path::Path::new("xiezhi.db").exists() {
             let file = FileConfig::load(cli.config.as_deref())?;
-            let cfg = Config::resolve(cli.database.clone(), &file);
+            let cfg = Config::resolve(cli.database.clone(), &file)?;
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
@@ -259,7 +259,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         .build()
         .context("无法启动异步运行时")?;
     rt.block_on(async move {
-        let cfg = Config::resolve(cli.database.clone(), &file);
+        let cfg = Config::resolve(cli.database.clone(), &file)?;
         match cli.command {
             Command::Serve {
                 bind,

@@ -486,3 +486,29 @@ engine_test!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+#[test]
+fn a_setting_that_cannot_be_read_stops_the_start_naming_it() {
+    let dir = std::env::temp_dir().join(format!("xiezhi-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("x.db").display());
+    for (key, value, says) in [
+        ("XIEZHI_SECURE_COOKIES", "maybe", "XIEZHI_SECURE_COOKIES"),
+        (
+            "XIEZHI_SQLITE_SYNCHRONOUS",
+            "sometimes",
+            "sqlite_synchronous",
+        ),
+        ("XIEZHI_EVIDENCE_MAX_MB", "lots", "XIEZHI_EVIDENCE_MAX_MB"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+            .args(["audit", "verify", "--database", &url])
+            .env(key, value)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{key}={value} was accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{key}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod assistance;
+pub mod beijing;
 pub mod boundary;
 pub mod case;
 pub mod casefile;

@@ -187,7 +187,7 @@ pub async fn clock_jobs(
 
 /// A time shown to people: Beijing time, to the minute.
 pub fn beijing_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
+    xiezhi_domain::beijing::local(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

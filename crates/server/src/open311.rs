@@ -635,9 +635,8 @@ fn parse_w3c(f: Format, k: &str, v: &str) -> Result<DateTime<Utc>, Open311Error>
     DateTime::parse_from_rfc3339(v.trim())
         .map(|d| d.with_timezone(&Utc))
         .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map(|d| {
-                d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(8)
-            })
+            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .map(xiezhi_domain::beijing::midnight)
         })
         .map_err(|_| {
             Open311Error::new(

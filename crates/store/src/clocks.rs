@@ -930,7 +930,7 @@ pub async fn load_calendar_year(
 
 /// `2027-01-05 23:59` (Beijing).
 fn beijing_minute(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8))
+    xiezhi_domain::beijing::local(t)
         .format("%Y年%-m月%-d日 %H:%M")
         .to_string()
 }

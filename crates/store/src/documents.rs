@@ -79,7 +79,7 @@ pub async fn issue(
     render: impl FnOnce(&str) -> Result<String, String>,
 ) -> Result<document::Model, StoreError> {
     let now = w.now();
-    let year = (now + chrono::Duration::hours(8)).year();
+    let year = xiezhi_domain::beijing::local(now).year();
     let counter = document_number::Entity::find()
         .filter(document_number::Column::OrgId.eq(d.org_id))
         .filter(document_number::Column::Kind.eq(d.kind.as_str()))

@@ -95,7 +95,7 @@ pub async fn intake(
         ));
     }
     let now = w.now();
-    let beijing_day = (now + Duration::hours(8)).date_naive();
+    let beijing_day = xiezhi_domain::beijing::day(now);
     // The next number of the day, from the highest one issued (the unique index on the
     // tracking number answers this without scanning the day's leads).
     let prefix = tracking_number(beijing_day, 0);

@@ -65,7 +65,7 @@ pub struct Plan {
 
 /// Beijing date of an instant.
 fn beijing_day(t: DateTime<Utc>) -> chrono::NaiveDate {
-    (t + chrono::Duration::hours(8)).date_naive()
+    xiezhi_domain::beijing::day(t)
 }
 
 /// Draft an operation's plan in the name of `by_org`; every officer must hold a certificate

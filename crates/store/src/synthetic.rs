@@ -12,7 +12,7 @@ use crate::orgs::{self, NewOrg};
 use crate::people::{self, NewPerson};
 use crate::record::RecordContext;
 use crate::{Engine, Store, StoreError, Writer};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Statement};
@@ -87,8 +87,7 @@ pub struct Summary {
 }
 
 fn beijing(d: NaiveDate, minutes: i64) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)) - Duration::hours(8)
-        + Duration::minutes(minutes)
+    xiezhi_domain::beijing::midnight(d) + Duration::minutes(minutes)
 }
 
 fn code(s: &str) -> Result<OrgCode, StoreError> {
@@ -458,7 +457,7 @@ impl Gen<'_> {
             if self.is_workday(at) {
                 break;
             }
-            let day = (at + Duration::hours(8)).date_naive() + Duration::days(1);
+            let day = xiezhi_domain::beijing::day(at) + Duration::days(1);
             at = beijing(day, 8 * 60 + 30 + self.rng.gen_range(0..90));
         }
         at
@@ -720,10 +719,10 @@ impl Gen<'_> {
         // Signing for: mostly within the hour, on duty days too; late at night it waits for
         // the morning shift.
         let m = self.delay(30.0);
-        let hour = (received + Duration::hours(8)).hour();
+        let hour = xiezhi_domain::beijing::local(received).hour();
         let signed = if !(7..22).contains(&hour) {
-            let day = (received + Duration::hours(8) - Duration::hours(7)).date_naive()
-                + Duration::days(1);
+            let day =
+                xiezhi_domain::beijing::day(received - Duration::hours(7)) + Duration::days(1);
             beijing(day, 8 * 60) + Duration::minutes(m)
         } else {
             received + Duration::minutes(m)
@@ -1029,7 +1028,7 @@ impl Gen<'_> {
         let major = self.rng.gen_bool(0.3);
         let number = format!(
             "AJ{}{:06}",
-            (filed + Duration::hours(8)).format("%Y%m%d"),
+            xiezhi_domain::beijing::local(filed).format("%Y%m%d"),
             id % 1_000_000
         );
         self.ev(
@@ -1304,7 +1303,7 @@ pub async fn load_history(
             ..Default::default()
         },
     };
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = xiezhi_domain::beijing::day(now);
     let first = today - Duration::days(364);
     // Weekdays bring twice the leads of days off; a gentle seasonal swell in summer.
     let weight = |d: NaiveDate| {

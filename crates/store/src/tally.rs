@@ -253,7 +253,7 @@ fn open_case_stages() -> String {
 
 /// The key of a tally's day: the Beijing date of `t` (`YYYY-MM-DD`), as [`day`] makes it.
 pub(crate) fn day_key(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8)).date_naive().to_string()
+    xiezhi_domain::beijing::day(t).to_string()
 }
 
 /// The Beijing day (`YYYY-MM-DD`) of a timestamp expression.

@@ -11,7 +11,7 @@ use crate::entities::{
     attachment, blob, case, clock, dispute, dispute_note, event, lead, org, transfer,
 };
 use crate::{Store, StoreError, Writer};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -425,12 +425,9 @@ pub async fn file_case(
     check_holder(&l, by, "立案")?;
     no_open_transfer(w, id, "立案").await?;
     let now = w.now();
-    let day = (now + Duration::hours(8)).date_naive();
+    let day = xiezhi_domain::beijing::day(now);
     let count = case::Entity::find()
-        .filter(
-            case::Column::FiledAt
-                .gte(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)),
-        )
+        .filter(case::Column::FiledAt.gte(xiezhi_domain::beijing::midnight(day)))
         .count(w.txn())
         .await?;
     let c = case::ActiveModel {

@@ -139,7 +139,7 @@ pub(crate) fn period(
     ctx: &Ctx,
     q: &AssessmentQuery,
 ) -> Result<(NaiveDate, NaiveDate, Period), AppError> {
-    let today = (ctx.now() + chrono::Duration::hours(8)).date_naive();
+    let today = xiezhi_domain::beijing::day(ctx.now());
     let first = today.with_day(1).unwrap_or(today);
     let from = day(&q.from, "from", first)?;
     let to = day(&q.to, "to", today)?;

@@ -156,7 +156,7 @@ fn day(s: Option<&str>, field: &str, today: NaiveDate) -> Result<NaiveDate, AppE
 }
 
 fn today(ctx: &Ctx) -> NaiveDate {
-    (ctx.now() + chrono::Duration::hours(8)).date_naive()
+    xiezhi_domain::beijing::day(ctx.now())
 }
 
 /// Query of the item list.

@@ -133,7 +133,7 @@ pub async fn dashboard(s: &AppState, ctx: &Ctx) -> Result<Dashboard, AppError> {
     let orgs = s.store.orgs_under(&ctx.actor.government_path).await?;
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let now = ctx.now();
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = xiezhi_domain::beijing::day(now);
     let midnight = |d: NaiveDate| {
         chrono::FixedOffset::east_opt(8 * 3600)
             .and_then(|tz| tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).single())

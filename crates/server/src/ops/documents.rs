@@ -410,7 +410,7 @@ pub async fn issue(
         None => None,
     };
     let parties = s.store.case_parties(case_id).await?;
-    let today = (ctx.now() + chrono::Duration::hours(8))
+    let today = xiezhi_domain::beijing::local(ctx.now())
         .format("%Y年%-m月%-d日")
         .to_string();
     let mut w = ctx.writer(s).await?;

@@ -136,7 +136,7 @@ async fn public_item(
     UiPath(code): UiPath<String>,
     UiQuery(q): UiQuery<DateQuery>,
 ) -> Response {
-    let today = (meta.now + chrono::Duration::hours(8)).date_naive();
+    let today = xiezhi_domain::beijing::day(meta.now);
     match cat::item_detail(&s, None, &code, &q, today).await {
         Ok(d) => ok(&ItemPage {
             layout: Layout::public(&d.item.name, &meta),

@@ -314,7 +314,7 @@ fn calendar_notice(s: &AppState, ctx: &Ctx) -> Option<String> {
     }
     let last = s.calendar().official_last_year();
     let end = chrono::NaiveDate::from_ymd_opt(last, 12, 31)?;
-    let today = (ctx.now() + chrono::Duration::hours(8)).date_naive();
+    let today = xiezhi_domain::beijing::day(ctx.now());
     let next = last + 1;
     ((end - today).num_days() < 60).then(|| {
         format!(
