@@ -33,6 +33,15 @@ impl MigratorTrait for Migrator {
     }
 }
 
+/// The statements of a frozen SQL file: separated by `-- next statement` lines; parts that
+/// are only comments are skipped.
+fn frozen_statements(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\n-- next statement\n").filter(|part| {
+        part.lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+    })
+}
+
 /// Orgs, people, certificates, training, sessions, tokens, the event record.
 struct M0001Foundation;
 
@@ -1280,11 +1289,33 @@ impl MigrationName for M0014AssessmentDays {
 #[async_trait::async_trait]
 impl MigrationTrait for M0014AssessmentDays {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // The columns and statements as they landed (frozen: not read from `crate::tally`,
+        // which may change; a change to the tallies is a new migration).
+        const COLUMNS: &[&str] = &[
+            "response_due",
+            "response_on_time",
+            "response_deferred",
+            "handling_due",
+            "handling_on_time",
+            "handling_deferred",
+            "overdue",
+            "orders",
+            "cases_filed",
+            "cases_closed",
+            "leads_received",
+            "leads_replied",
+            "intake",
+            "rated",
+            "rated_good",
+            "rated_not_fixed",
+            "reviewed",
+            "review_failed",
+        ];
         let mut t = Table::create();
         t.table("assessment_days")
             .col(string("day"))
             .col(big_integer("org_id"));
-        for c in crate::tally::COLUMNS {
+        for c in COLUMNS {
             t.col(big_integer(*c).default(0));
         }
         t.primary_key(Index::create().col("day").col("org_id"));
@@ -1292,17 +1323,16 @@ impl MigrationTrait for M0014AssessmentDays {
         let mut t = Table::create();
         t.table("open_work")
             .col(big_integer("org_id").primary_key());
-        for c in crate::tally::OPEN_COLUMNS {
-            t.col(big_integer(*c).default(0));
+        for c in ["open_leads", "open_cases", "breached"] {
+            t.col(big_integer(c).default(0));
         }
         m.create_table(t.take()).await?;
-        let b = m.get_database_backend();
-        let db = m.get_connection();
-        for st in crate::tally::backfill(b)
-            .into_iter()
-            .chain(crate::tally::triggers(b))
-        {
-            db.execute_unprepared(&st).await?;
+        let frozen = match m.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => include_str!("../migrations/m0014_postgres.sql"),
+            _ => include_str!("../migrations/m0014_sqlite.sql"),
+        };
+        for st in frozen_statements(frozen) {
+            m.get_connection().execute_unprepared(st).await?;
         }
         for (table, name, cols) in [
             (

@@ -38,9 +38,22 @@ static SKIP_NOTICE: Once = Once::new();
 impl TestDb {
     /// A fresh SQLite file.
     pub async fn sqlite() -> TestDb {
+        Self::sqlite_with(true).await
+    }
+
+    /// A fresh SQLite file with no schema (for tests that run the migrations themselves).
+    pub async fn sqlite_empty() -> TestDb {
+        Self::sqlite_with(false).await
+    }
+
+    async fn sqlite_with(migrate: bool) -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", random_name()));
         let url = format!("sqlite://{}", path.display());
-        let store = open(&url).await;
+        let store = if migrate {
+            open(&url).await
+        } else {
+            open_raw(&format!("{url}?mode=rwc")).await
+        };
         TestDb {
             store,
             url,
@@ -51,6 +64,15 @@ impl TestDb {
     /// A fresh PostgreSQL database, or None (with a notice on stderr, once per process)
     /// when `XIEZHI_TEST_POSTGRES_URL` is not set.
     pub async fn postgres() -> Option<TestDb> {
+        Self::postgres_with(true).await
+    }
+
+    /// A fresh PostgreSQL database with no schema, or None as [`TestDb::postgres`].
+    pub async fn postgres_empty() -> Option<TestDb> {
+        Self::postgres_with(false).await
+    }
+
+    async fn postgres_with(migrate: bool) -> Option<TestDb> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
             SKIP_NOTICE.call_once(|| {
                 // Written to the stream directly so the test harness does not capture it.
@@ -73,7 +95,11 @@ impl TestDb {
             .map(|(b, _)| b.to_owned())
             .unwrap_or_else(|| admin_url.clone());
         let url = format!("{base}/{name}");
-        let store = open(&url).await;
+        let store = if migrate {
+            open(&url).await
+        } else {
+            open_raw(&url).await
+        };
         Some(TestDb {
             store,
             url,
@@ -101,7 +127,7 @@ async fn open_raw(url: &str) -> Store {
         ..StoreOptions::new(url)
     })
     .await
-    .expect("the PostgreSQL server named by XIEZHI_TEST_POSTGRES_URL is reachable")
+    .expect("the test database server is reachable")
 }
 
 #[allow(clippy::expect_used)]
