@@ -1830,10 +1830,23 @@ engine_test!(
             let s = app.sign_in(login).await;
             for case in cases(&ids, n) {
                 let r = send(&s, &case).await;
+                assert!(
+                    !r.status.is_server_error(),
+                    "{login} ({role:?}) {} {}: a server error {} {}",
+                    case.method,
+                    case.path,
+                    r.status,
+                    r.body
+                );
                 let allowed = case.allowed.contains(login);
                 if allowed {
                     assert!(
-                        !matches!(r.status, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
+                        !matches!(
+                            r.status,
+                            StatusCode::FORBIDDEN
+                                | StatusCode::UNAUTHORIZED
+                                | StatusCode::NOT_FOUND
+                        ),
                         "{login} ({role:?}) should be allowed {} {}: {} {}",
                         case.method,
                         case.path,
@@ -2131,6 +2144,12 @@ fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             Method::POST,
             format!("/clocks/{clk}/commands"),
             f(&[("command", "pause".into()), ("reason", "走查".into())]),
+            &["leader", "office"],
+        ),
+        (
+            Method::POST,
+            format!("/clocks/{clk}/answer"),
+            f(&[("answer", "走查答复".into())]),
             &["leader", "office"],
         ),
         (Method::GET, "/rules".into(), none(), ALL),
@@ -2598,6 +2617,7 @@ engine_test!(
                         .iter()
                         .any(|(_, v)| ours.contains(v) || v.contains("YX-"));
                 let what = format!("{login} ({role:?}) {method} {path}: {status}");
+                assert!(!status.is_server_error(), "a server error: {what}");
                 if !role_allowed {
                     assert_eq!(status, StatusCode::FORBIDDEN, "should be refused: {what}");
                     assert!(
@@ -2611,7 +2631,12 @@ engine_test!(
                     );
                 } else {
                     assert!(
-                        status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                        !matches!(
+                            status,
+                            StatusCode::FORBIDDEN
+                                | StatusCode::UNAUTHORIZED
+                                | StatusCode::NOT_FOUND
+                        ),
                         "should be allowed: {what}"
                     );
                     assert!(
@@ -2655,3 +2680,60 @@ engine_test!(
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
 );
+
+#[test]
+fn every_ui_route_is_walked() {
+    let ids = Ids {
+        cd: 1,
+        cd1: 1,
+        gov: 1,
+        token: 1,
+        clk: 1,
+        lead: 1,
+        tr: 1,
+        dsp: 1,
+        digest: "d",
+        case: 1,
+        asst: 1,
+        doc: 1,
+        ins: 1,
+        opn: 1,
+        notice: 1,
+        mtg: 1,
+        act: 1,
+    };
+    let walked: Vec<String> = ui_cases(&ids, 0)
+        .into_iter()
+        .map(|(_, path, _, _)| path.split('?').next().unwrap_or_default().to_owned())
+        .collect();
+    // Pages without a session (sign-in, the public complaint and lookup, the public catalog,
+    // the stylesheet) are walked by the public tests; the addresses of a transfer and a
+    // dispute only send the browser to their lead's page, which is walked.
+    let not_walked_here = [
+        "/login",
+        "/assets/{name}",
+        "/complaint",
+        "/complaint/lookup",
+        "/complaint/rate",
+        "/public/catalog",
+        "/public/catalog/items/{code}",
+        "/transfers/{id}",
+        "/disputes/{id}",
+    ];
+    let route = regex::Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
+    let param = regex::Regex::new(r"\\\{[^}]*\\\}").unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui");
+    let mut missing = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let src = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for c in route.captures_iter(&src) {
+            let pattern = format!("^{}$", param.replace_all(&regex::escape(&c[1]), "[^/]+"));
+            let re = regex::Regex::new(&pattern).unwrap();
+            if !walked.iter().any(|w| re.is_match(w)) && !not_walked_here.contains(&&c[1]) {
+                missing.push(c[1].to_owned());
+            }
+        }
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "UI routes not walked: {missing:#?}");
+}
