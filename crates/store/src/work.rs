@@ -10,7 +10,11 @@ use crate::entities::{
 use crate::{Store, StoreError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
+use xiezhi_domain::assistance::AssistanceStatus;
 use xiezhi_domain::case::CaseStage;
+use xiezhi_domain::meeting::MeetingStatus;
+use xiezhi_domain::operation::OperationStatus;
+use xiezhi_domain::transfer::TransferStatus;
 
 /// What waits in a state for one person of one org.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +47,10 @@ impl Store {
         let db = self.db();
         let transfers = transfer::Entity::find()
             .filter(transfer::Column::FromOrgId.eq(org_id))
-            .filter(transfer::Column::Status.is_in(["draft", "approved"]))
+            .filter(transfer::Column::Status.is_in([
+                TransferStatus::Draft.as_str(),
+                TransferStatus::Approved.as_str(),
+            ]))
             .order_by_asc(transfer::Column::Id)
             .limit(limit)
             .all(db)
@@ -57,7 +64,10 @@ impl Store {
             .collect();
         let mut cases = case::Entity::find()
             .filter(case::Column::HolderOrgId.eq(org_id))
-            .filter(case::Column::Stage.is_in(["review", "legal_review"]))
+            .filter(
+                case::Column::Stage
+                    .is_in([CaseStage::Review.as_str(), CaseStage::LegalReview.as_str()]),
+            )
             .order_by_asc(case::Column::Id)
             .limit(limit)
             .all(db)
@@ -73,7 +83,7 @@ impl Store {
         mine.retain(|c| !seen.contains(&c.id));
         cases.extend(mine);
         let operations = op::Entity::find()
-            .filter(op::Column::Status.eq("pending"))
+            .filter(op::Column::Status.eq(OperationStatus::Pending.as_str()))
             .order_by_asc(op::Column::Id)
             .limit(limit)
             .all(db)
@@ -88,21 +98,24 @@ impl Store {
             .collect();
         let check_ins = op::Entity::find()
             .filter(op::Column::Id.is_in(assigned))
-            .filter(op::Column::Status.is_in(["approved", "running"]))
+            .filter(op::Column::Status.is_in([
+                OperationStatus::Approved.as_str(),
+                OperationStatus::Running.as_str(),
+            ]))
             .order_by_asc(op::Column::StartsAt)
             .limit(limit)
             .all(db)
             .await?;
         let minutes = meeting::Entity::find()
             .filter(meeting::Column::ConvenorPersonId.eq(person_id))
-            .filter(meeting::Column::Status.eq("held"))
+            .filter(meeting::Column::Status.eq(MeetingStatus::Held.as_str()))
             .order_by_asc(meeting::Column::Id)
             .limit(limit)
             .all(db)
             .await?;
         let ratings = ar::Entity::find()
             .filter(ar::Column::FromOrgId.eq(org_id))
-            .filter(ar::Column::Status.eq("answered"))
+            .filter(ar::Column::Status.eq(AssistanceStatus::Answered.as_str()))
             .filter(ar::Column::Rating.is_null())
             .order_by_asc(ar::Column::Id)
             .limit(limit)
