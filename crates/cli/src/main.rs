@@ -3,6 +3,7 @@
 //! Configuration: flags, then `XIEZHI_*` environment variables, then an optional TOML file,
 //! then defaults.
 
+mod audit;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -125,7 +126,33 @@ enum CaseCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Verify the SM3 hash chain: exit 0 when sound, 1 naming the first bad sequence number.
-    Verify,
+    /// With `--checkpoints DIR --public-key FILE`, also check every signed checkpoint in DIR
+    /// against the chain: a history rewritten after a checkpoint fails, naming it.
+    Verify {
+        /// A directory of checkpoints written by `audit checkpoint`.
+        #[arg(long, requires = "public_key")]
+        checkpoints: Option<String>,
+        /// The public key (hex, from `audit keygen`) the checkpoints are signed with.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Make an SM2 key pair for signing checkpoints: the secret to FILE (keep it off the
+    /// database server), the public key to FILE.pub.
+    Keygen {
+        /// Where the secret key goes.
+        #[arg(long)]
+        out: String,
+    },
+    /// Verify the chain, then write a checkpoint of its length and head hash, signed with the
+    /// key, into DIR (kept outside the database: another machine, write-once storage).
+    Checkpoint {
+        /// The secret key file from `audit keygen`.
+        #[arg(long)]
+        key: String,
+        /// The directory the checkpoints go to.
+        #[arg(long)]
+        dir: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -299,24 +326,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Audit {
-                command: AuditCommand::Verify,
+                command:
+                    AuditCommand::Verify {
+                        checkpoints,
+                        public_key,
+                    },
             } => {
                 let store = open(&cfg).await?;
-                match store.verify_chain().await {
-                    Ok(r) => {
-                        println!(
-                            "全过程记录完整：共 {} 条事件，链头 SM3 {}",
-                            r.events, r.head_hash
-                        );
-                        Ok(ExitCode::SUCCESS)
-                    }
+                let report = match store.verify_chain().await {
+                    Ok(r) => r,
                     Err(StoreError::ChainBroken { seq, reason }) => {
                         println!("全过程记录校验失败：第一个异常序号 {seq}：{reason}");
                         println!("first bad seq: {seq}");
-                        Ok(ExitCode::FAILURE)
+                        return Ok(ExitCode::FAILURE);
                     }
-                    Err(e) => Err(e.into()),
+                    Err(e) => return Err(e.into()),
+                };
+                println!(
+                    "全过程记录完整：共 {} 条事件，链头 SM3 {}",
+                    report.events, report.head_hash
+                );
+                if let (Some(dir), Some(key)) = (checkpoints, public_key) {
+                    return audit::check_checkpoints(&store, &dir, &key, report.events).await;
                 }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Audit {
+                command: AuditCommand::Keygen { out },
+            } => audit::keygen(&out),
+            Command::Audit {
+                command: AuditCommand::Checkpoint { key, dir },
+            } => {
+                let store = open(&cfg).await?;
+                audit::checkpoint(&store, &key, &dir).await
             }
             Command::User {
                 command:

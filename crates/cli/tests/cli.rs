@@ -512,3 +512,123 @@ fn a_setting_that_cannot_be_read_stops_the_start_naming_it() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+engine_test!(
+    a_history_rewritten_consistently_in_the_database_is_caught_by_a_signed_checkpoint,
+    async |db: TestDb| {
+        use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
+        use xiezhi_domain::event::{ChainLink, EventBody, GENESIS_HASH};
+        use xiezhi_store::entities::{chain_head, event};
+        let url = db.url.clone();
+        let o = xiezhi(
+            &["demo", "--database", &url, "--demo-password", "demo"],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let dir = std::env::temp_dir().join(format!(
+            "xiezhi-cp-{}",
+            db.url.len() + std::process::id() as usize
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("record.key");
+        let key = key.to_str().unwrap();
+        let cps = dir.join("checkpoints");
+        let cps = cps.to_str().unwrap();
+        let public = format!("{key}.pub");
+        let o = xiezhi(&["audit", "keygen", "--out", key], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = xiezhi(&["audit", "keygen", "--out", key], None);
+        assert!(!o.status.success(), "an existing key is never overwritten");
+        let o = xiezhi(
+            &[
+                "audit",
+                "checkpoint",
+                "--database",
+                &url,
+                "--key",
+                key,
+                "--dir",
+                cps,
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let verify = || {
+            xiezhi(
+                &[
+                    "audit",
+                    "verify",
+                    "--database",
+                    &url,
+                    "--checkpoints",
+                    cps,
+                    "--public-key",
+                    &public,
+                ],
+                None,
+            )
+        };
+        let o = verify();
+        assert!(
+            o.status.success() && text(&o).contains("检查点与记录一致"),
+            "{}",
+            text(&o)
+        );
+        // Someone with the database owner's rights rewrites event 3 and re-chains everything
+        // after it, head included: the chain alone cannot tell.
+        xiezhi_store::testing::drop_record_guard(&db.store).await;
+        let rows = event::Entity::find()
+            .order_by_asc(event::Column::Seq)
+            .all(db.store.db())
+            .await
+            .unwrap();
+        let mut prev = GENESIS_HASH.to_owned();
+        for e in rows {
+            let payload = if e.seq == 3 {
+                r#"{"forged":true}"#.to_owned()
+            } else {
+                e.payload.clone()
+            };
+            let link = ChainLink {
+                body: EventBody {
+                    seq: e.seq,
+                    at: e.at,
+                    actor: e.actor.clone(),
+                    org: e.org,
+                    subject_type: e.subject_type.clone(),
+                    subject_id: e.subject_id.clone(),
+                    kind: e.kind.clone(),
+                    payload: payload.clone(),
+                    request_id: e.request_id.clone(),
+                },
+                prev_hash: prev.clone(),
+            };
+            let hash = link.hash();
+            let mut am: event::ActiveModel = e.into();
+            am.payload = Set(payload);
+            am.prev_hash = Set(prev.clone());
+            am.hash = Set(hash.clone());
+            am.update(db.store.db()).await.unwrap();
+            prev = hash;
+        }
+        let head = chain_head::Entity::find_by_id(1)
+            .one(db.store.db())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut am: chain_head::ActiveModel = head.into();
+        am.hash = Set(prev);
+        am.update(db.store.db()).await.unwrap();
+        let o = xiezhi(&["audit", "verify", "--database", &url], None);
+        assert!(
+            o.status.success(),
+            "the rewrite is consistent: {}",
+            text(&o)
+        );
+        let o = verify();
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains("first bad checkpoint"), "{}", text(&o));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

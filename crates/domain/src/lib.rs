@@ -8,6 +8,7 @@ pub mod boundary;
 pub mod case;
 pub mod casefile;
 pub mod catalog;
+pub mod checkpoint;
 pub mod clock;
 pub mod codes;
 pub mod document;

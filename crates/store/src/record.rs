@@ -354,6 +354,16 @@ impl Store {
         })
     }
 
+    /// The hash of the event with this sequence number, if there is one (to compare with a
+    /// checkpoint).
+    pub async fn event_hash_at(&self, seq: i64) -> Result<Option<String>, StoreError> {
+        Ok(event::Entity::find()
+            .filter(event::Column::Seq.eq(seq))
+            .one(self.db())
+            .await?
+            .map(|e| e.hash))
+    }
+
     /// Read events matching a filter, newest first, one page at a time.
     pub async fn list_events(
         &self,
