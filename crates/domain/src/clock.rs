@@ -65,6 +65,15 @@ impl ClockState {
             ClockState::Running | ClockState::Paused | ClockState::Breached
         )
     }
+
+    /// The stored values of the open states (for queries).
+    pub fn open_values() -> [&'static str; 3] {
+        [
+            ClockState::Running.as_str(),
+            ClockState::Paused.as_str(),
+            ClockState::Breached.as_str(),
+        ]
+    }
 }
 
 /// A pause interval.

@@ -46,6 +46,14 @@ impl TransferStatus {
             TransferStatus::Draft | TransferStatus::Approved | TransferStatus::Sent
         )
     }
+
+    /// The stored values of the open statuses (for queries).
+    pub fn open_values() -> impl Iterator<Item = &'static str> {
+        Self::ALL
+            .iter()
+            .filter(|st| st.is_open())
+            .map(|st| st.as_str())
+    }
 }
 
 crate::term_enum!(
@@ -92,6 +100,14 @@ impl DisputeStatus {
     /// Whether the dispute is still open.
     pub fn is_open(self) -> bool {
         matches!(self, DisputeStatus::Negotiating | DisputeStatus::Escalated)
+    }
+
+    /// The stored values of the open statuses (for queries).
+    pub fn open_values() -> impl Iterator<Item = &'static str> {
+        Self::ALL
+            .iter()
+            .filter(|st| st.is_open())
+            .map(|st| st.as_str())
     }
 }
 

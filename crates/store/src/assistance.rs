@@ -15,6 +15,7 @@ use xiezhi_domain::assistance::{
     AssistanceCommand, AssistanceFacts, AssistanceKind, AssistanceStatus, transition,
 };
 use xiezhi_domain::clock::ClockCommand;
+use xiezhi_domain::clock::ClockState;
 
 /// A new request.
 #[derive(Debug, Clone)]
@@ -118,7 +119,7 @@ async fn answer_clock(w: &Writer, id: i64) -> Result<Option<clock::Model>, Store
         .filter(clock::Column::SubjectType.eq("assistance_request"))
         .filter(clock::Column::SubjectId.eq(id.to_string()))
         .filter(clock::Column::RuleId.eq("assistance_request.written_opinion"))
-        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .filter(clock::Column::State.is_in(ClockState::open_values()))
         .one(w.txn())
         .await?)
 }

@@ -14,6 +14,7 @@ use xiezhi_domain::case::{
     CaseCommand, CaseFacts, CaseRefusal, CaseStage, DecisionKind, MajorThresholds, Party,
     transition,
 };
+use xiezhi_domain::transfer::TransferStatus;
 
 async fn case_row(w: &Writer, id: i64) -> Result<case::Model, StoreError> {
     case::Entity::find_by_id(id)
@@ -194,7 +195,11 @@ async fn facts(w: &Writer, env: ClockEnv<'_>, c: &case::Model) -> Result<CaseFac
             transfer::Entity::find()
                 .filter(transfer::Column::LeadId.eq(lead))
                 .filter(transfer::Column::Kind.eq("judicial"))
-                .filter(transfer::Column::Status.is_in(["accepted", "reported", "rejected"]))
+                .filter(transfer::Column::Status.is_in([
+                    TransferStatus::Accepted.as_str(),
+                    TransferStatus::Reported.as_str(),
+                    TransferStatus::Rejected.as_str(),
+                ]))
                 .count(w.txn())
                 .await?
                 > 0
@@ -446,7 +451,7 @@ impl Store {
         Ok(case::Entity::find()
             .filter(case::Column::Id.is_in(ids))
             .filter(case::Column::ItemCode.eq(item_code))
-            .filter(case::Column::Stage.is_not_in(["closed", "archived"]))
+            .filter(case::Column::Stage.is_in(CaseStage::open_values()))
             .all(self.db())
             .await?)
     }
@@ -455,7 +460,7 @@ impl Store {
     pub async fn legal_review_queue(&self, orgs: &[i64]) -> Result<Vec<case::Model>, StoreError> {
         Ok(case::Entity::find()
             .filter(case::Column::HolderOrgId.is_in(orgs.to_vec()))
-            .filter(case::Column::Stage.eq("legal_review"))
+            .filter(case::Column::Stage.eq(CaseStage::LegalReview.as_str()))
             .order_by_asc(case::Column::Id)
             .all(self.db())
             .await?)

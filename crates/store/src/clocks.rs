@@ -377,7 +377,7 @@ pub async fn satisfy_subject(
         .filter(clock::Column::SubjectType.eq(subject_type))
         .filter(clock::Column::SubjectId.eq(subject_id))
         .filter(clock::Column::RuleId.eq(rule_id))
-        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .filter(clock::Column::State.is_in(ClockState::open_values()))
         .all(w.txn())
         .await?;
     let mut out = vec![];
@@ -440,7 +440,7 @@ pub async fn run_due(
     let mut report = JobReport::default();
     let due = lock(
         clock::Entity::find()
-            .filter(clock::Column::State.eq("running"))
+            .filter(clock::Column::State.eq(ClockState::Running.as_str()))
             .filter(clock::Column::DueAt.lt(now))
             .order_by_asc(clock::Column::DueAt)
             .limit(limit),
@@ -535,7 +535,7 @@ pub async fn run_due(
     }
     let warn = lock(
         clock::Entity::find()
-            .filter(clock::Column::State.eq("running"))
+            .filter(clock::Column::State.eq(ClockState::Running.as_str()))
             .filter(clock::Column::WarnedAt.is_null())
             .filter(clock::Column::WarnAt.lte(now))
             .order_by_asc(clock::Column::WarnAt)
@@ -594,7 +594,9 @@ pub async fn recompute_with(
     reason: &(dyn Fn(DateTime<Utc>, DateTime<Utc>) -> String + Sync),
 ) -> Result<Vec<MovedClock>, StoreError> {
     let open = clock::Entity::find()
-        .filter(clock::Column::State.is_in(["running", "paused"]))
+        .filter(
+            clock::Column::State.is_in([ClockState::Running.as_str(), ClockState::Paused.as_str()]),
+        )
         .all(w.txn())
         .await?;
     let rules = rules_by_version(
@@ -1097,11 +1099,13 @@ impl Store {
             q = q.filter(clock::Column::RuleId.eq(rule.as_str()));
         }
         if let Some(now) = f.due_soon_at {
-            q = q.filter(clock::Column::State.eq("running")).filter(
-                Condition::any()
-                    .add(clock::Column::WarnedAt.is_not_null())
-                    .add(clock::Column::WarnAt.lte(now)),
-            );
+            q = q
+                .filter(clock::Column::State.eq(ClockState::Running.as_str()))
+                .filter(
+                    Condition::any()
+                        .add(clock::Column::WarnedAt.is_not_null())
+                        .add(clock::Column::WarnAt.lte(now)),
+                );
         }
         let total = q.clone().count(self.db()).await?;
         let rows = q

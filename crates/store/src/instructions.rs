@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
+use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus, transition};
 use xiezhi_domain::transfer::{Material, MaterialKind};
 
@@ -144,7 +145,7 @@ async fn satisfy(
         .filter(clock::Column::SubjectId.eq(r.instruction_id.to_string()))
         .filter(clock::Column::RuleId.eq(rule))
         .filter(clock::Column::HolderOrgId.eq(r.org_id))
-        .filter(clock::Column::State.is_in(["running", "paused", "breached"]));
+        .filter(clock::Column::State.is_in(ClockState::open_values()));
     q = match r.person_id {
         Some(p) => q.filter(clock::Column::HolderPersonId.eq(p)),
         None => q.filter(clock::Column::HolderPersonId.is_null()),

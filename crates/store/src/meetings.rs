@@ -16,6 +16,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
+use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::meeting::{
     ActionStatus, MeetingCommand, MeetingFacts, MeetingKind, MeetingStatus, transition,
 };
@@ -358,7 +359,10 @@ pub async fn step(
             let earlier = clock::Entity::find()
                 .filter(clock::Column::RuleId.eq(INTERVAL))
                 .filter(clock::Column::HolderOrgId.eq(m.office_org_id))
-                .filter(clock::Column::State.is_in(["running", "breached"]))
+                .filter(
+                    clock::Column::State
+                        .is_in([ClockState::Running.as_str(), ClockState::Breached.as_str()]),
+                )
                 .all(w.txn())
                 .await?;
             for c in earlier {

@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
+use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::operation::{
     Certificate, OperationCommand, OperationFacts, OperationMode, OperationStatus,
     qualifying_certificate, transition,
@@ -568,7 +569,10 @@ pub async fn dispatch(
         .filter(clock::Column::SubjectId.eq(n.operation_id.to_string()))
         .filter(clock::Column::RuleId.eq(DISPATCH))
         .filter(clock::Column::HolderOrgId.eq(n.org_id))
-        .filter(clock::Column::State.is_in(["running", "breached"]))
+        .filter(
+            clock::Column::State
+                .is_in([ClockState::Running.as_str(), ClockState::Breached.as_str()]),
+        )
         .order_by_asc(clock::Column::Id)
         .one(w.txn())
         .await?;

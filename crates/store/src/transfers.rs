@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
+use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::lead::{LeadOutcome, LeadStatus, Satisfaction};
 use xiezhi_domain::transfer::{
     DisputeKind, DisputeNoteKind, DisputeStatus, Material, TransferCommand, TransferDraft,
@@ -103,7 +104,7 @@ fn lead_state_refusal(l: &lead::Model, what: &str) -> StoreError {
 async fn no_open_transfer(w: &Writer, lead_id: i64, what: &str) -> Result<(), StoreError> {
     let open = transfer::Entity::find()
         .filter(transfer::Column::LeadId.eq(lead_id))
-        .filter(transfer::Column::Status.is_in(["draft", "approved", "sent"]))
+        .filter(transfer::Column::Status.is_in(TransferStatus::open_values()))
         .count(w.txn())
         .await?;
     if open > 0 {
@@ -150,7 +151,7 @@ pub async fn cancel_subject(
     let open = clock::Entity::find()
         .filter(clock::Column::SubjectType.eq(subject_type))
         .filter(clock::Column::SubjectId.eq(subject_id.to_string()))
-        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .filter(clock::Column::State.is_in(ClockState::open_values()))
         .all(w.txn())
         .await?;
     for c in open {
@@ -693,7 +694,7 @@ pub async fn draft(
     }
     let open = transfer::Entity::find()
         .filter(transfer::Column::LeadId.eq(lead_id))
-        .filter(transfer::Column::Status.is_in(["draft", "approved", "sent"]))
+        .filter(transfer::Column::Status.is_in(TransferStatus::open_values()))
         .one(w.txn())
         .await?;
     if let Some(t) = open {
@@ -1155,7 +1156,7 @@ async fn open_dispute(
 ) -> Result<Option<dispute::Model>, StoreError> {
     Ok(dispute::Entity::find()
         .filter(dispute::Column::LeadId.eq(lead_id))
-        .filter(dispute::Column::Status.is_in(["negotiating", "escalated"]))
+        .filter(dispute::Column::Status.is_in(DisputeStatus::open_values()))
         .order_by_desc(dispute::Column::Id)
         .one(c)
         .await?)
@@ -1293,7 +1294,7 @@ pub async fn answer_refusal(
         .filter(clock::Column::SubjectType.eq("transfer"))
         .filter(clock::Column::SubjectId.eq(id.to_string()))
         .filter(clock::Column::RuleId.eq("transfer.judicial_reconsider"))
-        .filter(clock::Column::State.is_in(["running", "paused", "breached"]))
+        .filter(clock::Column::State.is_in(ClockState::open_values()))
         .count(w.txn())
         .await?;
     let cmd = if reconsider {
@@ -1485,7 +1486,7 @@ pub async fn designate(
     let now = w.now();
     let open = transfer::Entity::find()
         .filter(transfer::Column::LeadId.eq(d.lead_id))
-        .filter(transfer::Column::Status.is_in(["draft", "approved", "sent"]))
+        .filter(transfer::Column::Status.is_in(TransferStatus::open_values()))
         .all(w.txn())
         .await?;
     for t in open {
@@ -1704,7 +1705,7 @@ impl Store {
             );
         }
         if open_only {
-            q = q.filter(dispute::Column::Status.is_in(["negotiating", "escalated"]));
+            q = q.filter(dispute::Column::Status.is_in(DisputeStatus::open_values()));
         }
         Ok(q.order_by_desc(dispute::Column::Id).all(self.db()).await?)
     }
