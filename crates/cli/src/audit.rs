@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, bail};
 use rand::RngCore;
 use std::process::ExitCode;
+use xiezhi_domain::checkpoint::SigningKey;
 use xiezhi_domain::checkpoint::{self, Checkpoint};
 use xiezhi_store::Store;
 
@@ -49,9 +50,30 @@ fn write_private(path: &str, text: &str) -> Result<()> {
 
 /// Verify the chain and write a signed checkpoint of it into `dir`.
 pub async fn checkpoint(store: &Store, key_file: &str, dir: &str) -> Result<ExitCode> {
+    let key = read_key(key_file)?;
+    let (c, path) = write_checkpoint(store, &key, dir).await?;
+    println!(
+        "已签发检查点：共 {} 条事件，链头 SM3 {}，文件 {}",
+        c.size,
+        c.hash,
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The signing key in a key file.
+pub fn read_key(key_file: &str) -> Result<SigningKey> {
     let secret =
         std::fs::read_to_string(key_file).with_context(|| format!("无法读取私钥 {key_file}"))?;
-    let key = checkpoint::signing_key(&secret)?;
+    Ok(checkpoint::signing_key(&secret)?)
+}
+
+/// Verify the chain; sign and write its checkpoint into `dir`.
+async fn write_checkpoint(
+    store: &Store,
+    key: &SigningKey,
+    dir: &str,
+) -> Result<(Checkpoint, std::path::PathBuf)> {
     let report = store
         .verify_chain()
         .await
@@ -66,15 +88,64 @@ pub async fn checkpoint(store: &Store, key_file: &str, dir: &str) -> Result<Exit
     };
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {dir}"))?;
     let path = std::path::Path::new(dir).join(format!("checkpoint-{:012}.txt", c.size));
-    std::fs::write(&path, c.signed(&key))
+    // Written whole or not at all: a reader never sees half a checkpoint.
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, c.signed(key))
+        .and_then(|_| std::fs::rename(&partial, &path))
         .with_context(|| format!("无法写入 {}", path.display()))?;
-    println!(
-        "已签发检查点：共 {} 条事件，链头 SM3 {}，文件 {}",
-        c.size,
-        c.hash,
-        path.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok((c, path))
+}
+
+/// The largest event count among the checkpoints in `dir` (0 when there are none).
+fn last_checkpointed(dir: &str) -> i64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_prefix("checkpoint-")?
+                        .strip_suffix(".txt")?
+                        .parse::<i64>()
+                        .ok()
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+/// While the server runs: every `interval`, when the record has grown since the last
+/// checkpoint in `dir`, verify it and write a new one. A failure is logged, never fatal.
+pub async fn checkpoint_job(
+    store: Store,
+    key: SigningKey,
+    dir: String,
+    interval: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let mut tick = tokio::time::interval(interval);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = tick.tick() => {
+                let grown = match store.head_seq().await {
+                    Ok(seq) => seq > last_checkpointed(&dir),
+                    Err(e) => {
+                        tracing::error!(error = %e, "checkpoint: cannot read the chain head");
+                        false
+                    }
+                };
+                if grown {
+                    match write_checkpoint(&store, &key, &dir).await {
+                        Ok((c, path)) => tracing::info!(events = c.size, file = %path.display(), "checkpoint written"),
+                        Err(e) => tracing::error!(error = %format!("{e:#}"), "checkpoint failed"),
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Check every checkpoint in `dir` against the chain: its signature, and the hash of the event

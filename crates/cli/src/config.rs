@@ -38,6 +38,13 @@ pub const EXAMPLE: &str = r##"# xiezhi.toml — configuration of 獬豸 (all key
 # fuller font for rarer characters (XIEZHI_PDF_FONT): a .ttf/.otf file, or a .ttc with
 # "#face". Without it, Debian's fonts-noto-cjk is used when installed.
 # pdf_font = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2"
+
+# Signed checkpoints of the record, written while serving (see `xiezhi audit keygen`): the
+# secret key file (XIEZHI_CHECKPOINT_KEY), the directory outside the database they go to
+# (XIEZHI_CHECKPOINT_DIR), and how often (a checkpoint is written only when the record grew).
+# checkpoint_key = "/secure/record.key"
+# checkpoint_dir = "/mnt/worm/checkpoints"
+# checkpoint_interval_secs = 3600
 "##;
 
 /// A database URL: printed (`{:?}`, logs) without its password.
@@ -76,6 +83,9 @@ pub struct FileConfig {
     pub evidence_max_mb: Option<usize>,
     pub evidence_types: Option<Vec<String>>,
     pub pdf_font: Option<String>,
+    pub checkpoint_key: Option<String>,
+    pub checkpoint_dir: Option<String>,
+    pub checkpoint_interval_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -105,6 +115,10 @@ pub struct Config {
     pub evidence: xiezhi_server::EvidenceSettings,
     /// A fuller font for printing documents (`path` or `path#face`).
     pub pdf_font: Option<String>,
+    /// Signed checkpoints of the record while serving: the key file and the directory.
+    pub checkpoints: Option<(String, String)>,
+    /// Seconds between checkpoint passes.
+    pub checkpoint_interval_secs: u64,
 }
 
 const KNOWN_ENV: &[&str] = &[
@@ -116,6 +130,8 @@ const KNOWN_ENV: &[&str] = &[
     "XIEZHI_SECURE_COOKIES",
     "XIEZHI_EVIDENCE_MAX_MB",
     "XIEZHI_PDF_FONT",
+    "XIEZHI_CHECKPOINT_KEY",
+    "XIEZHI_CHECKPOINT_DIR",
     "XIEZHI_TEST_POSTGRES_URL",
 ];
 
@@ -166,7 +182,19 @@ impl Config {
             None => file.evidence_max_mb,
         };
         let d = xiezhi_server::EvidenceSettings::default();
+        let checkpoints = match (
+            env("XIEZHI_CHECKPOINT_KEY").or(file.checkpoint_key.clone()),
+            env("XIEZHI_CHECKPOINT_DIR").or(file.checkpoint_dir.clone()),
+        ) {
+            (Some(k), Some(d)) => Some((k, d)),
+            (None, None) => None,
+            _ => anyhow::bail!(
+                "检查点须同时设置私钥和目录（checkpoint_key 与 checkpoint_dir，或 XIEZHI_CHECKPOINT_KEY 与 XIEZHI_CHECKPOINT_DIR）"
+            ),
+        };
         Ok(Config {
+            checkpoints,
+            checkpoint_interval_secs: file.checkpoint_interval_secs.unwrap_or(3600).max(1),
             database_url: database
                 .map(DatabaseUrl)
                 .or(file.database_url.clone())

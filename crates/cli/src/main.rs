@@ -737,8 +737,21 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
         std::time::Duration::from_secs(cfg.job_interval_secs),
         stopped(stop_rx.clone()),
     ));
+    let checkpoints = match &cfg.checkpoints {
+        Some((key, dir)) => Some(tokio::spawn(audit::checkpoint_job(
+            state.store.clone(),
+            audit::read_key(key)?,
+            dir.clone(),
+            std::time::Duration::from_secs(cfg.checkpoint_interval_secs),
+            stopped(stop_rx.clone()),
+        ))),
+        None => None,
+    };
     xiezhi_server::serve(listener, state, stopped(stop_rx)).await?;
     let _ = jobs.await;
+    if let Some(c) = checkpoints {
+        let _ = c.await;
+    }
     println!("獬豸已停止");
     Ok(ExitCode::SUCCESS)
 }

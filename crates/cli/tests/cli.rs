@@ -632,3 +632,71 @@ engine_test!(
         let _ = std::fs::remove_dir_all(&dir);
     }
 );
+
+engine_test!(
+    a_serving_instance_writes_signed_checkpoints_when_configured,
+    async |db: TestDb| {
+        let url = db.url.clone();
+        let dir = std::env::temp_dir().join(format!("xiezhi-cpjob-{}", unique(&url)));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("record.key");
+        let key = key.to_str().unwrap().to_owned();
+        let cps = dir.join("checkpoints");
+        let cps = cps.to_str().unwrap().to_owned();
+        assert!(
+            xiezhi(&["audit", "keygen", "--out", &key], None)
+                .status
+                .success()
+        );
+        // Only one of the two settings is an error at start.
+        let o = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+            .args(["serve", "--database", &url, "--bind", "127.0.0.1:0"])
+            .env("XIEZHI_CHECKPOINT_KEY", &key)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        assert!(String::from_utf8_lossy(&o.stderr).contains("checkpoint_dir"));
+        let mut server = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+            .args([
+                "serve",
+                "--demo",
+                "--database",
+                &url,
+                "--bind",
+                "127.0.0.1:0",
+            ])
+            .env("XIEZHI_CHECKPOINT_KEY", &key)
+            .env("XIEZHI_CHECKPOINT_DIR", &cps)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut written = false;
+        for _ in 0..100 {
+            if std::fs::read_dir(&cps).is_ok_and(|d| d.count() > 0) {
+                written = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        assert!(written, "no checkpoint was written");
+        let o = xiezhi(
+            &[
+                "audit",
+                "verify",
+                "--database",
+                &url,
+                "--checkpoints",
+                &cps,
+                "--public-key",
+                &format!("{key}.pub"),
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);

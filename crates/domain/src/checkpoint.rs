@@ -8,8 +8,9 @@
 //! (RFC 3339), a blank line, and a signature line `— <origin> <key id><signature>` (hex; the
 //! key id is the first 4 bytes of SM3 over the origin, a newline and the public key).
 
+use sm2::dsa::Signature;
 use sm2::dsa::signature::{Signer, Verifier};
-use sm2::dsa::{Signature, SigningKey, VerifyingKey};
+pub use sm2::dsa::{SigningKey, VerifyingKey};
 
 /// The origin line: whose record this is.
 pub const ORIGIN: &str = "xiezhi/record";

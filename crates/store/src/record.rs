@@ -354,6 +354,15 @@ impl Store {
         })
     }
 
+    /// The sequence number of the last event (0 when there is none), from the chain head.
+    pub async fn head_seq(&self) -> Result<i64, StoreError> {
+        Ok(chain_head::Entity::find_by_id(1)
+            .one(self.db())
+            .await?
+            .map(|h| h.seq)
+            .unwrap_or(0))
+    }
+
     /// The hash of the event with this sequence number, if there is one (to compare with a
     /// checkpoint).
     pub async fn event_hash_at(&self, seq: i64) -> Result<Option<String>, StoreError> {
