@@ -180,7 +180,13 @@ pub async fn act(
         supplement_asked: m.supplement_asked,
         within_ask_window,
     };
-    let from = AssistanceStatus::parse(&m.status).unwrap_or(AssistanceStatus::Sent);
+    let from = crate::stored(
+        AssistanceStatus::parse(&m.status),
+        "assistance_requests",
+        m.id,
+        "status",
+        &m.status,
+    )?;
     let to =
         transition(from, cmd.clone(), facts).map_err(|e| StoreError::Conflict(e.to_string()))?;
     let clock = answer_clock(w, id).await?;

@@ -31,12 +31,12 @@ fn refusal(e: CaseRefusal) -> StoreError {
     }
 }
 
-fn stage_of(c: &case::Model) -> CaseStage {
-    CaseStage::parse(&c.stage).unwrap_or(CaseStage::Filed)
+fn stage_of(c: &case::Model) -> Result<CaseStage, StoreError> {
+    crate::stored(CaseStage::parse(&c.stage), "cases", c.id, "stage", &c.stage)
 }
 
-fn open_stage(c: &case::Model) -> bool {
-    !matches!(stage_of(c), CaseStage::Closed | CaseStage::Archived)
+fn open_stage(c: &case::Model) -> Result<bool, StoreError> {
+    Ok(stage_of(c)?.is_open())
 }
 
 /// Add a party (当事人) to a case not yet decided; the same party twice is refused.
@@ -47,7 +47,7 @@ pub async fn add_party(
 ) -> Result<case_party::Model, StoreError> {
     let c = case_row(w, case_id).await?;
     if !matches!(
-        stage_of(&c),
+        stage_of(&c)?,
         CaseStage::Filed | CaseStage::Investigation | CaseStage::Review
     ) {
         return Err(StoreError::Conflict(
@@ -95,7 +95,7 @@ pub async fn add_evidence(
     org_id: i64,
 ) -> Result<(), StoreError> {
     let c = case_row(w, case_id).await?;
-    if !open_stage(&c) {
+    if !open_stage(&c)? {
         return Err(StoreError::Conflict("案件已结案，不能再增加证据".into()));
     }
     crate::transfers::attach(
@@ -104,7 +104,7 @@ pub async fn add_evidence(
         case_id,
         &[xiezhi_domain::transfer::Material {
             kind: xiezhi_domain::transfer::MaterialKind::Evidence,
-            title: format!("{}｜{}", stage_of(&c).label(), title),
+            title: format!("{}｜{}", stage_of(&c)?.label(), title),
             digest: Some(digest.to_owned()),
         }],
         Some(org_id),
@@ -145,7 +145,7 @@ pub async fn set_flags(
     suspected_crime: Option<bool>,
 ) -> Result<case::Model, StoreError> {
     let c = case_row(w, case_id).await?;
-    if !open_stage(&c) {
+    if !open_stage(&c)? {
         return Err(StoreError::Conflict("案件已结案".into()));
     }
     if major == Some(false) && c.major && c.decided_at.is_some() {
@@ -276,7 +276,7 @@ pub async fn step(
 ) -> Result<case::Model, StoreError> {
     let c = case_row(w, case_id).await?;
     let f = facts(w, env, &c).await?;
-    let from = stage_of(&c);
+    let from = stage_of(&c)?;
     let (to, fx) = transition(from, cmd, &f).map_err(refusal)?;
     let now = w.now();
     let mut am: case::ActiveModel = c.clone().into();

@@ -28,6 +28,15 @@ pub enum StoreError {
     /// The change conflicts with the current state (duplicate code, deactivated org, …).
     #[error("{0}")]
     Conflict(String),
+    /// A stored value the program does not know (a state, a kind): the row is named, nothing
+    /// is guessed.
+    #[error("数据有误：表 {table} 第 {id} 行的 {column} 值“{value}”无法识别")]
+    Unreadable {
+        table: &'static str,
+        id: i64,
+        column: &'static str,
+        value: String,
+    },
     /// The event chain is broken (see `audit verify`).
     #[error("全过程记录校验失败：序号 {seq}：{reason}")]
     ChainBroken {
@@ -36,6 +45,23 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+}
+
+/// A stored state or kind read back (`Kind::parse(&row.column)`): a value the enum does not
+/// know is an error naming the row, never a default.
+pub fn stored<T>(
+    parsed: Option<T>,
+    table: &'static str,
+    id: i64,
+    column: &'static str,
+    value: &str,
+) -> Result<T, StoreError> {
+    parsed.ok_or_else(|| StoreError::Unreadable {
+        table,
+        id,
+        column,
+        value: value.to_owned(),
+    })
 }
 
 impl StoreError {

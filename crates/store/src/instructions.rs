@@ -169,7 +169,13 @@ pub async fn answer(
         .one(w.txn())
         .await?
         .ok_or(StoreError::NotFound("指令"))?;
-    let status = ReceiptStatus::parse(&r.status).unwrap_or(ReceiptStatus::Sent);
+    let status = crate::stored(
+        ReceiptStatus::parse(&r.status),
+        "instruction_receipts",
+        r.id,
+        "status",
+        &r.status,
+    )?;
     let next = transition(status, cmd).map_err(|e| StoreError::Conflict(e.to_string()))?;
     let now = w.now();
     let i = ins::Entity::find_by_id(r.instruction_id)

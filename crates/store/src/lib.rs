@@ -36,7 +36,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
-pub use error::StoreError;
+pub use error::{StoreError, stored};
 pub use record::{RecordContext, Writer};
 
 /// How the store connects.

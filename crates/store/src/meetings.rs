@@ -219,7 +219,13 @@ pub async fn propose(
     let now = w.now();
     let open = m.kind != MeetingKind::Regular.as_str()
         || now <= collection_closes(w, env, m.office_org_id, m.starts_at).await?;
-    let status = MeetingStatus::parse(&m.status).unwrap_or(MeetingStatus::Collecting);
+    let status = crate::stored(
+        MeetingStatus::parse(&m.status),
+        "meetings",
+        m.id,
+        "status",
+        &m.status,
+    )?;
     transition(
         status,
         MeetingCommand::Propose,
@@ -272,7 +278,13 @@ pub async fn step(
 ) -> Result<mt::Model, StoreError> {
     let m = find(w, id).await?;
     let now = w.now();
-    let status = MeetingStatus::parse(&m.status).unwrap_or(MeetingStatus::Collecting);
+    let status = crate::stored(
+        MeetingStatus::parse(&m.status),
+        "meetings",
+        m.id,
+        "status",
+        &m.status,
+    )?;
     let next = transition(
         status,
         cmd,

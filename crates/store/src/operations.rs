@@ -243,8 +243,20 @@ pub async fn step(
     text: Option<String>,
 ) -> Result<op::Model, StoreError> {
     let m = find(w, id).await?;
-    let mode = OperationMode::parse(&m.mode).unwrap_or(OperationMode::Regular);
-    let status = OperationStatus::parse(&m.status).unwrap_or(OperationStatus::Draft);
+    let mode = crate::stored(
+        OperationMode::parse(&m.mode),
+        "operations",
+        m.id,
+        "mode",
+        &m.mode,
+    )?;
+    let status = crate::stored(
+        OperationStatus::parse(&m.status),
+        "operations",
+        m.id,
+        "status",
+        &m.status,
+    )?;
     let now = w.now();
     let lead = org::Entity::find_by_id(m.lead_org_id)
         .one(w.txn())

@@ -71,8 +71,14 @@ fn status_of(l: &lead::Model) -> Option<LeadStatus> {
     LeadStatus::parse(&l.status)
 }
 
-fn transfer_status(t: &transfer::Model) -> TransferStatus {
-    TransferStatus::parse(&t.status).unwrap_or(TransferStatus::Draft)
+fn transfer_status(t: &transfer::Model) -> Result<TransferStatus, StoreError> {
+    crate::stored(
+        TransferStatus::parse(&t.status),
+        "transfers",
+        t.id,
+        "status",
+        &t.status,
+    )
 }
 
 /// Ask `domain::transfer::transition` for the next status of a step.
@@ -82,7 +88,7 @@ fn next_status(
     reconsider_open: bool,
 ) -> Result<TransferStatus, StoreError> {
     transition(
-        transfer_status(t),
+        transfer_status(t)?,
         cmd,
         TransferFacts {
             judicial: t.kind == TransferKind::Judicial.as_str(),
@@ -701,7 +707,7 @@ pub async fn draft(
         return Err(conflict(format!(
             "该线索已有未完结的移送（第 {} 号，{}），请先撤回或等待答复",
             t.id,
-            transfer_status(&t).label()
+            transfer_status(&t)?.label()
         )));
     }
     let now = w.now();
@@ -1175,7 +1181,7 @@ pub async fn withdraw(
     if t.from_org_id != by.org_id {
         return Err(conflict("只能撤回本机构的移送"));
     }
-    let was = transfer_status(&t);
+    let was = transfer_status(&t)?;
     let next = next_status(&t, TransferCommand::Withdraw, false)?;
     let mut am: transfer::ActiveModel = t.into();
     am.status = Set(next.as_str().into());

@@ -96,7 +96,7 @@ fn stage_marks(current: CaseStage) -> Vec<StageMark> {
 async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppError> {
     let holder = s.store.org(c.holder_org_id).await?;
     let unmasked = ctx.actor.org_id == c.holder_org_id;
-    let stage = CaseStage::parse(&c.stage).unwrap_or(CaseStage::Filed);
+    let stage = xiezhi_store::stored(CaseStage::parse(&c.stage), "cases", c.id, "stage", &c.stage)?;
     let clocks = s.store.clocks_of("case", c.id).await?;
     Ok(CaseView {
         id: c.id,

@@ -689,3 +689,25 @@ engine_test!(
         assert_eq!(r.body["stage"], "review", "not decided");
     }
 );
+
+engine_test!(
+    a_stored_stage_the_program_does_not_know_is_an_error_never_a_default,
+    async |db: TestDb| {
+        use sea_orm::ConnectionTrait;
+        let app = spawn_app(db).await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        let case = market_case(&app, &m, "超市销售过期食品").await;
+        app.db
+            .store
+            .db()
+            .execute_unprepared(&format!(
+                "UPDATE cases SET stage = 'lost' WHERE id = {case}"
+            ))
+            .await
+            .unwrap();
+        // Read as "filed" before: the step would have gone ahead from the wrong state.
+        let r = step(&m, case, json!({"step": "investigate"})).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+    }
+);
