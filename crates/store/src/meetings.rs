@@ -219,13 +219,7 @@ pub async fn propose(
     let now = w.now();
     let open = m.kind != MeetingKind::Regular.as_str()
         || now <= collection_closes(w, env, m.office_org_id, m.starts_at).await?;
-    let status = crate::stored(
-        MeetingStatus::parse(&m.status),
-        "meetings",
-        m.id,
-        "status",
-        &m.status,
-    )?;
+    let status = status_of(&m)?;
     transition(
         status,
         MeetingCommand::Propose,
@@ -278,13 +272,7 @@ pub async fn step(
 ) -> Result<mt::Model, StoreError> {
     let m = find(w, id).await?;
     let now = w.now();
-    let status = crate::stored(
-        MeetingStatus::parse(&m.status),
-        "meetings",
-        m.id,
-        "status",
-        &m.status,
-    )?;
+    let status = status_of(&m)?;
     let next = transition(
         status,
         cmd,
@@ -503,4 +491,15 @@ impl Store {
             .all(self.db())
             .await?)
     }
+}
+
+/// A meeting's stored status, read back (an unknown value names the row).
+fn status_of(m: &mt::Model) -> Result<MeetingStatus, StoreError> {
+    crate::stored(
+        MeetingStatus::parse(&m.status),
+        "meetings",
+        m.id,
+        "status",
+        &m.status,
+    )
 }

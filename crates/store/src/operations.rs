@@ -217,6 +217,26 @@ async fn find(w: &Writer, id: i64) -> Result<op::Model, StoreError> {
         .ok_or(StoreError::NotFound("联合执法行动"))
 }
 
+/// An operation's stored mode and status, read back (an unknown value names the row).
+pub fn mode_and_status(m: &op::Model) -> Result<(OperationMode, OperationStatus), StoreError> {
+    Ok((
+        crate::stored(
+            OperationMode::parse(&m.mode),
+            "operations",
+            m.id,
+            "mode",
+            &m.mode,
+        )?,
+        crate::stored(
+            OperationStatus::parse(&m.status),
+            "operations",
+            m.id,
+            "status",
+            &m.status,
+        )?,
+    ))
+}
+
 /// Who is acting on an operation, as the transition needs it (the roles are the caller's to
 /// establish; whether the application is in time is found here).
 #[derive(Debug, Clone, Copy, Default)]
@@ -243,20 +263,7 @@ pub async fn step(
     text: Option<String>,
 ) -> Result<op::Model, StoreError> {
     let m = find(w, id).await?;
-    let mode = crate::stored(
-        OperationMode::parse(&m.mode),
-        "operations",
-        m.id,
-        "mode",
-        &m.mode,
-    )?;
-    let status = crate::stored(
-        OperationStatus::parse(&m.status),
-        "operations",
-        m.id,
-        "status",
-        &m.status,
-    )?;
+    let (mode, status) = mode_and_status(&m)?;
     let now = w.now();
     let lead = org::Entity::find_by_id(m.lead_org_id)
         .one(w.txn())

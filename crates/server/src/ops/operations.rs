@@ -393,20 +393,7 @@ pub struct OperationStepInput {
 /// [`step`] makes for `approve`, for the to-do list.
 pub(crate) async fn may_approve(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<bool, AppError> {
     let by = acting(s, ctx, m).await?;
-    let mode = xiezhi_store::stored(
-        OperationMode::parse(&m.mode),
-        "operations",
-        m.id,
-        "mode",
-        &m.mode,
-    )?;
-    let status = xiezhi_store::stored(
-        OperationStatus::parse(&m.status),
-        "operations",
-        m.id,
-        "status",
-        &m.status,
-    )?;
+    let (mode, status) = so::mode_and_status(m)?;
     let facts = facts_of(&by);
     Ok((by.by_leader || by.by_office)
         && transition(mode, status, OperationCommand::Approve, facts).is_ok())
@@ -461,20 +448,7 @@ pub async fn step(
     let m = s.store.operation(id).await?;
     let by = acting(s, ctx, &m).await?;
     // The role first (403), then the state (409).
-    let mode = xiezhi_store::stored(
-        OperationMode::parse(&m.mode),
-        "operations",
-        m.id,
-        "mode",
-        &m.mode,
-    )?;
-    let status = xiezhi_store::stored(
-        OperationStatus::parse(&m.status),
-        "operations",
-        m.id,
-        "status",
-        &m.status,
-    )?;
+    let (mode, status) = so::mode_and_status(&m)?;
     let facts = facts_of(&by);
     if !(by.by_leader || by.by_office || by.by_lead)
         || matches!(
