@@ -200,12 +200,25 @@ impl Store {
         &self,
         q: sea_orm::Select<clock::Entity>,
     ) -> Result<Vec<ClockFact>, StoreError> {
-        Ok(q.all(self.db())
+        q.all(self.db())
             .await?
             .into_iter()
             .map(|c| {
-                let ext: Vec<Extension> = serde_json::from_str(&c.extensions).unwrap_or_default();
-                ClockFact {
+                let ext: Vec<Extension> = crate::stored(
+                    serde_json::from_str(&c.extensions).ok(),
+                    "clocks",
+                    c.id,
+                    "extensions",
+                    &c.extensions,
+                )?;
+                let state = crate::stored(
+                    ClockState::parse(&c.state),
+                    "clocks",
+                    c.id,
+                    "state",
+                    &c.state,
+                )?;
+                Ok(ClockFact {
                     id: c.id,
                     holder_org_id: c.holder_org_id,
                     rule_id: c.rule_id,
@@ -213,11 +226,11 @@ impl Store {
                     due_at: c.due_at,
                     closed_at: c.closed_at,
                     breached_at: c.breached_at,
-                    state: ClockState::parse(&c.state).unwrap_or(ClockState::Running),
+                    state,
                     extended: !ext.is_empty(),
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Requesters' ratings of assistance answers given in the period.

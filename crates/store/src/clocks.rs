@@ -106,18 +106,37 @@ pub(crate) async fn snapshot(
     Ok(m.id)
 }
 
-/// The timing of a clock row.
-pub fn timing_of(m: &clock::Model) -> Timing {
-    Timing {
-        state: ClockState::parse(&m.state).unwrap_or(ClockState::Running),
+/// The timing of a clock row. A state, pause list or extension list that cannot be read is
+/// an error naming the row: a lost extension would move the due time.
+pub fn timing_of(m: &clock::Model) -> Result<Timing, StoreError> {
+    Ok(Timing {
+        state: crate::stored(
+            ClockState::parse(&m.state),
+            "clocks",
+            m.id,
+            "state",
+            &m.state,
+        )?,
         started_at: m.started_at,
         due_at: m.due_at,
-        pauses: serde_json::from_str(&m.pauses).unwrap_or_default(),
-        extensions: serde_json::from_str(&m.extensions).unwrap_or_default(),
+        pauses: crate::stored(
+            serde_json::from_str(&m.pauses).ok(),
+            "clocks",
+            m.id,
+            "pauses",
+            &m.pauses,
+        )?,
+        extensions: crate::stored(
+            serde_json::from_str(&m.extensions).ok(),
+            "clocks",
+            m.id,
+            "extensions",
+            &m.extensions,
+        )?,
         warned_at: m.warned_at,
         breached_at: m.breached_at,
         closed_at: m.closed_at,
-    }
+    })
 }
 
 fn calendar_err(e: xiezhi_calendar::CalendarError) -> StoreError {
@@ -352,7 +371,7 @@ pub async fn apply(
         .ok_or(StoreError::NotFound("时限"))?;
     let rule = rule_of(w.txn(), &m).await?;
     let (t, kind) =
-        engine::transition(&timing_of(&m), &rule, &cmd, w.now(), env.calendar).map_err(refusal)?;
+        engine::transition(&timing_of(&m)?, &rule, &cmd, w.now(), env.calendar).map_err(refusal)?;
     let extra = match &cmd {
         ClockCommand::Pause { reason } | ClockCommand::Cancel { reason } => {
             json!({"reason": reason})
@@ -457,7 +476,7 @@ pub async fn run_due(
             continue;
         };
         let (t, kind) = match engine::transition(
-            &timing_of(&m),
+            &timing_of(&m)?,
             &rule,
             &ClockCommand::Breach,
             now,
@@ -553,7 +572,7 @@ pub async fn run_due(
             continue;
         };
         if let Ok((t, kind)) = engine::transition(
-            &timing_of(&m),
+            &timing_of(&m)?,
             &rule,
             &ClockCommand::Warn,
             now,
@@ -613,7 +632,7 @@ pub async fn recompute_with(
         if rule.duration.unit == xiezhi_domain::rules::Unit::Assigned {
             continue; // its due time was given, not counted on the calendar
         }
-        let t = timing_of(&m);
+        let t = timing_of(&m)?;
         let new_due = match t.extensions.last() {
             Some(e) => e.new_due,
             None => {

@@ -176,9 +176,9 @@ fn clock_view(
     orgs: &[org::Model],
     adjustments: &HashMap<i64, String>,
     now: DateTime<Utc>,
-) -> ClockView {
+) -> Result<ClockView, AppError> {
     let rule = rules.get(&m.rule_version_id).cloned();
-    let t = timing_of(m);
+    let t = timing_of(m)?;
     let cal = s.calendar();
     let (remaining, urgency) = match (&rule, t.state.is_open()) {
         (Some(r), true) => {
@@ -188,7 +188,7 @@ fn clock_view(
         _ => (t.state.label().to_owned(), "normal"),
     };
     let provisional = rule.as_ref().is_some_and(|r| is_provisional(&cal, r, &t));
-    ClockView {
+    Ok(ClockView {
         provisional,
         provisional_note: provisional.then(|| PROVISIONAL_NOTE.to_owned()),
         adjustment: adjustments.get(&m.id).cloned(),
@@ -231,7 +231,7 @@ fn clock_view(
                 new_due: beijing_time(e.new_due),
             })
             .collect(),
-    }
+    })
 }
 
 /// Clocks as shown.
@@ -256,16 +256,15 @@ pub(crate) async fn views(
                 .collect::<Vec<_>>(),
         )
         .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|m| {
-            let mut v = clock_view(s, m, &rules, &orgs, &adjustments, now);
+            let mut v = clock_view(s, m, &rules, &orgs, &adjustments, now)?;
             if let Some(name) = names.get(&(m.subject_type.clone(), m.subject_id.clone())) {
                 v.subject_name = name.clone();
             }
-            v
+            Ok(v)
         })
-        .collect())
+        .collect()
 }
 
 /// A date typed as `YYYY-MM-DD`.
