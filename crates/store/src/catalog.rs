@@ -766,18 +766,25 @@ pub struct Resolution {
     pub letter_number: String,
 }
 
-fn domain_assignment(a: &assignment::Model) -> dc::Assignment {
-    dc::Assignment {
+/// An assignment row as the domain reads it (an unknown mode names the row).
+fn domain_assignment(a: &assignment::Model) -> Result<dc::Assignment, StoreError> {
+    Ok(dc::Assignment {
         id: a.id,
         division_code: a.division_code.clone(),
         holder_org_id: a.holder_org_id,
-        mode: AssignmentMode::parse(&a.mode).unwrap_or(AssignmentMode::Retained),
+        mode: crate::stored(
+            AssignmentMode::parse(&a.mode),
+            "assignments",
+            a.id,
+            "mode",
+            &a.mode,
+        )?,
         responsible_org_id: a.responsible_org_id,
         supervising_org_id: a.supervising_org_id,
         letter_valid_until: a.letter_valid_until,
         effective_from: a.effective_from,
         effective_to: a.effective_to,
-    }
+    })
 }
 
 /// Filter of the item list.
@@ -866,7 +873,10 @@ impl Store {
     ) -> Result<Option<Resolution>, StoreError> {
         let item = self.item_on(code, on).await?;
         let rows = self.item_assignments(code).await?;
-        let all: Vec<dc::Assignment> = rows.iter().map(domain_assignment).collect();
+        let all: Vec<dc::Assignment> = rows
+            .iter()
+            .map(domain_assignment)
+            .collect::<Result<_, _>>()?;
         let Some(a) = dc::applicable(&all, division, on) else {
             return Ok(None);
         };
@@ -909,7 +919,7 @@ impl Store {
             .await?
             .iter()
             .map(domain_assignment)
-            .collect();
+            .collect::<Result<_, _>>()?;
         Ok(dc::may_penalise(&all, org_id, division, on))
     }
 
@@ -939,8 +949,8 @@ impl Store {
             .assignments_on(on)
             .await?
             .iter()
-            .map(|a| (a.item_code.clone(), domain_assignment(a)))
-            .collect();
+            .map(|a| Ok((a.item_code.clone(), domain_assignment(a)?)))
+            .collect::<Result<_, StoreError>>()?;
         let orgs = org::Entity::find()
             .filter(org::Column::Active.eq(true))
             .all(self.db())
@@ -963,10 +973,11 @@ impl Store {
     /// Every assignment in an in-memory routing table.
     pub async fn routing_index(&self) -> Result<dc::RoutingIndex, StoreError> {
         let rows = assignment::Entity::find().all(self.db()).await?;
-        Ok(dc::RoutingIndex::build(
-            rows.iter()
-                .map(|a| (a.item_code.clone(), domain_assignment(a))),
-        ))
+        let pairs = rows
+            .iter()
+            .map(|a| Ok((a.item_code.clone(), domain_assignment(a)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(dc::RoutingIndex::build(pairs))
     }
 
     /// Items (the latest version of each) matching a filter, with the total; a search text
