@@ -539,3 +539,60 @@ pub fn remaining(t: &Timing, rule: &Rule, now: DateTime<Utc>, cal: &Calendar) ->
         working_days: wd,
     }
 }
+
+crate::term_enum!(
+    /// Where a supervision order is (督办).
+    OrderState {
+        /// Issued, waiting for the holder's answer (督办中).
+        Open = "open" / "督办中",
+        /// Answered, or its matter ended (已办结).
+        Closed = "closed" / "已办结",
+    }
+);
+
+/// A step of a supervision order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderStep {
+    /// The holder answers (答复督办); the order closes when its clock is satisfied.
+    Answer,
+    /// Its response clock ended (answered, or the matter was cancelled).
+    Close,
+}
+
+/// Why a supervision order step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderRefusal {
+    /// Answered and closed already.
+    #[error("该督办已经答复办结")]
+    Closed,
+}
+
+/// One step of a supervision order: the next state, or why not.
+pub fn order_transition(s: OrderState, step: OrderStep) -> Result<OrderState, OrderRefusal> {
+    match (s, step) {
+        (OrderState::Open, OrderStep::Answer) => Ok(OrderState::Open),
+        (OrderState::Open, OrderStep::Close) => Ok(OrderState::Closed),
+        (OrderState::Closed, _) => Err(OrderRefusal::Closed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_supervision_order_is_answered_while_open_and_closes_once() {
+        use OrderState as S;
+        use OrderStep as P;
+        assert_eq!(order_transition(S::Open, P::Answer), Ok(S::Open));
+        assert_eq!(order_transition(S::Open, P::Close), Ok(S::Closed));
+        assert_eq!(
+            order_transition(S::Closed, P::Answer),
+            Err(OrderRefusal::Closed)
+        );
+        assert_eq!(
+            order_transition(S::Closed, P::Close),
+            Err(OrderRefusal::Closed)
+        );
+    }
+}

@@ -128,6 +128,143 @@ crate::term_enum!(
     }
 );
 
+/// A step in a lead's life (线索流转的一步): each is taken by one store operation, and
+/// [`transition`] is the only place that says where it leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeadStep {
+    /// Signed for (签收): verification begins.
+    SignFor,
+    /// Closed without a case, with an outcome (办结).
+    Close(LeadOutcome),
+    /// A case was filed (立案).
+    FileCase,
+    /// A department told the reporter the township is competent (告知乡镇).
+    ReferToTownship,
+    /// The holder drafts a transfer (起草移送); a judicial one may follow a filed case.
+    DraftTransfer {
+        /// To the judicial organs (涉嫌犯罪).
+        judicial: bool,
+    },
+    /// The transfer reached the receiver (发出).
+    TransferSent,
+    /// The receiver accepted (受理) and holds the lead.
+    TransferAccepted,
+    /// The police refused a judicial transfer (不予立案): back with the sender.
+    JudicialRefused,
+    /// A sent transfer was withdrawn (撤回).
+    TransferWithdrawn,
+    /// Rejected or re-routed (退回/改派): the matter is disputed.
+    Bounced,
+    /// The competent body was designated (指定管辖): it receives the lead afresh.
+    Designated,
+    /// A dispute over jurisdiction was raised (提出管辖争议).
+    DisputeRaised,
+    /// The final reply after a case (最终答复).
+    FinalReply,
+    /// The answer on a derived lead (the township's `-X` number) is carried back; the
+    /// answered lead's status.
+    AnswerRelayed(LeadStatus),
+    /// The reporter rated the reply (评价); "not fixed" reopens it with its holder.
+    Rated(Satisfaction),
+}
+
+impl LeadStep {
+    fn label(self) -> &'static str {
+        match self {
+            LeadStep::SignFor => "再签收",
+            LeadStep::Close(LeadOutcome::RectificationOrdered) => "责令整改（请先签收核查）",
+            LeadStep::Close(_) => "办结",
+            LeadStep::FileCase => "立案",
+            LeadStep::ReferToTownship => "告知乡镇",
+            LeadStep::DraftTransfer { .. } => "移送",
+            LeadStep::DisputeRaised => "提出管辖争议",
+            LeadStep::FinalReply => "作最终答复（请先立案办理，或以“不构成违法”办结）",
+            _ => "办理",
+        }
+    }
+}
+
+/// Why a lead step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LeadRefusal {
+    /// Not from this status.
+    #[error("该线索当前为“{status}”，不能{step}")]
+    WrongState {
+        /// Current status label.
+        status: &'static str,
+        /// The step, in Chinese.
+        step: &'static str,
+    },
+    /// Closing while the jurisdiction is disputed.
+    #[error("该线索当前为“管辖争议协调中”，不能在争议未了结时办结")]
+    Disputed,
+    /// "Case filed" is the outcome of the case's own final reply.
+    #[error("已立案的事项请在案件办结后作最终答复")]
+    OutcomeNeedsCase,
+    /// Rating before a final reply.
+    #[error("该事项尚未办结答复，暂不能评价")]
+    NotAnswered,
+}
+
+impl LeadRefusal {
+    /// The stable machine code (documented in `docs/errors.md`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LeadRefusal::WrongState { .. } => "lead.wrong_state",
+            LeadRefusal::Disputed => "lead.disputed",
+            LeadRefusal::OutcomeNeedsCase => "lead.outcome_needs_case",
+            LeadRefusal::NotAnswered => "lead.not_answered",
+        }
+    }
+
+    /// The input field at fault, when the refusal is about what was typed.
+    pub fn field(&self) -> Option<&'static str> {
+        matches!(self, LeadRefusal::OutcomeNeedsCase).then_some("outcome")
+    }
+}
+
+/// One step of a lead: the next status, or why not. Who may take the step (the holder) is
+/// the policy's question, not this one.
+pub fn transition(s: LeadStatus, step: LeadStep) -> Result<LeadStatus, LeadRefusal> {
+    use LeadStatus as S;
+    use LeadStep as P;
+    let wrong = || LeadRefusal::WrongState {
+        status: s.label(),
+        step: step.label(),
+    };
+    // A lead in hand: received, being verified, or disputed.
+    let in_hand = matches!(s, S::Received | S::Signed | S::Disputed);
+    match step {
+        P::SignFor if s == S::Received => Ok(S::Signed),
+        P::Close(LeadOutcome::CaseFiled) if in_hand => Err(LeadRefusal::OutcomeNeedsCase),
+        P::Close(_) if s == S::Disputed => Err(LeadRefusal::Disputed),
+        P::Close(LeadOutcome::RectificationOrdered) if s != S::Signed => Err(wrong()),
+        P::Close(o) if in_hand => Ok(o.status()),
+        P::FileCase if in_hand => Ok(S::CaseFiled),
+        P::ReferToTownship if in_hand => Ok(S::Referred),
+        P::DraftTransfer { judicial: true } if s == S::CaseFiled => Ok(s),
+        P::DraftTransfer { .. } if s == S::Received => Ok(S::Signed),
+        P::DraftTransfer { .. } if in_hand => Ok(s),
+        P::TransferSent if matches!(s, S::Disputed | S::CaseFiled) => Ok(s),
+        P::TransferSent => Ok(S::Transferring),
+        P::TransferAccepted | P::JudicialRefused if s == S::CaseFiled => Ok(s),
+        P::TransferAccepted | P::JudicialRefused => Ok(S::Signed),
+        P::TransferWithdrawn if matches!(s, S::Disputed | S::CaseFiled) => Ok(s),
+        P::TransferWithdrawn => Ok(S::Signed),
+        P::Bounced if s == S::CaseFiled => Ok(s),
+        P::Bounced => Ok(S::Disputed),
+        P::Designated => Ok(S::Received),
+        P::DisputeRaised if !s.is_closed() => Ok(s),
+        P::FinalReply if s == S::CaseFiled => Ok(S::Finished),
+        P::AnswerRelayed(answered) if answered.is_closed() => Ok(answered),
+        P::AnswerRelayed(_) => Ok(S::Referred),
+        P::Rated(Satisfaction::NotFixed) if s.is_closed() => Ok(S::Received),
+        P::Rated(_) if s.is_closed() => Ok(s),
+        P::Rated(_) => Err(LeadRefusal::NotAnswered),
+        _ => Err(wrong()),
+    }
+}
+
 /// A checked new lead.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadInput {
@@ -317,5 +454,111 @@ mod tests {
     fn tracking_numbers_carry_the_date_and_a_sequence() {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         assert_eq!(tracking_number(d, 7), "L2026112400007");
+    }
+
+    #[test]
+    fn every_lead_step_from_every_status() {
+        use LeadStatus as S;
+        use LeadStep as P;
+        let ok = |s, p| transition(s, p).unwrap();
+        let no = |s, p| transition(s, p).unwrap_err();
+        // (from, step, to) for every allowed step.
+        let table: &[(S, P, S)] = &[
+            (S::Received, P::SignFor, S::Signed),
+            (S::Received, P::Close(LeadOutcome::NotFound), S::NoViolation),
+            (
+                S::Signed,
+                P::Close(LeadOutcome::NoViolation),
+                S::NoViolation,
+            ),
+            (S::Signed, P::Close(LeadOutcome::Educated), S::Finished),
+            (
+                S::Signed,
+                P::Close(LeadOutcome::RectificationOrdered),
+                S::Signed,
+            ),
+            (S::Signed, P::Close(LeadOutcome::Rectified), S::Finished),
+            (S::Received, P::FileCase, S::CaseFiled),
+            (S::Disputed, P::FileCase, S::CaseFiled),
+            (S::Signed, P::ReferToTownship, S::Referred),
+            (S::Received, P::DraftTransfer { judicial: false }, S::Signed),
+            (
+                S::Disputed,
+                P::DraftTransfer { judicial: false },
+                S::Disputed,
+            ),
+            (
+                S::CaseFiled,
+                P::DraftTransfer { judicial: true },
+                S::CaseFiled,
+            ),
+            (S::Signed, P::TransferSent, S::Transferring),
+            (S::Disputed, P::TransferSent, S::Disputed),
+            (S::CaseFiled, P::TransferSent, S::CaseFiled),
+            (S::Transferring, P::TransferAccepted, S::Signed),
+            (S::CaseFiled, P::TransferAccepted, S::CaseFiled),
+            (S::Transferring, P::JudicialRefused, S::Signed),
+            (S::CaseFiled, P::JudicialRefused, S::CaseFiled),
+            (S::Transferring, P::TransferWithdrawn, S::Signed),
+            (S::Disputed, P::TransferWithdrawn, S::Disputed),
+            (S::CaseFiled, P::TransferWithdrawn, S::CaseFiled),
+            (S::Transferring, P::Bounced, S::Disputed),
+            (S::Disputed, P::Designated, S::Received),
+            (S::Signed, P::DisputeRaised, S::Signed),
+            (S::CaseFiled, P::FinalReply, S::Finished),
+            (S::Referred, P::AnswerRelayed(S::Finished), S::Finished),
+            (S::Referred, P::AnswerRelayed(S::Signed), S::Referred),
+            (S::Finished, P::Rated(Satisfaction::NotFixed), S::Received),
+            (
+                S::NoViolation,
+                P::Rated(Satisfaction::Satisfied),
+                S::NoViolation,
+            ),
+        ];
+        for &(from, step, to) in table {
+            assert_eq!(ok(from, step), to, "{from:?} {step:?}");
+        }
+        // Refusals, each with its code.
+        assert_eq!(no(S::Signed, P::SignFor).code(), "lead.wrong_state");
+        assert_eq!(
+            no(S::Signed, P::SignFor).to_string(),
+            "该线索当前为“核查中”，不能再签收"
+        );
+        assert_eq!(
+            no(S::Disputed, P::Close(LeadOutcome::Educated)),
+            LeadRefusal::Disputed
+        );
+        assert_eq!(
+            no(S::Received, P::Close(LeadOutcome::RectificationOrdered)).code(),
+            "lead.wrong_state"
+        );
+        assert_eq!(
+            no(S::Signed, P::Close(LeadOutcome::CaseFiled)).field(),
+            Some("outcome")
+        );
+        assert_eq!(
+            no(S::Signed, P::Rated(Satisfaction::Basic)),
+            LeadRefusal::NotAnswered
+        );
+        assert_eq!(no(S::Signed, P::FinalReply).code(), "lead.wrong_state");
+        assert_eq!(no(S::Finished, P::DisputeRaised).code(), "lead.wrong_state");
+        // Nothing but a transition out of the closed and handed-on statuses.
+        for s in [
+            S::NoViolation,
+            S::Finished,
+            S::Referred,
+            S::Duplicate,
+            S::Transferring,
+        ] {
+            for p in [
+                P::SignFor,
+                P::Close(LeadOutcome::NoViolation),
+                P::FileCase,
+                P::ReferToTownship,
+                P::DraftTransfer { judicial: false },
+            ] {
+                assert!(transition(s, p).is_err(), "{s:?} {p:?}");
+            }
+        }
     }
 }

@@ -107,6 +107,29 @@ pub fn transition(
     }
 }
 
+/// Why an action item cannot be completed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActionRefusal {
+    /// Action items run only once the minutes are signed.
+    #[error("会议纪要尚未签发")]
+    MinutesUnsigned,
+    /// Completed already.
+    #[error("该事项已办结")]
+    AlreadyDone,
+}
+
+/// An action item's owner reports it done (交办事项办结): the next state, or why not.
+pub fn complete_action(
+    meeting: MeetingStatus,
+    action: ActionStatus,
+) -> Result<ActionStatus, ActionRefusal> {
+    match (meeting, action) {
+        (MeetingStatus::Signed, ActionStatus::Open) => Ok(ActionStatus::Done),
+        (MeetingStatus::Signed, ActionStatus::Done) => Err(ActionRefusal::AlreadyDone),
+        _ => Err(ActionRefusal::MinutesUnsigned),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +186,19 @@ mod tests {
             transition(Scheduled, RecordMinutes, blank),
             Err(MeetingRefusal::MinutesRequired)
         );
+    }
+
+    #[test]
+    fn an_action_item_is_done_once_after_the_minutes_are_signed() {
+        for m in MeetingStatus::ALL {
+            for a in ActionStatus::ALL {
+                let expected = match (m, a) {
+                    (MeetingStatus::Signed, ActionStatus::Open) => Ok(ActionStatus::Done),
+                    (MeetingStatus::Signed, _) => Err(ActionRefusal::AlreadyDone),
+                    _ => Err(ActionRefusal::MinutesUnsigned),
+                };
+                assert_eq!(complete_action(*m, *a), expected, "{m:?} {a:?}");
+            }
+        }
     }
 }

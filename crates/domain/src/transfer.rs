@@ -111,6 +111,57 @@ impl DisputeStatus {
     }
 }
 
+/// A step of a dispute (争议协调的一步).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeStep {
+    /// A negotiation record or minutes added (协商记录、会议纪要).
+    Note,
+    /// Negotiation failed: up to the coordination office (上报).
+    Escalate,
+    /// The office designated the competent body (指定管辖).
+    Designate,
+    /// Settled: the receiver accepted, or the holder filed a case (协商解决).
+    Settle,
+}
+
+/// Why a dispute step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DisputeRefusal {
+    /// The dispute is over.
+    #[error("该争议已了结")]
+    Closed,
+    /// Escalating what is no longer being negotiated.
+    #[error("该争议当前为“{0}”，不能上报")]
+    NotNegotiating(&'static str),
+}
+
+impl DisputeRefusal {
+    /// The stable machine code (documented in `docs/errors.md`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DisputeRefusal::Closed => "dispute.closed",
+            DisputeRefusal::NotNegotiating(_) => "dispute.not_negotiating",
+        }
+    }
+}
+
+/// One step of a dispute: the next status, or why not.
+pub fn dispute_transition(
+    s: DisputeStatus,
+    step: DisputeStep,
+) -> Result<DisputeStatus, DisputeRefusal> {
+    use DisputeStatus as S;
+    use DisputeStep as P;
+    match (s, step) {
+        (S::Negotiating, P::Escalate) => Ok(S::Escalated),
+        (_, P::Escalate) => Err(DisputeRefusal::NotNegotiating(s.label())),
+        (s, P::Note) if s.is_open() => Ok(s),
+        (s, P::Designate) if s.is_open() => Ok(S::Designated),
+        (s, P::Settle) if s.is_open() => Ok(S::Settled),
+        _ => Err(DisputeRefusal::Closed),
+    }
+}
+
 crate::term_enum!(
     /// A record in a dispute.
     DisputeNoteKind {
@@ -338,6 +389,11 @@ pub enum TransferCommand {
     AcceptRefusal,
     /// The sender completes the written formalities of an oral transfer.
     CompleteWritten,
+    /// Jurisdiction was designated to this transfer's receiver: a sent transfer counts as
+    /// accepted (指定管辖).
+    DesignatedHere,
+    /// Jurisdiction was designated to another body: a pending transfer is withdrawn.
+    DesignatedElsewhere,
 }
 
 /// Facts a transfer step needs.
@@ -387,6 +443,7 @@ impl TransferCommand {
             TransferCommand::ReportOutcome => "反馈办理结果",
             TransferCommand::Reconsider | TransferCommand::AcceptRefusal => "处理不予立案决定",
             TransferCommand::CompleteWritten => "补齐书面手续",
+            TransferCommand::DesignatedHere | TransferCommand::DesignatedElsewhere => "指定管辖",
         }
     }
 }
@@ -419,6 +476,8 @@ pub fn transition(
         (S::Rejected, C::AcceptRefusal) if f.judicial && f.reconsider_open => Ok(S::Rejected),
         (_, C::Reconsider | C::AcceptRefusal) => Err(TransferRefusal::NotReconsiderable),
         (_, C::CompleteWritten) if f.written => Err(TransferRefusal::AlreadyWritten),
+        (S::Sent, C::DesignatedHere) => Ok(S::Accepted),
+        (S::Draft | S::Approved | S::Sent, C::DesignatedElsewhere) => Ok(S::Withdrawn),
         (S::Withdrawn, C::CompleteWritten) => Err(wrong()),
         (s, C::CompleteWritten) => Ok(s),
         _ => Err(wrong()),
@@ -578,6 +637,8 @@ mod tests {
             C::Reconsider,
             C::AcceptRefusal,
             C::CompleteWritten,
+            C::DesignatedHere,
+            C::DesignatedElsewhere,
         ];
         let expected = |s: S, c: C, f: TransferFacts| -> Option<S> {
             Some(match (s, c) {
@@ -590,6 +651,8 @@ mod tests {
                 (S::Accepted, C::ReportOutcome) => S::Reported,
                 (S::Rejected, C::Reconsider) if f.judicial => S::Sent,
                 (S::Rejected, C::AcceptRefusal) if f.judicial => S::Rejected,
+                (S::Sent, C::DesignatedHere) => S::Accepted,
+                (S::Draft | S::Approved | S::Sent, C::DesignatedElsewhere) => S::Withdrawn,
                 _ => return None,
             })
         };
@@ -629,10 +692,36 @@ mod tests {
     }
 
     #[test]
-    fn open_states() {
+    fn open_states_and_every_dispute_step() {
         assert!(TransferStatus::Sent.is_open());
         assert!(!TransferStatus::Rejected.is_open());
         assert!(DisputeStatus::Escalated.is_open());
+        use DisputeStatus as D;
+        use DisputeStep as P;
+        let table = [
+            (D::Negotiating, P::Note, Ok(D::Negotiating)),
+            (D::Escalated, P::Note, Ok(D::Escalated)),
+            (D::Settled, P::Note, Err(DisputeRefusal::Closed)),
+            (D::Negotiating, P::Escalate, Ok(D::Escalated)),
+            (
+                D::Escalated,
+                P::Escalate,
+                Err(DisputeRefusal::NotNegotiating("已上报，待指定管辖")),
+            ),
+            (
+                D::Designated,
+                P::Escalate,
+                Err(DisputeRefusal::NotNegotiating("已指定管辖")),
+            ),
+            (D::Negotiating, P::Designate, Ok(D::Designated)),
+            (D::Escalated, P::Designate, Ok(D::Designated)),
+            (D::Designated, P::Designate, Err(DisputeRefusal::Closed)),
+            (D::Escalated, P::Settle, Ok(D::Settled)),
+            (D::Settled, P::Settle, Err(DisputeRefusal::Closed)),
+        ];
+        for (from, step, to) in table {
+            assert_eq!(dispute_transition(from, step), to, "{from:?} {step:?}");
+        }
         assert!(!DisputeStatus::Designated.is_open());
     }
 }

@@ -13,7 +13,10 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 use xiezhi_calendar::{Calendar, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
-use xiezhi_domain::clock::{self as engine, ClockCommand, ClockRefusal, ClockState, Timing};
+use xiezhi_domain::clock::{
+    self as engine, ClockCommand, ClockRefusal, ClockState, OrderState, OrderStep, Timing,
+    order_transition,
+};
 use xiezhi_domain::rules::{Rule, RuleProfile, Rules};
 
 /// What the clock engine needs: the rule profiles and the calendar.
@@ -307,9 +310,7 @@ pub async fn answer_order(
         .one(w.txn())
         .await?
         .ok_or(StoreError::NotFound("督办"))?;
-    if order.closed_at.is_some() {
-        return Err(StoreError::Conflict("该督办已经答复办结".into()));
-    }
+    order_next(&order, OrderStep::Answer)?;
     let answer = answer.trim();
     if answer.is_empty() || answer.chars().count() > 2000 {
         return Err(StoreError::invalid(
@@ -334,6 +335,18 @@ pub async fn answer_order(
     Ok(order)
 }
 
+/// Ask `domain::clock::order_transition` where a step takes a stored supervision order.
+fn order_next(o: &supervision_order::Model, step: OrderStep) -> Result<OrderState, StoreError> {
+    let state = crate::stored(
+        OrderState::parse(&o.state),
+        "supervision_orders",
+        o.id,
+        "state",
+        &o.state,
+    )?;
+    order_transition(state, step).map_err(|e| StoreError::Conflict(e.to_string()))
+}
+
 /// Close the supervision order whose response clock has ended (answered or cancelled).
 async fn close_order(w: &mut Writer, respond: &clock::Model) -> Result<(), StoreError> {
     let Some(order) = supervision_order::Entity::find_by_id(
@@ -345,8 +358,9 @@ async fn close_order(w: &mut Writer, respond: &clock::Model) -> Result<(), Store
         return Ok(());
     };
     let id = order.id;
+    let next = order_next(&order, OrderStep::Close)?;
     let mut am: supervision_order::ActiveModel = order.into();
-    am.state = Set("closed".into());
+    am.state = Set(next.as_str().into());
     am.closed_at = Set(Some(w.now()));
     am.update(w.txn()).await?;
     w.record(
@@ -523,7 +537,7 @@ pub async fn run_due(
             subject_type: Set(subject_type.clone()),
             subject_id: Set(subject_id.clone()),
             reason: Set(reason.clone()),
-            state: Set("open".into()),
+            state: Set(OrderState::Open.as_str().into()),
             issued_at: Set(now),
             closed_at: Set(None),
             ..Default::default()

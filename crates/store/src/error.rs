@@ -79,3 +79,12 @@ impl From<xiezhi_domain::CodeError> for StoreError {
         StoreError::invalid(e.field(), e.to_string())
     }
 }
+
+impl From<xiezhi_domain::lead::LeadRefusal> for StoreError {
+    fn from(e: xiezhi_domain::lead::LeadRefusal) -> Self {
+        match e.field() {
+            Some(field) => StoreError::invalid(field, e.to_string()),
+            None => StoreError::Conflict(e.to_string()),
+        }
+    }
+}

@@ -10,7 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use serde_json::json;
-use xiezhi_domain::lead::{LeadInput, LeadStatus, tracking_number};
+use xiezhi_domain::lead::{LeadInput, LeadStatus, LeadStep, tracking_number};
 
 /// Two reports are about the same place when their points lie within this many metres.
 pub const SAME_PLACE_METRES: f64 = 100.0;
@@ -193,6 +193,19 @@ pub async fn intake(
     })
 }
 
+/// Ask `domain::lead::transition` where a step takes a stored lead (an unreadable status
+/// names the row).
+pub(crate) fn lead_next(l: &lead::Model, step: LeadStep) -> Result<LeadStatus, StoreError> {
+    let status = crate::stored(
+        LeadStatus::parse(&l.status),
+        "leads",
+        l.id,
+        "status",
+        &l.status,
+    )?;
+    xiezhi_domain::lead::transition(status, step).map_err(StoreError::from)
+}
+
 /// Sign for a lead (签收): the sign-for clock is satisfied and verification begins.
 pub async fn sign_for(
     w: &mut Writer,
@@ -203,16 +216,9 @@ pub async fn sign_for(
         .one(w.txn())
         .await?
         .ok_or(StoreError::NotFound("线索"))?;
-    if l.status != LeadStatus::Received.as_str() {
-        return Err(StoreError::Conflict(format!(
-            "该线索当前为“{}”，不能再签收",
-            LeadStatus::parse(&l.status)
-                .map(|s| s.label())
-                .unwrap_or("")
-        )));
-    }
+    let next = lead_next(&l, LeadStep::SignFor)?;
     let mut am: lead::ActiveModel = l.into();
-    am.status = Set(LeadStatus::Signed.as_str().into());
+    am.status = Set(next.as_str().into());
     let l = am.update(w.txn()).await?;
     clocks::satisfy_subject(w, env, "lead", &id.to_string(), "lead.sign_for").await?;
     w.record("lead", id, "lead.signed", json!({}));

@@ -409,15 +409,18 @@ pub async fn complete_action(
         .await?
         .ok_or(StoreError::NotFound("交办事项"))?;
     let m = find(w, a.meeting_id).await?;
-    if m.status != MeetingStatus::Signed.as_str() {
-        return Err(StoreError::Conflict("会议纪要尚未签发".into()));
-    }
-    if a.status == ActionStatus::Done.as_str() {
-        return Err(StoreError::Conflict("该事项已办结".into()));
-    }
+    let action = crate::stored(
+        ActionStatus::parse(&a.status),
+        "action_items",
+        a.id,
+        "status",
+        &a.status,
+    )?;
+    let next = xiezhi_domain::meeting::complete_action(status_of(&m)?, action)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
     let clock_id = a.clock_id;
     let mut am: act::ActiveModel = a.clone().into();
-    am.status = Set(ActionStatus::Done.as_str().into());
+    am.status = Set(next.as_str().into());
     am.report = Set(Some(report.into()));
     am.done_at = Set(Some(w.now()));
     am.done_by = Set(by);

@@ -19,7 +19,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QueryS
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use xiezhi_calendar::Calendar;
-use xiezhi_domain::clock::{self as engine, Extension};
+use xiezhi_domain::clock::{self as engine, Extension, OrderState};
 use xiezhi_domain::rules::{Rule, Rules};
 use xiezhi_domain::{DivisionCode, Login, OrgCode, OrgKind, OrgLevel, Role};
 
@@ -651,7 +651,13 @@ impl Gen<'_> {
             subject_type: Set(subject_type.into()),
             subject_id: Set(subject_id.to_string()),
             reason: Set(reason),
-            state: Set(if closed.is_some() { "closed" } else { "open" }.into()),
+            state: Set(if closed.is_some() {
+                OrderState::Closed
+            } else {
+                OrderState::Open
+            }
+            .as_str()
+            .into()),
             issued_at: Set(issued),
             closed_at: Set(closed),
         });

@@ -10,6 +10,7 @@ use crate::clocks::{self, ClockEnv, ClockStart};
 use crate::entities::{
     attachment, blob, case, clock, dispute, dispute_note, event, lead, org, transfer,
 };
+use crate::leads::lead_next;
 use crate::{Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -19,10 +20,11 @@ use sea_orm::{
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
-use xiezhi_domain::lead::{LeadOutcome, LeadStatus, Satisfaction};
+use xiezhi_domain::lead::{LeadOutcome, LeadStatus, LeadStep, Satisfaction};
 use xiezhi_domain::transfer::{
-    DisputeKind, DisputeNoteKind, DisputeStatus, Material, TransferCommand, TransferDraft,
-    TransferFacts, TransferKind, TransferStatus, check_written, must_escalate, transition,
+    DisputeKind, DisputeNoteKind, DisputeStatus, DisputeStep, Material, TransferCommand,
+    TransferDraft, TransferFacts, TransferKind, TransferStatus, check_written, dispute_transition,
+    must_escalate, transition,
 };
 use xiezhi_domain::{OrgKind, sm3_hex};
 
@@ -67,8 +69,16 @@ async fn org_row(c: &impl ConnectionTrait, id: i64) -> Result<org::Model, StoreE
         .ok_or(StoreError::NotFound("机构"))
 }
 
-fn status_of(l: &lead::Model) -> Option<LeadStatus> {
-    LeadStatus::parse(&l.status)
+/// Ask `domain::transfer::dispute_transition` where a step takes a stored dispute.
+fn dispute_next(d: &dispute::Model, step: DisputeStep) -> Result<DisputeStatus, StoreError> {
+    let status = crate::stored(
+        DisputeStatus::parse(&d.status),
+        "disputes",
+        d.id,
+        "status",
+        &d.status,
+    )?;
+    dispute_transition(status, step).map_err(|e| conflict(e.to_string()))
 }
 
 fn transfer_status(t: &transfer::Model) -> Result<TransferStatus, StoreError> {
@@ -99,13 +109,6 @@ fn next_status(
     .map_err(|e| conflict(e.to_string()))
 }
 
-fn lead_state_refusal(l: &lead::Model, what: &str) -> StoreError {
-    conflict(format!(
-        "该线索当前为“{}”，不能{what}",
-        status_of(l).map(|s| s.label()).unwrap_or("")
-    ))
-}
-
 /// A verification outcome other than a transfer needs no transfer under way.
 async fn no_open_transfer(w: &Writer, lead_id: i64, what: &str) -> Result<(), StoreError> {
     let open = transfer::Entity::find()
@@ -121,16 +124,25 @@ async fn no_open_transfer(w: &Writer, lead_id: i64, what: &str) -> Result<(), St
     Ok(())
 }
 
-/// The lead must be held by the acting org and waiting for verification.
+/// Take a step that moves only the lead's status (saved when it changes).
+async fn set_lead_status(
+    w: &mut Writer,
+    l: lead::Model,
+    step: LeadStep,
+) -> Result<lead::Model, StoreError> {
+    let next = lead_next(&l, step)?;
+    if next.as_str() == l.status {
+        return Ok(l);
+    }
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(next.as_str().into());
+    save_lead(w, am).await
+}
+
+/// The lead must be held by the acting org.
 fn check_holder(l: &lead::Model, by: Acting, what: &str) -> Result<(), StoreError> {
     if l.holder() != by.org_id {
         return Err(conflict(format!("该线索由其他机构办理，本机构不能{what}")));
-    }
-    if !matches!(
-        status_of(l),
-        Some(LeadStatus::Received | LeadStatus::Signed | LeadStatus::Disputed)
-    ) {
-        return Err(lead_state_refusal(l, what));
     }
     Ok(())
 }
@@ -337,21 +349,10 @@ pub async fn close_lead(
 ) -> Result<lead::Model, StoreError> {
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "办结")?;
+    let next = lead_next(&l, LeadStep::Close(outcome))?;
     no_open_transfer(w, id, "办结").await?;
-    if l.status == LeadStatus::Disputed.as_str() {
-        return Err(lead_state_refusal(&l, "在争议未了结时办结"));
-    }
-    if outcome == LeadOutcome::CaseFiled {
-        return Err(StoreError::invalid(
-            "outcome",
-            "已立案的事项请在案件办结后作最终答复",
-        ));
-    }
-    if outcome == LeadOutcome::RectificationOrdered && l.status != LeadStatus::Signed.as_str() {
-        return Err(lead_state_refusal(&l, "责令整改（请先签收核查）"));
-    }
     let mut am: lead::ActiveModel = l.into();
-    am.status = Set(outcome.status().as_str().into());
+    am.status = Set(next.as_str().into());
     am.outcome = Set(Some(outcome.as_str().into()));
     am.reply = Set(Some(reply.into()));
     am.replied_at = Set(Some(w.now()));
@@ -381,10 +382,14 @@ async fn relay_answer(w: &mut Writer, answered: &lead::Model) -> Result<(), Stor
     let mut from = answered.clone();
     while let Some(origin) = from.referred_from {
         let o = lead_row(w, origin).await?;
-        let status = match LeadStatus::parse(&from.status) {
-            Some(st) if st.is_closed() => st,
-            _ => LeadStatus::Referred,
-        };
+        let answered = crate::stored(
+            LeadStatus::parse(&from.status),
+            "leads",
+            from.id,
+            "status",
+            &from.status,
+        )?;
+        let status = lead_next(&o, LeadStep::AnswerRelayed(answered))?;
         let mut am: lead::ActiveModel = o.into();
         am.status = Set(status.as_str().into());
         am.outcome = Set(from.outcome.clone());
@@ -430,6 +435,7 @@ pub async fn file_case(
     let title = filing.title.as_str();
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "立案")?;
+    let next = lead_next(&l, LeadStep::FileCase)?;
     no_open_transfer(w, id, "立案").await?;
     let now = w.now();
     let day = xiezhi_domain::beijing::day(now);
@@ -465,7 +471,7 @@ pub async fn file_case(
         .await?;
     }
     let mut am: lead::ActiveModel = l.into();
-    am.status = Set(LeadStatus::CaseFiled.as_str().into());
+    am.status = Set(next.as_str().into());
     save_lead(w, am).await?;
     satisfy(w, env, "lead", id, &["lead.sign_for"]).await?;
     cancel_disputes(w, env, id, "本机构已立案").await?;
@@ -497,6 +503,7 @@ pub async fn refer_to_township(
 ) -> Result<lead::Model, StoreError> {
     let l = lead_row(w, id).await?;
     check_holder(&l, by, "告知乡镇")?;
+    let next = lead_next(&l, LeadStep::ReferToTownship)?;
     no_open_transfer(w, id, "告知乡镇").await?;
     let from = org_row(w.txn(), by.org_id).await?;
     if from.kind == OrgKind::Township.as_str() {
@@ -534,7 +541,7 @@ pub async fn refer_to_township(
     .insert(w.txn())
     .await?;
     let mut am: lead::ActiveModel = l.into();
-    am.status = Set(LeadStatus::Referred.as_str().into());
+    am.status = Set(next.as_str().into());
     am.reply = Set(Some(notice.into()));
     am.replied_at = Set(Some(now));
     am.replied_by_org_id = Set(Some(by.org_id));
@@ -573,14 +580,9 @@ pub async fn final_reply(
     if l.holder() != by.org_id {
         return Err(conflict("只有最终办理的机构答复举报人"));
     }
-    if l.status != LeadStatus::CaseFiled.as_str() {
-        return Err(lead_state_refusal(
-            &l,
-            "作最终答复（请先立案办理，或以“不构成违法”办结）",
-        ));
-    }
+    let next = lead_next(&l, LeadStep::FinalReply)?;
     let mut am: lead::ActiveModel = l.into();
-    am.status = Set(LeadStatus::Finished.as_str().into());
+    am.status = Set(next.as_str().into());
     am.outcome = Set(Some(LeadOutcome::CaseFiled.as_str().into()));
     am.reply = Set(Some(text.into()));
     am.replied_at = Set(Some(w.now()));
@@ -606,9 +608,7 @@ pub async fn feedback(
     rating: Satisfaction,
 ) -> Result<lead::Model, StoreError> {
     let l = lead_row(w, id).await?;
-    if !status_of(&l).is_some_and(|s| s.is_closed()) {
-        return Err(conflict("该事项尚未办结答复，暂不能评价"));
-    }
+    let next = lead_next(&l, LeadStep::Rated(rating))?;
     if l.satisfaction.is_some() {
         return Err(conflict("已评价过本次答复"));
     }
@@ -618,8 +618,8 @@ pub async fn feedback(
     let reopened = l.reopened;
     let mut am: lead::ActiveModel = l.into();
     am.satisfaction = Set(Some(rating.as_str().into()));
+    am.status = Set(next.as_str().into());
     if rating == Satisfaction::NotFixed {
-        am.status = Set(LeadStatus::Received.as_str().into());
         am.reopened = Set(reopened + 1);
     }
     let l = save_lead(w, am).await?;
@@ -658,12 +658,14 @@ pub async fn draft(
     by: Acting,
 ) -> Result<transfer::Model, StoreError> {
     let l = lead_row(w, lead_id).await?;
+    check_holder(&l, by, "移送")?;
     // A case already filed may still go to the judicial organs (涉嫌犯罪, 两法衔接).
-    let case_to_police =
-        d.kind == TransferKind::Judicial && l.status == LeadStatus::CaseFiled.as_str();
-    if !(case_to_police && l.holder() == by.org_id) {
-        check_holder(&l, by, "移送")?;
-    }
+    let next = lead_next(
+        &l,
+        LeadStep::DraftTransfer {
+            judicial: d.kind == TransferKind::Judicial,
+        },
+    )?;
     if to_org_id == by.org_id {
         return Err(StoreError::invalid("to_org_id", "不能移送给本机构"));
     }
@@ -749,9 +751,9 @@ pub async fn draft(
     );
     attach(w, "transfer", t.id, &d.materials, Some(by.org_id)).await?;
     satisfy(w, env, "lead", lead_id, &["lead.sign_for"]).await?;
-    if l.status == LeadStatus::Received.as_str() {
+    if next.as_str() != l.status {
         let mut am: lead::ActiveModel = l.clone().into();
-        am.status = Set(LeadStatus::Signed.as_str().into());
+        am.status = Set(next.as_str().into());
         save_lead(w, am).await?;
     }
     if oral {
@@ -800,14 +802,7 @@ async fn mark_sent(
     let now = w.now();
     clocks::start(w, env, start("transfer", t.id, rule, t.to_org_id, now)).await?;
     let l = lead_row(w, l.id).await?;
-    if !matches!(
-        status_of(&l),
-        Some(LeadStatus::Disputed | LeadStatus::CaseFiled)
-    ) {
-        let mut am: lead::ActiveModel = l.into();
-        am.status = Set(LeadStatus::Transferring.as_str().into());
-        save_lead(w, am).await?;
-    }
+    set_lead_status(w, l, LeadStep::TransferSent).await?;
     Ok(())
 }
 
@@ -978,13 +973,13 @@ pub async fn accept(
     // A filed case's suspected crime stays the case holder's lead; the police report back.
     let l = lead_row(w, t.lead_id).await?;
     if l.status != LeadStatus::CaseFiled.as_str() {
-        take_over(w, env, t.lead_id, t.to_org_id, LeadStatus::Signed).await?;
+        take_over(w, env, t.lead_id, t.to_org_id, LeadStep::TransferAccepted).await?;
     }
     settle_disputes(
         w,
         env,
         t.lead_id,
-        DisputeStatus::Settled,
+        DisputeStep::Settle,
         None,
         "受移送机构已受理",
     )
@@ -998,10 +993,11 @@ async fn take_over(
     env: ClockEnv<'_>,
     lead_id: i64,
     holder: i64,
-    status: LeadStatus,
+    step: LeadStep,
 ) -> Result<(), StoreError> {
     let l = lead_row(w, lead_id).await?;
     let from = l.holder();
+    let status = lead_next(&l, step)?;
     let mut am: lead::ActiveModel = l.into();
     am.holder_org_id = Set(Some(holder));
     am.status = Set(status.as_str().into());
@@ -1069,11 +1065,7 @@ pub async fn reject(
         )
         .await?;
         let l = lead_row(w, t.lead_id).await?;
-        if l.status != LeadStatus::CaseFiled.as_str() {
-            let mut am: lead::ActiveModel = l.into();
-            am.status = Set(LeadStatus::Signed.as_str().into());
-            save_lead(w, am).await?;
-        }
+        set_lead_status(w, l, LeadStep::JudicialRefused).await?;
         return Ok(t);
     }
     bounce(w, env, &t, reason).await?;
@@ -1099,9 +1091,10 @@ async fn bounce(
     let l = lead_row(w, t.lead_id).await?;
     let bounces = l.bounces + 1;
     let holder = l.holder();
+    let next = lead_next(&l, LeadStep::Bounced)?;
     let mut am: lead::ActiveModel = l.into();
     am.bounces = Set(bounces);
-    am.status = Set(LeadStatus::Disputed.as_str().into());
+    am.status = Set(next.as_str().into());
     save_lead(w, am).await?;
     let now = w.now();
     let existing = open_dispute(w.txn(), t.lead_id).await?;
@@ -1197,12 +1190,10 @@ pub async fn withdraw(
     if was == TransferStatus::Sent {
         let l = lead_row(w, t.lead_id).await?;
         let bounces = l.bounces + 1;
-        let disputed = l.status == LeadStatus::Disputed.as_str();
+        let next = lead_next(&l, LeadStep::TransferWithdrawn)?;
         let mut am: lead::ActiveModel = l.clone().into();
         am.bounces = Set(bounces);
-        if !disputed {
-            am.status = Set(LeadStatus::Signed.as_str().into());
-        }
+        am.status = Set(next.as_str().into());
         save_lead(w, am).await?;
         if must_escalate(bounces as u32, bounce_limit(w, env, l.holder()).await?) {
             bounce_escalate(w, env, &l, bounces).await?;
@@ -1243,9 +1234,7 @@ async fn bounce_escalate(
         }
     };
     let l2 = lead_row(w, l.id).await?;
-    let mut am: lead::ActiveModel = l2.into();
-    am.status = Set(LeadStatus::Disputed.as_str().into());
-    save_lead(w, am).await?;
+    set_lead_status(w, l2, LeadStep::Bounced).await?;
     escalate_row(w, env, d, true, bounces).await
 }
 
@@ -1260,8 +1249,9 @@ async fn escalate_row(
     let org_a = org_row(w.txn(), d.org_a_id).await?;
     let office = office_for(w.txn(), &org_a).await?;
     let id = d.id;
+    let next = dispute_next(&d, DisputeStep::Escalate)?;
     let mut am: dispute::ActiveModel = d.into();
-    am.status = Set(DisputeStatus::Escalated.as_str().into());
+    am.status = Set(next.as_str().into());
     am.escalated_at = Set(Some(now));
     if automatic {
         am.kind = Set(DisputeKind::BuckPassing.as_str().into());
@@ -1379,9 +1369,7 @@ pub async fn open_conflict(
     if !other.active {
         return Err(StoreError::invalid("org_id", "争议的另一方已停用"));
     }
-    if status_of(&l).is_some_and(|s| s.is_closed()) {
-        return Err(lead_state_refusal(&l, "提出管辖争议"));
-    }
+    lead_next(&l, LeadStep::DisputeRaised)?;
     if let Some(d) = open_dispute(w.txn(), lead_id).await? {
         return Err(conflict(format!(
             "该线索已有未了结的争议（第 {} 号）",
@@ -1426,9 +1414,7 @@ pub async fn note(
     person_id: Option<i64>,
 ) -> Result<dispute_note::Model, StoreError> {
     let d = dispute_row(w, dispute_id).await?;
-    if !DisputeStatus::parse(&d.status).is_some_and(|s| s.is_open()) {
-        return Err(conflict("该争议已了结"));
-    }
+    dispute_next(&d, DisputeStep::Note)?;
     let n = dispute_note::ActiveModel {
         dispute_id: Set(dispute_id),
         kind: Set(kind.as_str().into()),
@@ -1456,14 +1442,7 @@ pub async fn escalate(
     id: i64,
 ) -> Result<dispute::Model, StoreError> {
     let d = dispute_row(w, id).await?;
-    if d.status != DisputeStatus::Negotiating.as_str() {
-        return Err(conflict(format!(
-            "该争议当前为“{}”，不能上报",
-            DisputeStatus::parse(&d.status)
-                .map(|s| s.label())
-                .unwrap_or("")
-        )));
-    }
+    dispute_next(&d, DisputeStep::Escalate)?;
     let bounces = lead_row(w, d.lead_id).await?.bounces;
     escalate_row(w, env, d, false, bounces).await?;
     dispute_row(w, id).await
@@ -1480,9 +1459,7 @@ pub async fn designate(
     decision: &str,
 ) -> Result<dispute::Model, StoreError> {
     let d = dispute_row(w, id).await?;
-    if !DisputeStatus::parse(&d.status).is_some_and(|s| s.is_open()) {
-        return Err(conflict("该争议已了结"));
-    }
+    dispute_next(&d, DisputeStep::Designate)?;
     let o = org_row(w.txn(), org_id)
         .await
         .map_err(|_| StoreError::invalid("org_id", "被指定的机构不存在"))?;
@@ -1497,17 +1474,18 @@ pub async fn designate(
         .await?;
     for t in open {
         let tid = t.id;
-        let to_designated = t.to_org_id == org_id && t.status == "sent";
+        let here = next_status(&t, TransferCommand::DesignatedHere, false)
+            .ok()
+            .filter(|_| t.to_org_id == org_id);
+        let next = match here {
+            Some(next) => next,
+            None => next_status(&t, TransferCommand::DesignatedElsewhere, false)?,
+        };
+        let to_designated = here.is_some();
         let mut am: transfer::ActiveModel = t.clone().into();
         am.decided_at = Set(Some(now));
         am.decision_reason = Set(Some(format!("指定管辖：{decision}")));
-        am.status = Set(if to_designated {
-            TransferStatus::Accepted
-        } else {
-            TransferStatus::Withdrawn
-        }
-        .as_str()
-        .into());
+        am.status = Set(next.as_str().into());
         am.update(w.txn()).await?;
         cancel_subject(w, env, "transfer", tid, "已指定管辖").await?;
         w.record(
@@ -1530,12 +1508,12 @@ pub async fn designate(
         }
     }
     cancel_subject(w, env, "lead", d.lead_id, "已指定管辖").await?;
-    take_over(w, env, d.lead_id, org_id, LeadStatus::Received).await?;
+    take_over(w, env, d.lead_id, org_id, LeadStep::Designated).await?;
     settle_disputes(
         w,
         env,
         d.lead_id,
-        DisputeStatus::Designated,
+        DisputeStep::Designate,
         Some(org_id),
         decision,
     )
@@ -1547,12 +1525,13 @@ async fn settle_disputes(
     w: &mut Writer,
     env: ClockEnv<'_>,
     lead_id: i64,
-    to: DisputeStatus,
+    step: DisputeStep,
     org_id: Option<i64>,
     decision: &str,
 ) -> Result<(), StoreError> {
     while let Some(d) = open_dispute(w.txn(), lead_id).await? {
         let id = d.id;
+        let to = dispute_next(&d, step)?;
         let mut am: dispute::ActiveModel = d.into();
         am.status = Set(to.as_str().into());
         am.designated_org_id = Set(org_id);
@@ -1587,7 +1566,7 @@ async fn cancel_disputes(
     lead_id: i64,
     why: &str,
 ) -> Result<(), StoreError> {
-    settle_disputes(w, env, lead_id, DisputeStatus::Settled, None, why).await
+    settle_disputes(w, env, lead_id, DisputeStep::Settle, None, why).await
 }
 
 // ---------------------------------------------------------------------------------------
