@@ -77,6 +77,16 @@ pub enum AssistanceRefusal {
     WindowPassed,
 }
 
+impl crate::Coded for AssistanceRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            AssistanceRefusal::WrongState(_) => "assistance.wrong_state",
+            AssistanceRefusal::AskedBefore => "assistance.asked_before",
+            AssistanceRefusal::WindowPassed => "assistance.window_passed",
+        }
+    }
+}
+
 /// One step: the next status, or why not.
 pub fn transition(
     s: AssistanceStatus,

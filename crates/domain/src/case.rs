@@ -276,6 +276,20 @@ pub enum CaseRefusal {
     Invalid(&'static str),
 }
 
+impl crate::Coded for CaseRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            CaseRefusal::WrongStage { .. } => "case.wrong_stage",
+            CaseRefusal::LegalReviewRequired => "case.legal_review_required",
+            CaseRefusal::ReviewerIsHandler => "case.reviewer_is_handler",
+            CaseRefusal::JudicialTransferRequired => "case.judicial_transfer_required",
+            CaseRefusal::CommitmentNotAllowed => "case.commitment_not_allowed",
+            CaseRefusal::ReasonRequired => "case.reason_required",
+            CaseRefusal::Invalid(_) => "case.invalid",
+        }
+    }
+}
+
 impl CaseCommand {
     fn label(&self) -> &'static str {
         match self {

@@ -189,6 +189,21 @@ pub enum ClockRefusal {
     Calendar(#[from] CalendarError),
 }
 
+impl crate::Coded for ClockRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            ClockRefusal::WrongState { .. } => "clock.wrong_state",
+            ClockRefusal::NotPausable => "clock.not_pausable",
+            ClockRefusal::ReasonRequired => "clock.reason_required",
+            ClockRefusal::NotLater => "clock.not_later",
+            ClockRefusal::NotYet => "clock.not_yet",
+            ClockRefusal::DueInPast => "clock.due_in_past",
+            ClockRefusal::NotAssigned => "clock.not_assigned",
+            ClockRefusal::Calendar(_) => "clock.calendar",
+        }
+    }
+}
+
 fn to_utc(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
@@ -567,12 +582,29 @@ pub enum OrderRefusal {
     Closed,
 }
 
+impl crate::Coded for OrderRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            OrderRefusal::Closed => "supervision_order.closed",
+        }
+    }
+}
+
 /// One step of a supervision order: the next state, or why not.
 pub fn order_transition(s: OrderState, step: OrderStep) -> Result<OrderState, OrderRefusal> {
     match (s, step) {
         (OrderState::Open, OrderStep::Answer) => Ok(OrderState::Open),
         (OrderState::Open, OrderStep::Close) => Ok(OrderState::Closed),
         (OrderState::Closed, _) => Err(OrderRefusal::Closed),
+    }
+}
+
+impl crate::Coded for CalendarError {
+    fn code(&self) -> &'static str {
+        match self {
+            CalendarError::YearNotLoaded { .. } => "calendar.year_not_loaded",
+            _ => "calendar.invalid",
+        }
     }
 }
 

@@ -40,6 +40,16 @@ pub enum ReceiptRefusal {
     Completed,
 }
 
+impl crate::Coded for ReceiptRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            ReceiptRefusal::AlreadyAcknowledged => "instruction.already_acknowledged",
+            ReceiptRefusal::NotAcknowledged => "instruction.not_acknowledged",
+            ReceiptRefusal::Completed => "instruction.completed",
+        }
+    }
+}
+
 /// The next status of a receipt.
 pub fn transition(
     status: ReceiptStatus,

@@ -206,9 +206,8 @@ pub enum LeadRefusal {
     NotAnswered,
 }
 
-impl LeadRefusal {
-    /// The stable machine code (documented in `docs/errors.md`).
-    pub fn code(&self) -> &'static str {
+impl crate::Coded for LeadRefusal {
+    fn code(&self) -> &'static str {
         match self {
             LeadRefusal::WrongState { .. } => "lead.wrong_state",
             LeadRefusal::Disputed => "lead.disputed",
@@ -216,7 +215,9 @@ impl LeadRefusal {
             LeadRefusal::NotAnswered => "lead.not_answered",
         }
     }
+}
 
+impl LeadRefusal {
     /// The input field at fault, when the refusal is about what was typed.
     pub fn field(&self) -> Option<&'static str> {
         matches!(self, LeadRefusal::OutcomeNeedsCase).then_some("outcome")
@@ -386,6 +387,7 @@ pub fn tracking_number(date: chrono::NaiveDate, seq: u32) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::Coded;
 
     fn fields() -> LeadFields {
         LeadFields {

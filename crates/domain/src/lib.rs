@@ -24,6 +24,13 @@ pub mod role;
 pub mod rules;
 pub mod transfer;
 
+/// A refusal with a stable machine code (`lead.wrong_state`, `case.legal_review_required`…)
+/// that the API returns beside the Chinese message; the codes are listed in `docs/errors.md`.
+pub trait Coded: std::fmt::Display {
+    /// The stable machine code.
+    fn code(&self) -> &'static str;
+}
+
 pub use codes::{
     CertificateNumber, CodeError, CreditCode, DivisionCode, IdNumber, Login, OrgCode, PhoneNumber,
 };

@@ -86,6 +86,17 @@ pub enum MeetingRefusal {
     MinutesRequired,
 }
 
+impl crate::Coded for MeetingRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            MeetingRefusal::WrongStatus(_) => "meeting.wrong_status",
+            MeetingRefusal::CollectionClosed => "meeting.collection_closed",
+            MeetingRefusal::NotYetHeld => "meeting.not_yet_held",
+            MeetingRefusal::MinutesRequired => "meeting.minutes_required",
+        }
+    }
+}
+
 /// The next status of a meeting.
 pub fn transition(
     status: MeetingStatus,
@@ -116,6 +127,15 @@ pub enum ActionRefusal {
     /// Completed already.
     #[error("该事项已办结")]
     AlreadyDone,
+}
+
+impl crate::Coded for ActionRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            ActionRefusal::MinutesUnsigned => "action_item.minutes_unsigned",
+            ActionRefusal::AlreadyDone => "action_item.already_done",
+        }
+    }
 }
 
 /// An action item's owner reports it done (交办事项办结): the next state, or why not.

@@ -95,6 +95,19 @@ pub enum OperationRefusal {
     WrittenRequired,
 }
 
+impl crate::Coded for OperationRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            OperationRefusal::WrongStatus(_) => "operation.wrong_status",
+            OperationRefusal::TooLate => "operation.too_late",
+            OperationRefusal::LeaderOnly => "operation.leader_only",
+            OperationRefusal::OfficeDecides => "operation.office_decides",
+            OperationRefusal::LeadOnly => "operation.lead_only",
+            OperationRefusal::WrittenRequired => "operation.written_required",
+        }
+    }
+}
+
 /// The next status of an operation.
 pub fn transition(
     mode: OperationMode,

@@ -380,6 +380,44 @@ pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), R
     })
 }
 
+/// The widest part of the org tree where the policy lets an actor do an action: what a list
+/// may show, as a condition on org paths (never a filter after loading).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every org whose path starts with this.
+    Under(String),
+    /// The org with exactly this path.
+    Only(String),
+}
+
+/// The widest scope in which `actor` may do `action` (None: nowhere).
+pub fn scope(actor: &Actor, action: Action) -> Option<Scope> {
+    if actor.id == ActorId::System {
+        return Some(Scope::Under("/".into()));
+    }
+    let widest = match actor.id {
+        ActorId::Token(_) => actor
+            .token_scopes
+            .iter()
+            .any(|s| token_allows(action, *s))
+            .then_some(Reach::Government),
+        _ => actor
+            .roles
+            .iter()
+            .filter_map(|r| reach(action, *r))
+            .max_by_key(|r| match r {
+                Reach::Own => 0,
+                Reach::Subtree => 1,
+                Reach::Government => 2,
+            }),
+    }?;
+    Some(match widest {
+        Reach::Government => Scope::Under(actor.government_path.clone()),
+        Reach::Subtree => Scope::Under(actor.org_path.clone()),
+        Reach::Own => Scope::Only(actor.org_path.clone()),
+    })
+}
+
 /// The step that satisfies a clock of this rule, in words, and the action it takes: what a
 /// clock asks of whoever holds it (签收线索, 受理移送, 答复督办…). Every rule the shipped
 /// profiles define has one, so every running clock names a step someone can take.
@@ -542,6 +580,31 @@ mod tests {
                 matches!(role, Role::AuditAdmin | Role::Auditor),
                 "{role:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_list_scope_agrees_with_authorize_for_every_action_and_role() {
+        // Orgs: the government /1/, a department /1/2/ with a team /1/2/3/, another /1/4/,
+        // and another government /9/.
+        let paths = ["/1/", "/1/2/", "/1/2/3/", "/1/4/", "/9/"];
+        for role in Role::ALL {
+            let actor = person(7, "/1/2/", "/1/", &[*role]);
+            for action in Action::ALL {
+                let sc = scope(&actor, *action);
+                for p in paths {
+                    let in_scope = match &sc {
+                        Some(Scope::Under(prefix)) => p.starts_with(prefix.as_str()),
+                        Some(Scope::Only(path)) => p == path,
+                        None => false,
+                    };
+                    assert_eq!(
+                        in_scope,
+                        authorize(&actor, *action, &Target::org(p)).is_ok(),
+                        "{role:?} {action:?} {p}"
+                    );
+                }
+            }
         }
     }
 }

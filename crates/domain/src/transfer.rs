@@ -135,9 +135,8 @@ pub enum DisputeRefusal {
     NotNegotiating(&'static str),
 }
 
-impl DisputeRefusal {
-    /// The stable machine code (documented in `docs/errors.md`).
-    pub fn code(&self) -> &'static str {
+impl crate::Coded for DisputeRefusal {
+    fn code(&self) -> &'static str {
         match self {
             DisputeRefusal::Closed => "dispute.closed",
             DisputeRefusal::NotNegotiating(_) => "dispute.not_negotiating",
@@ -430,6 +429,18 @@ pub enum TransferRefusal {
     /// Reconsideration is only for a refused judicial transfer whose window is open.
     #[error("只有被公安机关决定不予立案、且仍在复议期限内的涉嫌犯罪移送可以提请复议或接受决定")]
     NotReconsiderable,
+}
+
+impl crate::Coded for TransferRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            TransferRefusal::WrongState { .. } => "transfer.wrong_state",
+            TransferRefusal::Withdrawn => "transfer.withdrawn",
+            TransferRefusal::Answered(_) => "transfer.answered",
+            TransferRefusal::AlreadyWritten => "transfer.already_written",
+            TransferRefusal::NotReconsiderable => "transfer.not_reconsiderable",
+        }
+    }
 }
 
 impl TransferCommand {

@@ -11,7 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use xiezhi_domain::{Action, Actor, Target};
+use xiezhi_domain::policy::Scope;
+use xiezhi_domain::{Action, Actor, Refusal, Target};
 use xiezhi_store::entities::person;
 use xiezhi_store::{RecordContext, Writer};
 
@@ -170,18 +171,12 @@ impl Ctx {
     }
 
     /// The widest scope in which the policy allows `action`, for lists: the actor's
-    /// government, their org's subtree, or their own org only.
+    /// government, their org's subtree, or their own org only (`policy::scope`).
     pub fn list_scope(&self, action: Action) -> Result<ListScope, AppError> {
-        let a = &self.actor;
-        // A path strictly below the actor's org stands for "any sub-org" in the policy check.
-        let below = Target::org(format!("{}~/", a.org_path));
-        if self.can(action, &Target::org(a.government_path.clone())) {
-            Ok(ListScope::Under(a.government_path.clone()))
-        } else if self.can(action, &below) {
-            Ok(ListScope::Under(a.org_path.clone()))
-        } else {
-            self.authorize(action, &Target::org(a.org_path.clone()))?;
-            Ok(ListScope::Only(a.org_id))
+        match xiezhi_domain::policy::scope(&self.actor, action) {
+            Some(Scope::Under(path)) => Ok(ListScope::Under(path)),
+            Some(Scope::Only(_)) => Ok(ListScope::Only(self.actor.org_id)),
+            None => Err(AppError::Forbidden(Refusal::NotPermitted)),
         }
     }
 

@@ -37,9 +37,22 @@ pub enum AppError {
     /// No such thing (or not visible to the actor).
     #[error("{0}不存在")]
     NotFound(&'static str),
-    /// Conflicts with the current state.
-    #[error("{0}")]
-    Conflict(String),
+    /// Conflicts with the current state: a domain refusal with its stable code.
+    #[error("{message}")]
+    Conflict {
+        /// Stable machine code (`lead.wrong_state`, …; `docs/errors.md`).
+        code: &'static str,
+        /// Why, in Chinese.
+        message: String,
+    },
+    /// The actor is not a party to the thing (holder, sender, receiver, member…).
+    #[error("{message}")]
+    NotParty {
+        /// Stable machine code (`transfer.not_sender`, …).
+        code: &'static str,
+        /// Why, in Chinese.
+        message: String,
+    },
     /// Too many failed sign-ins.
     #[error("登录失败次数过多，账号已锁定至 {0}")]
     Locked(String),
@@ -52,6 +65,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A conflict with the current state, with its stable code.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// An invalid-field error.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid {
@@ -64,10 +85,12 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::NotParty { .. } | AppError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
             AppError::Invalid { .. } | AppError::ImportRows(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -85,7 +108,7 @@ impl AppError {
             AppError::Invalid { .. } => "invalid",
             AppError::ImportRows(_) => "import_rows",
             AppError::NotFound(_) => "not_found",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict { code, .. } | AppError::NotParty { code, .. } => code,
             AppError::Locked(_) => "locked",
             AppError::Internal(_) => "internal",
         }
@@ -106,7 +129,8 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Invalid { field, message } => AppError::Invalid { field, message },
             StoreError::NotFound(what) => AppError::NotFound(what),
-            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Conflict { code, message } => AppError::Conflict { code, message },
+            StoreError::NotParty { code, message } => AppError::NotParty { code, message },
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -79,9 +79,12 @@ impl Open311Error {
     fn from_app(format: Format, e: AppError) -> Self {
         let status = match &e {
             AppError::Invalid { .. } | AppError::ImportRows(_) => 400,
-            AppError::Unauthenticated | AppError::BadCredentials | AppError::Forbidden(_) => 403,
+            AppError::Unauthenticated
+            | AppError::BadCredentials
+            | AppError::Forbidden(_)
+            | AppError::NotParty { .. } => 403,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict { .. } => 409,
             _ => 500,
         };
         if let AppError::Internal(m) = &e {

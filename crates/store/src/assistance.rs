@@ -158,11 +158,14 @@ pub async fn act(
         m.from_org_id
     };
     if side != by_org {
-        return Err(StoreError::Conflict(if receiver_step {
-            "只有被请求机构可以办理此操作".into()
-        } else {
-            "只有请求机构可以办理此操作".into()
-        }));
+        return Err(StoreError::not_party(
+            "assistance.not_party",
+            if receiver_step {
+                "只有被请求机构可以办理此操作"
+            } else {
+                "只有请求机构可以办理此操作"
+            },
+        ));
     }
     // The window for asking supplementary material, from the receiver's rule, through the
     // clock engine.
@@ -172,7 +175,7 @@ pub async fn act(
         Some(rule) => {
             w.now()
                 <= xiezhi_domain::clock::due_at(rule, m.sent_at, env.calendar)
-                    .map_err(|e| StoreError::Conflict(e.to_string()))?
+                    .map_err(StoreError::refused)?
         }
         None => false,
     };
@@ -187,8 +190,7 @@ pub async fn act(
         "status",
         &m.status,
     )?;
-    let to =
-        transition(from, cmd.clone(), facts).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let to = transition(from, cmd.clone(), facts).map_err(StoreError::refused)?;
     let clock = answer_clock(w, id).await?;
     let now = w.now();
     let mut am: ar::ActiveModel = m.clone().into();
@@ -253,7 +255,7 @@ pub async fn act(
             let workday = env
                 .calendar
                 .is_workday(e.new_day)
-                .map_err(|err| StoreError::Conflict(err.to_string()))?;
+                .map_err(StoreError::refused)?;
             if !workday {
                 return Err(StoreError::invalid(
                     "new_due",
@@ -296,7 +298,10 @@ pub async fn on_site(
         .await?
         .ok_or(StoreError::NotFound("协助请求"))?;
     if m.to_org_id != by_org {
-        return Err(StoreError::Conflict("只有被请求机构可以派员".into()));
+        return Err(StoreError::not_party(
+            "assistance.not_party",
+            "只有被请求机构可以派员",
+        ));
     }
     let done = clocks::satisfy_subject(
         w,
@@ -307,7 +312,10 @@ pub async fn on_site(
     )
     .await?;
     if done.is_empty() {
-        return Err(StoreError::Conflict("该请求无需或已派员到场".into()));
+        return Err(StoreError::conflict(
+            "assistance.no_dispatch_needed",
+            "该请求无需或已派员到场",
+        ));
     }
     w.record(
         "assistance_request",
@@ -354,7 +362,10 @@ pub async fn rate(
         .await?
         .ok_or(StoreError::NotFound("协助请求"))?;
     if m.from_org_id != by_org {
-        return Err(StoreError::Conflict("只有请求机构可以评价".into()));
+        return Err(StoreError::not_party(
+            "assistance.not_party",
+            "只有请求机构可以评价",
+        ));
     }
     if rating == Satisfaction::NotFixed {
         return Err(StoreError::invalid(
@@ -363,10 +374,13 @@ pub async fn rate(
         ));
     }
     if m.answered_at.is_none() {
-        return Err(StoreError::Conflict("尚未答复，暂不能评价".into()));
+        return Err(StoreError::conflict(
+            "assistance.not_answered",
+            "尚未答复，暂不能评价",
+        ));
     }
     if m.rating.is_some() {
-        return Err(StoreError::Conflict("已评价".into()));
+        return Err(StoreError::conflict("assistance.already_rated", "已评价"));
     }
     let mut am: ar::ActiveModel = m.clone().into();
     am.rating = Set(Some(rating.as_str().into()));

@@ -16,7 +16,7 @@ use xiezhi_domain::casefile::{EventEntry, ExportedEvent, FORMAT, FileEntry, Mani
 use xiezhi_domain::sm3_hex;
 
 fn zip_err(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Conflict(format!("卷宗归档文件错误：{e}"))
+    StoreError::conflict("casefile.archive", format!("卷宗归档文件错误：{e}"))
 }
 
 /// What an export wrote.
@@ -150,7 +150,7 @@ impl Store {
             )?;
             let pdf = printer
                 .pdf(&d.html)
-                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                .map_err(|e| StoreError::conflict("casefile.render", e.to_string()))?;
             put(
                 &mut zip,
                 format!("documents/{}-{}.pdf", d.id, d.kind),

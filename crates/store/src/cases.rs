@@ -27,7 +27,7 @@ fn refusal(e: CaseRefusal) -> StoreError {
     match e {
         CaseRefusal::Invalid(m) => StoreError::invalid("step", m),
         CaseRefusal::ReasonRequired => StoreError::invalid("reason", e.to_string()),
-        other => StoreError::Conflict(other.to_string()),
+        other => StoreError::refused(other),
     }
 }
 
@@ -50,8 +50,9 @@ pub async fn add_party(
         stage_of(&c)?,
         CaseStage::Filed | CaseStage::Investigation | CaseStage::Review
     ) {
-        return Err(StoreError::Conflict(
-            "案件已作出决定，不能再增加当事人".into(),
+        return Err(StoreError::conflict(
+            "case.decided",
+            "案件已作出决定，不能再增加当事人",
         ));
     }
     let dup = case_party::Entity::find()
@@ -60,7 +61,10 @@ pub async fn add_party(
         .count(w.txn())
         .await?;
     if dup > 0 {
-        return Err(StoreError::Conflict("该当事人已在本案中".into()));
+        return Err(StoreError::conflict(
+            "case.party_exists",
+            "该当事人已在本案中",
+        ));
     }
     let (kind, name) = match p {
         Party::Person { name, .. } => ("person", name),
@@ -96,7 +100,10 @@ pub async fn add_evidence(
 ) -> Result<(), StoreError> {
     let c = case_row(w, case_id).await?;
     if !open_stage(&c)? {
-        return Err(StoreError::Conflict("案件已结案，不能再增加证据".into()));
+        return Err(StoreError::conflict(
+            "case.closed",
+            "案件已结案，不能再增加证据",
+        ));
     }
     crate::transfers::attach(
         w,
@@ -146,11 +153,12 @@ pub async fn set_flags(
 ) -> Result<case::Model, StoreError> {
     let c = case_row(w, case_id).await?;
     if !open_stage(&c)? {
-        return Err(StoreError::Conflict("案件已结案".into()));
+        return Err(StoreError::conflict("case.closed", "案件已结案"));
     }
     if major == Some(false) && c.major && c.decided_at.is_some() {
-        return Err(StoreError::Conflict(
-            "已作出的重大执法决定不能取消重大标记".into(),
+        return Err(StoreError::conflict(
+            "case.major_decided",
+            "已作出的重大执法决定不能取消重大标记",
         ));
     }
     let mut am: case::ActiveModel = c.into();
@@ -347,8 +355,9 @@ pub async fn copy_to_permit(
 ) -> Result<case::Model, StoreError> {
     let c = case_row(w, case_id).await?;
     if c.decision_kind.as_deref() != Some("penalty") {
-        return Err(StoreError::Conflict(
-            "只有行政处罚决定需要抄告许可部门".into(),
+        return Err(StoreError::conflict(
+            "case.not_penalty",
+            "只有行政处罚决定需要抄告许可部门",
         ));
     }
     let done = clocks::satisfy_subject(
@@ -360,7 +369,10 @@ pub async fn copy_to_permit(
     )
     .await?;
     if done.is_empty() {
-        return Err(StoreError::Conflict("该处罚决定已抄告".into()));
+        return Err(StoreError::conflict(
+            "case.already_copied",
+            "该处罚决定已抄告",
+        ));
     }
     w.record(
         "case",

@@ -143,7 +143,7 @@ pub fn timing_of(m: &clock::Model) -> Result<Timing, StoreError> {
 }
 
 fn calendar_err(e: xiezhi_calendar::CalendarError) -> StoreError {
-    StoreError::Conflict(e.to_string())
+    StoreError::refused(e)
 }
 
 /// The profile that applies to an org: the nearest assignment on its path, else the default.
@@ -262,7 +262,7 @@ fn refusal(e: ClockRefusal) -> StoreError {
     match e {
         ClockRefusal::ReasonRequired => StoreError::invalid("reason", e.to_string()),
         ClockRefusal::NotLater => StoreError::invalid("new_due", e.to_string()),
-        other => StoreError::Conflict(other.to_string()),
+        other => StoreError::refused(other),
     }
 }
 
@@ -344,7 +344,7 @@ fn order_next(o: &supervision_order::Model, step: OrderStep) -> Result<OrderStat
         "state",
         &o.state,
     )?;
-    order_transition(state, step).map_err(|e| StoreError::Conflict(e.to_string()))
+    order_transition(state, step).map_err(StoreError::refused)
 }
 
 /// Close the supervision order whose response clock has ended (answered or cancelled).

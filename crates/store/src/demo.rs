@@ -105,8 +105,9 @@ pub async fn load_under(
     parent: Option<i64>,
 ) -> Result<Vec<DemoLogin>, StoreError> {
     if parent.is_none() && store.top_org().await?.is_some() {
-        return Err(StoreError::Conflict(
-            "数据库已有机构数据，演示数据只能导入空数据库".into(),
+        return Err(StoreError::conflict(
+            "demo.database_not_empty",
+            "数据库已有机构数据，演示数据只能导入空数据库",
         ));
     }
     let hash = crate::auth::hash_password(password)?;

@@ -1,6 +1,7 @@
 //! Store errors.
 
 use sea_orm::DbErr;
+use xiezhi_domain::Coded;
 
 /// Why a store operation failed. Messages are Chinese; they may reach users.
 #[derive(Debug, thiserror::Error)]
@@ -25,9 +26,24 @@ pub enum StoreError {
         /// Why, in Chinese.
         message: String,
     },
-    /// The change conflicts with the current state (duplicate code, deactivated org, …).
-    #[error("{0}")]
-    Conflict(String),
+    /// The change conflicts with the current state (duplicate code, deactivated org, …): a
+    /// domain refusal with its stable code (`docs/errors.md`).
+    #[error("{message}")]
+    Conflict {
+        /// Stable machine code (`lead.wrong_state`, …).
+        code: &'static str,
+        /// Why, in Chinese.
+        message: String,
+    },
+    /// The actor is not a party to the thing (not its holder, sender, receiver, member…):
+    /// an access refusal (403) with its stable code.
+    #[error("{message}")]
+    NotParty {
+        /// Stable machine code (`transfer.not_sender`, …).
+        code: &'static str,
+        /// Why, in Chinese.
+        message: String,
+    },
     /// A stored value the program does not know (a state, a kind): the row is named, nothing
     /// is guessed.
     #[error("数据有误：表 {table} 第 {id} 行的 {column} 值“{value}”无法识别")]
@@ -65,6 +81,27 @@ pub fn stored<T>(
 }
 
 impl StoreError {
+    /// A conflict with the current state, with its stable code.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A domain refusal (its code and message).
+    pub fn refused(r: impl Coded) -> Self {
+        StoreError::conflict(r.code(), r.to_string())
+    }
+
+    /// The actor is not a party to the thing.
+    pub fn not_party(code: &'static str, message: impl Into<String>) -> Self {
+        StoreError::NotParty {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// An invalid-field error.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         StoreError::Invalid {
@@ -84,7 +121,7 @@ impl From<xiezhi_domain::lead::LeadRefusal> for StoreError {
     fn from(e: xiezhi_domain::lead::LeadRefusal) -> Self {
         match e.field() {
             Some(field) => StoreError::invalid(field, e.to_string()),
-            None => StoreError::Conflict(e.to_string()),
+            None => StoreError::refused(e),
         }
     }
 }

@@ -176,7 +176,7 @@ pub async fn answer(
         "status",
         &r.status,
     )?;
-    let next = transition(status, cmd).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let next = transition(status, cmd).map_err(StoreError::refused)?;
     let now = w.now();
     let i = ins::Entity::find_by_id(r.instruction_id)
         .one(w.txn())

@@ -72,9 +72,8 @@ async fn collection_closes(
     let profile = clocks::profile_for(w.txn(), env.rules, &office).await?;
     let rule = profile
         .rule(AGENDA)
-        .ok_or_else(|| StoreError::Conflict(format!("规则配置中没有 {AGENDA}")))?;
-    xiezhi_domain::clock::due_at(rule, starts_at, env.calendar)
-        .map_err(|e| StoreError::Conflict(e.to_string()))
+        .ok_or_else(|| StoreError::conflict("rules.missing", format!("规则配置中没有 {AGENDA}")))?;
+    xiezhi_domain::clock::due_at(rule, starts_at, env.calendar).map_err(StoreError::refused)
 }
 
 fn start(subject: i64, rule: &str, holder: i64, at: DateTime<Utc>) -> ClockStart {
@@ -192,7 +191,7 @@ fn refusal(e: xiezhi_domain::meeting::MeetingRefusal) -> StoreError {
     use xiezhi_domain::meeting::MeetingRefusal as R;
     match e {
         R::MinutesRequired => StoreError::invalid("minutes", e.to_string()),
-        other => StoreError::Conflict(other.to_string()),
+        other => StoreError::refused(other),
     }
 }
 
@@ -214,7 +213,10 @@ pub async fn propose(
         .await?
         .is_none()
     {
-        return Err(StoreError::Conflict("只有成员单位可以提出议题".into()));
+        return Err(StoreError::not_party(
+            "meeting.not_member",
+            "只有成员单位可以提出议题",
+        ));
     }
     let now = w.now();
     let open = m.kind != MeetingKind::Regular.as_str()
@@ -343,10 +345,10 @@ pub async fn step(
                 clocks::start_assigned(w, env, start(id, ACTION, a.owner_org_id, now), a.due_at)
                     .await
                     .map_err(|e| match e {
-                        StoreError::Invalid { .. } => StoreError::Conflict(format!(
-                            "交办事项“{}”的期限已过，请重新记录纪要",
-                            a.body
-                        )),
+                        StoreError::Invalid { .. } => StoreError::conflict(
+                            "action_item.due_passed",
+                            format!("交办事项“{}”的期限已过，请重新记录纪要", a.body),
+                        ),
                         other => other,
                     })?;
             owners.push(a.owner_org_id);
@@ -371,7 +373,9 @@ pub async fn step(
             match clocks::start(w, env, start(id, INTERVAL, m.office_org_id, m.starts_at)).await {
                 Ok(c) => extra = json!({"next_regular_due": c.due_at.to_rfc3339()}),
                 // The calendar of the year it ends in is not loaded yet: said, not hidden.
-                Err(StoreError::Conflict(reason)) => {
+                Err(StoreError::Conflict {
+                    message: reason, ..
+                }) => {
                     extra = json!({"next_regular_due": null, "reason": reason});
                 }
                 Err(e) => return Err(e),
@@ -417,7 +421,7 @@ pub async fn complete_action(
         &a.status,
     )?;
     let next = xiezhi_domain::meeting::complete_action(status_of(&m)?, action)
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        .map_err(StoreError::refused)?;
     let clock_id = a.clock_id;
     let mut am: act::ActiveModel = a.clone().into();
     am.status = Set(next.as_str().into());

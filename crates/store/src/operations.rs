@@ -271,11 +271,11 @@ pub async fn step(
         .ok_or(StoreError::NotFound("机构"))?;
     let in_time = if mode == OperationMode::Special && cmd == OperationCommand::Submit {
         let profile = clocks::profile_for(w.txn(), env.rules, &lead).await?;
-        let rule = profile
-            .rule(APPLY_AHEAD)
-            .ok_or_else(|| StoreError::Conflict(format!("规则配置中没有 {APPLY_AHEAD}")))?;
+        let rule = profile.rule(APPLY_AHEAD).ok_or_else(|| {
+            StoreError::conflict("rules.missing", format!("规则配置中没有 {APPLY_AHEAD}"))
+        })?;
         let latest = xiezhi_domain::clock::due_at(rule, m.starts_at, env.calendar)
-            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            .map_err(StoreError::refused)?;
         now <= latest
     } else {
         true
@@ -291,7 +291,7 @@ pub async fn step(
         xiezhi_domain::operation::OperationRefusal::WrittenRequired => {
             StoreError::invalid("text", e.to_string())
         }
-        other => StoreError::Conflict(other.to_string()),
+        other => StoreError::refused(other),
     })?;
     let mut am: op::ActiveModel = m.clone().into();
     am.status = Set(next.as_str().into());
@@ -369,7 +369,10 @@ async fn participants(w: &Writer, m: &op::Model) -> Result<Vec<i64>, StoreError>
 async fn running(w: &Writer, id: i64) -> Result<op::Model, StoreError> {
     let m = find(w, id).await?;
     if m.status != OperationStatus::Running.as_str() {
-        return Err(StoreError::Conflict("行动不在实施中".into()));
+        return Err(StoreError::conflict(
+            "operation.not_running",
+            "行动不在实施中",
+        ));
     }
     Ok(m)
 }
@@ -387,9 +390,11 @@ pub async fn check_in(
         .filter(officer::Column::PersonId.eq(person_id))
         .one(w.txn())
         .await?
-        .ok_or_else(|| StoreError::Conflict("您不在本次行动的执法人员名单中".into()))?;
+        .ok_or_else(|| {
+            StoreError::not_party("operation.not_officer", "您不在本次行动的执法人员名单中")
+        })?;
     if o.checked_in_at.is_some() {
-        return Err(StoreError::Conflict("已经签到".into()));
+        return Err(StoreError::conflict("operation.checked_in", "已经签到"));
     }
     let mut am: officer::ActiveModel = o.into();
     am.checked_in_at = Set(Some(w.now()));
@@ -421,7 +426,10 @@ pub async fn add_report(
     let m = running(w, id).await?;
     let orgs = participants(w, &m).await?;
     if !orgs.contains(&org_id) {
-        return Err(StoreError::Conflict("只有参与单位可以报送现场情况".into()));
+        return Err(StoreError::not_party(
+            "operation.not_unit",
+            "只有参与单位可以报送现场情况",
+        ));
     }
     let r = report::ActiveModel {
         operation_id: Set(id),
@@ -471,7 +479,7 @@ pub async fn add_link(
         .await?
         .is_some()
     {
-        return Err(StoreError::Conflict("已关联".into()));
+        return Err(StoreError::conflict("operation.already_linked", "已关联"));
     }
     let l = link::ActiveModel {
         operation_id: Set(id),
@@ -565,7 +573,10 @@ pub async fn dispatch(
         .await?
         .ok_or(StoreError::NotFound("互动执法通知"))?;
     if n.dispatched_at.is_some() {
-        return Err(StoreError::Conflict("已派员".into()));
+        return Err(StoreError::conflict(
+            "operation.already_dispatched",
+            "已派员",
+        ));
     }
     if officers.is_empty() {
         return Err(StoreError::invalid("officers", "请写明派出的执法人员"));

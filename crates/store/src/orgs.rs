@@ -172,8 +172,9 @@ pub async fn set_active(w: &mut Writer, id: i64, active: bool) -> Result<org::Mo
             .one(c)
             .await?;
         if children.is_some() {
-            return Err(StoreError::Conflict(
-                "该机构仍有启用的下级机构，不能停用".into(),
+            return Err(StoreError::conflict(
+                "org.has_children",
+                "该机构仍有启用的下级机构，不能停用",
             ));
         }
         let people = person::Entity::find()
@@ -182,7 +183,10 @@ pub async fn set_active(w: &mut Writer, id: i64, active: bool) -> Result<org::Mo
             .one(c)
             .await?;
         if people.is_some() {
-            return Err(StoreError::Conflict("该机构仍有在岗人员，不能停用".into()));
+            return Err(StoreError::conflict(
+                "org.has_staff",
+                "该机构仍有在岗人员，不能停用",
+            ));
         }
     }
     let mut am: org::ActiveModel = old.into();

@@ -156,8 +156,9 @@ impl Writer {
     /// nothing changes without a record. Returns the sequence numbers appended.
     pub async fn commit(self) -> Result<Vec<i64>, StoreError> {
         if self.events.is_empty() {
-            return Err(StoreError::Conflict(
-                "内部错误：写操作没有记录事件，已回滚".into(),
+            return Err(StoreError::conflict(
+                "record.unrecorded_write",
+                "内部错误：写操作没有记录事件，已回滚",
             ));
         }
         let mut kinds: Vec<String> = self.events.iter().map(|e| e.kind.clone()).collect();

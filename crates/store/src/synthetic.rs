@@ -106,8 +106,9 @@ pub async fn load_province(
     now: DateTime<Utc>,
 ) -> Result<(i64, Vec<DemoLogin>), StoreError> {
     if store.top_org().await?.is_some() {
-        return Err(StoreError::Conflict(
-            "数据库已有机构数据，演示数据只能导入空数据库".into(),
+        return Err(StoreError::conflict(
+            "demo.database_not_empty",
+            "数据库已有机构数据，演示数据只能导入空数据库",
         ));
     }
     let mut w = store
@@ -1192,8 +1193,9 @@ pub async fn load_history(
         .all(store.db())
         .await?;
     if items.is_empty() {
-        return Err(StoreError::Conflict(
-            "尚未导入权责清单，无法生成线索".into(),
+        return Err(StoreError::conflict(
+            "demo.no_catalog",
+            "尚未导入权责清单，无法生成线索",
         ));
     }
     let mut rng = StdRng::seed_from_u64(seed);
@@ -1270,7 +1272,10 @@ pub async fn load_history(
         });
     }
     if counties.is_empty() {
-        return Err(StoreError::Conflict("没有可生成数据的县（区）".into()));
+        return Err(StoreError::conflict(
+            "demo.no_county",
+            "没有可生成数据的县（区）",
+        ));
     }
     w.record(
         "synthetic",

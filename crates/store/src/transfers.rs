@@ -37,8 +37,12 @@ pub struct Acting {
     pub person_id: Option<i64>,
 }
 
-fn conflict(msg: impl Into<String>) -> StoreError {
-    StoreError::Conflict(msg.into())
+fn conflict(code: &'static str, msg: impl Into<String>) -> StoreError {
+    StoreError::conflict(code, msg)
+}
+
+fn not_sender(msg: &str) -> StoreError {
+    StoreError::not_party("transfer.not_sender", msg)
 }
 
 async fn lead_row(w: &Writer, id: i64) -> Result<lead::Model, StoreError> {
@@ -78,7 +82,7 @@ fn dispute_next(d: &dispute::Model, step: DisputeStep) -> Result<DisputeStatus, 
         "status",
         &d.status,
     )?;
-    dispute_transition(status, step).map_err(|e| conflict(e.to_string()))
+    dispute_transition(status, step).map_err(StoreError::refused)
 }
 
 fn transfer_status(t: &transfer::Model) -> Result<TransferStatus, StoreError> {
@@ -106,7 +110,7 @@ fn next_status(
             reconsider_open,
         },
     )
-    .map_err(|e| conflict(e.to_string()))
+    .map_err(StoreError::refused)
 }
 
 /// A verification outcome other than a transfer needs no transfer under way.
@@ -117,9 +121,10 @@ async fn no_open_transfer(w: &Writer, lead_id: i64, what: &str) -> Result<(), St
         .count(w.txn())
         .await?;
     if open > 0 {
-        return Err(conflict(format!(
-            "该线索有未完结的移送，请先撤回移送再{what}"
-        )));
+        return Err(conflict(
+            "lead.open_transfer",
+            format!("该线索有未完结的移送，请先撤回移送再{what}"),
+        ));
     }
     Ok(())
 }
@@ -142,7 +147,10 @@ async fn set_lead_status(
 /// The lead must be held by the acting org.
 fn check_holder(l: &lead::Model, by: Acting, what: &str) -> Result<(), StoreError> {
     if l.holder() != by.org_id {
-        return Err(conflict(format!("该线索由其他机构办理，本机构不能{what}")));
+        return Err(StoreError::not_party(
+            "lead.not_holder",
+            format!("该线索由其他机构办理，本机构不能{what}"),
+        ));
     }
     Ok(())
 }
@@ -507,7 +515,10 @@ pub async fn refer_to_township(
     no_open_transfer(w, id, "告知乡镇").await?;
     let from = org_row(w.txn(), by.org_id).await?;
     if from.kind == OrgKind::Township.as_str() {
-        return Err(conflict("本机构是乡镇（街道），请直接核查或移送"));
+        return Err(conflict(
+            "lead.township_itself",
+            "本机构是乡镇（街道），请直接核查或移送",
+        ));
     }
     let t = org_row(w.txn(), township_id).await?;
     if t.kind != OrgKind::Township.as_str() {
@@ -578,7 +589,10 @@ pub async fn final_reply(
 ) -> Result<lead::Model, StoreError> {
     let l = lead_row(w, id).await?;
     if l.holder() != by.org_id {
-        return Err(conflict("只有最终办理的机构答复举报人"));
+        return Err(StoreError::not_party(
+            "lead.not_holder",
+            "只有最终办理的机构答复举报人",
+        ));
     }
     let next = lead_next(&l, LeadStep::FinalReply)?;
     let mut am: lead::ActiveModel = l.into();
@@ -610,7 +624,7 @@ pub async fn feedback(
     let l = lead_row(w, id).await?;
     let next = lead_next(&l, LeadStep::Rated(rating))?;
     if l.satisfaction.is_some() {
-        return Err(conflict("已评价过本次答复"));
+        return Err(conflict("lead.already_rated", "已评价过本次答复"));
     }
     let holder = l.holder();
     // The org whose answer is rated (the assessment counts the rating for it).
@@ -706,11 +720,14 @@ pub async fn draft(
         .one(w.txn())
         .await?;
     if let Some(t) = open {
-        return Err(conflict(format!(
-            "该线索已有未完结的移送（第 {} 号，{}），请先撤回或等待答复",
-            t.id,
-            transfer_status(&t)?.label()
-        )));
+        return Err(conflict(
+            "lead.open_transfer",
+            format!(
+                "该线索已有未完结的移送（第 {} 号，{}），请先撤回或等待答复",
+                t.id,
+                transfer_status(&t)?.label()
+            ),
+        ));
     }
     let now = w.now();
     let oral = d.oral.is_some();
@@ -817,7 +834,7 @@ pub async fn approve(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     if t.from_org_id != by.org_id {
-        return Err(conflict("只能审批本机构的移送"));
+        return Err(not_sender("只能审批本机构的移送"));
     }
     let next = next_status(&t, TransferCommand::Approve, false)?;
     let now = w.now();
@@ -877,7 +894,7 @@ pub async fn send_judicial(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     if t.from_org_id != by.org_id {
-        return Err(conflict("只能发出本机构的移送"));
+        return Err(not_sender("只能发出本机构的移送"));
     }
     let next = next_status(&t, TransferCommand::Send, false)?;
     let mut am: transfer::ActiveModel = t.into();
@@ -907,7 +924,7 @@ pub async fn complete_written(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     if t.from_org_id != by.org_id {
-        return Err(conflict("只能补齐本机构移送的书面手续"));
+        return Err(not_sender("只能补齐本机构移送的书面手续"));
     }
     next_status(&t, TransferCommand::CompleteWritten, false)?;
     check_written(materials).map_err(|e| StoreError::invalid(e.field(), e.to_string()))?;
@@ -929,7 +946,10 @@ pub async fn complete_written(
 
 fn answerable(t: &transfer::Model, by: Acting, what: &str) -> Result<(), StoreError> {
     if t.to_org_id != by.org_id {
-        return Err(conflict(format!("只有受移送机构可以{what}")));
+        return Err(StoreError::not_party(
+            "transfer.not_receiver",
+            format!("只有受移送机构可以{what}"),
+        ));
     }
     Ok(())
 }
@@ -1172,7 +1192,7 @@ pub async fn withdraw(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     if t.from_org_id != by.org_id {
-        return Err(conflict("只能撤回本机构的移送"));
+        return Err(not_sender("只能撤回本机构的移送"));
     }
     let was = transfer_status(&t)?;
     let next = next_status(&t, TransferCommand::Withdraw, false)?;
@@ -1284,7 +1304,7 @@ pub async fn answer_refusal(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     if t.from_org_id != by.org_id {
-        return Err(conflict("只能处理本机构的移送"));
+        return Err(not_sender("只能处理本机构的移送"));
     }
     let open = clock::Entity::find()
         .filter(clock::Column::SubjectType.eq("transfer"))
@@ -1329,7 +1349,10 @@ pub async fn report_outcome(
 ) -> Result<transfer::Model, StoreError> {
     let t = transfer_row(w, id).await?;
     if t.to_org_id != by.org_id {
-        return Err(conflict("只有受移送机构反馈办理结果"));
+        return Err(StoreError::not_party(
+            "transfer.not_receiver",
+            "只有受移送机构反馈办理结果",
+        ));
     }
     let next = next_status(&t, TransferCommand::ReportOutcome, false)?;
     let mut am: transfer::ActiveModel = t.into();
@@ -1371,10 +1394,10 @@ pub async fn open_conflict(
     }
     lead_next(&l, LeadStep::DisputeRaised)?;
     if let Some(d) = open_dispute(w.txn(), lead_id).await? {
-        return Err(conflict(format!(
-            "该线索已有未了结的争议（第 {} 号）",
-            d.id
-        )));
+        return Err(conflict(
+            "lead.open_dispute",
+            format!("该线索已有未了结的争议（第 {} 号）", d.id),
+        ));
     }
     let now = w.now();
     let d = dispute::ActiveModel {

@@ -293,7 +293,7 @@ engine_test!(
         let e = cmd("2026-11-06 11:00", ClockCommand::Satisfy)
             .await
             .unwrap_err();
-        assert!(matches!(e, StoreError::Conflict(_)));
+        assert!(matches!(e, StoreError::Conflict { .. }));
         let (events, _) = s
             .list_events(
                 &xiezhi_store::record::EventFilter {

@@ -339,7 +339,7 @@ engine_test!(
         let mut w = s.begin_write(ctx(t0())).await.unwrap();
         assert!(matches!(
             orgs::set_active(&mut w, gov, false).await,
-            Err(StoreError::Conflict(_))
+            Err(StoreError::Conflict { .. })
         ));
         people::set_active(&mut w, p.id, false).await.unwrap();
         orgs::set_active(&mut w, gov, false).await.unwrap();

@@ -396,8 +396,9 @@ pub async fn step(
                 // The fine is checked against the item's benchmark (裁量基准): a case with no
                 // item, or an item whose benchmark cannot be read, gets no penalty decision.
                 let (Some(code), Some(v)) = (&c.item_code, c.item_version) else {
-                    return Err(AppError::Conflict(
-                        "案件未关联权责清单事项，无法适用裁量基准，不能作出行政处罚决定".into(),
+                    return Err(AppError::conflict(
+                        "case.no_item",
+                        "案件未关联权责清单事项，无法适用裁量基准，不能作出行政处罚决定",
                     ));
                 };
                 let item = s
@@ -409,7 +410,9 @@ pub async fn step(
                     .ok_or(AppError::NotFound("案件适用的事项版本"))?;
                 let tiers = serde_json::from_str::<Vec<DiscretionTier>>(&item.discretion).map_err(
                     |_| {
-                        AppError::Conflict(format!(
+                        AppError::conflict(
+                            "case.benchmark_unreadable",
+                            format!(
                             "事项“{}”（{}第{}版）的裁量基准无法读取，请系统管理员重新导入权责清单",
                             item.name, item.code, item.version
                         ))

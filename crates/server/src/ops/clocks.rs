@@ -454,7 +454,12 @@ pub async fn answer_order(
         "supervision_order" => m.subject_id.parse::<i64>().ok(),
         _ => None,
     }
-    .ok_or_else(|| AppError::Conflict("该时限不是督办的答复时限".into()))?;
+    .ok_or_else(|| {
+        AppError::conflict(
+            "supervision_order.not_order_clock",
+            "该时限不是督办的答复时限",
+        )
+    })?;
     let cal = s.calendar();
     let mut w = ctx.writer(s).await?;
     clocks::answer_order(&mut w, s.clock_env(&cal), order_id, answer).await?;

@@ -386,7 +386,8 @@ pub async fn issue(
     };
     let view = super::cases::get(s, ctx, case_id).await?;
     let issued = s.store.documents_of_case(case_id).await?;
-    may_issue(kind, facts_of(&view, &issued)).map_err(|m| AppError::Conflict(m.into()))?;
+    may_issue(kind, facts_of(&view, &issued))
+        .map_err(|m| AppError::conflict("document.not_yet", m))?;
     let mut fields = prefill(s, ctx, &view, kind, &issued).await?;
     for f in kind.fields() {
         if let Some(v) = input.fields.get(f.name) {

@@ -321,9 +321,10 @@ pub async fn submit_public(
         let times = recent.entry(client.to_owned()).or_default();
         times.retain(|t| *t > since);
         if times.len() >= PUBLIC_LIMIT {
-            return Err(AppError::Conflict(format!(
-                "提交过于频繁，请 {PUBLIC_WINDOW_MINUTES} 分钟后再试"
-            )));
+            return Err(AppError::conflict(
+                "lead.too_frequent",
+                format!("提交过于频繁，请 {PUBLIC_WINDOW_MINUTES} 分钟后再试"),
+            ));
         }
         times.push(meta.now);
     }
@@ -448,8 +449,9 @@ pub async fn rate(
     let rating =
         Satisfaction::parse(rating).ok_or_else(|| AppError::invalid("rating", "请选择评价"))?;
     if l.duplicate_of.is_some() {
-        return Err(AppError::Conflict(
-            "该事项已并入先前的同一事项办理，请以先前受理编号评价".into(),
+        return Err(AppError::conflict(
+            "lead.merged",
+            "该事项已并入先前的同一事项办理，请以先前受理编号评价",
         ));
     }
     let cal = s.calendar();

@@ -443,10 +443,13 @@ pub async fn file_case(
             Some(r) => org_of(s, r.competent_org_id).await?.name,
             None => "（无承接机构，请报执法办指定管辖）".into(),
         };
-        return Err(AppError::Conflict(format!(
-            "不能立案：{}。该事项在此区域的承接机构为 {competent}",
-            check.reason
-        )));
+        return Err(AppError::conflict(
+            "case.not_competent",
+            format!(
+                "不能立案：{}。该事项在此区域的承接机构为 {competent}",
+                check.reason
+            ),
+        ));
     }
     let filing = st::Filing {
         title,

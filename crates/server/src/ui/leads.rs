@@ -224,8 +224,8 @@ async fn complain(
             error: None,
             tracking: Some(l.tracking_number),
         }),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => render(
-            if matches!(e, AppError::Conflict(_)) {
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => render(
+            if matches!(e, AppError::Conflict { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::BAD_REQUEST
@@ -265,7 +265,7 @@ fn lookup_result(
         Err(e) => {
             let code = match e {
                 AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::BAD_REQUEST,
             };
             (None, Some(e.to_string()), code)

@@ -493,7 +493,7 @@ pub fn error_page(e: &AppError, request_id: &str) -> Response {
             field: Some(field.clone()),
             message: message.clone(),
         }),
-        AppError::Conflict(message) => Some(forgive::FormError {
+        AppError::Conflict { message, .. } => Some(forgive::FormError {
             field: None,
             message: message.clone(),
         }),
