@@ -73,6 +73,11 @@ impl AppError {
         }
     }
 
+    /// A domain refusal (its code and message).
+    pub fn refused(r: impl xiezhi_domain::Coded) -> Self {
+        AppError::conflict(r.code(), r.to_string())
+    }
+
     /// An invalid-field error.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid {

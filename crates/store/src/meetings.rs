@@ -9,10 +9,12 @@ use crate::entities::{
     action_item as act, agenda_item as agenda, clock, meeting as mt, meeting_member as member, org,
     person,
 };
+use crate::orgs::Visibility;
 use crate::{Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
@@ -450,12 +452,36 @@ impl Store {
             .ok_or(StoreError::NotFound("联席会议"))
     }
 
-    /// Meetings, newest first.
-    pub async fn meetings(&self) -> Result<Vec<mt::Model>, StoreError> {
-        Ok(mt::Entity::find()
-            .order_by_desc(mt::Column::StartsAt)
-            .all(self.db())
-            .await?)
+    /// The meetings `who` may see (one, with `only`), newest first: those of an office in an
+    /// overseen scope, those they convene, and those their org is a member of or owns an
+    /// action item of.
+    pub async fn meetings(
+        &self,
+        who: &Visibility,
+        only: Option<i64>,
+    ) -> Result<Vec<mt::Model>, StoreError> {
+        let mut cond = who.overseen_by(mt::Column::OfficeOrgId);
+        if let Some(p) = who.person {
+            cond = cond.add(mt::Column::ConvenorPersonId.eq(p));
+        }
+        if let Some(me) = who.party_org {
+            let members = member::Entity::find()
+                .select_only()
+                .column(member::Column::MeetingId)
+                .filter(member::Column::OrgId.eq(me));
+            let actions = act::Entity::find()
+                .select_only()
+                .column(act::Column::MeetingId)
+                .filter(act::Column::OwnerOrgId.eq(me));
+            cond = cond
+                .add(mt::Column::Id.in_subquery(members.into_query()))
+                .add(mt::Column::Id.in_subquery(actions.into_query()));
+        }
+        let mut q = mt::Entity::find().filter(cond);
+        if let Some(id) = only {
+            q = q.filter(mt::Column::Id.eq(id));
+        }
+        Ok(q.order_by_desc(mt::Column::StartsAt).all(self.db()).await?)
     }
 
     /// Members, agenda items and action items of a meeting.

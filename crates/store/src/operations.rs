@@ -9,11 +9,13 @@ use crate::entities::{
     certificate, clock, operation as op, operation_link as link, operation_notice as notice,
     operation_officer as officer, operation_report as report, operation_unit as unit, org, person,
 };
+use crate::orgs::Visibility;
 use crate::transfers::office_for;
 use crate::{Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use serde_json::json;
 use xiezhi_domain::clock::ClockCommand;
@@ -627,12 +629,33 @@ impl Store {
             .ok_or(StoreError::NotFound("联合执法行动"))
     }
 
-    /// Operations, newest start first.
-    pub async fn operations(&self) -> Result<Vec<op::Model>, StoreError> {
-        Ok(op::Entity::find()
-            .order_by_desc(op::Column::StartsAt)
-            .all(self.db())
-            .await?)
+    /// The operations `who` may see (one, with `only`), newest start first: those led by an
+    /// org in an overseen scope, and those its org drafted, takes part in or was notified by.
+    pub async fn operations(
+        &self,
+        who: &Visibility,
+        only: Option<i64>,
+    ) -> Result<Vec<op::Model>, StoreError> {
+        let mut cond = who.overseen_by(op::Column::LeadOrgId);
+        if let Some(me) = who.party_org {
+            let units = unit::Entity::find()
+                .select_only()
+                .column(unit::Column::OperationId)
+                .filter(unit::Column::OrgId.eq(me));
+            let notices = notice::Entity::find()
+                .select_only()
+                .column(notice::Column::OperationId)
+                .filter(notice::Column::OrgId.eq(me));
+            cond = cond
+                .add(op::Column::CreatedByOrgId.eq(me))
+                .add(op::Column::Id.in_subquery(units.into_query()))
+                .add(op::Column::Id.in_subquery(notices.into_query()));
+        }
+        let mut q = op::Entity::find().filter(cond);
+        if let Some(id) = only {
+            q = q.filter(op::Column::Id.eq(id));
+        }
+        Ok(q.order_by_desc(op::Column::StartsAt).all(self.db()).await?)
     }
 
     /// Units, officers, reports, links and notices of an operation.

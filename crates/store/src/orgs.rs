@@ -259,3 +259,38 @@ impl Store {
             .ok_or(StoreError::NotFound("机构"))
     }
 }
+
+/// Who may see a row of a list whose visibility is a relationship (meetings, operations): the
+/// orgs overseeing it by the policy's scope, and the org and person taking part. The server
+/// fills it from the policy; the store turns it into SQL conditions, so a list never loads
+/// rows to filter them.
+#[derive(Debug, Clone, Default)]
+pub struct Visibility {
+    /// Scopes in which every row owned by an org is visible (the board, the office).
+    pub overseen: Vec<xiezhi_domain::policy::Scope>,
+    /// The actor's org, when it takes part in things (a member, a unit, a notified org).
+    pub party_org: Option<i64>,
+    /// The actor as a person (a convenor).
+    pub person: Option<i64>,
+}
+
+impl Visibility {
+    /// The SQL condition "the org in `column` is in one of the overseen scopes".
+    pub(crate) fn overseen_by<C: sea_orm::ColumnTrait>(&self, column: C) -> sea_orm::Condition {
+        use sea_orm::{QuerySelect, QueryTrait};
+        let mut any = sea_orm::Condition::any();
+        for scope in &self.overseen {
+            let orgs = org::Entity::find().select_only().column(org::Column::Id);
+            let orgs = match scope {
+                xiezhi_domain::policy::Scope::Under(p) => {
+                    orgs.filter(org::Column::Path.starts_with(p.as_str()))
+                }
+                xiezhi_domain::policy::Scope::Only(p) => {
+                    orgs.filter(org::Column::Path.eq(p.as_str()))
+                }
+            };
+            any = any.add(column.in_subquery(orgs.into_query()));
+        }
+        any
+    }
+}

@@ -12,10 +12,12 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use xiezhi_domain::meeting::{ActionStatus, MeetingCommand, MeetingKind, MeetingStatus};
+use xiezhi_domain::policy;
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::{action_item, agenda_item, meeting as mt, meeting_member};
 use xiezhi_store::meetings::{self as sm, Member, NewAction, NewMeeting};
+use xiezhi_store::orgs::Visibility;
 
 /// A member org as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -88,7 +90,6 @@ async fn person_name(s: &AppState, id: i64) -> String {
     s.store.person(id).await.map(|p| p.name).unwrap_or_default()
 }
 
-/// The command board's viewers, the office, or the people of a member or owner org.
 /// Members, agenda items and action items of a meeting.
 type Parts = (
     Vec<meeting_member::Model>,
@@ -96,29 +97,32 @@ type Parts = (
     Vec<action_item::Model>,
 );
 
-async fn visible(s: &AppState, ctx: &Ctx, m: &mt::Model, parts: &Parts) -> Result<bool, AppError> {
-    let office = s.store.org(m.office_org_id).await?;
-    let at = Target::org(office.path);
-    if ctx.can(Action::ViewCommand, &at) || ctx.can(Action::ConveneMeeting, &at) {
-        return Ok(true);
+/// Who may see meetings, from the policy, as the store's SQL conditions: the board and the
+/// office over the convening office, the convenor, and the people of a member org or of an
+/// org owning one of its action items.
+fn visibility(ctx: &Ctx) -> Visibility {
+    Visibility {
+        overseen: [Action::ViewCommand, Action::ConveneMeeting]
+            .into_iter()
+            .filter_map(|a| policy::scope(&ctx.actor, a))
+            .collect(),
+        party_org: ctx
+            .can(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))
+            .then_some(ctx.actor.org_id),
+        person: ctx.actor.person_id(),
     }
-    if ctx.actor.person_id() == Some(m.convenor_person_id) {
-        return Ok(true);
-    }
-    if !ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone())) {
-        return Ok(false);
-    }
-    let (members, _, actions) = parts;
-    let me = ctx.actor.org_id;
-    Ok(members.iter().any(|x| x.org_id == me) || actions.iter().any(|a| a.owner_org_id == me))
 }
 
-/// The meeting as the caller sees it, or None when they may not (its parts read once).
+/// The meeting as the caller sees it, or None when they may not.
 async fn shown(s: &AppState, ctx: &Ctx, m: &mt::Model) -> Result<Option<MeetingView>, AppError> {
-    let parts = s.store.meeting_parts(m.id).await?;
-    if !visible(s, ctx, m, &parts).await? {
+    if s.store
+        .meetings(&visibility(ctx), Some(m.id))
+        .await?
+        .is_empty()
+    {
         return Ok(None);
     }
+    let parts = s.store.meeting_parts(m.id).await?;
     view(s, ctx, m, parts).await.map(Some)
 }
 
@@ -278,8 +282,9 @@ pub async fn call(s: &AppState, ctx: &Ctx, input: &MeetingInput) -> Result<Meeti
 /// The meetings the caller may see, newest first.
 pub async fn list(s: &AppState, ctx: &Ctx) -> Result<Vec<MeetingView>, AppError> {
     let mut out = vec![];
-    for m in s.store.meetings().await? {
-        out.extend(shown(s, ctx, &m).await?);
+    for m in s.store.meetings(&visibility(ctx), None).await? {
+        let parts = s.store.meeting_parts(m.id).await?;
+        out.push(view(s, ctx, &m, parts).await?);
     }
     Ok(out)
 }

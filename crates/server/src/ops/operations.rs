@@ -14,10 +14,12 @@ use utoipa::ToSchema;
 use xiezhi_domain::operation::{
     OperationCommand, OperationFacts, OperationMode, OperationRefusal, OperationStatus, transition,
 };
+use xiezhi_domain::policy;
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::operation as op;
 use xiezhi_store::operations::{self as so, Acting, OperationParts, Plan, UnitPlan};
+use xiezhi_store::orgs::Visibility;
 
 /// A participating unit as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -105,6 +107,17 @@ pub struct OperationView {
     pub links: Vec<LinkView>,
     pub notices: Vec<NoticeView>,
     pub clocks: Vec<ClockView>,
+    /// The steps the caller may take now, computed by the checks the steps themselves make:
+    /// `submit`, `approve`, `reject`, `start`, `close`, `cancel`, `notify` (通知非参与单位)
+    /// and `report` (报送现场情况、关联线索或案件).
+    pub steps: Vec<String>,
+}
+
+impl OperationView {
+    /// Whether the caller may take this step now (what the page offers).
+    pub fn may(&self, step: &str) -> bool {
+        self.steps.iter().any(|s| s == step)
+    }
 }
 
 async fn org_name(s: &AppState, id: i64) -> String {
@@ -115,33 +128,31 @@ async fn person_name(s: &AppState, id: i64) -> String {
     s.store.person(id).await.map(|p| p.name).unwrap_or_default()
 }
 
-/// Whether the caller may see the operation: the board (leaders, the office, auditors) or the
-/// enforcement people of an org taking part, having drafted it, or notified by it.
-async fn visible(
-    s: &AppState,
-    ctx: &Ctx,
-    m: &op::Model,
-    parts: &OperationParts,
-) -> Result<bool, AppError> {
-    let lead = s.store.org(m.lead_org_id).await?;
-    if ctx.can(Action::ViewCommand, &Target::org(lead.path)) {
-        return Ok(true);
+/// Who may see operations, from the policy, as the store's SQL conditions: the command
+/// board over the lead unit (leaders, the office, auditors), and the enforcement people of an
+/// org that drafted it, takes part in it or was notified by it.
+fn visibility(ctx: &Ctx) -> Visibility {
+    Visibility {
+        overseen: policy::scope(&ctx.actor, Action::ViewCommand)
+            .into_iter()
+            .collect(),
+        party_org: ctx
+            .can(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))
+            .then_some(ctx.actor.org_id),
+        person: None,
     }
-    if !ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone())) {
-        return Ok(false);
-    }
-    let me = ctx.actor.org_id;
-    Ok(m.created_by_org_id == me
-        || parts.units.iter().any(|u| u.org_id == me)
-        || parts.notices.iter().any(|n| n.org_id == me))
 }
 
-/// The operation as the caller sees it, or None when they may not (its parts read once).
+/// The operation as the caller sees it, or None when they may not.
 async fn shown(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<Option<OperationView>, AppError> {
-    let parts = s.store.operation_parts(m.id).await?;
-    if !visible(s, ctx, m, &parts).await? {
+    if s.store
+        .operations(&visibility(ctx), Some(m.id))
+        .await?
+        .is_empty()
+    {
         return Ok(None);
     }
+    let parts = s.store.operation_parts(m.id).await?;
     view(s, ctx, m, parts).await.map(Some)
 }
 
@@ -223,7 +234,9 @@ async fn view(
         });
     }
     let clocks = s.store.clocks_of("joint_operation", m.id).await?;
+    let steps = steps_for(s, ctx, m, &parts).await?;
     Ok(OperationView {
+        steps,
         id: m.id,
         mode: m.mode.clone(),
         mode_label: OperationMode::parse(&m.mode)
@@ -366,8 +379,9 @@ pub async fn create(
 /// The operations the caller may see (the board), newest first.
 pub async fn list(s: &AppState, ctx: &Ctx) -> Result<Vec<OperationView>, AppError> {
     let mut out = vec![];
-    for m in s.store.operations().await? {
-        out.extend(shown(s, ctx, &m).await?);
+    for m in s.store.operations(&visibility(ctx), None).await? {
+        let parts = s.store.operation_parts(m.id).await?;
+        out.push(view(s, ctx, &m, parts).await?);
     }
     Ok(out)
 }
@@ -431,35 +445,15 @@ pub async fn step(
     id: i64,
     input: &OperationStepInput,
 ) -> Result<OperationView, AppError> {
-    let cmd = match input.step.as_str() {
-        "submit" => OperationCommand::Submit,
-        "approve" => OperationCommand::Approve,
-        "reject" => OperationCommand::Reject,
-        "start" => OperationCommand::Start,
-        "close" => OperationCommand::Close,
-        "cancel" => OperationCommand::Cancel,
-        _ => {
-            return Err(AppError::invalid(
-                "step",
-                "步骤应为 submit、approve、reject、start、close 或 cancel",
-            ));
-        }
+    let Some(&(_, cmd)) = COMMANDS.iter().find(|(name, _)| *name == input.step) else {
+        return Err(AppError::invalid(
+            "step",
+            "步骤应为 submit、approve、reject、start、close 或 cancel",
+        ));
     };
     let m = s.store.operation(id).await?;
     let by = acting(s, ctx, &m).await?;
-    // The role first (403), then the state (409).
-    let (mode, status) = so::mode_and_status(&m)?;
-    let facts = facts_of(&by);
-    if !(by.by_leader || by.by_office || by.by_lead)
-        || matches!(
-            transition(mode, status, cmd, facts),
-            Err(OperationRefusal::LeaderOnly
-                | OperationRefusal::OfficeDecides
-                | OperationRefusal::LeadOnly)
-        )
-    {
-        return Err(AppError::Forbidden(Refusal::NotPermitted));
-    }
+    may_take(&by, &m, cmd)?;
     let text = input
         .text
         .as_deref()
@@ -473,6 +467,59 @@ pub async fn step(
     so::step(&mut w, env, id, cmd, by, text).await?;
     w.commit().await?;
     get(s, ctx, id).await
+}
+
+/// The role first (403), then the state (409): whether `by` may take `cmd` on the
+/// operation, as far as can be told before writing (timing and the written text are the
+/// store's).
+fn may_take(by: &Acting, m: &op::Model, cmd: OperationCommand) -> Result<(), AppError> {
+    let (mode, status) = so::mode_and_status(m)?;
+    match transition(mode, status, cmd, facts_of(by)) {
+        _ if !(by.by_leader || by.by_office || by.by_lead) => {
+            Err(AppError::Forbidden(Refusal::NotPermitted))
+        }
+        Err(
+            OperationRefusal::LeaderOnly
+            | OperationRefusal::OfficeDecides
+            | OperationRefusal::LeadOnly,
+        ) => Err(AppError::Forbidden(Refusal::NotPermitted)),
+        Err(e) => Err(AppError::refused(e)),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// The step names of [`OperationStepInput`] and their commands.
+const COMMANDS: [(&str, OperationCommand); 6] = [
+    ("submit", OperationCommand::Submit),
+    ("approve", OperationCommand::Approve),
+    ("reject", OperationCommand::Reject),
+    ("start", OperationCommand::Start),
+    ("close", OperationCommand::Close),
+    ("cancel", OperationCommand::Cancel),
+];
+
+/// The steps the caller may take now (see [`OperationView::steps`]): each by the check the
+/// step itself makes.
+async fn steps_for(
+    s: &AppState,
+    ctx: &Ctx,
+    m: &op::Model,
+    parts: &OperationParts,
+) -> Result<Vec<String>, AppError> {
+    let by = acting(s, ctx, m).await?;
+    let mut out: Vec<String> = COMMANDS
+        .iter()
+        .filter(|(_, cmd)| may_take(&by, m, *cmd).is_ok())
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    let running = m.status == OperationStatus::Running.as_str();
+    if running && may_notify(&by) {
+        out.push("notify".into());
+    }
+    if running && takes_part(ctx, m, parts) {
+        out.push("report".into());
+    }
+    Ok(out)
 }
 
 /// Where the officer is (optional).
@@ -527,16 +574,26 @@ pub struct FieldReportInput {
     pub photos: Vec<String>,
 }
 
-/// Whether the caller's org takes part (a unit) or drafted the operation.
-async fn taking_part(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<(), AppError> {
-    ctx.authorize(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))?;
-    let parts = s.store.operation_parts(m.id).await?;
+/// Whether the caller's people take part: their org is a unit or drafted the operation.
+fn takes_part(ctx: &Ctx, m: &op::Model, parts: &OperationParts) -> bool {
     let me = ctx.actor.org_id;
-    if m.created_by_org_id == me || parts.units.iter().any(|u| u.org_id == me) {
+    ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))
+        && (m.created_by_org_id == me || parts.units.iter().any(|u| u.org_id == me))
+}
+
+/// Refuse (403) a caller whose org does not take part.
+async fn taking_part(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<(), AppError> {
+    let parts = s.store.operation_parts(m.id).await?;
+    if takes_part(ctx, m, &parts) {
         Ok(())
     } else {
         Err(AppError::Forbidden(Refusal::OutOfScope))
     }
+}
+
+/// The lead unit or the office notifies a non-participating unit (互动执法).
+fn may_notify(by: &Acting) -> bool {
+    by.by_lead || by.by_office
 }
 
 /// Report from the field (people of participating units).
@@ -643,7 +700,7 @@ pub async fn notify(
 ) -> Result<OperationView, AppError> {
     let m = s.store.operation(id).await?;
     let by = acting(s, ctx, &m).await?;
-    if !(by.by_lead || by.by_office) {
+    if !may_notify(&by) {
         return Err(AppError::Forbidden(Refusal::NotPermitted));
     }
     let body = required_text(&input.body, "body", 2000)?;

@@ -17,10 +17,6 @@ page!(OperationBoardPage, "operations.html" {
 });
 page!(OperationPage, "operation_detail.html" {
     o: OperationView,
-    can_submit: bool,
-    can_decide: bool,
-    can_run: bool,
-    can_report: bool,
     on_list: bool,
     my_notice: Option<i64>,
     orgs: Vec<(i64, String)>,
@@ -45,9 +41,10 @@ async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap)
         Ok(l) => l,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
-    let column = |statuses: &[&str]| -> Vec<OperationView> {
+    use xiezhi_domain::operation::OperationStatus as S;
+    let column = |statuses: &[S]| -> Vec<OperationView> {
         all.iter()
-            .filter(|o| statuses.contains(&o.status.as_str()))
+            .filter(|o| statuses.iter().any(|st| st.as_str() == o.status))
             .cloned()
             .collect()
     };
@@ -55,10 +52,10 @@ async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap)
     ok(&OperationBoardPage {
         layout: Layout::new(&s, &ctx, &headers, "联合执法行动", "/operations").await,
         columns: vec![
-            ("方案与审批", column(&["draft", "pending"])),
-            ("已批准待实施", column(&["approved"])),
-            ("实施中", column(&["running"])),
-            ("已结束", column(&["closed", "rejected", "cancelled"])),
+            ("方案与审批", column(&[S::Draft, S::Pending])),
+            ("已批准待实施", column(&[S::Approved])),
+            ("实施中", column(&[S::Running])),
+            ("已结束", column(&[S::Closed, S::Rejected, S::Cancelled])),
         ],
         can_draft: ctx.can(Action::Coordinate, &own),
         can_apply: ctx.can(Action::PlanOperation, &own),
@@ -171,21 +168,8 @@ async fn detail(
         Ok(o) => o,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
-    let lead = match s.store.org(o.lead_org_id).await {
-        Ok(l) => Target::org(l.path),
-        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
-    };
     let own = Target::org(ctx.actor.org_path.clone());
     let me = ctx.actor.person_id();
-    let in_lead = ctx.actor.org_id == o.lead_org_id
-        && (ctx.can(Action::PlanOperation, &own) || ctx.can(Action::Coordinate, &own));
-    let office = ctx.can(Action::Coordinate, &lead);
-    let deciding = if o.mode == "special" {
-        office || ctx.can(Action::ApproveOperation, &lead)
-    } else {
-        ctx.can(Action::ApproveOperation, &lead)
-    };
-    let unit = o.units.iter().any(|u| u.org_id == ctx.actor.org_id);
     let my_notice = o
         .notices
         .iter()
@@ -194,10 +178,6 @@ async fn detail(
         .filter(|_| ctx.can(Action::HandleLead, &own));
     ok(&OperationPage {
         layout: Layout::new(&s, &ctx, &headers, &o.title, "/operations").await,
-        can_submit: in_lead || office,
-        can_decide: deciding,
-        can_run: in_lead || office,
-        can_report: (unit || office) && ctx.can(Action::TakePart, &own),
         on_list: o.officers.iter().any(|x| Some(x.person_id) == me),
         our_officers: match my_notice {
             Some(_) => people_for_select(&s, &ctx)

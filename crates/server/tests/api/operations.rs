@@ -391,3 +391,101 @@ engine_test!(
         );
     }
 );
+
+engine_test!(
+    an_operation_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let logins = [
+            "office",
+            "leader",
+            "zhzf.chief",
+            "zhzf.1",
+            "scjg.chief",
+            "scjg.1",
+            "cd.chief",
+            "sthj.chief",
+        ];
+        let mut people = vec![];
+        for l in logins {
+            people.push((l, app.sign_in(l).await));
+        }
+        let office = &people[0].1;
+        let r = office
+            .call(
+                Method::POST,
+                "/api/v1/operations",
+                Some(plan(&app, "regular", 1, &["zhzf.1", "zhzf.2"]).await),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let path = format!("/api/v1/operations/{id}");
+        let gaj = app.org_id("YX-GAJ").await;
+        let commands = ["submit", "approve", "reject", "start", "close", "cancel"];
+        // Forward through the lifecycle; at each status every person is offered exactly what
+        // the API accepts: everything not offered is refused without a change, and the step
+        // taken forward was offered to whoever takes it.
+        for (forward, by) in [
+            ("submit", "office"),
+            ("approve", "leader"),
+            ("start", "zhzf.chief"),
+            ("close", "zhzf.chief"),
+        ] {
+            let status = office.get(&path).await.body["status"].clone();
+            for (login, s) in &people {
+                let view = s.get(&path).await;
+                let offered: Vec<String> = if view.status == StatusCode::OK {
+                    serde_json::from_value(view.body["steps"].clone()).unwrap()
+                } else {
+                    vec![]
+                };
+                for c in commands.iter().filter(|c| !offered.iter().any(|o| o == *c)) {
+                    let r = step(s, id, c, Some("按方案")).await;
+                    assert!(
+                        r.status.is_client_error(),
+                        "{login} was not offered {c} at {status} but it was accepted: {}",
+                        r.body
+                    );
+                }
+                // Field reports and notices (the running operation's own steps).
+                let report = s
+                    .call(
+                        Method::POST,
+                        &format!("{path}/reports"),
+                        Some(json!({"body": "现场检查3户"})),
+                    )
+                    .await;
+                assert_eq!(
+                    report.status.is_success(),
+                    offered.iter().any(|o| o == "report"),
+                    "{login} report at {status}: {}",
+                    report.body
+                );
+                let notice = s
+                    .call(
+                        Method::POST,
+                        &format!("{path}/notices"),
+                        Some(json!({"org_id": gaj, "body": "请派民警到场"})),
+                    )
+                    .await;
+                assert_eq!(
+                    notice.status.is_success(),
+                    offered.iter().any(|o| o == "notify"),
+                    "{login} notice at {status}: {}",
+                    notice.body
+                );
+                if *login == by {
+                    assert!(
+                        offered.iter().any(|o| o == forward),
+                        "{login} should be offered {forward} at {status}: {offered:?}"
+                    );
+                }
+            }
+            let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
+            let r = step(s, id, forward, Some("按方案实施，注意安全")).await;
+            assert_eq!(r.status, StatusCode::OK, "{by} {forward}: {}", r.body);
+        }
+        assert_eq!(office.get(&path).await.body["status"], "closed");
+    }
+);
