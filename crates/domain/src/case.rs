@@ -309,20 +309,20 @@ impl CaseCommand {
     }
 
     /// The event kind recorded for this step.
-    pub fn event_kind(&self) -> &'static str {
+    pub fn event_kind(&self) -> crate::EventKind {
         match self {
-            CaseCommand::Investigate => "case.investigation_started",
-            CaseCommand::SubmitForReview => "case.submitted_for_review",
-            CaseCommand::ReturnForInvestigation { .. } => "case.returned",
-            CaseCommand::SendToLegalReview => "case.sent_to_legal_review",
-            CaseCommand::PassLegalReview { .. } => "case.legal_review_passed",
-            CaseCommand::FailLegalReview { .. } => "case.legal_review_failed",
-            CaseCommand::Decide { .. } => "case.decided",
-            CaseCommand::Serve => "case.served",
-            CaseCommand::Execute => "case.execution_started",
-            CaseCommand::Close => "case.closed",
-            CaseCommand::Terminate { .. } => "case.terminated",
-            CaseCommand::Archive => "case.archived",
+            CaseCommand::Investigate => crate::EventKind::CaseInvestigationStarted,
+            CaseCommand::SubmitForReview => crate::EventKind::CaseSubmittedForReview,
+            CaseCommand::ReturnForInvestigation { .. } => crate::EventKind::CaseReturned,
+            CaseCommand::SendToLegalReview => crate::EventKind::CaseSentToLegalReview,
+            CaseCommand::PassLegalReview { .. } => crate::EventKind::CaseLegalReviewPassed,
+            CaseCommand::FailLegalReview { .. } => crate::EventKind::CaseLegalReviewFailed,
+            CaseCommand::Decide { .. } => crate::EventKind::CaseDecided,
+            CaseCommand::Serve => crate::EventKind::CaseServed,
+            CaseCommand::Execute => crate::EventKind::CaseExecutionStarted,
+            CaseCommand::Close => crate::EventKind::CaseClosed,
+            CaseCommand::Terminate { .. } => crate::EventKind::CaseTerminated,
+            CaseCommand::Archive => crate::EventKind::CaseArchived,
         }
     }
 }

@@ -369,7 +369,7 @@ pub fn transition(
     cmd: &ClockCommand,
     now: DateTime<Utc>,
     cal: &Calendar,
-) -> Result<(Timing, &'static str), ClockRefusal> {
+) -> Result<(Timing, crate::EventKind), ClockRefusal> {
     use ClockState::*;
     let mut n = t.clone();
     let kind = match cmd {
@@ -389,7 +389,7 @@ pub fn transition(
                 to: None,
                 reason: reason.trim().to_owned(),
             });
-            "clock.paused"
+            crate::EventKind::ClockPaused
         }
         ClockCommand::Resume => {
             if t.state != Paused {
@@ -404,7 +404,7 @@ pub fn transition(
             if n.due_at > now {
                 n.warned_at = None;
             }
-            "clock.resumed"
+            crate::EventKind::ClockResumed
         }
         ClockCommand::Extend {
             reason,
@@ -429,7 +429,7 @@ pub fn transition(
             });
             n.due_at = *new_due;
             n.warned_at = None;
-            "clock.extended"
+            crate::EventKind::ClockExtended
         }
         ClockCommand::Satisfy => {
             if !t.state.is_open() {
@@ -442,7 +442,7 @@ pub fn transition(
             }
             n.state = Satisfied;
             n.closed_at = Some(now);
-            "clock.satisfied"
+            crate::EventKind::ClockSatisfied
         }
         ClockCommand::Cancel { reason } => {
             if !t.state.is_open() {
@@ -453,7 +453,7 @@ pub fn transition(
             }
             n.state = Cancelled;
             n.closed_at = Some(now);
-            "clock.cancelled"
+            crate::EventKind::ClockCancelled
         }
         ClockCommand::Warn => {
             if t.state != Running || t.warned_at.is_some() {
@@ -464,7 +464,7 @@ pub fn transition(
                 _ => return Err(ClockRefusal::NotYet),
             }
             n.warned_at = Some(now);
-            "clock.warned"
+            crate::EventKind::ClockWarned
         }
         ClockCommand::Breach => {
             if t.state != Running {
@@ -475,7 +475,7 @@ pub fn transition(
             }
             n.state = Breached;
             n.breached_at = Some(now);
-            "clock.breached"
+            crate::EventKind::ClockBreached
         }
     };
     Ok((n, kind))

@@ -2,6 +2,7 @@
 //! (GB/T 32905). This module holds the canonical encoding and the hash; the store appends.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 
 /// The `prev_hash` of the first event: 64 zeros.
@@ -101,145 +102,274 @@ impl ChainLink {
     }
 }
 
-/// Every kind of event the record holds, with what a person reads for it (事件名称).
-pub const EVENT_LABELS: &[(&str, &str)] = &[
-    ("assignment.made", "指派承办人"),
-    ("assistance.answered", "答复协助请求"),
-    ("assistance.extended", "延长协助期限"),
-    ("assistance.on_site", "派员到场协助"),
-    ("assistance.rated", "评价协助"),
-    ("assistance.refused", "拒绝协助"),
-    ("assistance.sent", "发出协助请求"),
-    ("assistance.supplement_requested", "要求补充协助材料"),
-    ("assistance.supplemented", "补充协助材料"),
-    ("assistance.withdrawn", "撤回协助请求"),
-    ("attachment.added", "添加附件"),
-    ("auth.login_failed", "登录失败"),
-    ("auth.login_locked", "账号锁定"),
-    ("auth.login_succeeded", "登录"),
-    ("auth.logout", "退出登录"),
-    ("auth.unlocked", "解除锁定"),
-    ("blob.stored", "保存文件"),
-    ("blob.uploaded", "上传文件"),
-    ("boundary.loaded", "导入区划边界"),
-    ("calendar.year_loaded", "导入年度放假安排"),
-    ("case.archived", "案件归档"),
-    ("case.closed", "结案"),
-    ("case.copied_to_permit", "抄告审批部门"),
-    ("case.decided", "作出处理决定"),
-    ("case.execution_started", "开始执行"),
-    ("case.exported", "导出卷宗"),
-    ("case.filed", "立案"),
-    ("case.flagged", "标注案件性质"),
-    ("case.handler_added", "增加承办人"),
-    ("case.investigation_started", "开始调查取证"),
-    ("case.legal_review_failed", "法制审核未通过"),
-    ("case.legal_review_passed", "法制审核通过"),
-    ("case.party_added", "登记当事人"),
-    ("case.penalty_copy_to_permit", "处罚决定抄告审批部门"),
-    ("case.returned", "退回补充"),
-    ("case.sent_to_legal_review", "提交法制审核"),
-    ("case.served", "送达"),
-    ("case.submitted_for_review", "提交审核"),
-    ("case.terminated", "终止调查"),
-    ("catalog.assignments_imported", "导入承接关系"),
-    ("catalog.items_imported", "导入执法事项"),
-    ("catalog_item.created", "新增执法事项"),
-    ("catalog_item.sets_changed", "调整事项清单归属"),
-    ("catalog_item.versioned", "修订执法事项"),
-    ("clock.breached", "时限超时"),
-    ("clock.cancelled", "撤销时限"),
-    ("clock.extended", "批准延期"),
-    ("clock.paused", "暂停计时"),
-    ("clock.recomputed", "期限重新计算"),
-    ("clock.resumed", "恢复计时"),
-    ("clock.satisfied", "时限办结"),
-    ("clock.started", "开始计时"),
-    ("clock.warned", "时限预警"),
-    ("demo.loaded", "载入演示数据"),
-    ("dispute.designated", "指定管辖"),
-    ("dispute.escalated", "上报指定管辖"),
-    ("dispute.noted", "记录协商情况"),
-    ("dispute.opened", "提出管辖争议"),
-    ("dispute.settled", "争议协商解决"),
-    ("document.issued", "制发文书"),
-    ("document_template.saved", "保存文书模板"),
-    ("instruction.acknowledged", "签收指令"),
-    ("instruction.completed", "反馈指令办理结果"),
-    ("instruction.sent", "下达指令"),
-    ("lead.answer_relayed", "乡镇（街道）办理结果转告举报人"),
-    ("lead.case_filed", "线索立案"),
-    ("lead.finished", "办结并答复举报人"),
-    ("lead.holder_changed", "首问责任单位变更"),
-    ("lead.no_violation", "不构成违法，答复办结"),
-    ("lead.rated", "举报人评价"),
-    ("lead.received", "受理线索"),
-    ("lead.referred", "告知并通知乡镇（街道）"),
-    ("lead.rectification_ordered", "责令限期整改，告知举报人"),
-    ("lead.reopened", "线索重新办理"),
-    ("lead.replied", "答复举报人"),
-    ("lead.signed", "签收线索"),
-    ("meeting.action_done", "反馈议定事项"),
-    ("meeting.agenda_proposed", "提出议题"),
-    ("meeting.agenda_settled", "确定议题"),
-    ("meeting.called", "召集会议"),
-    ("meeting.cancelled", "取消会议"),
-    ("meeting.minutes_recorded", "记录会议纪要"),
-    ("meeting.minutes_signed", "签发会议纪要"),
-    ("operation.approved", "批准行动方案"),
-    ("operation.cancelled", "取消行动"),
-    ("operation.checked_in", "行动签到"),
-    ("operation.closed", "行动结束"),
-    ("operation.drafted", "起草行动方案"),
-    ("operation.linked", "关联线索"),
-    ("operation.rejected", "退回行动方案"),
-    ("operation.reported", "现场报告"),
-    ("operation.started", "行动开始"),
-    ("operation.submitted", "提交行动方案"),
-    ("operation.unit_dispatched", "参与单位派员"),
-    ("operation.unit_notified", "通知参与单位"),
-    ("org.created", "新增机构"),
-    ("org.deactivated", "停用机构"),
-    ("org.reactivated", "恢复机构"),
-    ("org.rule_profile_assigned", "选用时限规则配置"),
-    ("org.updated", "修改机构信息"),
-    ("person.certificate_added", "登记执法证件"),
-    ("person.created", "新增人员"),
-    ("person.deactivated", "停用人员"),
-    ("person.password_set", "设置密码"),
-    ("person.personal_data_viewed", "查看个人信息"),
-    ("person.reactivated", "恢复人员"),
-    ("person.roles_changed", "调整角色"),
-    ("person.training_set", "登记培训学时"),
-    ("person.updated", "修改人员信息"),
-    ("rule_version.recorded", "记录规则版本"),
-    ("supervision_order.answered", "答复督办"),
-    ("supervision_order.closed", "督办办结"),
-    ("supervision_order.issued", "发出督办"),
-    ("synthetic.day", "生成模拟数据（一日）"),
-    ("synthetic.started", "开始生成模拟数据"),
-    ("token.created", "创建接口令牌"),
-    ("token.revoked", "吊销接口令牌"),
-    ("transfer.accepted", "受理移送"),
-    ("transfer.approved", "负责人批准移送"),
-    ("transfer.drafted", "起草移送"),
-    ("transfer.outcome_reported", "反馈办理结果"),
-    ("transfer.reconsideration_requested", "申请复议"),
-    ("transfer.refusal_accepted", "接受不予受理"),
-    ("transfer.rejected", "不予受理移送"),
-    ("transfer.sent", "移送"),
-    ("transfer.sent_orally", "口头移交"),
-    ("transfer.withdrawn", "撤回移送"),
-    ("transfer.written_completed", "补齐书面移交手续"),
-];
+crate::term_enum!(
+    /// Every kind of event the record holds (事件种类), with what a person reads for it: the
+    /// catalogue of the record, a public contract (`docs/record.md`). A kind is never renamed
+    /// or reused; a new meaning is a new kind.
+    EventKind {
+        /// 指派承办人.
+        AssignmentMade = "assignment.made" / "指派承办人",
+        /// 答复协助请求.
+        AssistanceAnswered = "assistance.answered" / "答复协助请求",
+        /// 延长协助期限.
+        AssistanceExtended = "assistance.extended" / "延长协助期限",
+        /// 派员到场协助.
+        AssistanceOnSite = "assistance.on_site" / "派员到场协助",
+        /// 评价协助.
+        AssistanceRated = "assistance.rated" / "评价协助",
+        /// 拒绝协助.
+        AssistanceRefused = "assistance.refused" / "拒绝协助",
+        /// 发出协助请求.
+        AssistanceSent = "assistance.sent" / "发出协助请求",
+        /// 要求补充协助材料.
+        AssistanceSupplementRequested = "assistance.supplement_requested" / "要求补充协助材料",
+        /// 补充协助材料.
+        AssistanceSupplemented = "assistance.supplemented" / "补充协助材料",
+        /// 撤回协助请求.
+        AssistanceWithdrawn = "assistance.withdrawn" / "撤回协助请求",
+        /// 添加附件.
+        AttachmentAdded = "attachment.added" / "添加附件",
+        /// 登录失败.
+        AuthLoginFailed = "auth.login_failed" / "登录失败",
+        /// 账号锁定.
+        AuthLoginLocked = "auth.login_locked" / "账号锁定",
+        /// 登录.
+        AuthLoginSucceeded = "auth.login_succeeded" / "登录",
+        /// 退出登录.
+        AuthLogout = "auth.logout" / "退出登录",
+        /// 解除锁定.
+        AuthUnlocked = "auth.unlocked" / "解除锁定",
+        /// 保存文件.
+        BlobStored = "blob.stored" / "保存文件",
+        /// 上传文件.
+        BlobUploaded = "blob.uploaded" / "上传文件",
+        /// 导入区划边界.
+        BoundaryLoaded = "boundary.loaded" / "导入区划边界",
+        /// 导入年度放假安排.
+        CalendarYearLoaded = "calendar.year_loaded" / "导入年度放假安排",
+        /// 案件归档.
+        CaseArchived = "case.archived" / "案件归档",
+        /// 结案.
+        CaseClosed = "case.closed" / "结案",
+        /// 抄告审批部门.
+        CaseCopiedToPermit = "case.copied_to_permit" / "抄告审批部门",
+        /// 作出处理决定.
+        CaseDecided = "case.decided" / "作出处理决定",
+        /// 开始执行.
+        CaseExecutionStarted = "case.execution_started" / "开始执行",
+        /// 导出卷宗.
+        CaseExported = "case.exported" / "导出卷宗",
+        /// 立案.
+        CaseFiled = "case.filed" / "立案",
+        /// 标注案件性质.
+        CaseFlagged = "case.flagged" / "标注案件性质",
+        /// 增加承办人.
+        CaseHandlerAdded = "case.handler_added" / "增加承办人",
+        /// 开始调查取证.
+        CaseInvestigationStarted = "case.investigation_started" / "开始调查取证",
+        /// 法制审核未通过.
+        CaseLegalReviewFailed = "case.legal_review_failed" / "法制审核未通过",
+        /// 法制审核通过.
+        CaseLegalReviewPassed = "case.legal_review_passed" / "法制审核通过",
+        /// 登记当事人.
+        CasePartyAdded = "case.party_added" / "登记当事人",
+        /// 处罚决定抄告审批部门.
+        CasePenaltyCopyToPermit = "case.penalty_copy_to_permit" / "处罚决定抄告审批部门",
+        /// 退回补充.
+        CaseReturned = "case.returned" / "退回补充",
+        /// 提交法制审核.
+        CaseSentToLegalReview = "case.sent_to_legal_review" / "提交法制审核",
+        /// 送达.
+        CaseServed = "case.served" / "送达",
+        /// 提交审核.
+        CaseSubmittedForReview = "case.submitted_for_review" / "提交审核",
+        /// 终止调查.
+        CaseTerminated = "case.terminated" / "终止调查",
+        /// 导入承接关系.
+        CatalogAssignmentsImported = "catalog.assignments_imported" / "导入承接关系",
+        /// 导入执法事项.
+        CatalogItemsImported = "catalog.items_imported" / "导入执法事项",
+        /// 新增执法事项.
+        CatalogItemCreated = "catalog_item.created" / "新增执法事项",
+        /// 调整事项清单归属.
+        CatalogItemSetsChanged = "catalog_item.sets_changed" / "调整事项清单归属",
+        /// 修订执法事项.
+        CatalogItemVersioned = "catalog_item.versioned" / "修订执法事项",
+        /// 时限超时.
+        ClockBreached = "clock.breached" / "时限超时",
+        /// 撤销时限.
+        ClockCancelled = "clock.cancelled" / "撤销时限",
+        /// 批准延期.
+        ClockExtended = "clock.extended" / "批准延期",
+        /// 暂停计时.
+        ClockPaused = "clock.paused" / "暂停计时",
+        /// 期限重新计算.
+        ClockRecomputed = "clock.recomputed" / "期限重新计算",
+        /// 恢复计时.
+        ClockResumed = "clock.resumed" / "恢复计时",
+        /// 时限办结.
+        ClockSatisfied = "clock.satisfied" / "时限办结",
+        /// 开始计时.
+        ClockStarted = "clock.started" / "开始计时",
+        /// 时限预警.
+        ClockWarned = "clock.warned" / "时限预警",
+        /// 载入演示数据.
+        DemoLoaded = "demo.loaded" / "载入演示数据",
+        /// 指定管辖.
+        DisputeDesignated = "dispute.designated" / "指定管辖",
+        /// 上报指定管辖.
+        DisputeEscalated = "dispute.escalated" / "上报指定管辖",
+        /// 记录协商情况.
+        DisputeNoted = "dispute.noted" / "记录协商情况",
+        /// 提出管辖争议.
+        DisputeOpened = "dispute.opened" / "提出管辖争议",
+        /// 争议协商解决.
+        DisputeSettled = "dispute.settled" / "争议协商解决",
+        /// 制发文书.
+        DocumentIssued = "document.issued" / "制发文书",
+        /// 保存文书模板.
+        DocumentTemplateSaved = "document_template.saved" / "保存文书模板",
+        /// 签收指令.
+        InstructionAcknowledged = "instruction.acknowledged" / "签收指令",
+        /// 反馈指令办理结果.
+        InstructionCompleted = "instruction.completed" / "反馈指令办理结果",
+        /// 下达指令.
+        InstructionSent = "instruction.sent" / "下达指令",
+        /// 乡镇（街道）办理结果转告举报人.
+        LeadAnswerRelayed = "lead.answer_relayed" / "乡镇（街道）办理结果转告举报人",
+        /// 线索立案.
+        LeadCaseFiled = "lead.case_filed" / "线索立案",
+        /// 办结并答复举报人.
+        LeadFinished = "lead.finished" / "办结并答复举报人",
+        /// 首问责任单位变更.
+        LeadHolderChanged = "lead.holder_changed" / "首问责任单位变更",
+        /// 不构成违法，答复办结.
+        LeadNoViolation = "lead.no_violation" / "不构成违法，答复办结",
+        /// 举报人评价.
+        LeadRated = "lead.rated" / "举报人评价",
+        /// 受理线索.
+        LeadReceived = "lead.received" / "受理线索",
+        /// 告知并通知乡镇（街道）.
+        LeadReferred = "lead.referred" / "告知并通知乡镇（街道）",
+        /// 责令限期整改，告知举报人.
+        LeadRectificationOrdered = "lead.rectification_ordered" / "责令限期整改，告知举报人",
+        /// 线索重新办理.
+        LeadReopened = "lead.reopened" / "线索重新办理",
+        /// 答复举报人.
+        LeadReplied = "lead.replied" / "答复举报人",
+        /// 签收线索.
+        LeadSigned = "lead.signed" / "签收线索",
+        /// 反馈议定事项.
+        MeetingActionDone = "meeting.action_done" / "反馈议定事项",
+        /// 提出议题.
+        MeetingAgendaProposed = "meeting.agenda_proposed" / "提出议题",
+        /// 确定议题.
+        MeetingAgendaSettled = "meeting.agenda_settled" / "确定议题",
+        /// 召集会议.
+        MeetingCalled = "meeting.called" / "召集会议",
+        /// 取消会议.
+        MeetingCancelled = "meeting.cancelled" / "取消会议",
+        /// 记录会议纪要.
+        MeetingMinutesRecorded = "meeting.minutes_recorded" / "记录会议纪要",
+        /// 签发会议纪要.
+        MeetingMinutesSigned = "meeting.minutes_signed" / "签发会议纪要",
+        /// 批准行动方案.
+        OperationApproved = "operation.approved" / "批准行动方案",
+        /// 取消行动.
+        OperationCancelled = "operation.cancelled" / "取消行动",
+        /// 行动签到.
+        OperationCheckedIn = "operation.checked_in" / "行动签到",
+        /// 行动结束.
+        OperationClosed = "operation.closed" / "行动结束",
+        /// 起草行动方案.
+        OperationDrafted = "operation.drafted" / "起草行动方案",
+        /// 关联线索.
+        OperationLinked = "operation.linked" / "关联线索",
+        /// 退回行动方案.
+        OperationRejected = "operation.rejected" / "退回行动方案",
+        /// 现场报告.
+        OperationReported = "operation.reported" / "现场报告",
+        /// 行动开始.
+        OperationStarted = "operation.started" / "行动开始",
+        /// 提交行动方案.
+        OperationSubmitted = "operation.submitted" / "提交行动方案",
+        /// 参与单位派员.
+        OperationUnitDispatched = "operation.unit_dispatched" / "参与单位派员",
+        /// 通知参与单位.
+        OperationUnitNotified = "operation.unit_notified" / "通知参与单位",
+        /// 新增机构.
+        OrgCreated = "org.created" / "新增机构",
+        /// 停用机构.
+        OrgDeactivated = "org.deactivated" / "停用机构",
+        /// 恢复机构.
+        OrgReactivated = "org.reactivated" / "恢复机构",
+        /// 选用时限规则配置.
+        OrgRuleProfileAssigned = "org.rule_profile_assigned" / "选用时限规则配置",
+        /// 修改机构信息.
+        OrgUpdated = "org.updated" / "修改机构信息",
+        /// 登记执法证件.
+        PersonCertificateAdded = "person.certificate_added" / "登记执法证件",
+        /// 新增人员.
+        PersonCreated = "person.created" / "新增人员",
+        /// 停用人员.
+        PersonDeactivated = "person.deactivated" / "停用人员",
+        /// 设置密码.
+        PersonPasswordSet = "person.password_set" / "设置密码",
+        /// 查看个人信息.
+        PersonPersonalDataViewed = "person.personal_data_viewed" / "查看个人信息",
+        /// 恢复人员.
+        PersonReactivated = "person.reactivated" / "恢复人员",
+        /// 调整角色.
+        PersonRolesChanged = "person.roles_changed" / "调整角色",
+        /// 登记培训学时.
+        PersonTrainingSet = "person.training_set" / "登记培训学时",
+        /// 修改人员信息.
+        PersonUpdated = "person.updated" / "修改人员信息",
+        /// 记录规则版本.
+        RuleVersionRecorded = "rule_version.recorded" / "记录规则版本",
+        /// 答复督办.
+        SupervisionOrderAnswered = "supervision_order.answered" / "答复督办",
+        /// 督办办结.
+        SupervisionOrderClosed = "supervision_order.closed" / "督办办结",
+        /// 发出督办.
+        SupervisionOrderIssued = "supervision_order.issued" / "发出督办",
+        /// 生成模拟数据（一日）.
+        SyntheticDay = "synthetic.day" / "生成模拟数据（一日）",
+        /// 开始生成模拟数据.
+        SyntheticStarted = "synthetic.started" / "开始生成模拟数据",
+        /// 创建接口令牌.
+        TokenCreated = "token.created" / "创建接口令牌",
+        /// 吊销接口令牌.
+        TokenRevoked = "token.revoked" / "吊销接口令牌",
+        /// 受理移送.
+        TransferAccepted = "transfer.accepted" / "受理移送",
+        /// 负责人批准移送.
+        TransferApproved = "transfer.approved" / "负责人批准移送",
+        /// 起草移送.
+        TransferDrafted = "transfer.drafted" / "起草移送",
+        /// 反馈办理结果.
+        TransferOutcomeReported = "transfer.outcome_reported" / "反馈办理结果",
+        /// 申请复议.
+        TransferReconsiderationRequested = "transfer.reconsideration_requested" / "申请复议",
+        /// 接受不予受理.
+        TransferRefusalAccepted = "transfer.refusal_accepted" / "接受不予受理",
+        /// 不予受理移送.
+        TransferRejected = "transfer.rejected" / "不予受理移送",
+        /// 移送.
+        TransferSent = "transfer.sent" / "移送",
+        /// 口头移交.
+        TransferSentOrally = "transfer.sent_orally" / "口头移交",
+        /// 撤回移送.
+        TransferWithdrawn = "transfer.withdrawn" / "撤回移送",
+        /// 补齐书面移交手续.
+        TransferWrittenCompleted = "transfer.written_completed" / "补齐书面移交手续",
+    }
+);
 
 /// What a person reads for an event kind (`lead.received` → 受理线索); an unknown kind reads
 /// 其他记录.
 pub fn event_label(kind: &str) -> &'static str {
-    EVENT_LABELS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("其他记录", |(_, label)| label)
+    EventKind::parse(kind).map_or("其他记录", EventKind::label)
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub trait Coded: std::fmt::Display {
 pub use codes::{
     CertificateNumber, CodeError, CreditCode, DivisionCode, IdNumber, Login, OrgCode, PhoneNumber,
 };
-pub use event::{ChainLink, EventBody, GENESIS_HASH, Sm3Stream, sm3_hex};
+pub use event::{ChainLink, EventBody, EventKind, GENESIS_HASH, Sm3Stream, sm3_hex};
 pub use org::{OrgKind, OrgLevel};
 pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};
 pub use role::Role;

@@ -155,7 +155,10 @@ fn a_pause_moves_the_due_time_by_the_working_days_spent_paused() {
         cal(),
     )
     .unwrap();
-    assert_eq!((t.state, kind), (ClockState::Paused, "clock.paused"));
+    assert_eq!(
+        (t.state, kind),
+        (ClockState::Paused, xiezhi_domain::EventKind::ClockPaused)
+    );
     // Paused Wednesday → the next Monday: Thu, Fri, Mon = 3 working days.
     let (t, _) = clock::transition(
         &t,
@@ -221,7 +224,7 @@ fn an_extension_needs_a_reason_an_approver_and_a_later_due_time() {
     );
     let (t, kind) =
         clock::transition(&t, &r, &ext("案情复杂", "2026-11-10 23:59:59"), now, cal()).unwrap();
-    assert_eq!(kind, "clock.extended");
+    assert_eq!(kind, xiezhi_domain::EventKind::ClockExtended);
     assert_eq!(t.due_at, bj("2026-11-10 23:59:59"));
     assert_eq!(t.extensions[0].old_due, bj("2026-11-05 23:59:59"));
 }
@@ -285,7 +288,13 @@ fn the_warning_comes_on_the_last_working_day_and_the_breach_after_the_due_time()
         cal(),
     )
     .unwrap();
-    assert_eq!((b.state, kind), (ClockState::Breached, "clock.breached"));
+    assert_eq!(
+        (b.state, kind),
+        (
+            ClockState::Breached,
+            xiezhi_domain::EventKind::ClockBreached
+        )
+    );
     // A breached clock can still be satisfied (late) but not extended.
     assert!(
         clock::transition(

@@ -36,7 +36,12 @@ async fn run(name: &str, db: TestDb) {
             .begin_write(RecordContext::system("bench", xiezhi_store::testing::now()))
             .await
             .unwrap();
-        w.record("bench", i, "bench.appended", serde_json::json!({"i": i}));
+        w.record(
+            "bench",
+            i,
+            xiezhi_domain::EventKind::SyntheticDay,
+            serde_json::json!({"i": i}),
+        );
         w.commit().await.unwrap();
     }
     let append = N as f64 / t.elapsed().as_secs_f64();
@@ -52,7 +57,12 @@ async fn run(name: &str, db: TestDb) {
                     .begin_write(RecordContext::system("bench", xiezhi_store::testing::now()))
                     .await
                     .unwrap();
-                w.record("bench", wi, "bench.concurrent", serde_json::json!({"i": i}));
+                w.record(
+                    "bench",
+                    wi,
+                    xiezhi_domain::EventKind::SyntheticDay,
+                    serde_json::json!({"i": i}),
+                );
                 w.commit().await.unwrap();
             }
         }));

@@ -11,6 +11,7 @@ use sea_orm::{
     QueryOrder,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::assistance::{
     AssistanceCommand, AssistanceFacts, AssistanceKind, AssistanceStatus, transition,
 };
@@ -92,7 +93,7 @@ pub async fn send(
     w.record(
         "assistance_request",
         m.id,
-        "assistance.sent",
+        EventKind::AssistanceSent,
         json!({"from_org_id": m.from_org_id, "to_org_id": m.to_org_id, "case_id": m.case_id,
                "kind": m.kind, "urgent": m.urgent, "text": m.text}),
     );
@@ -210,13 +211,13 @@ pub async fn act(
                 )
                 .await?;
             }
-            "assistance.supplement_requested"
+            EventKind::AssistanceSupplementRequested
         }
         AssistanceCommand::Supplement => {
             if let Some(c) = &clock {
                 clocks::apply(w, env, c.id, ClockCommand::Resume).await?;
             }
-            "assistance.supplemented"
+            EventKind::AssistanceSupplemented
         }
         AssistanceCommand::Answer | AssistanceCommand::Refuse => {
             am.answer = Set(Some(text.into()));
@@ -238,15 +239,15 @@ pub async fn act(
             )
             .await?;
             if cmd == AssistanceCommand::Answer {
-                "assistance.answered"
+                EventKind::AssistanceAnswered
             } else {
-                "assistance.refused"
+                EventKind::AssistanceRefused
             }
         }
         AssistanceCommand::Withdraw => {
             crate::transfers::cancel_subject(w, env, "assistance_request", id, "协助请求已撤回")
                 .await?;
-            "assistance.withdrawn"
+            EventKind::AssistanceWithdrawn
         }
         AssistanceCommand::Extend => {
             let (Some(c), Some(e)) = (&clock, extension) else {
@@ -273,7 +274,7 @@ pub async fn act(
                 },
             )
             .await?;
-            "assistance.extended"
+            EventKind::AssistanceExtended
         }
     };
     let m = am.update(w.txn()).await?;
@@ -320,7 +321,7 @@ pub async fn on_site(
     w.record(
         "assistance_request",
         id,
-        "assistance.on_site",
+        EventKind::AssistanceOnSite,
         json!({"by_org_id": by_org}),
     );
     Ok(m)
@@ -389,7 +390,7 @@ pub async fn rate(
     w.record(
         "assistance_request",
         id,
-        "assistance.rated",
+        EventKind::AssistanceRated,
         json!({"satisfaction": rating.as_str(), "to_org_id": m.to_org_id}),
     );
     Ok(m)

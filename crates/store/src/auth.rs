@@ -12,6 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::policy::ActorId;
 use xiezhi_domain::{Actor, TokenScope};
 
@@ -22,9 +23,9 @@ pub const MAX_FAILURES: usize = 5;
 /// How long a lock lasts after the last failure.
 pub const LOCK_MINUTES: i64 = 15;
 
-const LOGIN_FAILED: &str = "auth.login_failed";
-const LOGIN_SUCCEEDED: &str = "auth.login_succeeded";
-const LOGIN_UNLOCKED: &str = "auth.unlocked";
+const LOGIN_FAILED: EventKind = EventKind::AuthLoginFailed;
+const LOGIN_SUCCEEDED: EventKind = EventKind::AuthLoginSucceeded;
+const LOGIN_UNLOCKED: EventKind = EventKind::AuthUnlocked;
 
 /// Hash a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
@@ -94,7 +95,7 @@ pub async fn locked_until(
             MAX_FAILURES as u64,
         )
         .await?;
-    if recent.len() == MAX_FAILURES && recent.iter().all(|e| e.kind == LOGIN_FAILED) {
+    if recent.len() == MAX_FAILURES && recent.iter().all(|e| e.kind == LOGIN_FAILED.as_str()) {
         let until = recent[0].at + Duration::minutes(LOCK_MINUTES);
         if until > now {
             return Ok(Some(until));
@@ -120,7 +121,7 @@ pub async fn sign_in(
     };
     if let Some(until) = locked_until(store, &login, now).await? {
         let mut w = store.begin_write(anon).await?;
-        w.record("login", &login, "auth.login_locked", json!({}));
+        w.record("login", &login, EventKind::AuthLoginLocked, json!({}));
         w.commit().await?;
         return Ok(SignIn::Locked { until });
     }
@@ -202,7 +203,7 @@ pub async fn end_session(w: &mut Writer, secret: &str) -> Result<bool, StoreErro
         let mut am: session::ActiveModel = s.into();
         am.ended_at = Set(Some(w.now()));
         am.update(w.txn()).await?;
-        w.record("person", pid, "auth.logout", json!({}));
+        w.record("person", pid, EventKind::AuthLogout, json!({}));
         return Ok(true);
     }
     Ok(false)
@@ -255,7 +256,7 @@ pub async fn create_token(
     w.record(
         "api_token",
         m.id,
-        "token.created",
+        EventKind::TokenCreated,
         json!({"org_id": org_id, "name": m.name, "scopes": scope_names}),
     );
     Ok((m, secret))
@@ -273,7 +274,7 @@ pub async fn revoke_token(w: &mut Writer, id: i64) -> Result<api_token::Model, S
     let mut am: api_token::ActiveModel = t.into();
     am.revoked_at = Set(Some(w.now()));
     let m = am.update(w.txn()).await?;
-    w.record("api_token", id, "token.revoked", json!({}));
+    w.record("api_token", id, EventKind::TokenRevoked, json!({}));
     Ok(m)
 }
 

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek, Write};
+use xiezhi_domain::EventKind;
 use xiezhi_domain::casefile::{EventEntry, ExportedEvent, FORMAT, FileEntry, Manifest, Problem};
 use xiezhi_domain::sm3_hex;
 
@@ -214,7 +215,7 @@ impl Store {
         w.record(
             "case",
             case_id,
-            "case.exported",
+            EventKind::CaseExported,
             json!({"manifest_sm3": manifest_sm3, "files": manifest.files.len(), "events": manifest.events.len(),
                    "at": manifest.generated_at.to_rfc3339_opts(SecondsFormat::Secs, true)}),
         );

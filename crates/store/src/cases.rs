@@ -10,6 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::case::{
     CaseCommand, CaseFacts, CaseRefusal, CaseStage, DecisionKind, MajorThresholds, Party,
     transition,
@@ -83,7 +84,7 @@ pub async fn add_party(
     w.record(
         "case",
         case_id,
-        "case.party_added",
+        EventKind::CasePartyAdded,
         json!({"party_id": m.id, "kind": kind, "code_sm3": xiezhi_domain::sm3_hex(p.code().as_bytes())}),
     );
     Ok(m)
@@ -137,7 +138,7 @@ pub async fn add_handler(w: &mut Writer, case_id: i64, person_id: i64) -> Result
         w.record(
             "case",
             case_id,
-            "case.handler_added",
+            EventKind::CaseHandlerAdded,
             json!({"person_id": person_id}),
         );
     }
@@ -172,7 +173,7 @@ pub async fn set_flags(
     w.record(
         "case",
         case_id,
-        "case.flagged",
+        EventKind::CaseFlagged,
         json!({"major": c.major, "suspected_crime": c.suspected_crime}),
     );
     Ok(c)
@@ -377,7 +378,7 @@ pub async fn copy_to_permit(
     w.record(
         "case",
         case_id,
-        "case.copied_to_permit",
+        EventKind::CaseCopiedToPermit,
         json!({"permit_org_id": permit_org_id}),
     );
     Ok(c)

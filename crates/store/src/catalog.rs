@@ -17,6 +17,7 @@ use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 use xiezhi_domain::DivisionCode;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::catalog::{
     self as dc, AssignmentMode, CatalogSet, DiscretionTier, ItemKind, PenaltyCheck,
 };
@@ -241,7 +242,7 @@ async fn set_sets(w: &mut Writer, code: &str, sets: &[CatalogSet]) -> Result<boo
     w.record(
         "catalog_item",
         code,
-        "catalog_item.sets_changed",
+        EventKind::CatalogItemSetsChanged,
         json!({"before": now, "after": want}),
     );
     Ok(true)
@@ -306,9 +307,9 @@ pub async fn upsert_item(w: &mut Writer, r: &ItemRow) -> Result<Outcome, StoreEr
         "catalog_item",
         &r.code,
         if version == 1 {
-            "catalog_item.created"
+            EventKind::CatalogItemCreated
         } else {
-            "catalog_item.versioned"
+            EventKind::CatalogItemVersioned
         },
         json!({"version": version, "name": m.name, "domain": m.domain, "kind": m.kind,
                "law": m.law, "article": m.article, "effective_from": m.effective_from.to_string()}),
@@ -469,7 +470,7 @@ pub async fn stage_items(
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    w.record("catalog", "items", "catalog.items_imported", json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
+    w.record("catalog", "items", EventKind::CatalogItemsImported, json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
     Ok(summary)
 }
 
@@ -554,7 +555,7 @@ async fn upsert_assignment(w: &mut Writer, r: &AssignmentRow) -> Result<Outcome,
     w.record(
         "assignment",
         m.id,
-        "assignment.made",
+        EventKind::AssignmentMade,
         json!({"item_code": m.item_code, "division_code": m.division_code, "version": version,
                "holder_org_id": m.holder_org_id, "mode": m.mode, "responsible_org_id": m.responsible_org_id,
                "supervising_org_id": m.supervising_org_id, "letter_number": m.letter_number,
@@ -727,7 +728,7 @@ pub async fn stage_assignments(
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    w.record("catalog", "assignments", "catalog.assignments_imported", json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
+    w.record("catalog", "assignments", EventKind::CatalogAssignmentsImported, json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
     Ok(summary)
 }
 
@@ -1224,7 +1225,7 @@ pub async fn import_boundaries(store: &Store, w: Writer, text: &str) -> Result<u
         w.record(
             "boundary",
             &b.division_code,
-            "boundary.loaded",
+            EventKind::BoundaryLoaded,
             json!({"name": b.name, "polygons": b.area.0.len()}),
         );
     }

@@ -13,6 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 use xiezhi_calendar::{Calendar, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
+use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::{
     self as engine, ClockCommand, ClockRefusal, ClockState, OrderState, OrderStep, Timing,
     order_transition,
@@ -102,7 +103,7 @@ pub(crate) async fn snapshot(
     w.record(
         "rule_version",
         m.id,
-        "rule_version.recorded",
+        EventKind::RuleVersionRecorded,
         json!({"profile_id": m.profile_id, "profile_version": m.profile_version,
                "rule_id": m.rule_id, "rule": rule}),
     );
@@ -246,7 +247,7 @@ async fn start_with(
     w.record(
         "clock",
         m.id,
-        "clock.started",
+        EventKind::ClockStarted,
         json!({
             "subject_type": s.subject_type, "subject_id": s.subject_id,
             "rule_id": rule.id, "profile": profile.profile.id, "profile_version": profile.profile.version,
@@ -272,7 +273,7 @@ async fn save(
     m: clock::Model,
     rule: &Rule,
     t: &Timing,
-    kind: &str,
+    kind: EventKind,
     extra: serde_json::Value,
 ) -> Result<clock::Model, StoreError> {
     let warn = if t.state == ClockState::Running {
@@ -321,7 +322,7 @@ pub async fn answer_order(
     w.record(
         "supervision_order",
         order_id,
-        "supervision_order.answered",
+        EventKind::SupervisionOrderAnswered,
         json!({"answer": answer}),
     );
     satisfy_subject(
@@ -366,7 +367,7 @@ async fn close_order(w: &mut Writer, respond: &clock::Model) -> Result<(), Store
     w.record(
         "supervision_order",
         id,
-        "supervision_order.closed",
+        EventKind::SupervisionOrderClosed,
         json!({"clock_id": respond.id, "state": respond.state}),
     );
     Ok(())
@@ -547,7 +548,7 @@ pub async fn run_due(
         w.record(
             "supervision_order",
             order.id,
-            "supervision_order.issued",
+            EventKind::SupervisionOrderIssued,
             json!({"clock_id": clock_id, "from_org_id": office, "to_org_id": holder,
                    "subject_type": subject_type, "subject_id": subject_id, "reason": reason}),
         );
@@ -701,7 +702,7 @@ pub async fn recompute_with(
                 m,
                 &rule,
                 &t,
-                "clock.recomputed",
+                EventKind::ClockRecomputed,
                 json!({"old_due": old.to_rfc3339(), "reason": reason(old, new_due)}),
             )
             .await?;
@@ -740,7 +741,7 @@ pub async fn assign_profile(
     w.record(
         "org",
         org_id,
-        "org.rule_profile_assigned",
+        EventKind::OrgRuleProfileAssigned,
         json!({"profile_id": profile_id}),
     );
     Ok(())
@@ -931,7 +932,7 @@ pub async fn load_calendar_year(
     w.record(
         "calendar",
         year,
-        "calendar.year_loaded",
+        EventKind::CalendarYearLoaded,
         json!({
             "year": year, "source": source, "lines": entries.len(), "text": text.trim(),
             "changes": changes.len(), "replaced": replace,
@@ -1074,7 +1075,7 @@ impl Store {
             .recent_events(
                 "supervision_order",
                 &id.to_string(),
-                &["supervision_order.answered"],
+                &[EventKind::SupervisionOrderAnswered],
                 1,
             )
             .await?

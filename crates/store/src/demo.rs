@@ -7,6 +7,7 @@ use crate::record::RecordContext;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::{
     CertificateNumber, DivisionCode, Login, OrgCode, OrgKind, OrgLevel, PhoneNumber, Role,
 };
@@ -410,7 +411,7 @@ pub async fn load_under(
     w.record(
         "system",
         "demo",
-        "demo.loaded",
+        EventKind::DemoLoaded,
         json!({"people": logins.len()}),
     );
     w.commit().await?;

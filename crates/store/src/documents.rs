@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::document::{DocumentKind, format_number};
 
 /// Save a government's template and number pattern for a kind (replacing its earlier one).
@@ -49,7 +50,7 @@ pub async fn set_template(
     w.record(
         "document_template",
         m.id,
-        "document_template.saved",
+        EventKind::DocumentTemplateSaved,
         json!({"org_id": gov_org_id, "kind": kind.as_str(), "body_sm3": xiezhi_domain::sm3_hex(body.as_bytes()), "number_pattern": pattern}),
     );
     Ok(m)
@@ -126,7 +127,7 @@ pub async fn issue(
     w.record(
         "case",
         d.case_id,
-        "document.issued",
+        EventKind::DocumentIssued,
         json!({"document_id": m.id, "kind": d.kind.as_str(), "number": number, "sm3": sm3}),
     );
     Ok(m)

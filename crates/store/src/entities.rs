@@ -741,6 +741,31 @@ pub mod case_handler {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// The reporters' ratings of final replies (满意度评价), one row per rating: what the
+/// assessment counts for the org whose answer was rated.
+pub mod lead_rating {
+    use sea_orm::entity::prelude::*;
+
+    /// One rating.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "lead_ratings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub lead_id: i64,
+        /// The org whose answer was rated.
+        pub org_id: i64,
+        /// `Satisfaction` (satisfied, basic, unsatisfied, not_fixed).
+        pub satisfaction: String,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Assistance requests (协助函).
 pub mod assistance_request {
     use sea_orm::entity::prelude::*;

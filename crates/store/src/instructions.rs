@@ -13,6 +13,7 @@ use sea_orm::{
     QueryOrder,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus, transition};
@@ -125,7 +126,7 @@ pub async fn send(
     w.record(
         "instruction",
         m.id,
-        "instruction.sent",
+        EventKind::InstructionSent,
         json!({"from_org_id": n.from_org_id, "body_sm3": xiezhi_domain::sm3_hex(n.body.as_bytes()),
                "due_at": n.due_at.map(|d| d.to_rfc3339()), "to_orgs": to_orgs, "to_people": to_people}),
     );
@@ -188,13 +189,13 @@ pub async fn answer(
         ReceiptCommand::Acknowledge => {
             am.acknowledged_at = Set(Some(now));
             am.acknowledged_by = Set(by);
-            ("instruction.acknowledged", ACK)
+            (EventKind::InstructionAcknowledged, ACK)
         }
         ReceiptCommand::Complete => {
             am.completed_at = Set(Some(now));
             am.completed_by = Set(by);
             am.report = Set(report.clone());
-            ("instruction.completed", DONE)
+            (EventKind::InstructionCompleted, DONE)
         }
     };
     let updated = am.update(w.txn()).await?;

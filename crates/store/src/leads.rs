@@ -10,6 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::lead::{LeadInput, LeadStatus, LeadStep, tracking_number};
 
 /// Two reports are about the same place when their points lie within this many metres.
@@ -167,7 +168,7 @@ pub async fn intake(
     w.record(
         "lead",
         m.id,
-        "lead.received",
+        EventKind::LeadReceived,
         json!({"tracking_number": m.tracking_number, "channel": m.channel, "received_org_id": r.org_id,
                "division_code": m.division_code, "item_code": m.item_code, "urgent": m.urgent,
                "duplicate_of": duplicate_of, "has_reporter": m.reporter_phone.is_some() || m.reporter_name.is_some()}),
@@ -221,7 +222,7 @@ pub async fn sign_for(
     am.status = Set(next.as_str().into());
     let l = am.update(w.txn()).await?;
     clocks::satisfy_subject(w, env, "lead", &id.to_string(), "lead.sign_for").await?;
-    w.record("lead", id, "lead.signed", json!({}));
+    w.record("lead", id, EventKind::LeadSigned, json!({}));
     Ok(l)
 }
 

@@ -16,6 +16,7 @@ pub mod entities;
 pub mod error;
 pub mod import;
 pub mod instructions;
+pub mod known;
 pub mod leads;
 pub mod live;
 pub mod meetings;

@@ -17,6 +17,7 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::meeting::{
@@ -172,7 +173,7 @@ pub async fn call(
     w.record(
         "meeting",
         m.id,
-        "meeting.called",
+        EventKind::MeetingCalled,
         json!({"kind": n.kind.as_str(), "title": n.title, "starts_at": n.starts_at.to_rfc3339(), "place": n.place,
                "office_org_id": n.office_org_id, "convenor_person_id": n.convenor_person_id,
                "members": n.members.iter().map(|x| json!({"org_id": x.org_id, "leader": x.leader_person_id, "liaison": x.liaison_person_id})).collect::<Vec<_>>()}),
@@ -247,7 +248,7 @@ pub async fn propose(
     w.record(
         "meeting",
         id,
-        "meeting.agenda_proposed",
+        EventKind::MeetingAgendaProposed,
         json!({"agenda_item_id": a.id, "org_id": org_id, "title": title, "detail": detail}),
     );
     Ok(a)
@@ -292,7 +293,7 @@ pub async fn step(
     let kind = match cmd {
         MeetingCommand::SettleAgenda => {
             clocks::satisfy_subject(w, env, "meeting", &id.to_string(), AGENDA).await?;
-            "meeting.agenda_settled"
+            EventKind::MeetingAgendaSettled
         }
         MeetingCommand::RecordMinutes => {
             for a in &actions {
@@ -320,18 +321,18 @@ pub async fn step(
             }
             am.minutes = Set(minutes.clone());
             am.minutes_at = Set(Some(now));
-            "meeting.minutes_recorded"
+            EventKind::MeetingMinutesRecorded
         }
         MeetingCommand::Sign => {
             am.signed_by = Set(by);
             am.signed_at = Set(Some(now));
-            "meeting.minutes_signed"
+            EventKind::MeetingMinutesSigned
         }
         MeetingCommand::Cancel => {
             clocks::satisfy_subject(w, env, "meeting", &id.to_string(), AGENDA).await?;
-            "meeting.cancelled"
+            EventKind::MeetingCancelled
         }
-        MeetingCommand::Propose => "meeting.agenda_proposed",
+        MeetingCommand::Propose => EventKind::MeetingAgendaProposed,
     };
     let updated = am.update(w.txn()).await?;
     let mut extra = json!({});
@@ -437,7 +438,7 @@ pub async fn complete_action(
     w.record(
         "meeting",
         a.meeting_id,
-        "meeting.action_done",
+        EventKind::MeetingActionDone,
         json!({"action_item_id": a.id, "owner_org_id": a.owner_org_id, "report": report, "by": by}),
     );
     Ok(updated)

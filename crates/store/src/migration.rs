@@ -29,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(M0014AssessmentDays),
             Box::new(M0015LeadOutcome),
             Box::new(M0016AppendOnlyRecord),
+            Box::new(M0017LeadRatings),
+            Box::new(M0018KnownValues),
         ]
     }
 }
@@ -40,6 +42,26 @@ fn frozen_statements(text: &str) -> impl Iterator<Item = &str> {
         part.lines()
             .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
     })
+}
+
+/// Run a frozen migration's statements. On SQLite they go to the database as one batch, so
+/// that they run on one connection in order (a statement on another pooled connection may not
+/// yet see a trigger just dropped).
+async fn run_frozen(m: &SchemaManager<'_>, text: &str) -> Result<(), DbErr> {
+    let statements: Vec<&str> = frozen_statements(text).collect();
+    match m.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            m.get_connection()
+                .execute_unprepared(&statements.join(";\n"))
+                .await?;
+        }
+        _ => {
+            for st in statements {
+                m.get_connection().execute_unprepared(st).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Orgs, people, certificates, training, sessions, tokens, the event record.
@@ -1425,6 +1447,77 @@ impl MigrationTrait for M0016AppendOnlyRecord {
         for st in statements {
             m.get_connection().execute_unprepared(st).await?;
         }
+        Ok(())
+    }
+}
+
+/// Ratings get their own typed table (`lead_ratings`), filled from the `lead.rated` events
+/// already recorded; the assessment's tally triggers count its rows instead of matching the
+/// events' JSON payloads.
+struct M0017LeadRatings;
+
+impl MigrationName for M0017LeadRatings {
+    fn name(&self) -> &str {
+        "m0017_lead_ratings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0017LeadRatings {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("lead_ratings")
+                .col(big_pk_auto("id"))
+                .col(big_integer("lead_id"))
+                .col(big_integer("org_id"))
+                .col(
+                    string("satisfaction").check(Expr::col("satisfaction").is_in([
+                        "satisfied",
+                        "basic",
+                        "unsatisfied",
+                        "not_fixed",
+                    ])),
+                )
+                .col(timestamp_with_time_zone("at"))
+                .foreign_key(&mut fk("lead_ratings", "lead_id", "leads"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "lead_ratings",
+            "lead_ratings_org_at",
+            &["org_id", "at"],
+        ))
+        .await?;
+        let frozen = match m.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => include_str!("../migrations/m0017_postgres.sql"),
+            _ => include_str!("../migrations/m0017_sqlite.sql"),
+        };
+        run_frozen(m, frozen).await?;
+        Ok(())
+    }
+}
+
+/// Every state and kind column accepts only the values the program knows (`crate::known`):
+/// a CHECK constraint on PostgreSQL (NOT VALID: rows already there are read as before, where an
+/// unknown value is an error naming the row), a trigger pair on SQLite.
+struct M0018KnownValues;
+
+impl MigrationName for M0018KnownValues {
+    fn name(&self) -> &str {
+        "m0018_known_values"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0018KnownValues {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let frozen = match m.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => include_str!("../migrations/m0018_postgres.sql"),
+            _ => include_str!("../migrations/m0018_sqlite.sql"),
+        };
+        run_frozen(m, frozen).await?;
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::operation::{
@@ -202,7 +203,7 @@ pub async fn create(
     w.record(
         "operation",
         m.id,
-        "operation.drafted",
+        EventKind::OperationDrafted,
         json!({"mode": plan.mode.as_str(), "title": plan.title, "domain": plan.domain, "area": plan.area,
                "starts_at": plan.starts_at.to_rfc3339(), "ends_at": plan.ends_at.to_rfc3339(),
                "lead_org_id": plan.lead_org_id,
@@ -298,12 +299,12 @@ pub async fn step(
     let mut am: op::ActiveModel = m.clone().into();
     am.status = Set(next.as_str().into());
     let kind = match cmd {
-        OperationCommand::Submit => "operation.submitted",
-        OperationCommand::Approve => "operation.approved",
-        OperationCommand::Reject => "operation.rejected",
-        OperationCommand::Start => "operation.started",
-        OperationCommand::Close => "operation.closed",
-        OperationCommand::Cancel => "operation.cancelled",
+        OperationCommand::Submit => EventKind::OperationSubmitted,
+        OperationCommand::Approve => EventKind::OperationApproved,
+        OperationCommand::Reject => EventKind::OperationRejected,
+        OperationCommand::Start => EventKind::OperationStarted,
+        OperationCommand::Close => EventKind::OperationClosed,
+        OperationCommand::Cancel => EventKind::OperationCancelled,
     };
     match cmd {
         OperationCommand::Approve | OperationCommand::Reject => {
@@ -406,7 +407,7 @@ pub async fn check_in(
     w.record(
         "operation",
         id,
-        "operation.checked_in",
+        EventKind::OperationCheckedIn,
         json!({"person_id": person_id, "lat": o.lat, "lon": o.lon}),
     );
     let orgs = participants(w, &m).await?;
@@ -457,7 +458,7 @@ pub async fn add_report(
     w.record(
         "operation",
         id,
-        "operation.reported",
+        EventKind::OperationReported,
         json!({"report_id": r.id, "person_id": person_id, "org_id": org_id, "body": body,
                "lat": r.lat, "lon": r.lon, "photos": photos}),
     );
@@ -495,7 +496,7 @@ pub async fn add_link(
     w.record(
         "operation",
         id,
-        "operation.linked",
+        EventKind::OperationLinked,
         json!({"subject_type": subject_type, "subject_id": subject_id}),
     );
     Ok(l)
@@ -555,7 +556,7 @@ pub async fn notify_unit(
     w.record(
         "operation",
         id,
-        "operation.unit_notified",
+        EventKind::OperationUnitNotified,
         json!({"notice_id": n.id, "org_id": org_id, "body": body}),
     );
     w.announce("operation_notice", m.id, vec![org_id], vec![], body);
@@ -614,7 +615,7 @@ pub async fn dispatch(
     w.record(
         "operation",
         n.operation_id,
-        "operation.unit_dispatched",
+        EventKind::OperationUnitDispatched,
         json!({"notice_id": n.id, "org_id": n.org_id, "officers": officers, "note": note}),
     );
     Ok(updated)

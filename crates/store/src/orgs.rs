@@ -7,6 +7,7 @@ use sea_orm::{
     QueryOrder,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::{DivisionCode, OrgCode, OrgKind, OrgLevel};
 
 /// A checked new org.
@@ -100,7 +101,7 @@ pub async fn create(w: &mut Writer, new: NewOrg) -> Result<org::Model, StoreErro
     let mut am: org::ActiveModel = m.into();
     am.path = Set(format!("{parent_path}{}/", am.id.as_ref()));
     let m = am.update(c).await?;
-    w.record("org", m.id, "org.created", snapshot(&m));
+    w.record("org", m.id, EventKind::OrgCreated, snapshot(&m));
     Ok(m)
 }
 
@@ -150,7 +151,7 @@ pub async fn edit(w: &mut Writer, id: i64, e: OrgEdit) -> Result<org::Model, Sto
     w.record(
         "org",
         id,
-        "org.updated",
+        EventKind::OrgUpdated,
         json!({"before": before, "after": snapshot(&m)}),
     );
     Ok(m)
@@ -197,9 +198,9 @@ pub async fn set_active(w: &mut Writer, id: i64, active: bool) -> Result<org::Mo
         "org",
         id,
         if active {
-            "org.reactivated"
+            EventKind::OrgReactivated
         } else {
-            "org.deactivated"
+            EventKind::OrgDeactivated
         },
         json!({}),
     );

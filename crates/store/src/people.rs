@@ -9,6 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::role::check_role_set;
 use xiezhi_domain::{CertificateNumber, Login, PhoneNumber, Role};
 
@@ -120,7 +121,7 @@ pub async fn create(w: &mut Writer, new: NewPerson) -> Result<person::Model, Sto
     w.record(
         "person",
         m.id,
-        "person.created",
+        EventKind::PersonCreated,
         json!({"login": m.login, "name": m.name, "org_id": m.org_id,
                "roles": roles_of(&m).iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
     );
@@ -145,7 +146,7 @@ pub async fn edit(w: &mut Writer, id: i64, e: PersonEdit) -> Result<person::Mode
     w.record(
         "person",
         id,
-        "person.updated",
+        EventKind::PersonUpdated,
         json!({"before": before, "after": {"name": m.name, "org_id": m.org_id},
                "phone_changed": phone_changed}),
     );
@@ -168,7 +169,7 @@ pub async fn set_roles(
     w.record(
         "person",
         id,
-        "person.roles_changed",
+        EventKind::PersonRolesChanged,
         json!({"before": before, "after": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
     );
     Ok(m)
@@ -185,7 +186,7 @@ pub async fn set_password_hash(
     am.password_hash = Set(hash);
     am.updated_at = Set(w.now());
     am.update(w.txn()).await?;
-    w.record("person", id, "person.password_set", json!({}));
+    w.record("person", id, EventKind::PersonPasswordSet, json!({}));
     Ok(())
 }
 
@@ -213,9 +214,9 @@ pub async fn set_active(
         "person",
         id,
         if active {
-            "person.reactivated"
+            EventKind::PersonReactivated
         } else {
-            "person.deactivated"
+            EventKind::PersonDeactivated
         },
         json!({}),
     );
@@ -254,7 +255,7 @@ pub async fn add_certificate(
     w.record(
         "person",
         person_id,
-        "person.certificate_added",
+        EventKind::PersonCertificateAdded,
         json!({"number": m.number, "domains": cert.domains, "valid_until": cert.valid_until.to_string()}),
     );
     Ok(m)
@@ -300,7 +301,7 @@ pub async fn set_training(
     w.record(
         "person",
         person_id,
-        "person.training_set",
+        EventKind::PersonTrainingSet,
         json!({"year": year, "hours": hours}),
     );
     Ok(())

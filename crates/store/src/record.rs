@@ -12,6 +12,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
+use xiezhi_domain::EventKind;
 use xiezhi_domain::event::{canonical_json, truncate_to_micros};
 use xiezhi_domain::{ChainLink, EventBody, GENESIS_HASH};
 
@@ -108,14 +109,14 @@ impl Writer {
         &mut self,
         subject_type: &str,
         subject_id: impl ToString,
-        kind: &str,
+        kind: EventKind,
         payload: serde_json::Value,
     ) {
         self.events.push(PendingEvent {
             at: None,
             subject_type: subject_type.to_owned(),
             subject_id: subject_id.to_string(),
-            kind: kind.to_owned(),
+            kind: kind.as_str().to_owned(),
             payload,
         });
     }
@@ -128,14 +129,14 @@ impl Writer {
         at: DateTime<Utc>,
         subject_type: &str,
         subject_id: impl ToString,
-        kind: &str,
+        kind: EventKind,
         payload: serde_json::Value,
     ) {
         self.events.push(PendingEvent {
             at: Some(truncate_to_micros(at)),
             subject_type: subject_type.to_owned(),
             subject_id: subject_id.to_string(),
-            kind: kind.to_owned(),
+            kind: kind.as_str().to_owned(),
             payload,
         });
     }
@@ -418,13 +419,13 @@ impl Store {
         &self,
         subject_type: &str,
         subject_id: &str,
-        kinds: &[&str],
+        kinds: &[EventKind],
         limit: u64,
     ) -> Result<Vec<event::Model>, StoreError> {
         Ok(event::Entity::find()
             .filter(event::Column::SubjectType.eq(subject_type))
             .filter(event::Column::SubjectId.eq(subject_id))
-            .filter(event::Column::Kind.is_in(kinds.iter().copied()))
+            .filter(event::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
             .order_by_desc(event::Column::Seq)
             .limit(limit)
             .all(self.db())

@@ -7,7 +7,9 @@
 
 use crate::clocks::{profile_for, snapshot};
 use crate::demo::DemoLogin;
-use crate::entities::{case, catalog_item, clock, lead, org, supervision_order, transfer};
+use crate::entities::{
+    case, catalog_item, clock, lead, lead_rating, org, supervision_order, transfer,
+};
 use crate::orgs::{self, NewOrg};
 use crate::people::{self, NewPerson};
 use crate::record::RecordContext;
@@ -19,6 +21,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QueryS
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use xiezhi_calendar::Calendar;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::{self as engine, Extension, OrderState};
 use xiezhi_domain::rules::{Rule, Rules};
 use xiezhi_domain::{DivisionCode, Login, OrgCode, OrgKind, OrgLevel, Role};
@@ -374,7 +377,7 @@ const GIVEN: &[&str] = &[
 struct Pending {
     subject_type: &'static str,
     subject_id: i64,
-    kind: &'static str,
+    kind: EventKind,
     payload: serde_json::Value,
 }
 
@@ -386,6 +389,7 @@ struct Rows {
     cases: Vec<case::ActiveModel>,
     clocks: Vec<clock::ActiveModel>,
     orders: Vec<supervision_order::ActiveModel>,
+    ratings: Vec<lead_rating::ActiveModel>,
 }
 
 struct Gen<'a> {
@@ -427,7 +431,7 @@ impl Gen<'_> {
         at: DateTime<Utc>,
         subject_type: &'static str,
         subject_id: i64,
-        kind: &'static str,
+        kind: EventKind,
         payload: serde_json::Value,
     ) {
         if at <= self.now {
@@ -511,7 +515,7 @@ impl Gen<'_> {
             start,
             "clock",
             id,
-            "clock.started",
+            EventKind::ClockStarted,
             json!({"subject_type": subject_type, "subject_id": subject_id.to_string(),
                    "rule_id": rule_id, "profile": profile, "profile_version": profile_version,
                    "duration": rule.duration.text(), "holder_org_id": holder,
@@ -531,7 +535,7 @@ impl Gen<'_> {
                 at,
                 "clock",
                 id,
-                "clock.extended",
+                EventKind::ClockExtended,
                 json!({"state": "running", "due_at": new_due.to_rfc3339(), "old_due": due.to_rfc3339()}),
             );
             due = new_due;
@@ -547,9 +551,9 @@ impl Gen<'_> {
             (None, None) => "running",
         };
         for (at, kind, state) in [
-            (warned_at, "clock.warned", "running"),
-            (breached_at, "clock.breached", "breached"),
-            (done, "clock.satisfied", "satisfied"),
+            (warned_at, EventKind::ClockWarned, "running"),
+            (breached_at, EventKind::ClockBreached, "breached"),
+            (done, EventKind::ClockSatisfied, "satisfied"),
         ] {
             if let Some(at) = at {
                 let payload = json!({"state": state, "due_at": due.to_rfc3339()});
@@ -618,7 +622,7 @@ impl Gen<'_> {
             issued,
             "supervision_order",
             id,
-            "supervision_order.issued",
+            EventKind::SupervisionOrderIssued,
             json!({"clock_id": clock_id, "from_org_id": county.office, "to_org_id": holder,
                    "subject_type": subject_type, "subject_id": subject_id.to_string(), "reason": reason}),
         );
@@ -640,7 +644,7 @@ impl Gen<'_> {
                 at,
                 "supervision_order",
                 id,
-                "supervision_order.closed",
+                EventKind::SupervisionOrderClosed,
                 json!({"clock_id": respond, "state": "satisfied"}),
             );
         }
@@ -719,7 +723,7 @@ impl Gen<'_> {
             received,
             "lead",
             id,
-            "lead.received",
+            EventKind::LeadReceived,
             json!({"tracking_number": number, "channel": channel, "received_org_id": received_org,
                    "item_code": item, "division_code": division, "urgent": urgent}),
         );
@@ -754,7 +758,7 @@ impl Gen<'_> {
                 signed,
                 "lead",
                 id,
-                "lead.signed",
+                EventKind::LeadSigned,
                 json!({"org_id": received_org}),
             );
         }
@@ -785,14 +789,14 @@ impl Gen<'_> {
                 signed + Duration::minutes(20),
                 "transfer",
                 tid,
-                "transfer.drafted",
+                EventKind::TransferDrafted,
                 json!({"lead_id": id, "from_org_id": received_org, "to_org_id": to}),
             );
             self.ev(
                 approved,
                 "transfer",
                 tid,
-                "transfer.approved",
+                EventKind::TransferApproved,
                 json!({"lead_id": id}),
             );
             let mut tstatus = "draft";
@@ -808,7 +812,7 @@ impl Gen<'_> {
                     sent,
                     "transfer",
                     tid,
-                    "transfer.sent",
+                    EventKind::TransferSent,
                     json!({"lead_id": id, "to_org_id": to}),
                 );
                 let d = self.after(sent, 900.0);
@@ -834,14 +838,14 @@ impl Gen<'_> {
                             d,
                             "transfer",
                             tid,
-                            "transfer.accepted",
+                            EventKind::TransferAccepted,
                             json!({"lead_id": id}),
                         );
                         self.ev(
                             d,
                             "lead",
                             id,
-                            "lead.holder_changed",
+                            EventKind::LeadHolderChanged,
                             json!({"from_org_id": received_org, "to_org_id": to}),
                         );
                         let reported = self.after(d, 7000.0);
@@ -863,7 +867,7 @@ impl Gen<'_> {
                                 reported,
                                 "transfer",
                                 tid,
-                                "transfer.outcome_reported",
+                                EventKind::TransferOutcomeReported,
                                 json!({"lead_id": id}),
                             );
                         }
@@ -874,7 +878,7 @@ impl Gen<'_> {
                             d,
                             "transfer",
                             tid,
-                            "transfer.rejected",
+                            EventKind::TransferRejected,
                             json!({"lead_id": id, "reason": "不属于本单位职责范围"}),
                         );
                     }
@@ -919,7 +923,7 @@ impl Gen<'_> {
                         at,
                         "lead",
                         id,
-                        "lead.case_filed",
+                        EventKind::LeadCaseFiled,
                         json!({"holder_org_id": holder}),
                     );
                 } else if roll < 0.45 {
@@ -928,12 +932,18 @@ impl Gen<'_> {
                         at,
                         "lead",
                         id,
-                        "lead.no_violation",
+                        EventKind::LeadNoViolation,
                         json!({"org_id": holder}),
                     );
                 } else {
                     status = "finished";
-                    self.ev(at, "lead", id, "lead.replied", json!({"org_id": holder}));
+                    self.ev(
+                        at,
+                        "lead",
+                        id,
+                        EventKind::LeadReplied,
+                        json!({"org_id": holder}),
+                    );
                 }
                 replied = Some(at);
                 // Reporters rate about half of the replies.
@@ -951,11 +961,18 @@ impl Gen<'_> {
                             ],
                         );
                         satisfaction = Some(s);
+                        self.rows.ratings.push(lead_rating::ActiveModel {
+                            lead_id: Set(id),
+                            org_id: Set(holder),
+                            satisfaction: Set(s.into()),
+                            at: Set(rated),
+                            ..Default::default()
+                        });
                         self.ev(
                             rated,
                             "lead",
                             id,
-                            "lead.rated",
+                            EventKind::LeadRated,
                             json!({"satisfaction": s, "org_id": holder}),
                         );
                         if s == "not_fixed" {
@@ -964,7 +981,7 @@ impl Gen<'_> {
                                 rated,
                                 "lead",
                                 id,
-                                "lead.reopened",
+                                EventKind::LeadReopened,
                                 json!({"org_id": holder}),
                             );
                         }
@@ -1042,27 +1059,27 @@ impl Gen<'_> {
             filed,
             "case",
             id,
-            "case.filed",
+            EventKind::CaseFiled,
             json!({"number": number, "lead_id": lead_id, "holder_org_id": holder}),
         );
-        let mut steps: Vec<(&'static str, &'static str, f64)> = vec![
-            ("case.investigation_started", "investigation", 900.0),
-            ("case.submitted_for_review", "review", 9000.0),
+        let mut steps: Vec<(EventKind, &'static str, f64)> = vec![
+            (EventKind::CaseInvestigationStarted, "investigation", 900.0),
+            (EventKind::CaseSubmittedForReview, "review", 9000.0),
         ];
         if major {
-            steps.push(("case.sent_to_legal_review", "legal_review", 1500.0));
+            steps.push((EventKind::CaseSentToLegalReview, "legal_review", 1500.0));
             if self.rng.gen_bool(0.12) {
-                steps.push(("case.legal_review_failed", "investigation", 3000.0));
-                steps.push(("case.submitted_for_review", "review", 4000.0));
-                steps.push(("case.sent_to_legal_review", "legal_review", 900.0));
+                steps.push((EventKind::CaseLegalReviewFailed, "investigation", 3000.0));
+                steps.push((EventKind::CaseSubmittedForReview, "review", 4000.0));
+                steps.push((EventKind::CaseSentToLegalReview, "legal_review", 900.0));
             }
-            steps.push(("case.legal_review_passed", "legal_review", 2500.0));
+            steps.push((EventKind::CaseLegalReviewPassed, "legal_review", 2500.0));
         }
         steps.extend([
-            ("case.decided", "decision", 2000.0),
-            ("case.served", "service", 2500.0),
-            ("case.execution_started", "execution", 1500.0),
-            ("case.closed", "closed", 12000.0),
+            (EventKind::CaseDecided, "decision", 2000.0),
+            (EventKind::CaseServed, "service", 2500.0),
+            (EventKind::CaseExecutionStarted, "execution", 1500.0),
+            (EventKind::CaseClosed, "closed", 12000.0),
         ]);
         let mut stage = "filed";
         let mut t = filed;
@@ -1074,7 +1091,10 @@ impl Gen<'_> {
             if at > self.now {
                 break;
             }
-            let payload = if kind.starts_with("case.legal_review_") {
+            let payload = if matches!(
+                kind,
+                EventKind::CaseLegalReviewPassed | EventKind::CaseLegalReviewFailed
+            ) {
                 json!({"stage": next_stage, "org_id": holder})
             } else {
                 json!({"stage": next_stage})
@@ -1083,9 +1103,9 @@ impl Gen<'_> {
             stage = next_stage;
             t = at;
             match kind {
-                "case.legal_review_passed" => passed = true,
-                "case.decided" => decided = Some(at),
-                "case.closed" => closed = Some(at),
+                EventKind::CaseLegalReviewPassed => passed = true,
+                EventKind::CaseDecided => decided = Some(at),
+                EventKind::CaseClosed => closed = Some(at),
                 _ => {}
             }
         }
@@ -1167,6 +1187,7 @@ async fn insert_rows(w: &Writer, rows: Rows) -> Result<(), StoreError> {
     chunks(w, rows.cases, 1200).await?;
     chunks(w, rows.clocks, 1200).await?;
     chunks(w, rows.orders, 2000).await?;
+    chunks(w, rows.ratings, 2000).await?;
     Ok(())
 }
 
@@ -1280,7 +1301,7 @@ pub async fn load_history(
     w.record(
         "synthetic",
         seed,
-        "synthetic.started",
+        EventKind::SyntheticStarted,
         json!({"seed": seed, "leads": leads, "counties": counties.len()}),
     );
     w.commit().await?;
@@ -1381,7 +1402,7 @@ pub async fn load_history(
             w.record(
                 "synthetic",
                 seed,
-                "synthetic.day",
+                EventKind::SyntheticDay,
                 json!({"day": d.to_string()}),
             );
         }

@@ -2,19 +2,21 @@
 //! and the dashboard's daily series sum over a period, so that a province's quarter reads some
 //! hundred thousand day rows instead of millions of clocks, leads and events.
 //!
-//! Each row of `clocks`, `cases`, `leads`, `supervision_orders` and each rating or legal
-//! review event contributes to the tally of one day and org (a clock to two: the day it first
+//! Each row of `clocks`, `cases`, `leads`, `supervision_orders`, `lead_ratings` and each
+//! legal review event contributes to the tally of one day and org (a clock to two: the day it first
 //! fell due and the day it was breached). Database triggers add a row's contribution when it
 //! is written and take the old one away when it changes, in the same transaction as the
 //! write, so no write path can miss them; migration m0014 fills the tallies from the rows
-//! already there with the same expressions. The definitions are those of
+//! already there with the same expressions (m0017 moved ratings from event payloads to the
+//! typed `lead_ratings` table). The statements here are the current definition; a migration
+//! freezes the SQL they generate (`tests/migrations.rs` prints it). The definitions are those of
 //! [`xiezhi_domain::assessment`]; the drill-down applies the domain to the items themselves
 //! and a test checks that both agree for every org.
 
 use sea_orm::DbBackend;
 use xiezhi_domain::assessment::RESPONSE_RULES;
 use xiezhi_domain::case::CaseStage;
-use xiezhi_domain::lead::LeadStatus;
+use xiezhi_domain::lead::{LeadStatus, Satisfaction};
 
 /// The open work's count columns (表 `open_work`, per org: what it holds now).
 pub const OPEN_COLUMNS: &[&str] = &["open_leads", "open_cases", "breached"];
@@ -93,7 +95,14 @@ fn sources(b: DbBackend) -> Vec<Source> {
     };
     let (rd, ro, rx) = clock("IN");
     let (hd, ho, hx) = clock("NOT IN");
-    let rating = |v: &str| format!("{{r}}.payload LIKE '%\"satisfaction\":\"{v}\"%'");
+    let rating = |v: &[Satisfaction]| {
+        let values = v
+            .iter()
+            .map(|x| format!("'{}'", x.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        flag(&format!("{{r}}.satisfaction IN ({values})"))
+    };
     vec![
         Source {
             table: "clocks",
@@ -173,22 +182,18 @@ fn sources(b: DbBackend) -> Vec<Source> {
             counts: vec![("intake", "1".into())],
         },
         Source {
-            table: "events",
+            table: "lead_ratings",
             watch: &[],
-            when: "{r}.kind = 'lead.rated'".into(),
+            when: "1 = 1".into(),
             time: Some("{r}.at".into()),
-            org: payload_org(
-                b,
-                "(SELECT COALESCE(l.replied_by_org_id, l.holder_org_id, l.received_org_id) \
-                 FROM leads l WHERE l.id = CAST({r}.subject_id AS BIGINT))",
-            ),
+            org: "{r}.org_id".into(),
             counts: vec![
                 ("rated", "1".into()),
                 (
                     "rated_good",
-                    flag(&format!("{} OR {}", rating("satisfied"), rating("basic"))),
+                    rating(&[Satisfaction::Satisfied, Satisfaction::Basic]),
                 ),
-                ("rated_not_fixed", flag(&rating("not_fixed"))),
+                ("rated_not_fixed", rating(&[Satisfaction::NotFixed])),
             ],
         },
         Source {

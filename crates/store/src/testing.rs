@@ -233,3 +233,24 @@ pub async fn drop_record_guard(store: &crate::Store) {
         admin_exec(store, st).await;
     }
 }
+
+/// Remove the database's refusal of unknown states and kinds (m0018), for tests of how the
+/// program reads a row written before it or by hand.
+pub async fn drop_known_value_guards(store: &crate::Store) {
+    for (t, c, _) in crate::known::columns() {
+        let statements = match store.db().get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                vec![format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_{c}_known"
+                )]
+            }
+            _ => vec![
+                format!("DROP TRIGGER IF EXISTS {t}_{c}_known_insert"),
+                format!("DROP TRIGGER IF EXISTS {t}_{c}_known_update"),
+            ],
+        };
+        for st in statements {
+            admin_exec(store, &st).await;
+        }
+    }
+}

@@ -8,7 +8,7 @@
 
 use crate::clocks::{self, ClockEnv, ClockStart};
 use crate::entities::{
-    attachment, blob, case, clock, dispute, dispute_note, event, lead, org, transfer,
+    attachment, blob, case, clock, dispute, dispute_note, event, lead, lead_rating, org, transfer,
 };
 use crate::leads::lead_next;
 use crate::{Store, StoreError, Writer};
@@ -18,6 +18,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
+use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::lead::{LeadOutcome, LeadStatus, LeadStep, Satisfaction};
@@ -264,7 +265,12 @@ pub async fn store_hashed(
         }
         .insert(w.txn())
         .await?;
-        w.record("blob", &digest, "blob.stored", json!({"size": size}));
+        w.record(
+            "blob",
+            &digest,
+            EventKind::BlobStored,
+            json!({"size": size}),
+        );
     }
     Ok(digest)
 }
@@ -307,7 +313,7 @@ pub async fn attach(
         w.record(
             subject_type,
             subject_id,
-            "attachment.added",
+            EventKind::AttachmentAdded,
             json!({"attachment_id": a.id, "kind": a.kind, "title": a.title, "digest": a.digest}),
         );
     }
@@ -369,9 +375,9 @@ pub async fn close_lead(
     let l = save_lead(w, am).await?;
     satisfy(w, env, "lead", id, &["lead.sign_for"]).await?;
     let kind = match outcome {
-        LeadOutcome::NoViolation | LeadOutcome::NotFound => "lead.no_violation",
-        LeadOutcome::RectificationOrdered => "lead.rectification_ordered",
-        _ => "lead.finished",
+        LeadOutcome::NoViolation | LeadOutcome::NotFound => EventKind::LeadNoViolation,
+        LeadOutcome::RectificationOrdered => EventKind::LeadRectificationOrdered,
+        _ => EventKind::LeadFinished,
     };
     w.record(
         "lead",
@@ -409,7 +415,7 @@ async fn relay_answer(w: &mut Writer, answered: &lead::Model) -> Result<(), Stor
         w.record(
             "lead",
             origin,
-            "lead.answer_relayed",
+            EventKind::LeadAnswerRelayed,
             json!({"from_lead_id": from.id, "org_id": from.replied_by_org_id,
                    "outcome": from.outcome, "status": status.as_str()}),
         );
@@ -486,13 +492,13 @@ pub async fn file_case(
     w.record(
         "case",
         c.id,
-        "case.filed",
+        EventKind::CaseFiled,
         json!({"number": c.number, "lead_id": id, "holder_org_id": by.org_id, "title": title, "item_code": c.item_code}),
     );
     w.record(
         "lead",
         id,
-        "lead.case_filed",
+        EventKind::LeadCaseFiled,
         json!({"case_id": c.id, "number": c.number}),
     );
     Ok(c)
@@ -561,13 +567,13 @@ pub async fn refer_to_township(
     w.record(
         "lead",
         id,
-        "lead.referred",
+        EventKind::LeadReferred,
         json!({"township_id": township_id, "new_lead_id": new.id, "notice": notice}),
     );
     w.record(
         "lead",
         new.id,
-        "lead.received",
+        EventKind::LeadReceived,
         json!({"tracking_number": new.tracking_number, "channel": new.channel, "received_org_id": township_id,
                "referred_from": old.id, "division_code": new.division_code, "item_code": new.item_code}),
     );
@@ -606,7 +612,7 @@ pub async fn final_reply(
     w.record(
         "lead",
         id,
-        "lead.replied",
+        EventKind::LeadReplied,
         json!({"org_id": by.org_id, "reply": text}),
     );
     relay_answer(w, &l).await?;
@@ -637,17 +643,26 @@ pub async fn feedback(
         am.reopened = Set(reopened + 1);
     }
     let l = save_lead(w, am).await?;
+    lead_rating::ActiveModel {
+        lead_id: Set(id),
+        org_id: Set(answered),
+        satisfaction: Set(rating.as_str().into()),
+        at: Set(w.now()),
+        ..Default::default()
+    }
+    .insert(w.txn())
+    .await?;
     w.record(
         "lead",
         id,
-        "lead.rated",
+        EventKind::LeadRated,
         json!({"satisfaction": rating.as_str(), "org_id": answered}),
     );
     if rating == Satisfaction::NotFixed {
         w.record(
             "lead",
             id,
-            "lead.reopened",
+            EventKind::LeadReopened,
             json!({"holder_org_id": holder, "times": reopened + 1}),
         );
         let now = w.now();
@@ -761,7 +776,7 @@ pub async fn draft(
     w.record(
         "transfer",
         t.id,
-        "transfer.drafted",
+        EventKind::TransferDrafted,
         json!({"lead_id": lead_id, "kind": t.kind, "from_org_id": by.org_id, "to_org_id": to_org_id,
                "urgent": d.urgent, "oral": t.oral_record, "historical_consultation": t.consultation,
                "facts": t.facts}),
@@ -790,7 +805,7 @@ pub async fn draft(
         w.record(
             "transfer",
             t.id,
-            "transfer.sent_orally",
+            EventKind::TransferSentOrally,
             json!({"to_org_id": to_org_id, "record": t.oral_record, "copied_to_office": true}),
         );
     } else {
@@ -862,7 +877,7 @@ pub async fn approve(
     w.record(
         "transfer",
         id,
-        "transfer.approved",
+        EventKind::TransferApproved,
         json!({"approved_by": by.person_id}),
     );
     if judicial {
@@ -878,7 +893,7 @@ pub async fn approve(
         w.record(
             "transfer",
             id,
-            "transfer.sent",
+            EventKind::TransferSent,
             json!({"to_org_id": t.to_org_id, "copied_to_office": true}),
         );
     }
@@ -907,7 +922,7 @@ pub async fn send_judicial(
     w.record(
         "transfer",
         id,
-        "transfer.sent",
+        EventKind::TransferSent,
         json!({"to_org_id": t.to_org_id, "copied_to_office": true}),
     );
     Ok(t)
@@ -938,7 +953,7 @@ pub async fn complete_written(
     w.record(
         "transfer",
         id,
-        "transfer.written_completed",
+        EventKind::TransferWrittenCompleted,
         json!({"approved_by": by.person_id}),
     );
     Ok(t)
@@ -981,7 +996,7 @@ pub async fn accept(
     w.record(
         "transfer",
         id,
-        "transfer.accepted",
+        EventKind::TransferAccepted,
         json!({"by_org_id": by.org_id}),
     );
     clocks::start(
@@ -1026,7 +1041,7 @@ async fn take_over(
     w.record(
         "lead",
         lead_id,
-        "lead.holder_changed",
+        EventKind::LeadHolderChanged,
         json!({"from_org_id": from, "to_org_id": holder}),
     );
     if status == LeadStatus::Received {
@@ -1068,7 +1083,7 @@ pub async fn reject(
     w.record(
         "transfer",
         id,
-        "transfer.rejected",
+        EventKind::TransferRejected,
         json!({"by_org_id": by.org_id, "reason": reason}),
     );
     if t.kind == TransferKind::Judicial.as_str() {
@@ -1148,7 +1163,7 @@ async fn bounce(
             w.record(
                 "dispute",
                 d.id,
-                "dispute.opened",
+                EventKind::DisputeOpened,
                 json!({"lead_id": t.lead_id, "transfer_id": t.id, "kind": d.kind,
                        "org_a_id": d.org_a_id, "org_b_id": d.org_b_id, "reason": reason}),
             );
@@ -1204,7 +1219,7 @@ pub async fn withdraw(
     w.record(
         "transfer",
         id,
-        "transfer.withdrawn",
+        EventKind::TransferWithdrawn,
         json!({"reason": reason}),
     );
     if was == TransferStatus::Sent {
@@ -1247,7 +1262,7 @@ async fn bounce_escalate(
             w.record(
                 "dispute",
                 d.id,
-                "dispute.opened",
+                EventKind::DisputeOpened,
                 json!({"lead_id": l.id, "kind": d.kind, "org_a_id": d.org_a_id, "reason": d.reason}),
             );
             d
@@ -1281,7 +1296,7 @@ async fn escalate_row(
     w.record(
         "dispute",
         id,
-        "dispute.escalated",
+        EventKind::DisputeEscalated,
         json!({"automatic": automatic, "bounces": bounces, "office_org_id": office.id}),
     );
     clocks::start(
@@ -1327,14 +1342,19 @@ pub async fn answer_refusal(
         w.record(
             "transfer",
             id,
-            "transfer.reconsideration_requested",
+            EventKind::TransferReconsiderationRequested,
             json!({}),
         );
         let l = lead_row(w, t.lead_id).await?;
         mark_sent(w, env, &t, &l).await?;
         Ok(t)
     } else {
-        w.record("transfer", id, "transfer.refusal_accepted", json!({}));
+        w.record(
+            "transfer",
+            id,
+            EventKind::TransferRefusalAccepted,
+            json!({}),
+        );
         Ok(t)
     }
 }
@@ -1364,7 +1384,7 @@ pub async fn report_outcome(
     w.record(
         "transfer",
         id,
-        "transfer.outcome_reported",
+        EventKind::TransferOutcomeReported,
         json!({"outcome": text, "copied_to_office": true}),
     );
     Ok(t)
@@ -1415,7 +1435,7 @@ pub async fn open_conflict(
     w.record(
         "dispute",
         d.id,
-        "dispute.opened",
+        EventKind::DisputeOpened,
         json!({"lead_id": lead_id, "kind": d.kind, "org_a_id": by.org_id, "org_b_id": other_org_id, "reason": reason}),
     );
     clocks::start(
@@ -1452,7 +1472,7 @@ pub async fn note(
     w.record(
         "dispute",
         dispute_id,
-        "dispute.noted",
+        EventKind::DisputeNoted,
         json!({"note_id": n.id, "kind": n.kind, "org_id": org_id, "text": text}),
     );
     Ok(n)
@@ -1515,9 +1535,9 @@ pub async fn designate(
             "transfer",
             tid,
             if to_designated {
-                "transfer.accepted"
+                EventKind::TransferAccepted
             } else {
-                "transfer.withdrawn"
+                EventKind::TransferWithdrawn
             },
             json!({"by_designation": id}),
         );
@@ -1573,9 +1593,9 @@ async fn settle_disputes(
             "dispute",
             id,
             if to == DisputeStatus::Designated {
-                "dispute.designated"
+                EventKind::DisputeDesignated
             } else {
-                "dispute.settled"
+                EventKind::DisputeSettled
             },
             json!({"org_id": org_id, "decision": decision}),
         );

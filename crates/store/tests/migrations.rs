@@ -91,6 +91,16 @@ const LANDED: &[(&str, &str, &str)] = &[
         "7078cc89fb4750e203b52c0014a0596276c06cb216398f663b9f9d74f2907506",
         "84f5b5ecd069ccfb18ad76e0e502c7785b21b3e366b22713dd59ed8900d6b39f",
     ),
+    (
+        "m0017_lead_ratings",
+        "2d200d626b98efb786ec8fd60e7499d235b2fbe2f6323b3de1bc4a85437f5d99",
+        "ba5a2eacefef5a7ede4d62200251b916db962e9033d5a41a2359fedda43f20cf",
+    ),
+    (
+        "m0018_known_values",
+        "b56eb3d5f163f322af1089f54808514af6973d758436f64c635d486c2ed03217",
+        "76e81ff2e3e191fe971cb2b2590ce60b1b3fa0590fc990a5164aea8b76ffccfd",
+    ),
 ];
 
 /// The schema as text: every table, column, index, constraint, trigger and function.
@@ -170,4 +180,178 @@ async fn landed_migrations_are_frozen_on_postgres() {
         return;
     };
     check("PostgreSQL", 2, &digests(&db).await);
+}
+
+/// The assessment's rating counts of the whole database: `(rated, rated_good, rated_not_fixed)`.
+async fn rating_tallies(db: &TestDb) -> (i64, i64, i64) {
+    let conn = db.store.db();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT CAST(COALESCE(SUM(rated), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(rated_good), 0) AS BIGINT) AS b, CAST(COALESCE(SUM(rated_not_fixed), 0) AS BIGINT) AS c FROM assessment_days",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        row.try_get("", "a").unwrap(),
+        row.try_get("", "b").unwrap(),
+        row.try_get("", "c").unwrap(),
+    )
+}
+
+/// m0017 copies the ratings recorded as events into `lead_ratings` without counting them
+/// twice, and from then on the tallies count the table's rows.
+async fn ratings_move_to_their_table(db: TestDb) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    use xiezhi_store::RecordContext;
+    let now = xiezhi_store::testing::now();
+    Migrator::up(db.store.db(), Some(16)).await.unwrap();
+    xiezhi_store::demo::load(&db.store, "demo", "test", now)
+        .await
+        .unwrap();
+    let rules = xiezhi_domain::rules::Rules::builtin().unwrap();
+    xiezhi_store::demo::load_leads(&db.store, &rules, "test", now)
+        .await
+        .unwrap();
+    let leads = xiezhi_store::entities::lead::Entity::find()
+        .all(db.store.db())
+        .await
+        .unwrap();
+    let (a, b) = (&leads[0], &leads[1]);
+    let org = a.received_org_id;
+    let mut w = db
+        .store
+        .begin_write(RecordContext::system("test", now))
+        .await
+        .unwrap();
+    w.record(
+        "lead",
+        a.id,
+        xiezhi_domain::EventKind::LeadRated,
+        serde_json::json!({"satisfaction": "basic", "org_id": org}),
+    );
+    // An early rating named no org: the lead's own org counts it.
+    w.record(
+        "lead",
+        b.id,
+        xiezhi_domain::EventKind::LeadRated,
+        serde_json::json!({"satisfaction": "not_fixed"}),
+    );
+    w.commit().await.unwrap();
+    let before = rating_tallies(&db).await;
+    assert_eq!(before, (2, 1, 1));
+    Migrator::up(db.store.db(), None).await.unwrap();
+    assert_eq!(
+        rating_tallies(&db).await,
+        before,
+        "copied, not counted twice"
+    );
+    let rows = xiezhi_store::entities::lead_rating::Entity::find()
+        .all(db.store.db())
+        .await
+        .unwrap();
+    let got: Vec<(i64, i64, &str)> = rows
+        .iter()
+        .map(|r| (r.lead_id, r.org_id, r.satisfaction.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (a.id, org, "basic"),
+            (
+                b.id,
+                b.holder_org_id.unwrap_or(b.received_org_id),
+                "not_fixed"
+            ),
+        ]
+    );
+    xiezhi_store::entities::lead_rating::ActiveModel {
+        lead_id: Set(a.id),
+        org_id: Set(org),
+        satisfaction: Set("satisfied".into()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db.store.db())
+    .await
+    .unwrap();
+    assert_eq!(rating_tallies(&db).await, (3, 2, 1));
+    // A satisfaction the enum does not know is refused by the table itself.
+    let bad = xiezhi_store::entities::lead_rating::ActiveModel {
+        lead_id: Set(a.id),
+        org_id: Set(org),
+        satisfaction: Set("great".into()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db.store.db())
+    .await;
+    assert!(bad.is_err());
+}
+
+#[tokio::test]
+async fn ratings_move_to_their_table_on_sqlite() {
+    ratings_move_to_their_table(TestDb::sqlite_empty().await).await;
+}
+
+#[tokio::test]
+async fn ratings_move_to_their_table_on_postgres() {
+    if let Some(db) = TestDb::postgres_empty().await {
+        ratings_move_to_their_table(db).await;
+    }
+}
+
+/// The frozen known-value constraints still list exactly the enums' values: a new state or
+/// kind needs a new migration that replaces its column's constraint.
+#[test]
+fn the_known_value_constraints_list_the_enums_values() {
+    for (b, file) in [
+        (
+            DbBackend::Sqlite,
+            include_str!("../migrations/m0018_sqlite.sql"),
+        ),
+        (
+            DbBackend::Postgres,
+            include_str!("../migrations/m0018_postgres.sql"),
+        ),
+    ] {
+        let frozen: Vec<&str> = file
+            .split("\n-- next statement\n")
+            .map(str::trim)
+            .filter(|s| !s.starts_with("--"))
+            .collect();
+        let now = xiezhi_store::known::statements(b);
+        assert_eq!(
+            frozen,
+            now.iter().map(String::as_str).collect::<Vec<_>>(),
+            "{b:?}: an enum's values changed since m0018: add a migration that replaces the constraint of its column"
+        );
+    }
+}
+
+/// A state the program does not know is refused by the database on both engines.
+async fn unknown_values_are_refused(db: TestDb) {
+    xiezhi_store::demo::load(&db.store, "demo", "test", xiezhi_store::testing::now())
+        .await
+        .unwrap();
+    let r = db
+        .store
+        .db()
+        .execute_unprepared("UPDATE orgs SET kind = 'bakery'")
+        .await;
+    let e = r.expect_err("an unknown org kind is refused");
+    assert!(e.to_string().contains("orgs"), "{e}");
+}
+
+#[tokio::test]
+async fn unknown_values_are_refused_on_sqlite() {
+    unknown_values_are_refused(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn unknown_values_are_refused_on_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        unknown_values_are_refused(db).await;
+    }
 }

@@ -61,7 +61,7 @@ async fn some_events(s: &Store, n: usize) {
         w.record(
             "test",
             i,
-            "test.happened",
+            xiezhi_domain::EventKind::SyntheticDay,
             serde_json::json!({"i": i, "文字": "中文"}),
         );
         w.commit().await.unwrap();
@@ -194,7 +194,12 @@ engine_test!(
             handles.push(tokio::spawn(async move {
                 for i in 0..per_writer {
                     let mut w = s.begin_write(ctx(t0())).await.unwrap();
-                    w.record("writer", wi, "test.concurrent", serde_json::json!({"i": i}));
+                    w.record(
+                        "writer",
+                        wi,
+                        xiezhi_domain::EventKind::SyntheticDay,
+                        serde_json::json!({"i": i}),
+                    );
                     w.commit().await.unwrap();
                 }
             }));
@@ -549,7 +554,12 @@ engine_test!(
     async |db: TestDb| {
         let mut w = db.store.begin_write(ctx(t0())).await.unwrap();
         for i in 0..5000 {
-            w.record("bulk", i, "test.bulk", serde_json::json!({"i": i}));
+            w.record(
+                "bulk",
+                i,
+                xiezhi_domain::EventKind::SyntheticDay,
+                serde_json::json!({"i": i}),
+            );
         }
         assert_eq!(w.commit().await.unwrap().len(), 5000);
         assert_eq!(db.store.verify_chain().await.unwrap().events, 5000);

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::EventKind;
 use xiezhi_domain::codes::parse_name;
 use xiezhi_domain::{
     Action, CertificateNumber, DivisionCode, Login, OrgCode, OrgKind, OrgLevel, PhoneNumber, Role,
@@ -611,7 +612,7 @@ pub async fn get_person(
         w.record(
             "person",
             id,
-            "person.personal_data_viewed",
+            EventKind::PersonPersonalDataViewed,
             serde_json::json!({"fields": ["phone"]}),
         );
         w.commit().await?;

@@ -11,6 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::EventKind;
 use xiezhi_domain::lead::LeadOutcome;
 use xiezhi_domain::transfer::{
     DisputeKind, DisputeNoteKind, DisputeStatus, DraftFields, MaterialFields, TransferKind,
@@ -1096,7 +1097,7 @@ pub async fn upload(
     w.record(
         "blob",
         &digest,
-        "blob.uploaded",
+        EventKind::BlobUploaded,
         serde_json::json!({"size": size, "content_type": content_type, "lon": point.map(|p| p.0), "lat": point.map(|p| p.1)}),
     );
     w.commit().await?;
