@@ -11,11 +11,14 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use xiezhi_domain::meeting::{ActionStatus, MeetingCommand, MeetingKind, MeetingStatus};
+use xiezhi_domain::meeting::{
+    ActionStatus, MeetingCommand, MeetingFacts, MeetingKind, MeetingStatus,
+    complete_action as complete_action_step, transition as meeting_transition,
+};
 use xiezhi_domain::policy;
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Refusal, Target};
-use xiezhi_store::entities::{action_item, agenda_item, meeting as mt, meeting_member};
+use xiezhi_store::entities::{action_item, agenda_item, meeting as mt, meeting_member, org};
 use xiezhi_store::meetings::{self as sm, Member, NewAction, NewMeeting};
 use xiezhi_store::orgs::Visibility;
 
@@ -55,6 +58,8 @@ pub struct ActionView {
     pub done_at: Option<String>,
     /// Its clock, once the minutes are signed.
     pub clock: Option<ClockView>,
+    /// Whether the caller may report it done now (the check `complete_action` makes).
+    pub may_complete: bool,
 }
 
 /// A meeting as shown.
@@ -80,6 +85,80 @@ pub struct MeetingView {
     pub actions: Vec<ActionView>,
     /// The meeting's own clocks (agenda collection, the next regular meeting).
     pub clocks: Vec<ClockView>,
+    /// The steps the caller may take now, by the checks the steps themselves make:
+    /// `propose`, `settle`, `minutes`, `sign`, `cancel`.
+    pub steps: Vec<String>,
+}
+
+impl MeetingView {
+    /// Whether the caller may take this step now (what the page offers).
+    pub fn may(&self, step: &str) -> bool {
+        self.steps.iter().any(|s| s == step)
+    }
+}
+
+/// The step names of [`MeetingStepInput`] (and `propose`) and their commands.
+const COMMANDS: [(&str, MeetingCommand); 5] = [
+    ("propose", MeetingCommand::Propose),
+    ("settle", MeetingCommand::SettleAgenda),
+    ("minutes", MeetingCommand::RecordMinutes),
+    ("sign", MeetingCommand::Sign),
+    ("cancel", MeetingCommand::Cancel),
+];
+
+/// Who may take a step (403 otherwise): a member org's people propose; the convenor signs;
+/// the office does the rest.
+fn may_take(
+    ctx: &Ctx,
+    m: &mt::Model,
+    office: &org::Model,
+    members: &[meeting_member::Model],
+    cmd: MeetingCommand,
+) -> Result<(), AppError> {
+    match cmd {
+        MeetingCommand::Propose => {
+            ctx.authorize(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))?;
+            if !members.iter().any(|x| x.org_id == ctx.actor.org_id) {
+                return Err(AppError::Forbidden(Refusal::OutOfScope));
+            }
+        }
+        MeetingCommand::Sign => {
+            ctx.authorize(Action::SignMinutes, &Target::org(office.path.clone()))?;
+            if ctx.actor.person_id() != Some(m.convenor_person_id) {
+                return Err(AppError::Forbidden(Refusal::NotPermitted));
+            }
+        }
+        _ => {
+            acting_for(ctx, Action::ConveneMeeting, office)?;
+        }
+    }
+    Ok(())
+}
+
+/// The steps the caller may take now (see [`MeetingView::steps`]). Timing (the agenda's
+/// closing, the meeting's start) is the store's to check with the clock.
+fn steps_for(
+    ctx: &Ctx,
+    m: &mt::Model,
+    office: &org::Model,
+    members: &[meeting_member::Model],
+) -> Vec<String> {
+    let Some(status) = MeetingStatus::parse(&m.status) else {
+        return vec![];
+    };
+    let facts = MeetingFacts {
+        collecting_open: true,
+        started: ctx.now() >= m.starts_at,
+        has_minutes: true,
+    };
+    COMMANDS
+        .iter()
+        .filter(|(_, cmd)| {
+            may_take(ctx, m, office, members, *cmd).is_ok()
+                && meeting_transition(status, *cmd, facts).is_ok()
+        })
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
 }
 
 async fn org_name(s: &AppState, id: i64) -> String {
@@ -133,6 +212,9 @@ async fn view(
     parts: Parts,
 ) -> Result<MeetingView, AppError> {
     let (members, agenda, actions) = parts;
+    let office = s.store.org(m.office_org_id).await?;
+    let steps = steps_for(ctx, m, &office, &members);
+    let meeting_status = MeetingStatus::parse(&m.status);
     let clocks = s.store.clocks_of("meeting", m.id).await?;
     let views = super::clocks::views(s, &clocks, ctx.now()).await?;
     let mut mv = vec![];
@@ -159,7 +241,14 @@ async fn view(
     }
     let mut acts = vec![];
     for a in &actions {
+        let owner = s.store.org(a.owner_org_id).await?;
+        let may_complete = acting_for(ctx, Action::TakePart, &owner).is_ok()
+            && match (meeting_status, ActionStatus::parse(&a.status)) {
+                (Some(ms), Some(st)) => complete_action_step(ms, st).is_ok(),
+                _ => false,
+            };
         acts.push(ActionView {
+            may_complete,
             id: a.id,
             meeting_id: m.id,
             owner_org_id: a.owner_org_id,
@@ -205,6 +294,7 @@ async fn view(
         signed_at: m.signed_at.map(beijing_time),
         actions: acts,
         clocks: own,
+        steps,
     })
 }
 
@@ -312,11 +402,10 @@ pub async fn propose(
     id: i64,
     input: &AgendaInput,
 ) -> Result<MeetingView, AppError> {
-    ctx.authorize(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))?;
+    let m = s.store.meeting(id).await?;
+    let office = s.store.org(m.office_org_id).await?;
     let (members, _, _) = s.store.meeting_parts(id).await?;
-    if !members.iter().any(|x| x.org_id == ctx.actor.org_id) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
-    }
+    may_take(ctx, &m, &office, &members, MeetingCommand::Propose)?;
     let title = required_text(&input.title, "title", 200)?;
     let cal = s.calendar();
     let env = s.clock_env(&cal);
@@ -364,27 +453,16 @@ pub async fn step(
 ) -> Result<MeetingView, AppError> {
     let m = s.store.meeting(id).await?;
     let office = s.store.org(m.office_org_id).await?;
-    let at = Target::org(office.path.clone());
-    let cmd = match input.step.as_str() {
-        "settle" => MeetingCommand::SettleAgenda,
-        "minutes" => MeetingCommand::RecordMinutes,
-        "sign" => MeetingCommand::Sign,
-        "cancel" => MeetingCommand::Cancel,
-        _ => {
-            return Err(AppError::invalid(
-                "step",
-                "步骤应为 settle、minutes、sign 或 cancel",
-            ));
-        }
+    let Some(&(_, cmd)) = COMMANDS
+        .iter()
+        .find(|(name, _)| *name == input.step && *name != "propose")
+    else {
+        return Err(AppError::invalid(
+            "step",
+            "步骤应为 settle、minutes、sign 或 cancel",
+        ));
     };
-    if cmd == MeetingCommand::Sign {
-        ctx.authorize(Action::SignMinutes, &at)?;
-        if ctx.actor.person_id() != Some(m.convenor_person_id) {
-            return Err(AppError::Forbidden(Refusal::NotPermitted));
-        }
-    } else {
-        acting_for(ctx, Action::ConveneMeeting, &office)?;
-    }
+    may_take(ctx, &m, &office, &[], cmd)?;
     let mut actions = vec![];
     for a in &input.actions {
         let o = s

@@ -16,10 +16,6 @@ page!(MeetingListPage, "meetings.html" {
 });
 page!(MeetingPage, "meeting_detail.html" {
     m: MeetingView,
-    office: bool,
-    convenor: bool,
-    member: bool,
-    my_org: i64,
     orgs: Vec<(i64, String)>,
 });
 
@@ -144,14 +140,8 @@ async fn detail(
         Ok(m) => m,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
-    let own = Target::org(ctx.actor.org_path.clone());
     ok(&MeetingPage {
         layout: Layout::new(&s, &ctx, &headers, &m.title, "/meetings").await,
-        office: ctx.actor.org_id == m.office_org_id && ctx.can(Action::ConveneMeeting, &own),
-        convenor: ctx.actor.person_id() == Some(m.convenor_person_id),
-        member: m.members.iter().any(|x| x.org_id == ctx.actor.org_id)
-            && ctx.can(Action::TakePart, &own),
-        my_org: ctx.actor.org_id,
         orgs: government_orgs(&s, &ctx, true).await,
         m,
     })

@@ -223,3 +223,90 @@ engine_test!(
         assert_eq!(r.status, StatusCode::OK);
     }
 );
+
+engine_test!(
+    a_meeting_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        let logins = [
+            "office",
+            "leader",
+            "scjg.chief",
+            "scjg.1",
+            "zhzf.1",
+            "gaj.1",
+        ];
+        let mut people = vec![];
+        for l in logins {
+            people.push((l, app.sign_in(l).await));
+        }
+        let office = &people[0].1;
+        let r = office
+            .call(
+                Method::POST,
+                "/api/v1/meetings",
+                Some(meeting(&app, "special", chrono::Duration::days(21)).await),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let path = format!("/api/v1/meetings/{id}");
+        let steps = ["settle", "minutes", "sign", "cancel"];
+        for (forward, by) in [("settle", "office"), ("", "")] {
+            let status = office.get(&path).await.body["status"].clone();
+            for (login, s) in &people {
+                let view = s.get(&path).await;
+                let offered: Vec<String> = if view.status == StatusCode::OK {
+                    serde_json::from_value(view.body["steps"].clone()).unwrap()
+                } else {
+                    vec![]
+                };
+                for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
+                    let r = s
+                        .call(
+                            Method::POST,
+                            &format!("{path}/steps"),
+                            Some(json!({"step": st, "minutes": "议定事项如下"})),
+                        )
+                        .await;
+                    assert!(
+                        r.status.is_client_error(),
+                        "{login} was not offered {st} at {status} but it was accepted: {}",
+                        r.body
+                    );
+                }
+                let proposal = s
+                    .call(
+                        Method::POST,
+                        &format!("{path}/agenda"),
+                        Some(json!({"title": "移送衔接", "detail": ""})),
+                    )
+                    .await;
+                assert_eq!(
+                    proposal.status.is_success(),
+                    offered.iter().any(|o| o == "propose"),
+                    "{login} propose at {status}: {}",
+                    proposal.body
+                );
+                if *login == by {
+                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
+                }
+            }
+            if !forward.is_empty() {
+                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
+                let r = s
+                    .call(
+                        Method::POST,
+                        &format!("{path}/steps"),
+                        Some(json!({"step": forward})),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            }
+        }
+        // Before the meeting starts the office is offered no minutes, only cancelling.
+        let offered = office.get(&path).await.body["steps"].clone();
+        assert_eq!(offered, json!(["cancel"]));
+    }
+);
