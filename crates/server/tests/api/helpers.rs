@@ -470,3 +470,23 @@ pub fn beijing(t: chrono::DateTime<chrono::Utc>) -> String {
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
+
+/// Sessions for several logins, in order.
+pub async fn sign_in_all<'a>(app: &TestApp, logins: &[&'a str]) -> Vec<(&'a str, Session)> {
+    let mut out = vec![];
+    for l in logins {
+        out.push((*l, app.sign_in(l).await));
+    }
+    out
+}
+
+/// The steps a view offers this session (`steps` of the JSON view; none when it may not
+/// see the thing).
+pub async fn offered_steps(s: &Session, path: &str) -> Vec<String> {
+    let view = s.get(path).await;
+    if view.status == StatusCode::OK {
+        serde_json::from_value(view.body["steps"].clone()).unwrap_or_default()
+    } else {
+        vec![]
+    }
+}

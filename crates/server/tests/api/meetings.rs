@@ -237,10 +237,7 @@ engine_test!(
             "zhzf.1",
             "gaj.1",
         ];
-        let mut people = vec![];
-        for l in logins {
-            people.push((l, app.sign_in(l).await));
-        }
+        let people = sign_in_all(&app, &logins).await;
         let office = &people[0].1;
         let r = office
             .call(
@@ -256,12 +253,7 @@ engine_test!(
         for (forward, by) in [("settle", "office"), ("", "")] {
             let status = office.get(&path).await.body["status"].clone();
             for (login, s) in &people {
-                let view = s.get(&path).await;
-                let offered: Vec<String> = if view.status == StatusCode::OK {
-                    serde_json::from_value(view.body["steps"].clone()).unwrap()
-                } else {
-                    vec![]
-                };
+                let offered = offered_steps(s, &path).await;
                 for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
                     let r = s
                         .call(

@@ -406,10 +406,7 @@ engine_test!(
             "cd.chief",
             "sthj.chief",
         ];
-        let mut people = vec![];
-        for l in logins {
-            people.push((l, app.sign_in(l).await));
-        }
+        let people = sign_in_all(&app, &logins).await;
         let office = &people[0].1;
         let r = office
             .call(
@@ -434,12 +431,7 @@ engine_test!(
         ] {
             let status = office.get(&path).await.body["status"].clone();
             for (login, s) in &people {
-                let view = s.get(&path).await;
-                let offered: Vec<String> = if view.status == StatusCode::OK {
-                    serde_json::from_value(view.body["steps"].clone()).unwrap()
-                } else {
-                    vec![]
-                };
+                let offered = offered_steps(s, &path).await;
                 for c in commands.iter().filter(|c| !offered.iter().any(|o| o == *c)) {
                     let r = step(s, id, c, Some("按方案")).await;
                     assert!(
