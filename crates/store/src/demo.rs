@@ -671,10 +671,7 @@ pub async fn load_command(
                 title: "城东夜市占道经营和食品安全联合整治".into(),
                 goal: "清理占道经营，查处无证食品摊贩，规范夜市秩序".into(),
                 domain: "综合行政执法".into(),
-                area: vec![
-                    "339901001 城东街道".into(),
-                    "城东夜市（解放路至人民路）".into(),
-                ],
+                area: vec!["城东街道".into(), "城东夜市（解放路至人民路）".into()],
                 starts_at: now - chrono::Duration::hours(1),
                 ends_at: now + chrono::Duration::hours(5),
                 lead_org_id: zhzf,

@@ -4,6 +4,7 @@ use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
+use crate::ops::attachments::{self as files, StoredFile, UploadQuery};
 use crate::ops::leads::LeadView;
 use crate::ops::transfers::{self as ops, *};
 use axum::Json;
@@ -280,7 +281,7 @@ pub(super) async fn upload(
     ApiQuery(q): ApiQuery<UploadQuery>,
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<StoredFile>)> {
-    with_id(&ctx, ops::upload(&s, &ctx, body, &q).await).map(|v| (StatusCode::CREATED, Json(v)))
+    with_id(&ctx, files::upload(&s, &ctx, body, &q).await).map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Download a stored file by digest (allowed to whoever may see a lead or transfer naming it).
@@ -291,7 +292,7 @@ pub(super) async fn download(
     ApiCtx(ctx): ApiCtx,
     ApiPath(digest): ApiPath<String>,
 ) -> ApiResult<Response> {
-    with_id(&ctx, ops::download(&s, &ctx, &digest).await).map(|(ct, bytes)| {
+    with_id(&ctx, files::download(&s, &ctx, &digest).await).map(|(ct, bytes)| {
         (
             [
                 (header::CONTENT_TYPE, ct),

@@ -1,8 +1,8 @@
 //! Operations on assistance requests (协助函): send in the org's name, read, and each step by
 //! the side allowed to take it.
 
+use super::acting::acting_for;
 use super::clocks::ClockView;
-use super::transfers::acting_for;
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;
@@ -114,7 +114,7 @@ pub async fn send(
         .org(input.to_org_id)
         .await
         .map_err(|_| AppError::invalid("to_org_id", "被请求机构不存在"))?;
-    super::transfers::same_tree(ctx, &to)?;
+    super::acting::same_tree(ctx, &to)?;
     if let Some(c) = input.case_id {
         let case = s.store.case(c).await?;
         if case.holder_org_id != by.org_id {

@@ -2,8 +2,8 @@
 //! flags, lifecycle steps (each checked by the policy for the step: handling, legal review,
 //! the head's decision), the copy to the permit department and the permit check.
 
+use super::acting::acting_for;
 use super::clocks::ClockView;
-use super::transfers::acting_for;
 use super::{EventView, PER_PAGE, Page};
 use crate::AppState;
 use crate::beijing_time;
@@ -69,7 +69,7 @@ pub struct CaseView {
     pub handlers: Vec<i64>,
     pub clocks: Vec<ClockView>,
     /// Evidence files (SM3 digests), in the order added.
-    pub evidence: Vec<super::transfers::AttachmentView>,
+    pub evidence: Vec<super::attachments::AttachmentView>,
 }
 
 fn stage_marks(current: CaseStage) -> Vec<StageMark> {
@@ -156,7 +156,7 @@ async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppE
             .attachments_of("case", c.id)
             .await?
             .iter()
-            .map(super::transfers::attachment_view)
+            .map(super::attachments::attachment_view)
             .collect(),
     })
 }

@@ -2,8 +2,8 @@
 //! editable per government at run time), issuing a document for a case with its number, and
 //! reading documents.
 
+use super::acting::acting_for;
 use super::cases::CaseView;
-use super::transfers::acting_for;
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;

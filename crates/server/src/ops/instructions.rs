@@ -2,8 +2,8 @@
 //! live (SSE, across instances) and in their list, acknowledge and report completion; the
 //! sender follows every receipt.
 
+use super::attachments::{AttachmentView, attachment_view};
 use super::clocks::ClockView;
-use super::transfers::{AttachmentView, attachment_view};
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;

@@ -2,9 +2,9 @@
 //! agenda and minutes, members propose agenda items, the convenor signs the minutes, and the
 //! owners of action items report them done.
 
+use super::acting::{acting_for, same_tree};
 use super::clocks::ClockView;
 use super::instructions::input_time;
-use super::transfers::{acting_for, same_tree};
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;

@@ -1,8 +1,10 @@
 //! Operations shared by the JSON API and the web UI: each checks the policy, parses the
 //! input into domain types, and writes through the event record. Handlers only translate.
 
+pub mod acting;
 pub mod assessment;
 pub mod assistance;
+pub mod attachments;
 pub mod cases;
 pub mod catalog;
 pub mod clocks;

@@ -2,9 +2,10 @@
 //! field reports, leads and cases found, notices to units outside it) and closing. Each
 //! operation checks the policy, then the transition decides which role each mode needs.
 
+use super::acting::same_tree;
+use super::attachments::{AttachmentView, attachment_view};
 use super::clocks::ClockView;
 use super::instructions::input_time;
-use super::transfers::{AttachmentView, attachment_view, same_tree};
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;
@@ -736,7 +737,7 @@ pub async fn dispatch(
 ) -> Result<OperationView, AppError> {
     let n = s.store.operation_notice(notice_id).await?;
     let o = s.store.org(n.org_id).await?;
-    super::transfers::acting_for(ctx, Action::HandleLead, &o)?;
+    super::acting::acting_for(ctx, Action::HandleLead, &o)?;
     let cal = s.calendar();
     let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;

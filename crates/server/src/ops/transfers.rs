@@ -1,5 +1,5 @@
 //! Operations after intake: verification outcomes, transfers, judicial transfers, disputes
-//! and designation, the final reply, attachments, the lead's timeline and the coordination
+//! and designation, the final reply, the lead's timeline and the coordination
 //! office's view. Each checks the policy for the org it acts for, then calls the store.
 
 use super::EventView;
@@ -11,44 +11,18 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use xiezhi_domain::EventKind;
+use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::lead::LeadOutcome;
 use xiezhi_domain::transfer::{
-    DisputeKind, DisputeNoteKind, DisputeStatus, DraftFields, MaterialFields, TransferKind,
-    TransferStatus, required_text,
+    DisputeKind, DisputeNoteKind, DisputeStatus, DraftFields, MaterialFields, TransferCommand,
+    TransferFacts, TransferKind, TransferStatus, required_text, transition as transfer_transition,
 };
 use xiezhi_domain::{Action, Refusal, Target};
-use xiezhi_store::entities::{attachment, dispute, dispute_note, org, transfer};
+use xiezhi_store::entities::{dispute, dispute_note, org, transfer};
 use xiezhi_store::transfers::{self as st, Acting};
 
-/// Act in the name of `org`: the policy must allow `action` there, and the actor must belong
-/// to that org or to a body above it (a department's officer cannot answer for a township,
-/// nor the office for a department).
-pub(crate) fn acting_for(ctx: &Ctx, action: Action, o: &org::Model) -> Result<Acting, AppError> {
-    ctx.authorize(action, &Target::org(o.path.clone()))?;
-    if !o.path.starts_with(&ctx.actor.org_path) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
-    }
-    Ok(Acting {
-        org_id: o.id,
-        person_id: ctx.actor.person_id(),
-    })
-}
-
-/// The other body must be in the actor's own top-level tree (the county): no transfers or
-/// requests across governments through this platform's ids.
-pub(crate) fn same_tree(ctx: &Ctx, other: &org::Model) -> Result<(), AppError> {
-    if other.path.starts_with(&ctx.tree_path()) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(Refusal::OutOfScope))
-    }
-}
-
-/// Whether the actor may act in the name of `o` (for showing buttons).
-pub fn may_act(ctx: &Ctx, action: Action, o: &org::Model) -> bool {
-    acting_for(ctx, action, o).is_ok()
-}
+use super::acting::{acting_for, same_tree};
+use super::attachments::{AttachmentView, attachment_view};
 
 async fn org_of(s: &AppState, id: i64) -> Result<org::Model, AppError> {
     Ok(s.store.org(id).await?)
@@ -60,36 +34,6 @@ fn text(s: &str, field: &'static str, max: usize) -> Result<String, AppError> {
 
 // ---------------------------------------------------------------------------------------
 // Views
-
-/// A material or photo.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AttachmentView {
-    pub id: i64,
-    pub kind: String,
-    pub kind_label: String,
-    pub title: String,
-    /// SM3 digest of the file (download at `/api/v1/attachments/{digest}`).
-    pub digest: Option<String>,
-    pub content_type: Option<String>,
-    pub size: Option<i64>,
-    pub added_at: String,
-}
-
-/// An attachment as shown.
-pub(crate) fn attachment_view(a: &attachment::Model) -> AttachmentView {
-    AttachmentView {
-        id: a.id,
-        kind: a.kind.clone(),
-        kind_label: xiezhi_domain::transfer::MaterialKind::parse(&a.kind)
-            .map(|k| k.label().to_owned())
-            .unwrap_or_else(|| a.kind.clone()),
-        title: a.title.clone(),
-        digest: a.digest.clone(),
-        content_type: a.content_type.clone(),
-        size: a.size,
-        added_at: beijing_time(a.added_at),
-    }
-}
 
 /// A transfer as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -124,6 +68,17 @@ pub struct TransferView {
     pub copied_to_office: bool,
     pub materials: Vec<AttachmentView>,
     pub clocks: Vec<ClockView>,
+    /// The steps the caller may take now, by the checks the steps themselves make:
+    /// `approve`, `send`, `complete_written`, `accept`, `reject`, `withdraw`,
+    /// `report_outcome`, `reconsider`, `accept_refusal`.
+    pub steps: Vec<String>,
+}
+
+impl TransferView {
+    /// Whether the caller may take this step now (what the page offers).
+    pub fn may(&self, step: &str) -> bool {
+        self.steps.iter().any(|s| s == step)
+    }
 }
 
 fn name_of(orgs: &[org::Model], id: i64) -> String {
@@ -141,8 +96,13 @@ async fn transfer_view(
 ) -> Result<TransferView, AppError> {
     let materials = s.store.attachments_of("transfer", t.id).await?;
     let clocks = s.store.clocks_of("transfer", t.id).await?;
+    let reconsider_open = clocks.iter().any(|c| {
+        c.rule_id == "transfer.judicial_reconsider"
+            && ClockState::parse(&c.state).is_some_and(|st| st.is_open())
+    });
     let bt = |x: Option<chrono::DateTime<chrono::Utc>>| x.map(beijing_time);
     Ok(TransferView {
+        steps: steps_for(ctx, t, orgs, reconsider_open),
         id: t.id,
         lead_id: t.lead_id,
         kind: t.kind.clone(),
@@ -589,10 +549,100 @@ pub async fn draft(
 }
 
 /// Which side of a transfer acts.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Side {
     Sender,
     Receiver,
+}
+
+/// Each step on a transfer: its name (the page's form), the command, the side that takes it
+/// and the action the policy must allow there — what the step's own function checks.
+const STEPS: [(&str, TransferCommand, Side, Action); 9] = [
+    (
+        "approve",
+        TransferCommand::Approve,
+        Side::Sender,
+        Action::ApproveTransfer,
+    ),
+    (
+        "send",
+        TransferCommand::Send,
+        Side::Sender,
+        Action::HandleLead,
+    ),
+    (
+        "complete_written",
+        TransferCommand::CompleteWritten,
+        Side::Sender,
+        Action::ApproveTransfer,
+    ),
+    (
+        "accept",
+        TransferCommand::Accept,
+        Side::Receiver,
+        Action::HandleLead,
+    ),
+    (
+        "reject",
+        TransferCommand::Reject,
+        Side::Receiver,
+        Action::HandleLead,
+    ),
+    (
+        "withdraw",
+        TransferCommand::Withdraw,
+        Side::Sender,
+        Action::HandleLead,
+    ),
+    (
+        "report_outcome",
+        TransferCommand::ReportOutcome,
+        Side::Receiver,
+        Action::HandleLead,
+    ),
+    (
+        "reconsider",
+        TransferCommand::Reconsider,
+        Side::Sender,
+        Action::HandleLead,
+    ),
+    (
+        "accept_refusal",
+        TransferCommand::AcceptRefusal,
+        Side::Sender,
+        Action::HandleLead,
+    ),
+];
+
+/// The steps the caller may take on a transfer now (see [`TransferView::steps`]).
+fn steps_for(
+    ctx: &Ctx,
+    t: &transfer::Model,
+    orgs: &[org::Model],
+    reconsider_open: bool,
+) -> Vec<String> {
+    let Some(status) = TransferStatus::parse(&t.status) else {
+        return vec![];
+    };
+    let facts = TransferFacts {
+        judicial: t.kind == TransferKind::Judicial.as_str(),
+        written: t.written,
+        reconsider_open,
+    };
+    STEPS
+        .iter()
+        .filter(|(_, cmd, side, action)| {
+            let org_id = match side {
+                Side::Sender => t.from_org_id,
+                Side::Receiver => t.to_org_id,
+            };
+            orgs.iter()
+                .find(|o| o.id == org_id)
+                .is_some_and(|o| acting_for(ctx, *action, o).is_ok())
+                && transfer_transition(status, *cmd, facts).is_ok()
+        })
+        .map(|(name, ..)| (*name).to_owned())
+        .collect()
 }
 
 async fn transfer_acting(
@@ -1006,140 +1056,4 @@ pub async fn list_disputes(
         out.push(dispute_view(s, ctx, d, &all).await?);
     }
     Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------
-// Attachments
-
-/// A stored file.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StoredFile {
-    /// SM3 digest (name it in materials and photos).
-    pub digest: String,
-    pub size: usize,
-    pub content_type: String,
-}
-
-/// Where an upload was made (optional, from the device).
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-pub struct UploadQuery {
-    /// Longitude where the file was taken.
-    pub lon: Option<f64>,
-    /// Latitude where the file was taken.
-    pub lat: Option<f64>,
-}
-
-/// Store an uploaded file (photo, audio, video, document) by its SM3 digest, read as a
-/// stream: the digest is computed as the bytes arrive, the size limit and the allowed types
-/// (the settings) are enforced before anything is written, so a refused upload leaves
-/// nothing. Anyone who may register or handle a lead may upload; the file is only reachable
-/// through what references it. Who, when and where are recorded.
-pub async fn upload(
-    s: &AppState,
-    ctx: &Ctx,
-    body: axum::body::Body,
-    q: &UploadQuery,
-) -> Result<StoredFile, AppError> {
-    use futures_util::StreamExt;
-    let own = Target::org(ctx.actor.org_path.clone());
-    if !ctx.can(Action::SubmitLead, &own) {
-        ctx.authorize(Action::HandleLead, &own)?;
-    }
-    let limit = s.evidence.max_bytes;
-    let too_big = || {
-        AppError::invalid(
-            "file",
-            format!("文件不能超过 {} MB", limit.div_ceil(1024 * 1024)),
-        )
-    };
-    let mut hasher = xiezhi_domain::Sm3Stream::default();
-    let mut bytes: Vec<u8> = vec![];
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| AppError::invalid("file", "上传中断，未保存任何内容"))?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(too_big());
-        }
-        if bytes.is_empty() && !chunk.is_empty() {
-            let t = st::sniff(&chunk);
-            if !s.evidence.types.iter().any(|a| a == t) {
-                return Err(AppError::invalid(
-                    "file",
-                    format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
-                ));
-            }
-        }
-        hasher.update(&chunk);
-        bytes.extend_from_slice(&chunk);
-    }
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "文件为空"));
-    }
-    let content_type = st::sniff(&bytes).to_owned();
-    let point = match (q.lon, q.lat) {
-        (Some(lon), Some(lat))
-            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
-        {
-            Some((lon, lat))
-        }
-        (None, None) => None,
-        _ => {
-            return Err(AppError::invalid(
-                "lat",
-                "经度、纬度须同时给出且在有效范围内",
-            ));
-        }
-    };
-    let size = bytes.len();
-    let digest = hasher.finish();
-    let mut w = ctx.writer(s).await?;
-    let digest = st::store_hashed(&mut w, digest, bytes).await?;
-    w.record(
-        "blob",
-        &digest,
-        EventKind::BlobUploaded,
-        serde_json::json!({"size": size, "content_type": content_type, "lon": point.map(|p| p.0), "lat": point.map(|p| p.1)}),
-    );
-    w.commit().await?;
-    Ok(StoredFile {
-        digest,
-        size,
-        content_type,
-    })
-}
-
-/// Download a stored file: allowed when the caller may see a lead or transfer that
-/// references it.
-pub async fn download(
-    s: &AppState,
-    ctx: &Ctx,
-    digest: &str,
-) -> Result<(String, Vec<u8>), AppError> {
-    let refs = s.store.attachments_with(digest).await?;
-    let mut allowed = false;
-    for a in &refs {
-        let ok = match a.subject_type.as_str() {
-            "lead" => super::leads::get(s, ctx, a.subject_id).await.is_ok(),
-            "transfer" => get_transfer(s, ctx, a.subject_id).await.is_ok(),
-            "case" => super::cases::get(s, ctx, a.subject_id).await.is_ok(),
-            "instruction" => super::instructions::get(s, ctx, a.subject_id).await.is_ok(),
-            "operation_report" => match s.store.operation_report(a.subject_id).await {
-                Ok(r) => super::operations::get(s, ctx, r.operation_id).await.is_ok(),
-                Err(_) => false,
-            },
-            _ => false,
-        };
-        if ok {
-            allowed = true;
-            break;
-        }
-    }
-    if refs.is_empty() {
-        return Err(AppError::NotFound("附件"));
-    }
-    if !allowed {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
-    }
-    let b = s.store.blob(digest).await?;
-    Ok((st::sniff(&b.bytes).to_owned(), b.bytes))
 }

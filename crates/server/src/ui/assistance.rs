@@ -2,8 +2,8 @@
 //! steps of each side).
 
 use super::*;
+use crate::ops::acting::may_act;
 use crate::ops::assistance::{self as aops, AssistanceInput, AssistanceStepInput, AssistanceView};
-use crate::ops::transfers::may_act;
 
 page!(AssistanceListPage, "assistance.html" {
     items: Vec<AssistanceView>,

@@ -2,10 +2,10 @@
 //! forms for each step) and the legal reviewer's queue.
 
 use super::*;
+use crate::ops::acting::may_act;
 use crate::ops::cases::{
     self as cops, CaseQuery, CaseView, EvidenceInput, FlagsInput, PartyInput, StepInput,
 };
-use crate::ops::transfers::may_act;
 
 page!(CasesPage, "cases.html" { page: Page_<CaseView>, pager: Pager, title_note: String });
 page!(CasePage, "case_detail.html" {

@@ -9,14 +9,6 @@ use crate::ops::transfers::{
 };
 use xiezhi_store::entities::org;
 
-/// What the viewer may do with one transfer.
-#[derive(Debug, Clone, Default)]
-pub struct TransferActs {
-    sender: bool,
-    approver: bool,
-    receiver: bool,
-}
-
 /// What the viewer may do with one dispute.
 #[derive(Debug, Clone, Default)]
 pub struct DisputeActs {
@@ -30,7 +22,7 @@ page!(LeadPage, "lead_detail.html" {
     can_handle: bool,
     can_conflict: bool,
     holder_is_township: bool,
-    transfers: Vec<(TransferView, TransferActs)>,
+    transfers: Vec<TransferView>,
     disputes: Vec<(DisputeView, DisputeActs)>,
     orgs: Vec<(i64, String)>,
     townships: Vec<(i64, String)>,
@@ -87,22 +79,11 @@ async fn lead_page(
         Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
     };
     let find = |id: i64| all.iter().find(|o| o.id == id);
-    let may = |action: Action, id: i64| find(id).is_some_and(|o| tops::may_act(&ctx, action, o));
+    let may = |action: Action, id: i64| {
+        find(id).is_some_and(|o| crate::ops::acting::may_act(&ctx, action, o))
+    };
     let holder = d.lead.holder_org_id;
-    let transfers = d
-        .transfers
-        .iter()
-        .map(|t| {
-            (
-                t.clone(),
-                TransferActs {
-                    sender: may(Action::HandleLead, t.from_org_id),
-                    approver: may(Action::ApproveTransfer, t.from_org_id),
-                    receiver: may(Action::HandleLead, t.to_org_id),
-                },
-            )
-        })
-        .collect();
+    let transfers = d.transfers.clone();
     let disputes = d
         .disputes
         .iter()

@@ -18,7 +18,7 @@ async fn plan(app: &TestApp, mode: &str, starts_in_days: i64, officers: &[&str])
     }
     json!({
         "mode": mode, "title": "城东夜市占道经营整治", "goal": "清理占道经营，查处无证食品摊贩",
-        "domain": "综合行政执法", "area": ["339901001 城东街道", "城东夜市（解放路至人民路）"],
+        "domain": "综合行政执法", "area": ["城东街道", "城东夜市（解放路至人民路）"],
         "starts_at": beijing(now + chrono::Duration::days(starts_in_days)),
         "ends_at": beijing(now + chrono::Duration::days(starts_in_days) + chrono::Duration::hours(6)),
         "lead_org_id": app.org_id("YX-ZHZF").await,

@@ -1121,3 +1121,90 @@ engine_test!(
         assert_eq!(r.body["details"]["field"], "outcome", "{}", r.body);
     }
 );
+
+engine_test!(
+    a_transfer_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let (cd1, lead) = cd_lead(&app, "某超市销售过期食品").await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let r = cd1
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{lead}/transfers"),
+                Some(written(scjg)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let path = format!("/api/v1/transfers/{id}");
+        let logins = [
+            "cd.1",
+            "cd.chief",
+            "scjg.1",
+            "scjg.chief",
+            "zhzf.1",
+            "office",
+            "leader",
+        ];
+        let people = sign_in_all(&app, &logins).await;
+        // Each step's route and body.
+        let call = |step: &str| -> (String, Value) {
+            match step {
+                "approve" | "send" | "accept" => (format!("{path}/{step}"), json!({})),
+                "complete_written" => (
+                    format!("{path}/written"),
+                    json!({"materials": [{"kind": "letter", "title": "移送函"}, {"kind": "source", "title": "笔录"}]}),
+                ),
+                "reject" | "withdraw" => (
+                    format!("{path}/{step}"),
+                    json!({"reason": "不属本机关管辖"}),
+                ),
+                "report_outcome" => (format!("{path}/outcome"), json!({"outcome": "已立案查处"})),
+                "reconsider" => (format!("{path}/refusal"), json!({"reconsider": true})),
+                _ => (format!("{path}/refusal"), json!({"reconsider": false})),
+            }
+        };
+        let steps = [
+            "approve",
+            "send",
+            "complete_written",
+            "accept",
+            "reject",
+            "withdraw",
+            "report_outcome",
+            "reconsider",
+            "accept_refusal",
+        ];
+        for (forward, by) in [
+            ("approve", "cd.chief"),
+            ("accept", "scjg.1"),
+            ("report_outcome", "scjg.1"),
+            ("", ""),
+        ] {
+            let status = cd1.get(&path).await.body["status"].clone();
+            for (login, s) in &people {
+                let offered = offered_steps(s, &path).await;
+                for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
+                    let (url, body) = call(st);
+                    let r = s.call(Method::POST, &url, Some(body)).await;
+                    assert!(
+                        r.status.is_client_error(),
+                        "{login} was not offered {st} at {status} but it was accepted: {}",
+                        r.body
+                    );
+                }
+                if *login == by {
+                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
+                }
+            }
+            if !forward.is_empty() {
+                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
+                let (url, body) = call(forward);
+                let r = s.call(Method::POST, &url, Some(body)).await;
+                assert_eq!(r.status, StatusCode::OK, "{by} {forward}: {}", r.body);
+            }
+        }
+        assert_eq!(cd1.get(&path).await.body["status"], "reported");
+    }
+);

@@ -1,0 +1,178 @@
+//! Attachments (附件): files stored by their SM3 digest, uploaded as a stream and read back
+//! only through the subject they belong to.
+
+use crate::AppState;
+use crate::beijing_time;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use xiezhi_domain::EventKind;
+use xiezhi_domain::{Action, Refusal, Target};
+use xiezhi_store::entities::attachment;
+use xiezhi_store::transfers as st;
+
+/// A material or photo.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    /// SM3 digest of the file (download at `/api/v1/attachments/{digest}`).
+    pub digest: Option<String>,
+    pub content_type: Option<String>,
+    pub size: Option<i64>,
+    pub added_at: String,
+}
+
+/// An attachment as shown.
+pub(crate) fn attachment_view(a: &attachment::Model) -> AttachmentView {
+    AttachmentView {
+        id: a.id,
+        kind: a.kind.clone(),
+        kind_label: xiezhi_domain::transfer::MaterialKind::parse(&a.kind)
+            .map(|k| k.label().to_owned())
+            .unwrap_or_else(|| a.kind.clone()),
+        title: a.title.clone(),
+        digest: a.digest.clone(),
+        content_type: a.content_type.clone(),
+        size: a.size,
+        added_at: beijing_time(a.added_at),
+    }
+}
+
+/// A stored file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoredFile {
+    /// SM3 digest (name it in materials and photos).
+    pub digest: String,
+    pub size: usize,
+    pub content_type: String,
+}
+
+/// Where an upload was made (optional, from the device).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// Longitude where the file was taken.
+    pub lon: Option<f64>,
+    /// Latitude where the file was taken.
+    pub lat: Option<f64>,
+}
+
+/// Store an uploaded file (photo, audio, video, document) by its SM3 digest, read as a
+/// stream: the digest is computed as the bytes arrive, the size limit and the allowed types
+/// (the settings) are enforced before anything is written, so a refused upload leaves
+/// nothing. Anyone who may register or handle a lead may upload; the file is only reachable
+/// through what references it. Who, when and where are recorded.
+pub async fn upload(
+    s: &AppState,
+    ctx: &Ctx,
+    body: axum::body::Body,
+    q: &UploadQuery,
+) -> Result<StoredFile, AppError> {
+    use futures_util::StreamExt;
+    let own = Target::org(ctx.actor.org_path.clone());
+    if !ctx.can(Action::SubmitLead, &own) {
+        ctx.authorize(Action::HandleLead, &own)?;
+    }
+    let limit = s.evidence.max_bytes;
+    let too_big = || {
+        AppError::invalid(
+            "file",
+            format!("文件不能超过 {} MB", limit.div_ceil(1024 * 1024)),
+        )
+    };
+    let mut hasher = xiezhi_domain::Sm3Stream::default();
+    let mut bytes: Vec<u8> = vec![];
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| AppError::invalid("file", "上传中断，未保存任何内容"))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_big());
+        }
+        if bytes.is_empty() && !chunk.is_empty() {
+            let t = st::sniff(&chunk);
+            if !s.evidence.types.iter().any(|a| a == t) {
+                return Err(AppError::invalid(
+                    "file",
+                    format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
+                ));
+            }
+        }
+        hasher.update(&chunk);
+        bytes.extend_from_slice(&chunk);
+    }
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "文件为空"));
+    }
+    let content_type = st::sniff(&bytes).to_owned();
+    let point = match (q.lon, q.lat) {
+        (Some(lon), Some(lat))
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
+        {
+            Some((lon, lat))
+        }
+        (None, None) => None,
+        _ => {
+            return Err(AppError::invalid(
+                "lat",
+                "经度、纬度须同时给出且在有效范围内",
+            ));
+        }
+    };
+    let size = bytes.len();
+    let digest = hasher.finish();
+    let mut w = ctx.writer(s).await?;
+    let digest = st::store_hashed(&mut w, digest, bytes).await?;
+    w.record(
+        "blob",
+        &digest,
+        EventKind::BlobUploaded,
+        serde_json::json!({"size": size, "content_type": content_type, "lon": point.map(|p| p.0), "lat": point.map(|p| p.1)}),
+    );
+    w.commit().await?;
+    Ok(StoredFile {
+        digest,
+        size,
+        content_type,
+    })
+}
+
+/// Download a stored file: allowed when the caller may see a lead or transfer that
+/// references it.
+pub async fn download(
+    s: &AppState,
+    ctx: &Ctx,
+    digest: &str,
+) -> Result<(String, Vec<u8>), AppError> {
+    let refs = s.store.attachments_with(digest).await?;
+    let mut allowed = false;
+    for a in &refs {
+        let ok = match a.subject_type.as_str() {
+            "lead" => super::leads::get(s, ctx, a.subject_id).await.is_ok(),
+            "transfer" => super::transfers::get_transfer(s, ctx, a.subject_id)
+                .await
+                .is_ok(),
+            "case" => super::cases::get(s, ctx, a.subject_id).await.is_ok(),
+            "instruction" => super::instructions::get(s, ctx, a.subject_id).await.is_ok(),
+            "operation_report" => match s.store.operation_report(a.subject_id).await {
+                Ok(r) => super::operations::get(s, ctx, r.operation_id).await.is_ok(),
+                Err(_) => false,
+            },
+            _ => false,
+        };
+        if ok {
+            allowed = true;
+            break;
+        }
+    }
+    if refs.is_empty() {
+        return Err(AppError::NotFound("附件"));
+    }
+    if !allowed {
+        return Err(AppError::Forbidden(Refusal::OutOfScope));
+    }
+    let b = s.store.blob(digest).await?;
+    Ok((st::sniff(&b.bytes).to_owned(), b.bytes))
+}
