@@ -14,8 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::lead::LeadOutcome;
 use xiezhi_domain::transfer::{
-    DisputeKind, DisputeNoteKind, DisputeStatus, DraftFields, MaterialFields, TransferCommand,
-    TransferFacts, TransferKind, TransferStatus, required_text, transition as transfer_transition,
+    DisputeKind, DisputeNoteKind, DisputeStatus, DisputeStep, DraftFields, MaterialFields,
+    TransferCommand, TransferFacts, TransferKind, TransferStatus, dispute_transition,
+    required_text, transition as transfer_transition,
 };
 use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::{dispute, dispute_note, org, transfer};
@@ -174,6 +175,64 @@ pub struct DisputeView {
     pub bounces: i32,
     pub notes: Vec<NoteView>,
     pub clocks: Vec<ClockView>,
+    /// The steps the caller may take now, by the checks the steps make: `note`, `escalate`,
+    /// `designate`.
+    pub steps: Vec<String>,
+}
+
+impl DisputeView {
+    /// Whether the caller may take this step now (what the page offers).
+    pub fn may(&self, step: &str) -> bool {
+        self.steps.iter().any(|s| s == step)
+    }
+}
+
+/// Who acts in a dispute: a party (for its org), or the coordination office over the first
+/// party (for its own org). `orgs` holds at least the parties.
+fn dispute_acting(ctx: &Ctx, d: &dispute::Model, orgs: &[org::Model]) -> Result<Acting, AppError> {
+    let mut last = AppError::Forbidden(Refusal::NotPermitted);
+    for id in [Some(d.org_a_id), d.org_b_id].into_iter().flatten() {
+        let Some(o) = orgs.iter().find(|o| o.id == id) else {
+            continue;
+        };
+        match acting_for(ctx, Action::HandleLead, o) {
+            Ok(a) => return Ok(a),
+            Err(e) => last = e,
+        }
+    }
+    if may_coordinate(ctx, d, orgs) {
+        return Ok(Acting {
+            org_id: ctx.actor.org_id,
+            person_id: ctx.actor.person_id(),
+        });
+    }
+    Err(last)
+}
+
+/// Whether the caller coordinates (and designates in) this dispute: the office over its
+/// first party.
+fn may_coordinate(ctx: &Ctx, d: &dispute::Model, orgs: &[org::Model]) -> bool {
+    orgs.iter()
+        .find(|o| o.id == d.org_a_id)
+        .is_some_and(|a| ctx.can(Action::Coordinate, &Target::org(a.path.clone())))
+}
+
+/// The steps the caller may take in a dispute now (see [`DisputeView::steps`]).
+fn dispute_steps(ctx: &Ctx, d: &dispute::Model, orgs: &[org::Model]) -> Vec<String> {
+    let Some(status) = DisputeStatus::parse(&d.status) else {
+        return vec![];
+    };
+    let party = dispute_acting(ctx, d, orgs).is_ok();
+    let office = may_coordinate(ctx, d, orgs);
+    [
+        ("note", DisputeStep::Note, party),
+        ("escalate", DisputeStep::Escalate, party),
+        ("designate", DisputeStep::Designate, office),
+    ]
+    .into_iter()
+    .filter(|(_, step, who)| *who && dispute_transition(status, *step).is_ok())
+    .map(|(name, ..)| name.to_owned())
+    .collect()
 }
 
 async fn dispute_view(
@@ -187,6 +246,7 @@ async fn dispute_view(
     let l = s.store.lead(d.lead_id).await?;
     let status = DisputeStatus::parse(&d.status);
     Ok(DisputeView {
+        steps: dispute_steps(ctx, d, orgs),
         id: d.id,
         lead_id: d.lead_id,
         transfer_id: d.transfer_id,
@@ -923,22 +983,11 @@ pub async fn open_conflict(
 
 /// Whether the actor is a party of the dispute (acting for one side) or coordinates.
 async fn dispute_party(s: &AppState, ctx: &Ctx, d: &dispute::Model) -> Result<Acting, AppError> {
-    let mut last = AppError::Forbidden(Refusal::NotPermitted);
-    for id in [Some(d.org_a_id), d.org_b_id].into_iter().flatten() {
-        let o = org_of(s, id).await?;
-        match acting_for(ctx, Action::HandleLead, &o) {
-            Ok(a) => return Ok(a),
-            Err(e) => last = e,
-        }
+    let mut orgs = vec![org_of(s, d.org_a_id).await?];
+    if let Some(b) = d.org_b_id {
+        orgs.push(org_of(s, b).await?);
     }
-    let a = org_of(s, d.org_a_id).await?;
-    if ctx.can(Action::Coordinate, &Target::org(a.path)) {
-        return Ok(Acting {
-            org_id: ctx.actor.org_id,
-            person_id: ctx.actor.person_id(),
-        });
-    }
-    Err(last)
+    dispute_acting(ctx, d, &orgs)
 }
 
 /// One dispute.
@@ -1007,7 +1056,11 @@ pub struct DesignateInput {
 pub async fn may_designate(s: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
     let d = s.store.dispute(id).await?;
     let a = org_of(s, d.org_a_id).await?;
-    ctx.authorize(Action::Coordinate, &Target::org(a.path))
+    if may_coordinate(ctx, &d, &[a]) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Refusal::NotPermitted))
+    }
 }
 
 /// The coordination office designates jurisdiction; binding on both.

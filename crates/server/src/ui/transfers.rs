@@ -9,13 +9,6 @@ use crate::ops::transfers::{
 };
 use xiezhi_store::entities::org;
 
-/// What the viewer may do with one dispute.
-#[derive(Debug, Clone, Default)]
-pub struct DisputeActs {
-    party: bool,
-    office: bool,
-}
-
 page!(LeadPage, "lead_detail.html" {
     d: LeadDetail,
     holder_name: String,
@@ -23,7 +16,7 @@ page!(LeadPage, "lead_detail.html" {
     can_conflict: bool,
     holder_is_township: bool,
     transfers: Vec<TransferView>,
-    disputes: Vec<(DisputeView, DisputeActs)>,
+    disputes: Vec<DisputeView>,
     orgs: Vec<(i64, String)>,
     townships: Vec<(i64, String)>,
     suggested: Option<i64>,
@@ -84,17 +77,7 @@ async fn lead_page(
     };
     let holder = d.lead.holder_org_id;
     let transfers = d.transfers.clone();
-    let disputes = d
-        .disputes
-        .iter()
-        .map(|x| {
-            let party = may(Action::HandleLead, x.org_a_id)
-                || x.org_b_id.is_some_and(|b| may(Action::HandleLead, b));
-            let office = find(x.org_a_id)
-                .is_some_and(|o| ctx.can(Action::Coordinate, &Target::org(o.path.clone())));
-            (x.clone(), DisputeActs { party, office })
-        })
-        .collect();
+    let disputes = d.disputes.clone();
     let active: Vec<&org::Model> = all.iter().filter(|o| o.active).collect();
     // The catalog's routing suggests the competent body (item + place).
     let suggested = match (&d.lead.item_code, &d.lead.division_code) {

@@ -1208,3 +1208,69 @@ engine_test!(
         assert_eq!(cd1.get(&path).await.body["status"], "reported");
     }
 );
+
+engine_test!(
+    a_dispute_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let (cd1, lead) = cd_lead(&app, "违规搭建棚屋").await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let t = send_written(&app, &cd1, lead, scjg).await;
+        let r = app
+            .sign_in("scjg.1")
+            .await
+            .call(
+                Method::POST,
+                &format!("/api/v1/transfers/{t}/reject"),
+                Some(json!({"reason": "不属市场监管职责"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = cd1.get(&format!("/api/v1/leads/{lead}/detail")).await;
+        let id = r.body["disputes"][0]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/disputes/{id}");
+        let logins = ["cd.1", "cd.chief", "scjg.1", "zhzf.1", "office", "leader"];
+        let people = sign_in_all(&app, &logins).await;
+        let call = |step: &str| -> (String, Value) {
+            match step {
+                "note" => (
+                    format!("{path}/notes"),
+                    json!({"kind": "negotiation", "text": "电话协商"}),
+                ),
+                "designate" => (
+                    format!("{path}/designate"),
+                    json!({"org_id": scjg, "decision": "由市场监管局管辖"}),
+                ),
+                _ => (format!("{path}/escalate"), json!({})),
+            }
+        };
+        for (forward, by) in [("escalate", "cd.1"), ("designate", "office"), ("", "")] {
+            let status = cd1.get(&path).await.body["status"].clone();
+            for (login, s) in &people {
+                let offered = offered_steps(s, &path).await;
+                for st in ["note", "escalate", "designate"] {
+                    if offered.iter().any(|o| o == st) {
+                        continue;
+                    }
+                    let (url, body) = call(st);
+                    let r = s.call(Method::POST, &url, Some(body)).await;
+                    assert!(
+                        r.status.is_client_error(),
+                        "{login} was not offered {st} at {status} but it was accepted: {}",
+                        r.body
+                    );
+                }
+                if *login == by {
+                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
+                }
+            }
+            if !forward.is_empty() {
+                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
+                let (url, body) = call(forward);
+                let r = s.call(Method::POST, &url, Some(body)).await;
+                assert_eq!(r.status, StatusCode::OK, "{by} {forward}: {}", r.body);
+            }
+        }
+        assert_eq!(cd1.get(&path).await.body["status"], "designated");
+    }
+);
