@@ -12,7 +12,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xiezhi_domain::clock::ClockState;
-use xiezhi_domain::lead::LeadOutcome;
+use xiezhi_domain::lead::{LeadOutcome, LeadStatus, LeadStep, transition as lead_transition};
 use xiezhi_domain::transfer::{
     DisputeKind, DisputeNoteKind, DisputeStatus, DisputeStep, DraftFields, MaterialFields,
     TransferCommand, TransferFacts, TransferKind, TransferStatus, dispute_transition,
@@ -315,6 +315,63 @@ pub struct LeadDetail {
     pub attachments: Vec<AttachmentView>,
     pub clocks: Vec<ClockView>,
     pub timeline: Vec<EventView>,
+    /// A transfer of the lead is under way (drafted, approved or sent).
+    pub transfer_open: bool,
+    /// The steps the caller may take on the lead now, by the checks the steps make: `sign`,
+    /// `close`, `file_case`, `transfer`, `refer`, `reply`.
+    pub steps: Vec<String>,
+}
+
+impl LeadDetail {
+    /// Whether the caller may take this step now (what the page offers).
+    pub fn may(&self, step: &str) -> bool {
+        self.steps.iter().any(|s| s == step)
+    }
+}
+
+/// The steps the caller may take on a lead (see [`LeadDetail::steps`]): the holder acts
+/// (`acting_for`), the lead's transition allows the step, and what the store checks besides
+/// (no transfer under way; a township does not refer to a township).
+fn lead_steps(
+    ctx: &Ctx,
+    l: &xiezhi_store::entities::lead::Model,
+    orgs: &[org::Model],
+    transfer_open: bool,
+) -> Vec<String> {
+    let Some(holder) = orgs.iter().find(|o| o.id == l.holder()) else {
+        return vec![];
+    };
+    let Some(status) = LeadStatus::parse(&l.status) else {
+        return vec![];
+    };
+    if acting_for(ctx, Action::HandleLead, holder).is_err() {
+        return vec![];
+    }
+    let township = holder.kind == xiezhi_domain::OrgKind::Township.as_str();
+    [
+        ("sign", LeadStep::SignFor, true),
+        (
+            "close",
+            LeadStep::Close(LeadOutcome::NoViolation),
+            !transfer_open,
+        ),
+        ("file_case", LeadStep::FileCase, !transfer_open),
+        (
+            "transfer",
+            LeadStep::DraftTransfer { judicial: false },
+            !transfer_open,
+        ),
+        (
+            "refer",
+            LeadStep::ReferToTownship,
+            !transfer_open && !township,
+        ),
+        ("reply", LeadStep::FinalReply, true),
+    ]
+    .into_iter()
+    .filter(|(_, step, besides)| *besides && lead_transition(status, *step).is_ok())
+    .map(|(name, ..)| name.to_owned())
+    .collect()
 }
 
 /// The full detail of a lead (for anyone who may see it).
@@ -340,7 +397,14 @@ pub async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadDetail, AppE
     });
     let clocks = s.store.clocks_of("lead", id).await?;
     let timeline = super::event_views(s, s.store.lead_timeline(id).await?).await?;
+    let transfer_open = transfers
+        .iter()
+        .any(|t| TransferStatus::parse(&t.status).is_some_and(TransferStatus::is_open));
+    let row = s.store.lead(id).await?;
+    let steps = lead_steps(ctx, &row, &orgs, transfer_open);
     Ok(LeadDetail {
+        transfer_open,
+        steps,
         lead,
         case,
         transfers,

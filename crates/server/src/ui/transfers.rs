@@ -14,7 +14,6 @@ page!(LeadPage, "lead_detail.html" {
     holder_name: String,
     can_handle: bool,
     can_conflict: bool,
-    holder_is_township: bool,
     transfers: Vec<TransferView>,
     disputes: Vec<DisputeView>,
     orgs: Vec<(i64, String)>,
@@ -126,7 +125,6 @@ async fn lead_page(
         holder_name: find(holder).map(|o| o.name.clone()).unwrap_or_default(),
         can_handle: may(Action::HandleLead, holder),
         can_conflict: ctx.can(Action::HandleLead, &Target::org(ctx.actor.org_path.clone())),
-        holder_is_township: find(holder).is_some_and(|o| o.kind == "township"),
         transfers,
         disputes,
         orgs: active

@@ -1274,3 +1274,61 @@ engine_test!(
         assert_eq!(cd1.get(&path).await.body["status"], "designated");
     }
 );
+
+engine_test!(
+    a_lead_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let (cd1, lead) = cd_lead(&app, "某店占道经营").await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let cd = app.org_id("YX-CD").await;
+        let path = format!("/api/v1/leads/{lead}");
+        let logins = ["cd.1", "cd.chief", "cd.grid1", "scjg.1", "office", "leader"];
+        let people = sign_in_all(&app, &logins).await;
+        let call = |step: &str| -> (String, Value) {
+            match step {
+                "sign" => (format!("{path}/sign"), json!({})),
+                "close" => (
+                    format!("{path}/no-violation"),
+                    json!({"outcome": "educated", "reply": "已批评教育，当事人当场改正"}),
+                ),
+                "file_case" => (
+                    format!("{path}/case"),
+                    json!({"title": "某店占道经营案", "item_code": "ZJ-ZHZF-CF-0001", "division_code": "339901001"}),
+                ),
+                "transfer" => (format!("{path}/transfers"), written(scjg)),
+                "refer" => (
+                    format!("{path}/refer"),
+                    json!({"township_id": cd, "notice": "已转告城东街道"}),
+                ),
+                _ => (format!("{path}/reply"), json!({"reply": "已处理"})),
+            }
+        };
+        let steps = ["sign", "close", "file_case", "transfer", "refer", "reply"];
+        for (forward, by) in [("sign", "cd.1"), ("close", "cd.1"), ("", "")] {
+            let status = cd1.get(&path).await.body["status"].clone();
+            for (login, s) in &people {
+                let offered = offered_steps(s, &format!("{path}/detail")).await;
+                for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
+                    let (url, body) = call(st);
+                    let r = s.call(Method::POST, &url, Some(body)).await;
+                    assert!(
+                        r.status.is_client_error(),
+                        "{login} was not offered {st} at {status} but it was accepted: {}",
+                        r.body
+                    );
+                }
+                if *login == by {
+                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
+                }
+            }
+            if !forward.is_empty() {
+                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
+                let (url, body) = call(forward);
+                let r = s.call(Method::POST, &url, Some(body)).await;
+                assert!(r.status.is_success(), "{by} {forward}: {}", r.body);
+            }
+        }
+        assert_eq!(cd1.get(&path).await.body["status"], "finished");
+    }
+);
