@@ -344,7 +344,11 @@ fn lead_steps(
     let Some(status) = LeadStatus::parse(&l.status) else {
         return vec![];
     };
-    if acting_for(ctx, Action::HandleLead, holder).is_err() {
+    // Signing for a lead needs the policy's reach over the holder (the office may sign for a
+    // body of its government); every other step acts in the holder's name.
+    let reach = ctx.can(Action::HandleLead, &Target::org(holder.path.clone()));
+    let acting = acting_for(ctx, Action::HandleLead, holder).is_ok();
+    if !reach {
         return vec![];
     }
     let township = holder.kind == xiezhi_domain::OrgKind::Township.as_str();
@@ -369,7 +373,9 @@ fn lead_steps(
         ("reply", LeadStep::FinalReply, true),
     ]
     .into_iter()
-    .filter(|(_, step, besides)| *besides && lead_transition(status, *step).is_ok())
+    .filter(|(name, step, besides)| {
+        (acting || *name == "sign") && *besides && lead_transition(status, *step).is_ok()
+    })
     .map(|(name, ..)| name.to_owned())
     .collect()
 }

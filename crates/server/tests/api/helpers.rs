@@ -490,3 +490,45 @@ pub async fn offered_steps(s: &Session, path: &str) -> Vec<String> {
         vec![]
     }
 }
+
+/// Walk a lifecycle step by step: at each stage every person is offered exactly what the API
+/// accepts — each of `steps` not offered (in the view at `view`) is refused without a change —
+/// and the stage's forward step `(step, login)` was offered to whoever takes it and succeeds.
+/// The stage after the last forward step is checked too. `call` gives a step's route and body.
+pub async fn walk_offered_steps(
+    people: &[(&str, Session)],
+    view: &str,
+    steps: &[&str],
+    call: impl Fn(&str) -> (String, Value),
+    forwards: &[(&str, &str)],
+) {
+    let stages = forwards.iter().map(Some).chain([None]);
+    for stage in stages {
+        for (login, s) in people {
+            let offered = offered_steps(s, view).await;
+            for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
+                let (url, body) = call(st);
+                let r = s.call(Method::POST, &url, Some(body)).await;
+                assert!(
+                    r.status.is_client_error(),
+                    "{login} was not offered {st} before {stage:?} but it was accepted: {}",
+                    r.body
+                );
+            }
+            if let Some((forward, by)) = stage
+                && login == by
+            {
+                assert!(
+                    offered.iter().any(|o| o == *forward),
+                    "{login} should be offered {forward}: {offered:?}"
+                );
+            }
+        }
+        if let Some((forward, by)) = stage {
+            let s = &people.iter().find(|(l, _)| l == by).unwrap().1;
+            let (url, body) = call(forward);
+            let r = s.call(Method::POST, &url, Some(body)).await;
+            assert!(r.status.is_success(), "{by} {forward}: {}", r.body);
+        }
+    }
+}

@@ -1176,35 +1176,18 @@ engine_test!(
             "reconsider",
             "accept_refusal",
         ];
-        for (forward, by) in [
-            ("approve", "cd.chief"),
-            ("accept", "scjg.1"),
-            ("report_outcome", "scjg.1"),
-            ("", ""),
-        ] {
-            let status = cd1.get(&path).await.body["status"].clone();
-            for (login, s) in &people {
-                let offered = offered_steps(s, &path).await;
-                for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
-                    let (url, body) = call(st);
-                    let r = s.call(Method::POST, &url, Some(body)).await;
-                    assert!(
-                        r.status.is_client_error(),
-                        "{login} was not offered {st} at {status} but it was accepted: {}",
-                        r.body
-                    );
-                }
-                if *login == by {
-                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
-                }
-            }
-            if !forward.is_empty() {
-                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
-                let (url, body) = call(forward);
-                let r = s.call(Method::POST, &url, Some(body)).await;
-                assert_eq!(r.status, StatusCode::OK, "{by} {forward}: {}", r.body);
-            }
-        }
+        walk_offered_steps(
+            &people,
+            &path,
+            &steps,
+            call,
+            &[
+                ("approve", "cd.chief"),
+                ("accept", "scjg.1"),
+                ("report_outcome", "scjg.1"),
+            ],
+        )
+        .await;
         assert_eq!(cd1.get(&path).await.body["status"], "reported");
     }
 );
@@ -1244,33 +1227,14 @@ engine_test!(
                 _ => (format!("{path}/escalate"), json!({})),
             }
         };
-        for (forward, by) in [("escalate", "cd.1"), ("designate", "office"), ("", "")] {
-            let status = cd1.get(&path).await.body["status"].clone();
-            for (login, s) in &people {
-                let offered = offered_steps(s, &path).await;
-                for st in ["note", "escalate", "designate"] {
-                    if offered.iter().any(|o| o == st) {
-                        continue;
-                    }
-                    let (url, body) = call(st);
-                    let r = s.call(Method::POST, &url, Some(body)).await;
-                    assert!(
-                        r.status.is_client_error(),
-                        "{login} was not offered {st} at {status} but it was accepted: {}",
-                        r.body
-                    );
-                }
-                if *login == by {
-                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
-                }
-            }
-            if !forward.is_empty() {
-                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
-                let (url, body) = call(forward);
-                let r = s.call(Method::POST, &url, Some(body)).await;
-                assert_eq!(r.status, StatusCode::OK, "{by} {forward}: {}", r.body);
-            }
-        }
+        walk_offered_steps(
+            &people,
+            &path,
+            &["note", "escalate", "designate"],
+            call,
+            &[("escalate", "cd.1"), ("designate", "office")],
+        )
+        .await;
         assert_eq!(cd1.get(&path).await.body["status"], "designated");
     }
 );
@@ -1305,30 +1269,14 @@ engine_test!(
             }
         };
         let steps = ["sign", "close", "file_case", "transfer", "refer", "reply"];
-        for (forward, by) in [("sign", "cd.1"), ("close", "cd.1"), ("", "")] {
-            let status = cd1.get(&path).await.body["status"].clone();
-            for (login, s) in &people {
-                let offered = offered_steps(s, &format!("{path}/detail")).await;
-                for st in steps.iter().filter(|st| !offered.iter().any(|o| o == *st)) {
-                    let (url, body) = call(st);
-                    let r = s.call(Method::POST, &url, Some(body)).await;
-                    assert!(
-                        r.status.is_client_error(),
-                        "{login} was not offered {st} at {status} but it was accepted: {}",
-                        r.body
-                    );
-                }
-                if *login == by {
-                    assert!(offered.iter().any(|o| o == forward), "{login} {offered:?}");
-                }
-            }
-            if !forward.is_empty() {
-                let s = &people.iter().find(|(l, _)| *l == by).unwrap().1;
-                let (url, body) = call(forward);
-                let r = s.call(Method::POST, &url, Some(body)).await;
-                assert!(r.status.is_success(), "{by} {forward}: {}", r.body);
-            }
-        }
+        walk_offered_steps(
+            &people,
+            &format!("{path}/detail"),
+            &steps,
+            call,
+            &[("sign", "cd.1"), ("close", "cd.1")],
+        )
+        .await;
         assert_eq!(cd1.get(&path).await.body["status"], "finished");
     }
 );
