@@ -2,6 +2,7 @@
 //! agenda and minutes, members propose agenda items, the convenor signs the minutes, and the
 //! owners of action items report them done.
 
+use super::Steps;
 use super::acting::{acting_for, same_tree};
 use super::clocks::ClockView;
 use super::instructions::input_time;
@@ -87,14 +88,7 @@ pub struct MeetingView {
     pub clocks: Vec<ClockView>,
     /// The steps the caller may take now, by the checks the steps themselves make:
     /// `propose`, `settle`, `minutes`, `sign`, `cancel`.
-    pub steps: Vec<String>,
-}
-
-impl MeetingView {
-    /// Whether the caller may take this step now (what the page offers).
-    pub fn may(&self, step: &str) -> bool {
-        self.steps.iter().any(|s| s == step)
-    }
+    pub steps: Steps,
 }
 
 /// The step names of [`MeetingStepInput`] (and `propose`) and their commands.
@@ -213,7 +207,7 @@ async fn view(
 ) -> Result<MeetingView, AppError> {
     let (members, agenda, actions) = parts;
     let office = s.store.org(m.office_org_id).await?;
-    let steps = steps_for(ctx, m, &office, &members);
+    let steps = Steps(steps_for(ctx, m, &office, &members));
     let meeting_status = MeetingStatus::parse(&m.status);
     let clocks = s.store.clocks_of("meeting", m.id).await?;
     let views = super::clocks::views(s, &clocks, ctx.now()).await?;
@@ -252,7 +246,7 @@ async fn view(
             id: a.id,
             meeting_id: m.id,
             owner_org_id: a.owner_org_id,
-            owner_org_name: org_name(s, a.owner_org_id).await,
+            owner_org_name: owner.name.clone(),
             body: a.body.clone(),
             due_at: beijing_time(a.due_at),
             status: a.status.clone(),
@@ -284,7 +278,7 @@ async fn view(
         starts_at: beijing_time(m.starts_at),
         place: m.place.clone(),
         office_org_id: m.office_org_id,
-        office_org_name: org_name(s, m.office_org_id).await,
+        office_org_name: office.name.clone(),
         convenor_person_id: m.convenor_person_id,
         convenor_name: person_name(s, m.convenor_person_id).await,
         members: mv,

@@ -17,6 +17,20 @@ pub mod operations;
 pub mod todo;
 pub mod transfers;
 
+/// The steps the caller may take now on a lead, transfer, dispute, operation or meeting,
+/// computed by the checks the steps themselves make: a list of step names in the JSON, asked
+/// with `may` by the pages, so a form is shown exactly when its step is allowed.
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct Steps(pub Vec<String>);
+
+impl Steps {
+    /// Whether the caller may take this step now (what the page offers).
+    pub fn may(&self, step: &str) -> bool {
+        self.0.iter().any(|s| s == step)
+    }
+}
+
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;

@@ -2,6 +2,7 @@
 //! field reports, leads and cases found, notices to units outside it) and closing. Each
 //! operation checks the policy, then the transition decides which role each mode needs.
 
+use super::Steps;
 use super::acting::same_tree;
 use super::attachments::{AttachmentView, attachment_view};
 use super::clocks::ClockView;
@@ -111,14 +112,7 @@ pub struct OperationView {
     /// The steps the caller may take now, computed by the checks the steps themselves make:
     /// `submit`, `approve`, `reject`, `start`, `close`, `cancel`, `notify` (通知非参与单位)
     /// and `report` (报送现场情况、关联线索或案件).
-    pub steps: Vec<String>,
-}
-
-impl OperationView {
-    /// Whether the caller may take this step now (what the page offers).
-    pub fn may(&self, step: &str) -> bool {
-        self.steps.iter().any(|s| s == step)
-    }
+    pub steps: Steps,
 }
 
 async fn org_name(s: &AppState, id: i64) -> String {
@@ -235,7 +229,7 @@ async fn view(
         });
     }
     let clocks = s.store.clocks_of("joint_operation", m.id).await?;
-    let steps = steps_for(s, ctx, m, &parts).await?;
+    let steps = Steps(steps_for(s, ctx, m, &parts).await?);
     Ok(OperationView {
         steps,
         id: m.id,

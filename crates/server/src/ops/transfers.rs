@@ -2,9 +2,9 @@
 //! and designation, the final reply, the lead's timeline and the coordination
 //! office's view. Each checks the policy for the org it acts for, then calls the store.
 
-use super::EventView;
 use super::clocks::ClockView;
 use super::leads::{LeadView, lead_orgs, view as lead_view};
+use super::{EventView, Steps};
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;
@@ -72,14 +72,7 @@ pub struct TransferView {
     /// The steps the caller may take now, by the checks the steps themselves make:
     /// `approve`, `send`, `complete_written`, `accept`, `reject`, `withdraw`,
     /// `report_outcome`, `reconsider`, `accept_refusal`.
-    pub steps: Vec<String>,
-}
-
-impl TransferView {
-    /// Whether the caller may take this step now (what the page offers).
-    pub fn may(&self, step: &str) -> bool {
-        self.steps.iter().any(|s| s == step)
-    }
+    pub steps: Steps,
 }
 
 fn name_of(orgs: &[org::Model], id: i64) -> String {
@@ -103,7 +96,7 @@ async fn transfer_view(
     });
     let bt = |x: Option<chrono::DateTime<chrono::Utc>>| x.map(beijing_time);
     Ok(TransferView {
-        steps: steps_for(ctx, t, orgs, reconsider_open),
+        steps: Steps(steps_for(ctx, t, orgs, reconsider_open)),
         id: t.id,
         lead_id: t.lead_id,
         kind: t.kind.clone(),
@@ -177,14 +170,7 @@ pub struct DisputeView {
     pub clocks: Vec<ClockView>,
     /// The steps the caller may take now, by the checks the steps make: `note`, `escalate`,
     /// `designate`.
-    pub steps: Vec<String>,
-}
-
-impl DisputeView {
-    /// Whether the caller may take this step now (what the page offers).
-    pub fn may(&self, step: &str) -> bool {
-        self.steps.iter().any(|s| s == step)
-    }
+    pub steps: Steps,
 }
 
 /// Who acts in a dispute: a party (for its org), or the coordination office over the first
@@ -246,7 +232,7 @@ async fn dispute_view(
     let l = s.store.lead(d.lead_id).await?;
     let status = DisputeStatus::parse(&d.status);
     Ok(DisputeView {
-        steps: dispute_steps(ctx, d, orgs),
+        steps: Steps(dispute_steps(ctx, d, orgs)),
         id: d.id,
         lead_id: d.lead_id,
         transfer_id: d.transfer_id,
@@ -319,14 +305,7 @@ pub struct LeadDetail {
     pub transfer_open: bool,
     /// The steps the caller may take on the lead now, by the checks the steps make: `sign`,
     /// `close`, `file_case`, `transfer`, `refer`, `reply`.
-    pub steps: Vec<String>,
-}
-
-impl LeadDetail {
-    /// Whether the caller may take this step now (what the page offers).
-    pub fn may(&self, step: &str) -> bool {
-        self.steps.iter().any(|s| s == step)
-    }
+    pub steps: Steps,
 }
 
 /// The steps the caller may take on a lead (see [`LeadDetail::steps`]): the holder acts
@@ -407,7 +386,7 @@ pub async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadDetail, AppE
         .iter()
         .any(|t| TransferStatus::parse(&t.status).is_some_and(TransferStatus::is_open));
     let row = s.store.lead(id).await?;
-    let steps = lead_steps(ctx, &row, &orgs, transfer_open);
+    let steps = Steps(lead_steps(ctx, &row, &orgs, transfer_open));
     Ok(LeadDetail {
         transfer_open,
         steps,
