@@ -38,6 +38,14 @@ impl CaseStage {
         !matches!(self, CaseStage::Closed | CaseStage::Archived)
     }
 
+    /// Whether parties (当事人) may still be added: before the decision.
+    pub fn takes_parties(self) -> bool {
+        matches!(
+            self,
+            CaseStage::Filed | CaseStage::Investigation | CaseStage::Review
+        )
+    }
+
     /// The stored values of the open stages.
     pub fn open_values() -> impl Iterator<Item = &'static str> {
         Self::ALL

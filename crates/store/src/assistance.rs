@@ -7,8 +7,8 @@ use crate::entities::{assistance_request as ar, clock, org};
 use crate::{Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use xiezhi_domain::EventKind;
@@ -17,6 +17,9 @@ use xiezhi_domain::assistance::{
 };
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
+
+/// The rule of an urgent request's officers on site (立即派员到场).
+pub const ON_SITE_RULE: &str = "assistance_request.urgent_on_site";
 
 /// A new request.
 #[derive(Debug, Clone)]
@@ -104,12 +107,7 @@ pub async fn send(
     )
     .await?;
     if r.urgent {
-        clocks::start(
-            w,
-            env,
-            start(m.id, "assistance_request.urgent_on_site", m.to_org_id, now),
-        )
-        .await?;
+        clocks::start(w, env, start(m.id, ON_SITE_RULE, m.to_org_id, now)).await?;
     }
     Ok(m)
 }
@@ -136,6 +134,43 @@ pub struct Extension {
 
 /// One step of a request by the org acting (`by_org`): the receiver asks for supplementary
 /// material, answers, refuses or extends; the requester supplies material or withdraws.
+/// A request's status and the facts its transition reads at `now`.
+async fn facts(
+    db: &impl ConnectionTrait,
+    env: ClockEnv<'_>,
+    m: &ar::Model,
+    now: DateTime<Utc>,
+) -> Result<(AssistanceStatus, AssistanceFacts), StoreError> {
+    // The window for asking supplementary material, from the receiver's rule, through the
+    // clock engine.
+    let receiver = org::Entity::find_by_id(m.to_org_id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound("机构"))?;
+    let profile = clocks::profile_for(db, env.rules, &receiver).await?;
+    let within_ask_window = match profile.rule("assistance_request.ask_supplement") {
+        Some(rule) => {
+            now <= xiezhi_domain::clock::due_at(rule, m.sent_at, env.calendar)
+                .map_err(StoreError::refused)?
+        }
+        None => false,
+    };
+    let status = crate::stored(
+        AssistanceStatus::parse(&m.status),
+        "assistance_requests",
+        m.id,
+        "status",
+        &m.status,
+    )?;
+    Ok((
+        status,
+        AssistanceFacts {
+            supplement_asked: m.supplement_asked,
+            within_ask_window,
+        },
+    ))
+}
+
 pub async fn act(
     w: &mut Writer,
     env: ClockEnv<'_>,
@@ -168,29 +203,7 @@ pub async fn act(
             },
         ));
     }
-    // The window for asking supplementary material, from the receiver's rule, through the
-    // clock engine.
-    let receiver = org_row(w, m.to_org_id).await?;
-    let profile = clocks::profile_for(w.txn(), env.rules, &receiver).await?;
-    let within_ask_window = match profile.rule("assistance_request.ask_supplement") {
-        Some(rule) => {
-            w.now()
-                <= xiezhi_domain::clock::due_at(rule, m.sent_at, env.calendar)
-                    .map_err(StoreError::refused)?
-        }
-        None => false,
-    };
-    let facts = AssistanceFacts {
-        supplement_asked: m.supplement_asked,
-        within_ask_window,
-    };
-    let from = crate::stored(
-        AssistanceStatus::parse(&m.status),
-        "assistance_requests",
-        m.id,
-        "status",
-        &m.status,
-    )?;
+    let (from, facts) = facts(w.txn(), env, &m, w.now()).await?;
     let to = transition(from, cmd.clone(), facts).map_err(StoreError::refused)?;
     let clock = answer_clock(w, id).await?;
     let now = w.now();
@@ -230,14 +243,8 @@ pub async fn act(
                 "assistance_request.written_opinion",
             )
             .await?;
-            clocks::satisfy_subject(
-                w,
-                env,
-                "assistance_request",
-                &id.to_string(),
-                "assistance_request.urgent_on_site",
-            )
-            .await?;
+            clocks::satisfy_subject(w, env, "assistance_request", &id.to_string(), ON_SITE_RULE)
+                .await?;
             if cmd == AssistanceCommand::Answer {
                 EventKind::AssistanceAnswered
             } else {
@@ -304,14 +311,8 @@ pub async fn on_site(
             "只有被请求机构可以派员",
         ));
     }
-    let done = clocks::satisfy_subject(
-        w,
-        env,
-        "assistance_request",
-        &id.to_string(),
-        "assistance_request.urgent_on_site",
-    )
-    .await?;
+    let done = clocks::satisfy_subject(w, env, "assistance_request", &id.to_string(), ON_SITE_RULE)
+        .await?;
     if done.is_empty() {
         return Err(StoreError::conflict(
             "assistance.no_dispatch_needed",
@@ -328,6 +329,17 @@ pub async fn on_site(
 }
 
 impl Store {
+    /// A request's status and the facts its transition reads now: what a view asks to offer
+    /// exactly the steps the transition will accept.
+    pub async fn assistance_facts(
+        &self,
+        env: ClockEnv<'_>,
+        m: &ar::Model,
+        now: DateTime<Utc>,
+    ) -> Result<(AssistanceStatus, AssistanceFacts), StoreError> {
+        facts(self.db(), env, m, now).await
+    }
+
     /// One request.
     pub async fn assistance_request(&self, id: i64) -> Result<ar::Model, StoreError> {
         ar::Entity::find_by_id(id)

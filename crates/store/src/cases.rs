@@ -6,8 +6,8 @@ use crate::clocks::{self, ClockEnv, ClockStart};
 use crate::entities::{case, case_handler, case_party, org, transfer};
 use crate::{Store, StoreError, Writer};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use xiezhi_domain::EventKind;
@@ -47,10 +47,7 @@ pub async fn add_party(
     p: &Party,
 ) -> Result<case_party::Model, StoreError> {
     let c = case_row(w, case_id).await?;
-    if !matches!(
-        stage_of(&c)?,
-        CaseStage::Filed | CaseStage::Investigation | CaseStage::Review
-    ) {
+    if !stage_of(&c)?.takes_parties() {
         return Err(StoreError::conflict(
             "case.decided",
             "案件已作出决定，不能再增加当事人",
@@ -180,25 +177,27 @@ pub async fn set_flags(
 }
 
 /// The facts the transition needs.
-async fn facts(w: &Writer, env: ClockEnv<'_>, c: &case::Model) -> Result<CaseFacts, StoreError> {
+async fn facts(
+    db: &impl ConnectionTrait,
+    env: ClockEnv<'_>,
+    c: &case::Model,
+) -> Result<CaseFacts, StoreError> {
     let handlers: Vec<i64> = case_handler::Entity::find()
         .filter(case_handler::Column::CaseId.eq(c.id))
-        .all(w.txn())
+        .all(db)
         .await?
         .iter()
         .map(|h| h.person_id)
         .collect();
     let parties = case_party::Entity::find()
         .filter(case_party::Column::CaseId.eq(c.id))
-        .all(w.txn())
+        .all(db)
         .await?;
     let holder = org::Entity::find_by_id(c.holder_org_id)
-        .one(w.txn())
+        .one(db)
         .await?
         .ok_or(StoreError::NotFound("机构"))?;
-    let settings = &clocks::profile_for(w.txn(), env.rules, &holder)
-        .await?
-        .settings;
+    let settings = &clocks::profile_for(db, env.rules, &holder).await?.settings;
     let judicial_answered = match c.lead_id {
         Some(lead) => {
             transfer::Entity::find()
@@ -209,7 +208,7 @@ async fn facts(w: &Writer, env: ClockEnv<'_>, c: &case::Model) -> Result<CaseFac
                     TransferStatus::Reported.as_str(),
                     TransferStatus::Rejected.as_str(),
                 ]))
-                .count(w.txn())
+                .count(db)
                 .await?
                 > 0
         }
@@ -222,7 +221,7 @@ async fn facts(w: &Writer, env: ClockEnv<'_>, c: &case::Model) -> Result<CaseFac
             crate::entities::catalog_item::Entity::find()
                 .filter(crate::entities::catalog_item::Column::Code.eq(code.as_str()))
                 .filter(crate::entities::catalog_item::Column::Version.eq(v))
-                .one(w.txn())
+                .one(db)
                 .await?
         }
         _ => None,
@@ -233,7 +232,7 @@ async fn facts(w: &Writer, env: ClockEnv<'_>, c: &case::Model) -> Result<CaseFac
             let others: Vec<i64> = case_party::Entity::find()
                 .filter(case_party::Column::Code.eq(p.code.as_str()))
                 .filter(case_party::Column::CaseId.ne(c.id))
-                .all(w.txn())
+                .all(db)
                 .await?
                 .iter()
                 .map(|x| x.case_id)
@@ -243,7 +242,7 @@ async fn facts(w: &Writer, env: ClockEnv<'_>, c: &case::Model) -> Result<CaseFac
                     .filter(case::Column::Id.is_in(others))
                     .filter(case::Column::ItemCode.eq(code.as_str()))
                     .filter(case::Column::DecisionKind.is_in(["penalty", "commitment"]))
-                    .count(w.txn())
+                    .count(db)
                     .await?
                     > 0;
             }
@@ -284,7 +283,7 @@ pub async fn step(
     by_person: Option<i64>,
 ) -> Result<case::Model, StoreError> {
     let c = case_row(w, case_id).await?;
-    let f = facts(w, env, &c).await?;
+    let f = facts(w.txn(), env, &c).await?;
     let from = stage_of(&c)?;
     let (to, fx) = transition(from, cmd, &f).map_err(refusal)?;
     let now = w.now();
@@ -385,7 +384,16 @@ pub async fn copy_to_permit(
 }
 
 impl Store {
-    /// One case.
+    /// A case's stage and the facts its transition reads: what a view asks to offer exactly
+    /// the steps the transition will accept.
+    pub async fn case_facts(
+        &self,
+        env: ClockEnv<'_>,
+        c: &case::Model,
+    ) -> Result<(CaseStage, CaseFacts), StoreError> {
+        Ok((stage_of(c)?, facts(self.db(), env, c).await?))
+    }
+
     /// A case by its number (案号).
     pub async fn case_by_number(&self, number: &str) -> Result<Option<case::Model>, StoreError> {
         Ok(case::Entity::find()

@@ -157,6 +157,17 @@ async fn satisfy(
     Ok(())
 }
 
+/// A receipt's status as stored (an unreadable value is an error naming the row).
+pub fn receipt_status(r: &rc::Model) -> Result<ReceiptStatus, StoreError> {
+    crate::stored(
+        ReceiptStatus::parse(&r.status),
+        "instruction_receipts",
+        r.id,
+        "status",
+        &r.status,
+    )
+}
+
 /// A recipient acknowledges or reports completion; the sender is told live.
 pub async fn answer(
     w: &mut Writer,
@@ -170,14 +181,7 @@ pub async fn answer(
         .one(w.txn())
         .await?
         .ok_or(StoreError::NotFound("指令"))?;
-    let status = crate::stored(
-        ReceiptStatus::parse(&r.status),
-        "instruction_receipts",
-        r.id,
-        "status",
-        &r.status,
-    )?;
-    let next = transition(status, cmd).map_err(StoreError::refused)?;
+    let next = transition(receipt_status(&r)?, cmd).map_err(StoreError::refused)?;
     let now = w.now();
     let i = ins::Entity::find_by_id(r.instruction_id)
         .one(w.txn())

@@ -1,7 +1,8 @@
 //! Operations on assistance requests (协助函): send in the org's name, read, and each step by
 //! the side allowed to take it.
 
-use super::acting::acting_for;
+use super::Steps;
+use super::acting::{acting_for, may_act};
 use super::clocks::ClockView;
 use crate::AppState;
 use crate::beijing_time;
@@ -9,11 +10,13 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use xiezhi_domain::assistance::{AssistanceCommand, AssistanceKind, AssistanceStatus};
+use xiezhi_domain::assistance::{AssistanceCommand, AssistanceKind, AssistanceStatus, transition};
+use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Target};
+use xiezhi_store::assistance::ON_SITE_RULE;
 use xiezhi_store::assistance::{self as sa, Extension, NewRequest};
-use xiezhi_store::entities::assistance_request as ar;
+use xiezhi_store::entities::{assistance_request as ar, org};
 
 /// A request as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -40,18 +43,74 @@ pub struct AssistanceView {
     pub rating: Option<String>,
     pub rating_label: Option<String>,
     pub clocks: Vec<ClockView>,
+    /// The steps the caller may take now, by the checks the steps make (acting for the
+    /// side that takes the step, the request's transition, an open on-site clock, an
+    /// unrated answer): `ask_supplement`, `answer`, `refuse`, `extend`, `on_site`,
+    /// `supplement`, `withdraw`, `rate`.
+    pub steps: Steps,
+}
+
+/// Each transition step by its API name and whether the receiver (被请求机构) takes it.
+const STEPS: [(&str, AssistanceCommand, bool); 6] = [
+    ("ask_supplement", AssistanceCommand::AskSupplement, true),
+    ("answer", AssistanceCommand::Answer, true),
+    ("refuse", AssistanceCommand::Refuse, true),
+    ("extend", AssistanceCommand::Extend, true),
+    ("supplement", AssistanceCommand::Supplement, false),
+    ("withdraw", AssistanceCommand::Withdraw, false),
+];
+
+/// The steps the caller may take on a request now (see [`AssistanceView::steps`]).
+async fn steps_for(
+    s: &AppState,
+    ctx: &Ctx,
+    m: &ar::Model,
+    from: &org::Model,
+    to: &org::Model,
+    clocks: &[xiezhi_store::entities::clock::Model],
+) -> Result<Steps, AppError> {
+    let receiver = may_act(ctx, Action::HandleCase, to);
+    let requester = may_act(ctx, Action::HandleCase, from);
+    if !(receiver || requester) {
+        return Ok(Steps::default());
+    }
+    let cal = s.calendar();
+    let (status, facts) = s
+        .store
+        .assistance_facts(s.clock_env(&cal), m, ctx.now())
+        .await?;
+    let mut steps: Vec<String> = STEPS
+        .iter()
+        .filter(|(_, cmd, receiver_side)| {
+            (if *receiver_side { receiver } else { requester })
+                && transition(status, cmd.clone(), facts).is_ok()
+        })
+        .map(|(name, _, _)| (*name).to_owned())
+        .collect();
+    let dispatch_due = clocks.iter().any(|c| {
+        c.rule_id == ON_SITE_RULE && ClockState::parse(&c.state).is_some_and(ClockState::is_open)
+    });
+    if receiver && dispatch_due {
+        steps.push("on_site".into());
+    }
+    if requester && m.answered_at.is_some() && m.rating.is_none() {
+        steps.push("rate".into());
+    }
+    Ok(Steps(steps))
 }
 
 async fn view(s: &AppState, ctx: &Ctx, m: &ar::Model) -> Result<AssistanceView, AppError> {
     let from = s.store.org(m.from_org_id).await?;
     let to = s.store.org(m.to_org_id).await?;
     let clocks = s.store.clocks_of("assistance_request", m.id).await?;
+    let steps = steps_for(s, ctx, m, &from, &to, &clocks).await?;
     Ok(AssistanceView {
         id: m.id,
         from_org_id: from.id,
         from_org_name: from.name,
         to_org_id: to.id,
         to_org_name: to.name,
+        steps,
         case_id: m.case_id,
         kind: m.kind.clone(),
         kind_label: AssistanceKind::parse(&m.kind)

@@ -2,16 +2,18 @@
 //! flags, lifecycle steps (each checked by the policy for the step: handling, legal review,
 //! the head's decision), the copy to the permit department and the permit check.
 
-use super::acting::acting_for;
+use super::acting::{acting_for, may_act};
 use super::clocks::ClockView;
-use super::{EventView, PER_PAGE, Page};
+use super::{EventView, PER_PAGE, Page, Steps};
 use crate::AppState;
 use crate::beijing_time;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use xiezhi_domain::case::{CaseCommand, CaseStage, DecisionKind, Party, check_discretion};
+use xiezhi_domain::case::{
+    CaseCommand, CaseStage, DecisionKind, Party, check_discretion, transition,
+};
 use xiezhi_domain::catalog::DiscretionTier;
 use xiezhi_domain::{Action, Target, mask};
 use xiezhi_store::cases;
@@ -70,6 +72,100 @@ pub struct CaseView {
     pub clocks: Vec<ClockView>,
     /// Evidence files (SM3 digests), in the order added.
     pub evidence: Vec<super::attachments::AttachmentView>,
+    /// The steps the caller may take now, by the checks the steps make (the policy for the
+    /// step's action, acting for the holder, the case transition over the case's facts):
+    /// the lifecycle steps by their API names, and `party`, `evidence`, `flags`,
+    /// `document` and `export`.
+    pub steps: Steps,
+}
+
+/// The lifecycle steps (办案环节) by their names in the API, with the policy action each
+/// needs: handling (承办), legal review (法制审核) or the head's decision (负责人决定).
+const LIFECYCLE: [(&str, Action); 12] = [
+    ("investigate", Action::HandleCase),
+    ("submit", Action::HandleCase),
+    ("return", Action::HandleCase),
+    ("legal_review", Action::HandleCase),
+    ("pass", Action::ReviewCase),
+    ("fail", Action::ReviewCase),
+    ("decide", Action::DecideCase),
+    ("serve", Action::HandleCase),
+    ("execute", Action::HandleCase),
+    ("close", Action::HandleCase),
+    ("terminate", Action::HandleCase),
+    ("archive", Action::HandleCase),
+];
+
+/// The command a lifecycle step names, except a decision (built from its form, see [`step`]).
+fn command(step: &str, reason: String, person: i64) -> Option<CaseCommand> {
+    Some(match step {
+        "investigate" => CaseCommand::Investigate,
+        "submit" => CaseCommand::SubmitForReview,
+        "return" => CaseCommand::ReturnForInvestigation { reason },
+        "legal_review" => CaseCommand::SendToLegalReview,
+        "pass" => CaseCommand::PassLegalReview { reviewer: person },
+        "fail" => CaseCommand::FailLegalReview {
+            reviewer: person,
+            reason,
+        },
+        "serve" => CaseCommand::Serve,
+        "execute" => CaseCommand::Execute,
+        "close" => CaseCommand::Close,
+        "terminate" => CaseCommand::Terminate { reason },
+        "archive" => CaseCommand::Archive,
+        _ => return None,
+    })
+}
+
+/// The steps the caller may take on a case now (see [`CaseView::steps`]). A step whose form
+/// asks for a reason is probed with one; a decision with 不予处罚, the decision every case in
+/// review may take unless the law needs a legal review first.
+async fn case_steps(
+    s: &AppState,
+    ctx: &Ctx,
+    c: &case::Model,
+    holder: &org::Model,
+) -> Result<Steps, AppError> {
+    let may = |a| may_act(ctx, a, holder);
+    let (handle, review, decide) = (
+        may(Action::HandleCase),
+        may(Action::ReviewCase),
+        may(Action::DecideCase),
+    );
+    if !(handle || review || decide) {
+        return Ok(Steps::default());
+    }
+    let cal = s.calendar();
+    let (stage, facts) = s.store.case_facts(s.clock_env(&cal), c).await?;
+    let person = ctx.actor.person_id().unwrap_or(0);
+    let mut steps = vec![];
+    for (name, action) in LIFECYCLE {
+        let cmd = match name {
+            "decide" => Some(CaseCommand::Decide {
+                kind: DecisionKind::NoPenalty,
+                discretion: None,
+            }),
+            _ => command(name, "（理由）".into(), person),
+        };
+        let allowed = match action {
+            Action::ReviewCase => review,
+            Action::DecideCase => decide,
+            _ => handle,
+        };
+        if allowed && cmd.is_some_and(|cmd| transition(stage, &cmd, &facts).is_ok()) {
+            steps.push(name.to_owned());
+        }
+    }
+    if handle {
+        if stage.takes_parties() {
+            steps.push("party".into());
+        }
+        if stage.is_open() {
+            steps.extend(["evidence".into(), "flags".into()]);
+        }
+        steps.extend(["document".into(), "export".into()]);
+    }
+    Ok(Steps(steps))
 }
 
 fn stage_marks(current: CaseStage) -> Vec<StageMark> {
@@ -95,6 +191,7 @@ fn stage_marks(current: CaseStage) -> Vec<StageMark> {
 
 async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppError> {
     let holder = s.store.org(c.holder_org_id).await?;
+    let holder_org_name = holder.name.clone();
     let unmasked = ctx.actor.org_id == c.holder_org_id;
     let stage = xiezhi_store::stored(CaseStage::parse(&c.stage), "cases", c.id, "stage", &c.stage)?;
     let clocks = s.store.clocks_of("case", c.id).await?;
@@ -104,7 +201,7 @@ async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppE
         title: c.title.clone(),
         lead_id: c.lead_id,
         holder_org_id: c.holder_org_id,
-        holder_org_name: holder.name,
+        holder_org_name,
         item_code: c.item_code.clone(),
         item_version: c.item_version,
         division_code: c.division_code.clone(),
@@ -158,6 +255,7 @@ async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppE
             .iter()
             .map(super::attachments::attachment_view)
             .collect(),
+        steps: case_steps(s, ctx, c, &holder).await?,
     })
 }
 
@@ -362,92 +460,19 @@ pub async fn step(
     input: &StepInput,
 ) -> Result<CaseView, AppError> {
     let (c, o) = case_and_holder(s, id).await?;
-    let reason = || input.reason.clone().unwrap_or_default();
+    let reason = input.reason.clone().unwrap_or_default();
     let person = ctx.actor.person_id().unwrap_or(0);
-    let (action, cmd) = match input.step.trim() {
-        "investigate" => (Action::HandleCase, CaseCommand::Investigate),
-        "submit" => (Action::HandleCase, CaseCommand::SubmitForReview),
-        "return" => (
-            Action::HandleCase,
-            CaseCommand::ReturnForInvestigation { reason: reason() },
-        ),
-        "legal_review" => (Action::HandleCase, CaseCommand::SendToLegalReview),
-        "pass" => (
-            Action::ReviewCase,
-            CaseCommand::PassLegalReview { reviewer: person },
-        ),
-        "fail" => (
-            Action::ReviewCase,
-            CaseCommand::FailLegalReview {
-                reviewer: person,
-                reason: reason(),
-            },
-        ),
-        "decide" => {
-            acting_for(ctx, Action::DecideCase, &o)?;
-            let kind = input
-                .decision
-                .as_deref()
-                .and_then(DecisionKind::parse)
-                .ok_or_else(|| {
-                    AppError::invalid("decision", "决定类型应为 penalty、no_penalty 或 commitment")
-                })?;
-            let discretion = if kind == DecisionKind::Penalty {
-                // The fine is checked against the item's benchmark (裁量基准): a case with no
-                // item, or an item whose benchmark cannot be read, gets no penalty decision.
-                let (Some(code), Some(v)) = (&c.item_code, c.item_version) else {
-                    return Err(AppError::conflict(
-                        "case.no_item",
-                        "案件未关联权责清单事项，无法适用裁量基准，不能作出行政处罚决定",
-                    ));
-                };
-                let item = s
-                    .store
-                    .item_versions(code)
-                    .await?
-                    .into_iter()
-                    .find(|i| i.version == v)
-                    .ok_or(AppError::NotFound("案件适用的事项版本"))?;
-                let tiers = serde_json::from_str::<Vec<DiscretionTier>>(&item.discretion).map_err(
-                    |_| {
-                        AppError::conflict(
-                            "case.benchmark_unreadable",
-                            format!(
-                            "事项“{}”（{}第{}版）的裁量基准无法读取，请系统管理员重新导入权责清单",
-                            item.name, item.code, item.version
-                        ))
-                    },
-                )?;
-                let amount = input
-                    .amount
-                    .ok_or_else(|| AppError::invalid("amount", "请填写罚款金额"))?;
-                let tier = input.tier.clone().unwrap_or_default();
-                Some(
-                    check_discretion(&tiers, &tier, amount, input.reason.as_deref()).map_err(
-                        |e| match e {
-                            xiezhi_domain::case::CaseRefusal::ReasonRequired => {
-                                AppError::invalid("reason", e.to_string())
-                            }
-                            other => AppError::invalid("tier", other.to_string()),
-                        },
-                    )?,
-                )
-            } else {
-                None
-            };
-            (Action::DecideCase, CaseCommand::Decide { kind, discretion })
-        }
-        "serve" => (Action::HandleCase, CaseCommand::Serve),
-        "execute" => (Action::HandleCase, CaseCommand::Execute),
-        "close" => (Action::HandleCase, CaseCommand::Close),
-        "terminate" => (
-            Action::HandleCase,
-            CaseCommand::Terminate { reason: reason() },
-        ),
-        "archive" => (Action::HandleCase, CaseCommand::Archive),
-        _ => return Err(AppError::invalid("step", "未知的办案环节")),
-    };
+    let name = input.step.trim();
+    let action = LIFECYCLE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, a)| *a)
+        .ok_or_else(|| AppError::invalid("step", "未知的办案环节"))?;
     acting_for(ctx, action, &o)?;
+    let cmd = match command(name, reason, person) {
+        Some(cmd) => cmd,
+        None => decision(s, &c, input).await?,
+    };
     let cal = s.calendar();
     let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;
@@ -459,6 +484,65 @@ pub async fn step(
     cases::step(&mut w, env, id, &cmd, ctx.actor.person_id()).await?;
     w.commit().await?;
     get(s, ctx, id).await
+}
+
+/// The decision a head's form asks for; a fine is checked against the item's benchmark.
+async fn decision(
+    s: &AppState,
+    c: &case::Model,
+    input: &StepInput,
+) -> Result<CaseCommand, AppError> {
+    let kind = input
+        .decision
+        .as_deref()
+        .and_then(DecisionKind::parse)
+        .ok_or_else(|| {
+            AppError::invalid("decision", "决定类型应为 penalty、no_penalty 或 commitment")
+        })?;
+    let discretion = if kind == DecisionKind::Penalty {
+        // The fine is checked against the item's benchmark (裁量基准): a case with no
+        // item, or an item whose benchmark cannot be read, gets no penalty decision.
+        let (Some(code), Some(v)) = (&c.item_code, c.item_version) else {
+            return Err(AppError::conflict(
+                "case.no_item",
+                "案件未关联权责清单事项，无法适用裁量基准，不能作出行政处罚决定",
+            ));
+        };
+        let item = s
+            .store
+            .item_versions(code)
+            .await?
+            .into_iter()
+            .find(|i| i.version == v)
+            .ok_or(AppError::NotFound("案件适用的事项版本"))?;
+        let tiers =
+            serde_json::from_str::<Vec<DiscretionTier>>(&item.discretion).map_err(|_| {
+                AppError::conflict(
+                    "case.benchmark_unreadable",
+                    format!(
+                        "事项“{}”（{}第{}版）的裁量基准无法读取，请系统管理员重新导入权责清单",
+                        item.name, item.code, item.version
+                    ),
+                )
+            })?;
+        let amount = input
+            .amount
+            .ok_or_else(|| AppError::invalid("amount", "请填写罚款金额"))?;
+        let tier = input.tier.clone().unwrap_or_default();
+        Some(
+            check_discretion(&tiers, &tier, amount, input.reason.as_deref()).map_err(
+                |e| match e {
+                    xiezhi_domain::case::CaseRefusal::ReasonRequired => {
+                        AppError::invalid("reason", e.to_string())
+                    }
+                    other => AppError::invalid("tier", other.to_string()),
+                },
+            )?,
+        )
+    } else {
+        None
+    };
+    Ok(CaseCommand::Decide { kind, discretion })
 }
 
 /// The permit department the decision was copied to.

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus};
+use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus, transition};
 use xiezhi_domain::transfer::required_text;
 use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::{instruction as ins, instruction_receipt as rc};
@@ -78,6 +78,10 @@ pub struct InstructionView {
     pub counts: [usize; 3],
     /// Some receipt shown is not yet acknowledged.
     pub awaiting: bool,
+    /// The steps the caller may take on their own open receipt now, by the checks the steps
+    /// make (the policy to answer instructions, the receipt's transition): `acknowledge`,
+    /// `complete`.
+    pub steps: super::Steps,
 }
 
 async fn person_name(s: &AppState, id: Option<i64>) -> Result<Option<String>, AppError> {
@@ -147,7 +151,9 @@ async fn view(s: &AppState, ctx: &Ctx, m: &ins::Model) -> Result<InstructionView
         .iter()
         .find(|r| r.status != ReceiptStatus::Completed.as_str());
     let count = |st: ReceiptStatus| all.iter().filter(|r| r.status == st.as_str()).count();
+    let steps = receipt_steps(ctx, open_own.copied())?;
     Ok(InstructionView {
+        steps,
         id: m.id,
         from_org_id: from.id,
         from_org_name: from.name,
@@ -172,6 +178,31 @@ async fn view(s: &AppState, ctx: &Ctx, m: &ins::Model) -> Result<InstructionView
             count(ReceiptStatus::Completed),
         ],
     })
+}
+
+/// The receipt steps by their API names.
+const STEPS: [(&str, ReceiptCommand); 2] = [
+    ("acknowledge", ReceiptCommand::Acknowledge),
+    ("complete", ReceiptCommand::Complete),
+];
+
+/// The steps the caller may take on their open receipt (see [`InstructionView::steps`]).
+fn receipt_steps(ctx: &Ctx, own: Option<&rc::Model>) -> Result<super::Steps, AppError> {
+    let may_answer = ctx.can(
+        Action::AnswerInstruction,
+        &Target::org(ctx.actor.org_path.clone()),
+    );
+    let Some(r) = own.filter(|_| may_answer) else {
+        return Ok(super::Steps::default());
+    };
+    let status = si::receipt_status(r)?;
+    Ok(super::Steps(
+        STEPS
+            .iter()
+            .filter(|(_, cmd)| transition(status, *cmd).is_ok())
+            .map(|(name, _)| (*name).to_owned())
+            .collect(),
+    ))
 }
 
 /// An instruction to send.

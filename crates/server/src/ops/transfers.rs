@@ -304,7 +304,8 @@ pub struct LeadDetail {
     /// A transfer of the lead is under way (drafted, approved or sent).
     pub transfer_open: bool,
     /// The steps the caller may take on the lead now, by the checks the steps make: `sign`,
-    /// `close`, `file_case`, `transfer`, `refer`, `reply`.
+    /// `close`, `file_case`, `transfer`, `refer`, `reply`, and `dispute` (raise a dispute
+    /// over who is competent, in the caller's own name).
     pub steps: Steps,
 }
 
@@ -385,8 +386,22 @@ pub async fn detail(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadDetail, AppE
     let transfer_open = transfers
         .iter()
         .any(|t| TransferStatus::parse(&t.status).is_some_and(TransferStatus::is_open));
+    let dispute_open = disputes
+        .iter()
+        .any(|d| DisputeStatus::parse(&d.status).is_some_and(DisputeStatus::is_open));
     let row = s.store.lead(id).await?;
-    let steps = Steps(lead_steps(ctx, &row, &orgs, transfer_open));
+    let mut steps = lead_steps(ctx, &row, &orgs, transfer_open);
+    // Raising a dispute over the matter (管辖异议) is done in the caller's own name by any
+    // body that sees the lead, while the lead allows it and no dispute is open.
+    let own = orgs.iter().find(|o| o.id == ctx.actor.org_id);
+    if own.is_some_and(|o| acting_for(ctx, Action::HandleLead, o).is_ok())
+        && !dispute_open
+        && LeadStatus::parse(&row.status)
+            .is_some_and(|st| lead_transition(st, LeadStep::DisputeRaised).is_ok())
+    {
+        steps.push("dispute".into());
+    }
+    let steps = Steps(steps);
     Ok(LeadDetail {
         transfer_open,
         steps,

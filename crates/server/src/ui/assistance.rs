@@ -11,7 +11,7 @@ page!(AssistanceListPage, "assistance.html" {
     can_send: bool,
     kinds: Vec<(&'static str, &'static str)>,
 });
-page!(AssistancePage, "assistance_detail.html" { a: AssistanceView, receiver: bool, requester: bool });
+page!(AssistancePage, "assistance_detail.html" { a: AssistanceView });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/assistance", get(list_page).post(send))
@@ -94,12 +94,6 @@ async fn detail_page(
         Ok(a) => a,
         Err(e) => return error_page(&e, &ctx.meta.request_id),
     };
-    let side = async |org_id: i64| match s.store.org(org_id).await {
-        Ok(o) => may_act(&ctx, Action::HandleCase, &o),
-        Err(_) => false,
-    };
-    let receiver = side(a.to_org_id).await;
-    let requester = side(a.from_org_id).await;
     ok(&AssistancePage {
         layout: Layout::new(
             &s,
@@ -110,8 +104,6 @@ async fn detail_page(
         )
         .await,
         a,
-        receiver,
-        requester,
     })
 }
 

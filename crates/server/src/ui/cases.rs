@@ -11,8 +11,6 @@ page!(CasesPage, "cases.html" { page: Page_<CaseView>, pager: Pager, title_note:
 page!(CasePage, "case_detail.html" {
     c: CaseView,
     events: Vec<ops::EventView>,
-    can_handle: bool,
-    can_review: bool,
     can_decide: bool,
     tiers: Vec<xiezhi_domain::catalog::DiscretionTier>,
     documents: Vec<crate::ops::documents::DocumentView>,
@@ -148,8 +146,6 @@ async fn case_page(
             .iter()
             .map(|k| (k.as_str(), k.label()))
             .collect(),
-        can_handle: may_act(&ctx, Action::HandleCase, &holder),
-        can_review: may_act(&ctx, Action::ReviewCase, &holder),
         can_decide: may_act(&ctx, Action::DecideCase, &holder),
         tiers,
         events,

@@ -13,7 +13,6 @@ page!(LeadPage, "lead_detail.html" {
     d: LeadDetail,
     holder_name: String,
     can_handle: bool,
-    can_conflict: bool,
     transfers: Vec<TransferView>,
     disputes: Vec<DisputeView>,
     orgs: Vec<(i64, String)>,
@@ -124,7 +123,6 @@ async fn lead_page(
         .await,
         holder_name: find(holder).map(|o| o.name.clone()).unwrap_or_default(),
         can_handle: may(Action::HandleLead, holder),
-        can_conflict: ctx.can(Action::HandleLead, &Target::org(ctx.actor.org_path.clone())),
         transfers,
         disputes,
         orgs: active

@@ -140,3 +140,64 @@ engine_test!(
         assert_eq!(r.status, StatusCode::CONFLICT);
     }
 );
+
+engine_test!(
+    an_assistance_request_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let logins = ["cd.1", "scjg.1", "office", "scjg.chief", "zhzf.1", "leader"];
+        let people = sign_in_all(&app, &logins).await;
+        let scjg = app.org_id("YX-SCJG").await;
+        let r = people[0]
+            .1
+            .call(
+                Method::POST,
+                "/api/v1/assistance",
+                Some(json!({"to_org_id": scjg, "kind": "appraisal", "text": "请对查扣食品进行检验", "urgent": true})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let view = format!("/api/v1/assistance/{id}");
+        let offered = offered_steps(&people[1].1, &view).await;
+        assert_eq!(
+            offered,
+            ["ask_supplement", "answer", "refuse", "extend", "on_site"],
+            "the receiver"
+        );
+        assert_eq!(offered_steps(&people[0].1, &view).await, ["withdraw"]);
+        walk_offered_steps(
+            &people,
+            &view,
+            &[
+                "ask_supplement",
+                "answer",
+                "refuse",
+                "extend",
+                "on_site",
+                "supplement",
+                "withdraw",
+                "rate",
+            ],
+            |st| match st {
+                "rate" => (
+                    format!("/api/v1/assistance/{id}/rating"),
+                    json!({"satisfaction": "satisfied"}),
+                ),
+                _ => (
+                    format!("/api/v1/assistance/{id}/steps"),
+                    json!({"step": st, "text": "见附件", "new_due": "2030-12-31"}),
+                ),
+            },
+            &[
+                ("on_site", "scjg.1"),
+                ("ask_supplement", "scjg.1"),
+                ("supplement", "cd.1"),
+                ("answer", "scjg.1"),
+                ("rate", "cd.1"),
+            ],
+        )
+        .await;
+        assert!(offered_steps(&people[0].1, &view).await.is_empty());
+    }
+);

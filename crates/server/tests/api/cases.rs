@@ -723,3 +723,114 @@ engine_test!(
         assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
     }
 );
+
+engine_test!(
+    a_case_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        food_item(&app).await;
+        let logins = [
+            "scjg.1",
+            "scjg.legal",
+            "scjg.chief",
+            "office",
+            "cd.1",
+            "zhzf.1",
+            "leader",
+        ];
+        let people = sign_in_all(&app, &logins).await;
+        let case = market_case(&app, &people[0].1, "某超市销售过期食品").await;
+        let steps = [
+            "investigate",
+            "submit",
+            "return",
+            "legal_review",
+            "pass",
+            "fail",
+            "decide",
+            "serve",
+            "execute",
+            "close",
+            "terminate",
+            "archive",
+        ];
+        // Only the holder's own people handle it; the reviewer reviews and the head decides.
+        let view = format!("/api/v1/cases/{case}");
+        let offered = offered_steps(&people[3].1, &view).await;
+        assert!(offered.is_empty(), "the office only watches: {offered:?}");
+        let offered = offered_steps(&people[0].1, &view).await;
+        for s in ["investigate", "terminate", "party", "evidence", "flags"] {
+            assert!(offered.iter().any(|o| o == s), "{s}: {offered:?}");
+        }
+        walk_offered_steps(
+            &people,
+            &view,
+            &steps,
+            |st| {
+                let body = match st {
+                    "decide" => json!({"step": st, "decision": "no_penalty"}),
+                    _ => json!({"step": st, "reason": "依程序办理"}),
+                };
+                (format!("/api/v1/cases/{case}/steps"), body)
+            },
+            &[
+                ("investigate", "scjg.1"),
+                ("submit", "scjg.1"),
+                ("legal_review", "scjg.1"),
+                ("pass", "scjg.legal"),
+                ("decide", "scjg.chief"),
+                ("serve", "scjg.1"),
+                ("close", "scjg.1"),
+                ("archive", "scjg.1"),
+            ],
+        )
+        .await;
+        let offered = offered_steps(&people[0].1, &view).await;
+        assert_eq!(offered, ["document", "export"], "an archived case");
+    }
+);
+
+engine_test!(
+    a_major_case_offers_no_decision_before_its_legal_review,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_next_year().await;
+        food_item(&app).await;
+        let m = app.sign_in("scjg.1").await;
+        let chief = app.sign_in("scjg.chief").await;
+        let case = market_case(&app, &m, "某超市销售过期食品").await;
+        let r = m
+            .call(
+                Method::PUT,
+                &format!("/api/v1/cases/{case}/flags"),
+                Some(json!({"major": true})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for st in ["investigate", "submit"] {
+            assert!(
+                step(&m, case, json!({"step": st}))
+                    .await
+                    .status
+                    .is_success()
+            );
+        }
+        let view = format!("/api/v1/cases/{case}");
+        assert!(
+            !offered_steps(&chief, &view)
+                .await
+                .contains(&"decide".into())
+        );
+        let r = step(
+            &chief,
+            case,
+            json!({"step": "decide", "decision": "no_penalty"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let (_, page) = chief.page(&format!("/cases/{case}")).await;
+        assert!(page.contains("重大执法决定须先经法制审核通过"), "{page}");
+        assert!(!page.contains("负责人作出决定"));
+    }
+);

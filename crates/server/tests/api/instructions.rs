@@ -246,3 +246,39 @@ async fn an_instruction_sent_on_one_instance_arrives_live_on_another() {
         .expect("receipt on A");
     assert_eq!(event, "receipt");
 }
+
+engine_test!(
+    an_instruction_offers_each_role_exactly_the_steps_it_accepts,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let logins = ["cd.1", "cd.grid1", "office", "scjg.1", "zhzf.1", "leader"];
+        let people = sign_in_all(&app, &logins).await;
+        let cd_org = app.org_id("YX-CD").await;
+        let due = beijing(xiezhi_store::testing::now() + chrono::Duration::days(1));
+        let r = people[2]
+            .1
+            .call(
+                Method::POST,
+                "/api/v1/instructions",
+                Some(json!({"body": "清查辖区夜市燃气瓶", "to_orgs": [cd_org], "due_at": due})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let view = format!("/api/v1/instructions/{id}");
+        assert!(
+            offered_steps(&people[2].1, &view).await.is_empty(),
+            "the sender follows"
+        );
+        walk_offered_steps(
+            &people,
+            &view,
+            &["acknowledge", "complete"],
+            |st| (format!("{view}/{st}"), json!({"report": "已清查摊点37处"})),
+            &[("acknowledge", "cd.1"), ("complete", "cd.1")],
+        )
+        .await;
+        let (_, page) = people[0].1.page(&format!("/instructions/{id}")).await;
+        assert!(!page.contains("反馈办结</button>") && !page.contains("id=\"acknowledge\""));
+    }
+);

@@ -1246,6 +1246,7 @@ engine_test!(
         let (cd1, lead) = cd_lead(&app, "某店占道经营").await;
         let scjg = app.org_id("YX-SCJG").await;
         let cd = app.org_id("YX-CD").await;
+        let zhzf = app.org_id("YX-ZHZF").await;
         let path = format!("/api/v1/leads/{lead}");
         let logins = ["cd.1", "cd.chief", "cd.grid1", "scjg.1", "office", "leader"];
         let people = sign_in_all(&app, &logins).await;
@@ -1265,16 +1266,28 @@ engine_test!(
                     format!("{path}/refer"),
                     json!({"township_id": cd, "notice": "已转告城东街道"}),
                 ),
+                "dispute" => (
+                    format!("{path}/disputes"),
+                    json!({"org_id": zhzf, "reason": "占道经营属综合行政执法局管辖"}),
+                ),
                 _ => (format!("{path}/reply"), json!({"reply": "已处理"})),
             }
         };
-        let steps = ["sign", "close", "file_case", "transfer", "refer", "reply"];
+        let steps = [
+            "sign",
+            "close",
+            "file_case",
+            "transfer",
+            "refer",
+            "reply",
+            "dispute",
+        ];
         walk_offered_steps(
             &people,
             &format!("{path}/detail"),
             &steps,
             call,
-            &[("sign", "cd.1"), ("close", "cd.1")],
+            &[("sign", "cd.1"), ("dispute", "cd.1"), ("close", "cd.1")],
         )
         .await;
         assert_eq!(cd1.get(&path).await.body["status"], "finished");
