@@ -3,7 +3,7 @@
 //! policy decision into an error ([`Ctx::authorize`]).
 
 use crate::AppState;
-use crate::error::{ApiError, AppError};
+use crate::error::AppError;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -257,21 +257,15 @@ fn is_safe(m: &Method) -> bool {
 pub struct ApiCtx(pub Ctx);
 
 impl FromRequestParts<AppState> for ApiCtx {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let rid = request_id(&parts.headers);
-        let with_id = |error| ApiError {
-            error,
-            request_id: rid.clone(),
-        };
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let ctx = resolve(parts, state)
-            .await
-            .map_err(with_id)?
-            .ok_or_else(|| with_id(AppError::Unauthenticated))?;
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         if ctx.via_cookie && !is_safe(&parts.method) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             if sent != Some(ctx.meta.csrf.as_str()) || ctx.meta.csrf.is_empty() {
-                return Err(with_id(AppError::Csrf));
+                return Err(AppError::Csrf);
             }
         }
         Ok(ApiCtx(ctx))
@@ -299,7 +293,7 @@ impl FromRequestParts<AppState> for UiCtx {
                         .into_response(),
                 )
             }
-            Err(e) => Err(crate::ui::error_page(&e, &request_id(&parts.headers))),
+            Err(e) => Err(crate::ui::error_page(&e)),
         }
     }
 }

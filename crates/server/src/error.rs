@@ -176,35 +176,37 @@ pub struct ErrorBody {
     pub request_id: String,
 }
 
-/// An [`AppError`] answered as JSON.
-#[derive(Debug)]
-pub struct ApiError {
-    /// The error.
-    pub error: AppError,
-    /// The request id.
-    pub request_id: String,
+tokio::task_local! {
+    /// The id of the request being answered (see [`request_scope`]).
+    static REQUEST_ID: String;
 }
 
-impl From<AppError> for ApiError {
-    fn from(error: AppError) -> Self {
-        ApiError {
-            error,
-            request_id: String::new(),
-        }
-    }
+/// The id of the request being answered (empty outside one): every error names it, for the
+/// user to quote when reporting a problem.
+pub fn current_request_id() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
 }
 
-impl IntoResponse for ApiError {
+/// Middleware: answer each request inside its id's scope, so that an error answered anywhere
+/// (a handler, an extractor, the fallback) names its request without being handed the id.
+pub async fn request_scope(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let rid = crate::ctx::request_id(req.headers());
+    REQUEST_ID.scope(rid, next.run(req)).await
+}
+
+/// Under `/api/v1` every error is answered as JSON ([`ErrorBody`]).
+impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status = self.error.status();
+        let status = self.status();
+        let request_id = current_request_id();
         if status.is_server_error() {
-            tracing::error!(request_id = %self.request_id, error = ?self.error, "request failed");
+            tracing::error!(request_id = %request_id, error = ?self, "request failed");
         }
         let body = ErrorBody {
-            code: self.error.code().into(),
-            message: self.error.to_string(),
-            details: self.error.details(),
-            request_id: self.request_id,
+            code: self.code().into(),
+            message: self.to_string(),
+            details: self.details(),
+            request_id,
         };
         (status, Json(body)).into_response()
     }

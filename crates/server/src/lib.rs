@@ -236,6 +236,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             ctx::csrf_cookie,
         ))
+        .layer(axum::middleware::from_fn(error::request_scope))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let rid = ctx::request_id(req.headers());

@@ -1,7 +1,7 @@
 //! API: assessment (考核评价).
 
 use super::catalog::file_response;
-use super::{ApiPath, ApiQuery, ApiResult, with_id};
+use super::{ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, ErrorBody};
@@ -19,19 +19,17 @@ pub(super) async fn assess(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<AssessmentQuery>,
 ) -> ApiResult<Response> {
-    let r = ops::assess(&s, &ctx, &q).await.and_then(|v| {
-        Ok(match q.format.as_deref() {
-            Some("csv") => file_response("assessment", false, ops::csv(&v).into_bytes()),
-            Some("xlsx") => file_response(
-                "assessment",
-                true,
-                xiezhi_store::xlsx::csv_to_xlsx(&ops::csv(&v), "考核评价")
-                    .map_err(AppError::Internal)?,
-            ),
-            _ => Json(v).into_response(),
-        })
-    });
-    with_id(&ctx, r)
+    let v = ops::assess(&s, &ctx, &q).await?;
+    Ok(match q.format.as_deref() {
+        Some("csv") => file_response("assessment", false, ops::csv(&v).into_bytes()),
+        Some("xlsx") => file_response(
+            "assessment",
+            true,
+            xiezhi_store::xlsx::csv_to_xlsx(&ops::csv(&v), "考核评价")
+                .map_err(AppError::Internal)?,
+        ),
+        _ => Json(v).into_response(),
+    })
 }
 
 /// One org's indicators with the ids of the clocks, cases, leads and orders behind each.
@@ -43,5 +41,5 @@ pub(super) async fn drill(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<AssessmentQuery>,
 ) -> ApiResult<Json<OrgAssessment>> {
-    with_id(&ctx, ops::drill(&s, &ctx, id, &q).await).map(Json)
+    ops::drill(&s, &ctx, id, &q).await.map(Json)
 }

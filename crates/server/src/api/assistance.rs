@@ -1,6 +1,6 @@
 //! API: assistance requests (协助函).
 
-use super::{ApiJson, ApiPath, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -17,7 +17,9 @@ pub(super) async fn send(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<AssistanceInput>,
 ) -> ApiResult<(StatusCode, Json<AssistanceView>)> {
-    with_id(&ctx, ops::send(&s, &ctx, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::send(&s, &ctx, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Requests sent or received by orgs in reach (refusals to cooperate included).
@@ -27,7 +29,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<AssistanceView>>> {
-    with_id(&ctx, ops::list(&s, &ctx).await).map(Json)
+    ops::list(&s, &ctx).await.map(Json)
 }
 
 /// One request with its clocks.
@@ -38,7 +40,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AssistanceView>> {
-    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+    ops::get(&s, &ctx, id).await.map(Json)
 }
 
 /// A step: the receiver asks once for supplementary material (its clock pauses), answers,
@@ -53,7 +55,7 @@ pub(super) async fn step(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AssistanceStepInput>,
 ) -> ApiResult<Json<AssistanceView>> {
-    with_id(&ctx, ops::step(&s, &ctx, id, &body).await).map(Json)
+    ops::step(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The requesting org rates the answer (satisfied, basic, unsatisfied), once: the townships'
@@ -67,5 +69,5 @@ pub(super) async fn rate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RatingInput>,
 ) -> ApiResult<Json<AssistanceView>> {
-    with_id(&ctx, ops::rate(&s, &ctx, id, &body).await).map(Json)
+    ops::rate(&s, &ctx, id, &body).await.map(Json)
 }

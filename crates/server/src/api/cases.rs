@@ -1,6 +1,6 @@
 //! API: cases (issue 6): reading, parties, handlers, flags, lifecycle steps, the permit check.
 
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -18,7 +18,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+    ops::get(&s, &ctx, id).await.map(Json)
 }
 
 /// The case's full-process record.
@@ -29,7 +29,7 @@ pub(super) async fn timeline(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<EventView>>> {
-    with_id(&ctx, ops::timeline(&s, &ctx, id).await).map(Json)
+    ops::timeline(&s, &ctx, id).await.map(Json)
 }
 
 /// Add a party (当事人): a person with an ID number or an organisation with its unified social credit code.
@@ -41,7 +41,7 @@ pub(super) async fn add_party(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PartyInput>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::add_party(&s, &ctx, id, &body).await).map(Json)
+    ops::add_party(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Add a handler (承办人) from the holder org.
@@ -53,7 +53,7 @@ pub(super) async fn add_handler(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<HandlerInput>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::add_handler(&s, &ctx, id, &body).await).map(Json)
+    ops::add_handler(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Flag the case major (重大) or suspected crime (涉嫌犯罪).
@@ -65,7 +65,7 @@ pub(super) async fn set_flags(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<FlagsInput>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::set_flags(&s, &ctx, id, &body).await).map(Json)
+    ops::set_flags(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// One lifecycle step: investigate, submit, return, legal_review, pass, fail, decide, serve, execute, close, terminate, archive.
@@ -77,7 +77,7 @@ pub(super) async fn step(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<StepInput>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::step(&s, &ctx, id, &body).await).map(Json)
+    ops::step(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The penalty decision was copied to the permit department (抄告), within its clock.
@@ -89,7 +89,7 @@ pub(super) async fn copy_to_permit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PermitCopyInput>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::copy_to_permit(&s, &ctx, id, &body).await).map(Json)
+    ops::copy_to_permit(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Cases held by orgs in reach, newest first.
@@ -100,7 +100,7 @@ pub(super) async fn list(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> ApiResult<Json<Page<CaseView>>> {
-    with_id(&ctx, ops::list(&s, &ctx, &q).await).map(Json)
+    ops::list(&s, &ctx, &q).await.map(Json)
 }
 
 /// The legal reviewer's queue (法制审核): cases waiting for review in reach.
@@ -110,7 +110,7 @@ pub(super) async fn review_queue(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<CaseView>>> {
-    with_id(&ctx, ops::review_queue(&s, &ctx).await).map(Json)
+    ops::review_queue(&s, &ctx).await.map(Json)
 }
 
 /// Whether a permit for a party on a matter must wait for an open penalty case (seed 003
@@ -122,7 +122,7 @@ pub(super) async fn permit_check(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<PermitQuery>,
 ) -> ApiResult<Json<PermitCheck>> {
-    with_id(&ctx, ops::permit_check(&s, &ctx, &q).await).map(Json)
+    ops::permit_check(&s, &ctx, &q).await.map(Json)
 }
 
 /// The case file (卷宗): a zip of the case, evidence files, its events with their chain links
@@ -135,7 +135,7 @@ pub(super) async fn export(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    with_id(&ctx, ops::export(&s, &ctx, id).await).map(|(name, bytes)| {
+    ops::export(&s, &ctx, id).await.map(|(name, bytes)| {
         (
             [
                 (
@@ -163,5 +163,5 @@ pub(super) async fn add_evidence(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<EvidenceInput>,
 ) -> ApiResult<Json<CaseView>> {
-    with_id(&ctx, ops::add_evidence(&s, &ctx, id, &body).await).map(Json)
+    ops::add_evidence(&s, &ctx, id, &body).await.map(Json)
 }

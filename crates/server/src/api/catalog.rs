@@ -1,6 +1,6 @@
 //! API: the enforcement-matter catalog and routing.
 
-use super::{ApiPath, ApiQuery, ApiResult, with_id};
+use super::{ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -21,7 +21,7 @@ pub(super) async fn list_items(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ItemQuery>,
 ) -> ApiResult<Json<Page<ItemView>>> {
-    with_id(&ctx, ops::list_items(&s, Some(&ctx), &q).await).map(Json)
+    ops::list_items(&s, Some(&ctx), &q).await.map(Json)
 }
 
 /// One item: the version in force on `date`, every version, its sets and assignments.
@@ -34,11 +34,9 @@ pub(super) async fn get_item(
     ApiQuery(q): ApiQuery<DateQuery>,
 ) -> ApiResult<Json<ItemDetail>> {
     let today = ops::today_for(&ctx);
-    with_id(
-        &ctx,
-        ops::item_detail(&s, Some(&ctx), &code, &q, today).await,
-    )
-    .map(Json)
+    ops::item_detail(&s, Some(&ctx), &code, &q, today)
+        .await
+        .map(Json)
 }
 
 /// Who is competent for an item in a division on a date (and who designates when nobody is).
@@ -49,7 +47,7 @@ pub(super) async fn resolve(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ResolveQuery>,
 ) -> ApiResult<Json<ResolveView>> {
-    with_id(&ctx, ops::resolve(&s, &ctx, &q).await).map(Json)
+    ops::resolve(&s, &ctx, &q).await.map(Json)
 }
 
 /// Whether an org (default: the caller's) may file a penalty case under an item there.
@@ -60,7 +58,7 @@ pub(super) async fn may_penalise(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ResolveQuery>,
 ) -> ApiResult<Json<PenaltyCheck>> {
-    with_id(&ctx, ops::may_penalise(&s, &ctx, &q).await).map(Json)
+    ops::may_penalise(&s, &ctx, &q).await.map(Json)
 }
 
 /// Township items and how each township holds them today.
@@ -70,7 +68,7 @@ pub(super) async fn matrix(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Matrix>> {
-    with_id(&ctx, ops::matrix(&s, &ctx).await).map(Json)
+    ops::matrix(&s, &ctx).await.map(Json)
 }
 
 /// Whether an import only previews.
@@ -89,17 +87,14 @@ pub(super) async fn import_items(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<ImportSummary>> {
-    with_id(
+    ops::import(
+        &s,
         &ctx,
-        ops::import(
-            &s,
-            &ctx,
-            CatalogFile::Items,
-            &body,
-            q.preview.unwrap_or(false),
-        )
-        .await,
+        CatalogFile::Items,
+        &body,
+        q.preview.unwrap_or(false),
     )
+    .await
     .map(Json)
 }
 
@@ -112,17 +107,14 @@ pub(super) async fn import_assignments(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<ImportSummary>> {
-    with_id(
+    ops::import(
+        &s,
         &ctx,
-        ops::import(
-            &s,
-            &ctx,
-            CatalogFile::Assignments,
-            &body,
-            q.preview.unwrap_or(false),
-        )
-        .await,
+        CatalogFile::Assignments,
+        &body,
+        q.preview.unwrap_or(false),
     )
+    .await
     .map(Json)
 }
 
@@ -167,11 +159,9 @@ pub(super) async fn export_items(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    with_id(
-        &ctx,
-        ops::export(&s, &ctx, CatalogFile::Items, is_xlsx(&q)).await,
-    )
-    .map(|b| file_response("catalog-items", is_xlsx(&q), b))
+    ops::export(&s, &ctx, CatalogFile::Items, is_xlsx(&q))
+        .await
+        .map(|b| file_response("catalog-items", is_xlsx(&q), b))
 }
 
 /// Assignments in force as CSV or XLSX (`?format=xlsx`); re-imports unchanged.
@@ -182,11 +172,9 @@ pub(super) async fn export_assignments(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    with_id(
-        &ctx,
-        ops::export(&s, &ctx, CatalogFile::Assignments, is_xlsx(&q)).await,
-    )
-    .map(|b| file_response("catalog-assignments", is_xlsx(&q), b))
+    ops::export(&s, &ctx, CatalogFile::Assignments, is_xlsx(&q))
+        .await
+        .map(|b| file_response("catalog-assignments", is_xlsx(&q), b))
 }
 
 /// Entrustment letters in force and the items each covers.
@@ -196,7 +184,7 @@ pub(super) async fn letters(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<LetterView>>> {
-    with_id(&ctx, ops::letters(&s, &ctx).await).map(Json)
+    ops::letters(&s, &ctx).await.map(Json)
 }
 
 /// Reform indicators (seed 004 §二) computed from the catalog on a date.
@@ -207,7 +195,7 @@ pub(super) async fn indicators(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<DateQuery>,
 ) -> ApiResult<Json<IndicatorsView>> {
-    with_id(&ctx, ops::indicators(&s, &ctx, &q).await).map(Json)
+    ops::indicators(&s, &ctx, &q).await.map(Json)
 }
 
 /// How many boundaries were loaded.
@@ -224,6 +212,7 @@ pub(super) async fn import_boundaries(
     ApiCtx(ctx): ApiCtx,
     body: String,
 ) -> ApiResult<Json<BoundariesLoaded>> {
-    with_id(&ctx, ops::import_boundaries(&s, &ctx, &body).await)
+    ops::import_boundaries(&s, &ctx, &body)
+        .await
         .map(|loaded| Json(BoundariesLoaded { loaded }))
 }

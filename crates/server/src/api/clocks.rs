@@ -1,6 +1,6 @@
 //! API: the inbox, clocks, rules in force, profiles, calendar years.
 
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -20,7 +20,7 @@ pub(super) async fn inbox(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<InboxQuery>,
 ) -> ApiResult<Json<Vec<ClockView>>> {
-    with_id(&ctx, ops::inbox(&s, &ctx, &q).await).map(Json)
+    ops::inbox(&s, &ctx, &q).await.map(Json)
 }
 
 /// The caller's to-do list (我的待办): the steps this person must take, most urgent first,
@@ -32,7 +32,7 @@ pub(super) async fn todo(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<crate::ops::todo::TodoQuery>,
 ) -> ApiResult<Json<crate::ops::todo::Todo>> {
-    with_id(&ctx, crate::ops::todo::todo(&s, &ctx, &q).await).map(Json)
+    crate::ops::todo::todo(&s, &ctx, &q).await.map(Json)
 }
 
 /// Clocks in reach, most urgent first (filters: holder, state, due before).
@@ -43,7 +43,7 @@ pub(super) async fn list_clocks(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<ClockQuery>,
 ) -> ApiResult<Json<Page<ClockView>>> {
-    with_id(&ctx, ops::list_clocks(&s, &ctx, &q).await).map(Json)
+    ops::list_clocks(&s, &ctx, &q).await.map(Json)
 }
 
 /// One clock, with the rule and source it started under.
@@ -54,7 +54,7 @@ pub(super) async fn get_clock(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ClockView>> {
-    with_id(&ctx, ops::get_clock(&s, &ctx, id).await).map(Json)
+    ops::get_clock(&s, &ctx, id).await.map(Json)
 }
 
 /// Pause, resume, extend, satisfy or cancel a clock.
@@ -66,7 +66,7 @@ pub(super) async fn command_clock(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ClockCommandInput>,
 ) -> ApiResult<Json<ClockView>> {
-    with_id(&ctx, ops::command_clock(&s, &ctx, id, &input).await).map(Json)
+    ops::command_clock(&s, &ctx, id, &input).await.map(Json)
 }
 
 /// How many clocks moved.
@@ -82,7 +82,9 @@ pub(super) async fn recompute(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Recomputed>> {
-    with_id(&ctx, ops::recompute(&s, &ctx).await).map(|changed| Json(Recomputed { changed }))
+    ops::recompute(&s, &ctx)
+        .await
+        .map(|changed| Json(Recomputed { changed }))
 }
 
 /// The rules in force for an org (default: the caller's), with their sources.
@@ -93,7 +95,7 @@ pub(super) async fn rules(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<Json<RulesInForce>> {
-    with_id(&ctx, ops::rules_for(&s, &ctx, &q).await).map(Json)
+    ops::rules_for(&s, &ctx, &q).await.map(Json)
 }
 
 /// The loaded rule profiles and the orgs that selected them.
@@ -103,7 +105,7 @@ pub(super) async fn profiles(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<ProfileView>>> {
-    with_id(&ctx, ops::profiles(&s, &ctx).await).map(Json)
+    ops::profiles(&s, &ctx).await.map(Json)
 }
 
 /// Select the rule profile of an org and its subtree (system administrator).
@@ -115,7 +117,9 @@ pub(super) async fn assign_profile(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ProfileInput>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::assign_profile(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+    ops::assign_profile(&s, &ctx, id, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// The years the working-day calendar covers.
@@ -125,7 +129,7 @@ pub(super) async fn calendar_years(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<CalendarYears>> {
-    with_id(&ctx, ops::calendar_years(&s, &ctx).await).map(Json)
+    ops::calendar_years(&s, &ctx).await.map(Json)
 }
 
 /// Read a year's holiday arrangement — the State Council notice text as published, or CSV
@@ -140,5 +144,5 @@ pub(super) async fn load_year(
     ApiQuery(q): ApiQuery<CalendarLoadQuery>,
     body: String,
 ) -> ApiResult<Json<CalendarLoadView>> {
-    with_id(&ctx, ops::load_calendar_year(&s, &ctx, &body, &q).await).map(Json)
+    ops::load_calendar_year(&s, &ctx, &body, &q).await.map(Json)
 }

@@ -1,6 +1,6 @@
 //! API: enforcement documents (执法文书).
 
-use super::{ApiJson, ApiPath, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -20,7 +20,9 @@ pub(super) async fn issue(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<IssueInput>,
 ) -> ApiResult<(StatusCode, Json<DocumentView>)> {
-    with_id(&ctx, ops::issue(&s, &ctx, id, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::issue(&s, &ctx, id, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Which document to draft.
@@ -41,7 +43,7 @@ pub(super) async fn draft(
     ApiPath(id): ApiPath<i64>,
     super::ApiQuery(q): super::ApiQuery<DraftQuery>,
 ) -> ApiResult<Json<DocumentDraft>> {
-    with_id(&ctx, ops::draft(&s, &ctx, id, &q.kind).await).map(Json)
+    ops::draft(&s, &ctx, id, &q.kind).await.map(Json)
 }
 
 /// Documents of a case.
@@ -52,7 +54,7 @@ pub(super) async fn list(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<DocumentView>>> {
-    with_id(&ctx, ops::list(&s, &ctx, id).await).map(Json)
+    ops::list(&s, &ctx, id).await.map(Json)
 }
 
 /// One document as HTML (printable; scripts are not allowed to run).
@@ -63,7 +65,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    with_id(&ctx, ops::html(&s, &ctx, id).await).map(|html| {
+    ops::html(&s, &ctx, id).await.map(|html| {
         (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -86,7 +88,7 @@ pub(super) async fn pdf(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    with_id(&ctx, ops::pdf(&s, &ctx, id).await).map(|(name, bytes)| {
+    ops::pdf(&s, &ctx, id).await.map(|(name, bytes)| {
         (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -111,5 +113,5 @@ pub(super) async fn set_template(
     ApiPath(kind): ApiPath<String>,
     ApiJson(body): ApiJson<TemplateInput>,
 ) -> ApiResult<Json<DocumentView>> {
-    with_id(&ctx, ops::set_template(&s, &ctx, &kind, &body).await).map(Json)
+    ops::set_template(&s, &ctx, &kind, &body).await.map(Json)
 }

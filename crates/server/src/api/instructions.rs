@@ -1,6 +1,6 @@
 //! API: instructions (指令) and the live stream of notices (SSE).
 
-use super::{ApiJson, ApiPath, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::{AppError, ErrorBody};
@@ -25,7 +25,9 @@ pub(super) async fn send(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<InstructionInput>,
 ) -> ApiResult<(StatusCode, Json<InstructionView>)> {
-    with_id(&ctx, ops::send(&s, &ctx, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::send(&s, &ctx, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Instructions received by the caller or their org, and sent by their org.
@@ -35,7 +37,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<InstructionLists>> {
-    with_id(&ctx, ops::list(&s, &ctx).await).map(Json)
+    ops::list(&s, &ctx).await.map(Json)
 }
 
 /// One instruction with its receipts (all of them for the sender's side).
@@ -46,7 +48,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<InstructionView>> {
-    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+    ops::get(&s, &ctx, id).await.map(Json)
 }
 
 /// Acknowledge an instruction addressed to the caller or their org (签收).
@@ -57,11 +59,9 @@ pub(super) async fn acknowledge(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<InstructionView>> {
-    with_id(
-        &ctx,
-        ops::answer(&s, &ctx, id, ReceiptCommand::Acknowledge, None).await,
-    )
-    .map(Json)
+    ops::answer(&s, &ctx, id, ReceiptCommand::Acknowledge, None)
+        .await
+        .map(Json)
 }
 
 /// Report completion of an acknowledged instruction (办结反馈).
@@ -74,11 +74,9 @@ pub(super) async fn complete(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReportInput>,
 ) -> ApiResult<Json<InstructionView>> {
-    with_id(
-        &ctx,
-        ops::answer(&s, &ctx, id, ReceiptCommand::Complete, Some(&body.report)).await,
-    )
-    .map(Json)
+    ops::answer(&s, &ctx, id, ReceiptCommand::Complete, Some(&body.report))
+        .await
+        .map(Json)
 }
 
 /// The signed-in person's live notices (Server-Sent Events): `ready` once listening, then
@@ -93,7 +91,7 @@ pub(super) async fn complete(
     responses((status = 200, content_type = "text/event-stream", body = String), (status = 403, body = ErrorBody)))]
 pub(super) async fn live(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
     let Some(me) = ctx.actor.person_id() else {
-        return with_id(&ctx, Err(AppError::Forbidden(Refusal::NotPermitted)));
+        return Err(AppError::Forbidden(Refusal::NotPermitted));
     };
     let org = ctx.actor.org_id;
     // The command board's viewers also get every commit (`record`), to refresh figures.

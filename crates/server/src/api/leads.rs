@@ -1,6 +1,6 @@
 //! API: leads (intake, reading, signing for).
 
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -25,7 +25,7 @@ pub(super) async fn submit(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_owned());
-    with_id(&ctx, ops::submit(&s, &ctx, &body, key).await).map(|(v, created)| {
+    ops::submit(&s, &ctx, &body, key).await.map(|(v, created)| {
         (
             if created {
                 StatusCode::CREATED
@@ -45,7 +45,7 @@ pub(super) async fn list(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<LeadQuery>,
 ) -> ApiResult<Json<Page<LeadView>>> {
-    with_id(&ctx, ops::list(&s, &ctx, &q).await).map(Json)
+    ops::list(&s, &ctx, &q).await.map(Json)
 }
 
 /// One lead (the reporter masked outside the receiving org).
@@ -56,7 +56,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<LeadView>> {
-    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+    ops::get(&s, &ctx, id).await.map(Json)
 }
 
 /// Sign for a lead (签收): its sign-for clock is satisfied.
@@ -67,5 +67,5 @@ pub(super) async fn sign(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<LeadView>> {
-    with_id(&ctx, ops::sign(&s, &ctx, id).await).map(Json)
+    ops::sign(&s, &ctx, id).await.map(Json)
 }

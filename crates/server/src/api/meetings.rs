@@ -1,6 +1,6 @@
 //! API: joint meetings and consultations (联席会议/会商) and their action items.
 
-use super::{ApiJson, ApiPath, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -18,7 +18,9 @@ pub(super) async fn call(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<MeetingInput>,
 ) -> ApiResult<(StatusCode, Json<MeetingView>)> {
-    with_id(&ctx, ops::call(&s, &ctx, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::call(&s, &ctx, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Meetings the caller may see.
@@ -28,7 +30,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<MeetingView>>> {
-    with_id(&ctx, ops::list(&s, &ctx).await).map(Json)
+    ops::list(&s, &ctx).await.map(Json)
 }
 
 /// One meeting: members, agenda, minutes, action items, clocks.
@@ -39,7 +41,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<MeetingView>> {
-    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+    ops::get(&s, &ctx, id).await.map(Json)
 }
 
 /// A member org proposes an agenda item (regular meetings: until 5 working days before).
@@ -52,7 +54,7 @@ pub(super) async fn propose(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AgendaInput>,
 ) -> ApiResult<Json<MeetingView>> {
-    with_id(&ctx, ops::propose(&s, &ctx, id, &body).await).map(Json)
+    ops::propose(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Settle the agenda, record the minutes with the action items, sign them (the convenor),
@@ -66,7 +68,7 @@ pub(super) async fn step(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<MeetingStepInput>,
 ) -> ApiResult<Json<MeetingView>> {
-    with_id(&ctx, ops::step(&s, &ctx, id, &body).await).map(Json)
+    ops::step(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The caller's org's action items from signed minutes.
@@ -76,7 +78,7 @@ pub(super) async fn my_actions(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<ActionView>>> {
-    with_id(&ctx, ops::my_actions(&s, &ctx).await).map(Json)
+    ops::my_actions(&s, &ctx).await.map(Json)
 }
 
 /// The owner org reports an action item done; its clock is satisfied.
@@ -89,5 +91,5 @@ pub(super) async fn complete_action(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ActionReportInput>,
 ) -> ApiResult<Json<MeetingView>> {
-    with_id(&ctx, ops::complete_action(&s, &ctx, id, &body).await).map(Json)
+    ops::complete_action(&s, &ctx, id, &body).await.map(Json)
 }

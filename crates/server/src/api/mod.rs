@@ -15,7 +15,7 @@ mod transfers;
 
 use crate::AppState;
 use crate::ctx::{ApiCtx, Ctx, RequestMeta, SESSION_COOKIE, set_cookie};
-use crate::error::{ApiError, AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody};
 use crate::ops::{self, *};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, State};
@@ -31,43 +31,37 @@ use xiezhi_store::auth::{self, SignIn};
 
 /// JSON body whose rejection uses the error shape.
 #[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+#[from_request(via(axum::Json), rejection(AppError))]
 pub struct ApiJson<T>(pub T);
 
 /// Path parameters whose rejection uses the error shape.
 #[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct ApiPath<T>(pub T);
 
 /// Query parameters whose rejection uses the error shape.
 #[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
 
-impl From<JsonRejection> for ApiError {
+impl From<JsonRejection> for AppError {
     fn from(e: JsonRejection) -> Self {
-        crate::error::rejection("body", e.body_text()).into()
+        crate::error::rejection("body", e.body_text())
     }
 }
-impl From<PathRejection> for ApiError {
+impl From<PathRejection> for AppError {
     fn from(e: PathRejection) -> Self {
-        crate::error::rejection("path", e.body_text()).into()
+        crate::error::rejection("path", e.body_text())
     }
 }
-impl From<QueryRejection> for ApiError {
+impl From<QueryRejection> for AppError {
     fn from(e: QueryRejection) -> Self {
-        crate::error::rejection("query", e.body_text()).into()
+        crate::error::rejection("query", e.body_text())
     }
 }
 
-pub(crate) type ApiResult<T> = Result<T, ApiError>;
-
-pub(crate) fn with_id<T>(ctx: &Ctx, r: Result<T, AppError>) -> ApiResult<T> {
-    r.map_err(|error| ApiError {
-        error,
-        request_id: ctx.meta.request_id.clone(),
-    })
-}
+/// What an API handler answers: its value, or an error as JSON naming the request.
+pub(crate) type ApiResult<T> = Result<T, AppError>;
 
 struct Security;
 impl Modify for Security {
@@ -243,10 +237,6 @@ async fn sign_in(
     meta: RequestMeta,
     ApiJson(input): ApiJson<SignInInput>,
 ) -> ApiResult<Response> {
-    let err = |error| ApiError {
-        error,
-        request_id: meta.request_id.clone(),
-    };
     let r = auth::sign_in(
         &s.store,
         &input.login,
@@ -255,21 +245,21 @@ async fn sign_in(
         meta.now,
     )
     .await
-    .map_err(|e| err(e.into()))?;
+    .map_err(AppError::from)?;
     match r {
         SignIn::Ok { session, person } => {
             let actor = s
                 .store
                 .actor_for_person(&person)
                 .await
-                .map_err(|e| err(e.into()))?;
+                .map_err(AppError::from)?;
             let ctx = Ctx {
                 actor,
                 person: Some(person.clone()),
                 meta: meta.clone(),
                 via_cookie: true,
             };
-            let view = with_id(&ctx, ops::get_person(&s, &ctx, person.id, false).await)?;
+            let view = ops::get_person(&s, &ctx, person.id, false).await?;
             let cookie = set_cookie(SESSION_COOKIE, &session, meta.secure, None);
             Ok((
                 [(header::SET_COOKIE, cookie)],
@@ -280,8 +270,8 @@ async fn sign_in(
             )
                 .into_response())
         }
-        SignIn::BadCredentials => Err(err(AppError::BadCredentials)),
-        SignIn::Locked { until } => Err(err(AppError::Locked(crate::beijing_time(until)))),
+        SignIn::BadCredentials => Err(AppError::BadCredentials),
+        SignIn::Locked { until } => Err(AppError::Locked(crate::beijing_time(until))),
     }
 }
 
@@ -294,7 +284,7 @@ async fn sign_out(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     if let Some(secret) = crate::ctx::cookie(&headers, SESSION_COOKIE) {
-        with_id(&ctx, ops::sign_out(&s, &ctx, &secret).await)?;
+        ops::sign_out(&s, &ctx, &secret).await?;
     }
     let clear = set_cookie(SESSION_COOKIE, "", ctx.meta.secure, Some(0));
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
@@ -304,14 +294,12 @@ async fn sign_out(
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
     responses((status = 200, body = PersonView), (status = 401, body = ErrorBody)))]
 async fn me(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Json<PersonView>> {
-    let id = with_id(
-        &ctx,
-        ctx.person
-            .as_ref()
-            .map(|p| p.id)
-            .ok_or(AppError::NotFound("人员")),
-    )?;
-    with_id(&ctx, ops::get_person(&s, &ctx, id, true).await).map(Json)
+    let id = ctx
+        .person
+        .as_ref()
+        .map(|p| p.id)
+        .ok_or(AppError::NotFound("人员"))?;
+    ops::get_person(&s, &ctx, id, true).await.map(Json)
 }
 
 /// Change one's own password (needs the old one).
@@ -322,7 +310,9 @@ async fn change_password(
     ApiCtx(ctx): ApiCtx,
     ApiJson(input): ApiJson<OwnPasswordInput>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::change_own_password(&s, &ctx, &input).await).map(|_| StatusCode::NO_CONTENT)
+    ops::change_own_password(&s, &ctx, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Orgs of the caller's government, in tree order.
@@ -332,7 +322,8 @@ async fn list_orgs(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<OrgView>>> {
-    with_id(&ctx, ops::list_orgs(&s, &ctx).await)
+    ops::list_orgs(&s, &ctx)
+        .await
         .map(|v| Json(v.iter().map(OrgView::from).collect()))
 }
 
@@ -344,7 +335,8 @@ async fn create_org(
     ApiCtx(ctx): ApiCtx,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
-    with_id(&ctx, ops::create_org(&s, &ctx, &input).await)
+    ops::create_org(&s, &ctx, &input)
+        .await
         .map(|o| (StatusCode::CREATED, Json(OrgView::from(&o))))
 }
 
@@ -356,7 +348,9 @@ async fn get_org(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OrgView>> {
-    with_id(&ctx, ops::get_org(&s, &ctx, id).await).map(|o| Json(OrgView::from(&o)))
+    ops::get_org(&s, &ctx, id)
+        .await
+        .map(|o| Json(OrgView::from(&o)))
 }
 
 /// Edit an org.
@@ -368,7 +362,9 @@ async fn edit_org(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> ApiResult<Json<OrgView>> {
-    with_id(&ctx, ops::edit_org(&s, &ctx, id, &input).await).map(|o| Json(OrgView::from(&o)))
+    ops::edit_org(&s, &ctx, id, &input)
+        .await
+        .map(|o| Json(OrgView::from(&o)))
 }
 
 /// Deactivate an org (refused while it has active people or sub-orgs).
@@ -379,7 +375,9 @@ async fn deactivate_org(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OrgView>> {
-    with_id(&ctx, ops::set_org_active(&s, &ctx, id, false).await).map(|o| Json(OrgView::from(&o)))
+    ops::set_org_active(&s, &ctx, id, false)
+        .await
+        .map(|o| Json(OrgView::from(&o)))
 }
 
 /// Reactivate an org.
@@ -390,7 +388,9 @@ async fn reactivate_org(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OrgView>> {
-    with_id(&ctx, ops::set_org_active(&s, &ctx, id, true).await).map(|o| Json(OrgView::from(&o)))
+    ops::set_org_active(&s, &ctx, id, true)
+        .await
+        .map(|o| Json(OrgView::from(&o)))
 }
 
 /// People in the caller's reach (phones masked).
@@ -401,7 +401,7 @@ async fn list_people(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Json<Page<PersonView>>> {
-    with_id(&ctx, ops::list_people(&s, &ctx, &q).await).map(Json)
+    ops::list_people(&s, &ctx, &q).await.map(Json)
 }
 
 /// Create a person (business roles only; no password until the security administrator sets one).
@@ -412,8 +412,9 @@ async fn create_person(
     ApiCtx(ctx): ApiCtx,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
-    let p = with_id(&ctx, ops::create_person(&s, &ctx, &input).await)?;
-    with_id(&ctx, ops::get_person(&s, &ctx, p.id, false).await)
+    let p = ops::create_person(&s, &ctx, &input).await?;
+    ops::get_person(&s, &ctx, p.id, false)
+        .await
         .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
@@ -433,11 +434,9 @@ async fn get_person(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<RevealQuery>,
 ) -> ApiResult<Json<PersonView>> {
-    with_id(
-        &ctx,
-        ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false)).await,
-    )
-    .map(Json)
+    ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false))
+        .await
+        .map(Json)
 }
 
 /// Edit a person's name, org and phone.
@@ -449,8 +448,8 @@ async fn edit_person(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> ApiResult<Json<PersonView>> {
-    with_id(&ctx, ops::edit_person(&s, &ctx, id, &input).await)?;
-    with_id(&ctx, ops::get_person(&s, &ctx, id, false).await).map(Json)
+    ops::edit_person(&s, &ctx, id, &input).await?;
+    ops::get_person(&s, &ctx, id, false).await.map(Json)
 }
 
 /// Deactivate a person (never deleted; sessions end).
@@ -461,7 +460,9 @@ async fn deactivate_person(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::set_person_active(&s, &ctx, id, false).await).map(|_| StatusCode::NO_CONTENT)
+    ops::set_person_active(&s, &ctx, id, false)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Reactivate a person.
@@ -472,7 +473,9 @@ async fn reactivate_person(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::set_person_active(&s, &ctx, id, true).await).map(|_| StatusCode::NO_CONTENT)
+    ops::set_person_active(&s, &ctx, id, true)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Set a person's roles (security administrator; never one's own).
@@ -484,7 +487,9 @@ async fn set_roles(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<RolesInput>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::set_roles(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+    ops::set_roles(&s, &ctx, id, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Set a person's password (security administrator; never one's own).
@@ -496,7 +501,9 @@ async fn set_password(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::set_password(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+    ops::set_password(&s, &ctx, id, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Lift a sign-in lock (security administrator).
@@ -507,7 +514,9 @@ async fn unlock(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::unlock(&s, &ctx, id).await).map(|_| StatusCode::NO_CONTENT)
+    ops::unlock(&s, &ctx, id)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Add an enforcement certificate.
@@ -519,7 +528,9 @@ async fn add_certificate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CertificateInput>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::add_certificate(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+    ops::add_certificate(&s, &ctx, id, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Set training hours of a year.
@@ -531,7 +542,9 @@ async fn set_training(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<TrainingInput>,
 ) -> ApiResult<StatusCode> {
-    with_id(&ctx, ops::set_training(&s, &ctx, id, &input).await).map(|_| StatusCode::NO_CONTENT)
+    ops::set_training(&s, &ctx, id, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 /// Import result.
@@ -548,11 +561,9 @@ async fn import_orgs(
     ApiCtx(ctx): ApiCtx,
     body: String,
 ) -> ApiResult<Json<Imported>> {
-    with_id(
-        &ctx,
-        ops::import_csv(&s, &ctx, ImportKind::Orgs, &body).await,
-    )
-    .map(|imported| Json(Imported { imported }))
+    ops::import_csv(&s, &ctx, ImportKind::Orgs, &body)
+        .await
+        .map(|imported| Json(Imported { imported }))
 }
 
 /// Import people from CSV (see docs/foundation.md for the columns); all or nothing.
@@ -563,11 +574,9 @@ async fn import_people(
     ApiCtx(ctx): ApiCtx,
     body: String,
 ) -> ApiResult<Json<Imported>> {
-    with_id(
-        &ctx,
-        ops::import_csv(&s, &ctx, ImportKind::People, &body).await,
-    )
-    .map(|imported| Json(Imported { imported }))
+    ops::import_csv(&s, &ctx, ImportKind::People, &body)
+        .await
+        .map(|imported| Json(Imported { imported }))
 }
 
 /// The full-process record (auditors), newest first.
@@ -578,7 +587,7 @@ async fn list_events(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<EventQuery>,
 ) -> ApiResult<Json<Page<EventView>>> {
-    with_id(&ctx, ops::list_events(&s, &ctx, &q).await).map(Json)
+    ops::list_events(&s, &ctx, &q).await.map(Json)
 }
 
 /// API tokens of the caller's government (security administrator).
@@ -588,7 +597,7 @@ async fn list_tokens(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<TokenView>>> {
-    with_id(&ctx, ops::list_tokens(&s, &ctx).await).map(Json)
+    ops::list_tokens(&s, &ctx).await.map(Json)
 }
 
 /// A new token, with its secret (shown only now).
@@ -607,7 +616,8 @@ async fn create_token(
     ApiCtx(ctx): ApiCtx,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> ApiResult<(StatusCode, Json<NewToken>)> {
-    with_id(&ctx, ops::create_token(&s, &ctx, &input).await)
+    ops::create_token(&s, &ctx, &input)
+        .await
         .map(|(token, secret)| (StatusCode::CREATED, Json(NewToken { token, secret })))
 }
 
@@ -619,5 +629,5 @@ async fn revoke_token(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TokenView>> {
-    with_id(&ctx, ops::revoke_token(&s, &ctx, id).await).map(Json)
+    ops::revoke_token(&s, &ctx, id).await.map(Json)
 }

@@ -1,6 +1,6 @@
 //! API: joint enforcement operations (联合执法行动).
 
-use super::{ApiJson, ApiPath, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -19,7 +19,9 @@ pub(super) async fn create(
     ApiCtx(ctx): ApiCtx,
     ApiJson(body): ApiJson<OperationInput>,
 ) -> ApiResult<(StatusCode, Json<OperationView>)> {
-    with_id(&ctx, ops::create(&s, &ctx, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::create(&s, &ctx, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// The operations board: every operation for leaders, the office and auditors; one's own
@@ -30,7 +32,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
 ) -> ApiResult<Json<Vec<OperationView>>> {
-    with_id(&ctx, ops::list(&s, &ctx).await).map(Json)
+    ops::list(&s, &ctx).await.map(Json)
 }
 
 /// One operation: plan, participants, field reports, links, notices, clocks.
@@ -41,7 +43,7 @@ pub(super) async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::get(&s, &ctx, id).await).map(Json)
+    ops::get(&s, &ctx, id).await.map(Json)
 }
 
 /// A step: submit (apply), approve / reject (written), start, close (with the report), cancel.
@@ -54,7 +56,7 @@ pub(super) async fn step(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<OperationStepInput>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::step(&s, &ctx, id, &body).await).map(Json)
+    ops::step(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// An officer on the plan checks in (with where they are).
@@ -67,7 +69,7 @@ pub(super) async fn check_in(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CheckInInput>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::check_in(&s, &ctx, id, &body).await).map(Json)
+    ops::check_in(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// A field report with photos and location.
@@ -80,7 +82,7 @@ pub(super) async fn report(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<FieldReportInput>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::report(&s, &ctx, id, &body).await).map(Json)
+    ops::report(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Link a lead or case found during the operation.
@@ -93,7 +95,7 @@ pub(super) async fn link(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<LinkInput>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::link(&s, &ctx, id, &body).await).map(Json)
+    ops::link(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Notify a unit outside the operation of a violation in its remit (互动执法): it must send
@@ -107,7 +109,7 @@ pub(super) async fn notify(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoticeInput>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::notify(&s, &ctx, id, &body).await).map(Json)
+    ops::notify(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The notified unit reports the officers it sent; its same-day clock is satisfied.
@@ -120,5 +122,5 @@ pub(super) async fn dispatch(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<DispatchInput>,
 ) -> ApiResult<Json<OperationView>> {
-    with_id(&ctx, ops::dispatch(&s, &ctx, id, &body).await).map(Json)
+    ops::dispatch(&s, &ctx, id, &body).await.map(Json)
 }

@@ -1,6 +1,6 @@
 //! API: verification outcomes, transfers, disputes, attachments (issue 5).
 
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, with_id};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::ctx::ApiCtx;
 use crate::error::ErrorBody;
@@ -20,7 +20,7 @@ pub(super) async fn detail(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<LeadDetail>> {
-    with_id(&ctx, ops::detail(&s, &ctx, id).await).map(Json)
+    ops::detail(&s, &ctx, id).await.map(Json)
 }
 
 /// Verification found no violation: reply to the reporter and close the lead (不构成违法).
@@ -32,7 +32,7 @@ pub(super) async fn no_violation(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReplyInput>,
 ) -> ApiResult<Json<LeadView>> {
-    with_id(&ctx, ops::no_violation(&s, &ctx, id, &body).await).map(Json)
+    ops::no_violation(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Our matter: file a case (立案).
@@ -44,7 +44,9 @@ pub(super) async fn file_case(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CaseInput>,
 ) -> ApiResult<(StatusCode, Json<CaseRef>)> {
-    with_id(&ctx, ops::file_case(&s, &ctx, id, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::file_case(&s, &ctx, id, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// A department received a township's matter: tell the reporter, notify the township (returns the township's lead).
@@ -56,7 +58,7 @@ pub(super) async fn refer(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReferInput>,
 ) -> ApiResult<Json<LeadView>> {
-    with_id(&ctx, ops::refer(&s, &ctx, id, &body).await).map(Json)
+    ops::refer(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The final reply of the body that handled the matter (答复).
@@ -68,7 +70,7 @@ pub(super) async fn final_reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReplyInput>,
 ) -> ApiResult<Json<LeadView>> {
-    with_id(&ctx, ops::final_reply(&s, &ctx, id, &body).await).map(Json)
+    ops::final_reply(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Draft a transfer (移送) of a lead the caller's org holds; an oral urgent transfer is sent at once.
@@ -80,7 +82,9 @@ pub(super) async fn draft(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TransferInput>,
 ) -> ApiResult<(StatusCode, Json<TransferView>)> {
-    with_id(&ctx, ops::draft(&s, &ctx, id, &body).await).map(|v| (StatusCode::CREATED, Json(v)))
+    ops::draft(&s, &ctx, id, &body)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Two bodies claim or refuse a matter: open a dispute (争议).
@@ -92,7 +96,8 @@ pub(super) async fn open_conflict(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ConflictInput>,
 ) -> ApiResult<(StatusCode, Json<DisputeView>)> {
-    with_id(&ctx, ops::open_conflict(&s, &ctx, id, &body).await)
+    ops::open_conflict(&s, &ctx, id, &body)
+        .await
         .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
@@ -104,7 +109,7 @@ pub(super) async fn get_transfer(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::get_transfer(&s, &ctx, id).await).map(Json)
+    ops::get_transfer(&s, &ctx, id).await.map(Json)
 }
 
 /// The sender's head approves; an administrative transfer is sent and copied to the coordination office.
@@ -115,7 +120,7 @@ pub(super) async fn approve(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::approve(&s, &ctx, id).await).map(Json)
+    ops::approve(&s, &ctx, id).await.map(Json)
 }
 
 /// Send an approved judicial transfer to the public security organ (within 24 hours).
@@ -126,7 +131,7 @@ pub(super) async fn send(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::send(&s, &ctx, id).await).map(Json)
+    ops::send(&s, &ctx, id).await.map(Json)
 }
 
 /// Complete the written formalities of an oral transfer (within 24 hours).
@@ -138,7 +143,7 @@ pub(super) async fn complete_written(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<WrittenInput>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::complete_written(&s, &ctx, id, &body).await).map(Json)
+    ops::complete_written(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The receiver accepts (受理) and now holds the matter.
@@ -149,7 +154,7 @@ pub(super) async fn accept(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::accept(&s, &ctx, id).await).map(Json)
+    ops::accept(&s, &ctx, id).await.map(Json)
 }
 
 /// The receiver rejects with written reasons (不予受理); a dispute opens.
@@ -161,7 +166,7 @@ pub(super) async fn reject(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonInput>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::reject(&s, &ctx, id, &body).await).map(Json)
+    ops::reject(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The sender withdraws a transfer not yet answered.
@@ -173,7 +178,7 @@ pub(super) async fn withdraw(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonInput>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::withdraw(&s, &ctx, id, &body).await).map(Json)
+    ops::withdraw(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// The receiver reports the outcome back to the sender (反馈).
@@ -185,7 +190,7 @@ pub(super) async fn report_outcome(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<OutcomeInput>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::report_outcome(&s, &ctx, id, &body).await).map(Json)
+    ops::report_outcome(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Answer a refused judicial transfer: ask for reconsideration (复议) or accept the refusal.
@@ -197,7 +202,7 @@ pub(super) async fn answer_refusal(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RefusalInput>,
 ) -> ApiResult<Json<TransferView>> {
-    with_id(&ctx, ops::answer_refusal(&s, &ctx, id, &body).await).map(Json)
+    ops::answer_refusal(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// One dispute with its records and clocks.
@@ -208,7 +213,7 @@ pub(super) async fn get_dispute(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DisputeView>> {
-    with_id(&ctx, ops::get_dispute(&s, &ctx, id).await).map(Json)
+    ops::get_dispute(&s, &ctx, id).await.map(Json)
 }
 
 /// Add a negotiation record or minutes.
@@ -220,7 +225,7 @@ pub(super) async fn add_note(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoteInput>,
 ) -> ApiResult<Json<DisputeView>> {
-    with_id(&ctx, ops::add_note(&s, &ctx, id, &body).await).map(Json)
+    ops::add_note(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Negotiation failed: escalate to the coordination office.
@@ -231,7 +236,7 @@ pub(super) async fn escalate(
     ApiCtx(ctx): ApiCtx,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DisputeView>> {
-    with_id(&ctx, ops::escalate(&s, &ctx, id).await).map(Json)
+    ops::escalate(&s, &ctx, id).await.map(Json)
 }
 
 /// The coordination office designates jurisdiction (指定管辖), binding on both.
@@ -243,7 +248,7 @@ pub(super) async fn designate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<DesignateInput>,
 ) -> ApiResult<Json<DisputeView>> {
-    with_id(&ctx, ops::designate(&s, &ctx, id, &body).await).map(Json)
+    ops::designate(&s, &ctx, id, &body).await.map(Json)
 }
 
 /// Transfers sent or received by orgs in reach; the coordination office sees all of its
@@ -255,7 +260,7 @@ pub(super) async fn list_transfers(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<TransferQuery>,
 ) -> ApiResult<Json<Vec<TransferView>>> {
-    with_id(&ctx, ops::list_transfers(&s, &ctx, &q).await).map(Json)
+    ops::list_transfers(&s, &ctx, &q).await.map(Json)
 }
 
 /// Disputes involving orgs in reach (the coordination office: all of its government's).
@@ -266,7 +271,7 @@ pub(super) async fn list_disputes(
     ApiCtx(ctx): ApiCtx,
     ApiQuery(q): ApiQuery<DisputeQuery>,
 ) -> ApiResult<Json<Vec<DisputeView>>> {
-    with_id(&ctx, ops::list_disputes(&s, &ctx, &q).await).map(Json)
+    ops::list_disputes(&s, &ctx, &q).await.map(Json)
 }
 
 /// Upload a file (photo, audio, video, scan or PDF; the size limit and the accepted types
@@ -281,7 +286,9 @@ pub(super) async fn upload(
     ApiQuery(q): ApiQuery<UploadQuery>,
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<StoredFile>)> {
-    with_id(&ctx, files::upload(&s, &ctx, body, &q).await).map(|v| (StatusCode::CREATED, Json(v)))
+    files::upload(&s, &ctx, body, &q)
+        .await
+        .map(|v| (StatusCode::CREATED, Json(v)))
 }
 
 /// Download a stored file by digest (allowed to whoever may see a lead or transfer naming it).
@@ -292,7 +299,7 @@ pub(super) async fn download(
     ApiCtx(ctx): ApiCtx,
     ApiPath(digest): ApiPath<String>,
 ) -> ApiResult<Response> {
-    with_id(&ctx, files::download(&s, &ctx, &digest).await).map(|(ct, bytes)| {
+    files::download(&s, &ctx, &digest).await.map(|(ct, bytes)| {
         (
             [
                 (header::CONTENT_TYPE, ct),

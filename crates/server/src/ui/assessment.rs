@@ -53,7 +53,7 @@ async fn ranking(
             ],
             v,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -66,7 +66,7 @@ async fn org(
 ) -> Response {
     let (from, to) = match aops::period(&ctx, &q) {
         Ok((from, to, _)) => (from.to_string(), to.to_string()),
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     match aops::drill(&s, &ctx, id, &q).await {
         Ok(o) => ok(&AssessmentOrgPage {
@@ -100,6 +100,6 @@ async fn org(
             ],
             o,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }

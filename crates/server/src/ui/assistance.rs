@@ -23,7 +23,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
 async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let items = match aops::list(&s, &ctx).await {
         Ok(i) => i,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     // A township asks any body of its county (乡镇吹哨、部门报到).
     let orgs = s
@@ -66,10 +66,7 @@ async fn send(
     CsrfForm(f): CsrfForm<SendForm>,
 ) -> Response {
     let Ok(to) = f.to_org_id.trim().parse::<i64>() else {
-        return error_page(
-            &AppError::invalid("to_org_id", "请选择被请求机构"),
-            &ctx.meta.request_id,
-        );
+        return error_page(&AppError::invalid("to_org_id", "请选择被请求机构"));
     };
     let input = AssistanceInput {
         to_org_id: to,
@@ -80,7 +77,7 @@ async fn send(
     };
     match aops::send(&s, &ctx, &input).await {
         Ok(a) => flash_redirect(&format!("/assistance/{}", a.id), "协助函已发出", &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -92,7 +89,7 @@ async fn detail_page(
 ) -> Response {
     let a = match aops::get(&s, &ctx, id).await {
         Ok(a) => a,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     ok(&AssistancePage {
         layout: Layout::new(

@@ -55,7 +55,7 @@ async fn cases_page(
                 String::new()
             },
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -76,7 +76,7 @@ async fn review_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
                 title_note: "待法制审核的案件（承办人不得审核本人承办的案件）".into(),
             })
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -88,12 +88,12 @@ async fn case_page(
 ) -> Response {
     let c = match cops::get(&s, &ctx, id).await {
         Ok(c) => c,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let events = cops::timeline(&s, &ctx, id).await.unwrap_or_default();
     let holder = match s.store.org(c.holder_org_id).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+        Err(e) => return error_page(&e.into()),
     };
     // The item version the case was filed under: its name and discretion tiers.
     let item = match (&c.item_code, c.item_version) {
@@ -179,10 +179,7 @@ async fn step(
         a => match a.parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                return error_page(
-                    &AppError::invalid("amount", "罚款金额应为整数（元）"),
-                    &ctx.meta.request_id,
-                );
+                return error_page(&AppError::invalid("amount", "罚款金额应为整数（元）"));
             }
         },
     };
@@ -273,7 +270,7 @@ async fn draft_document(
             c,
             d,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 

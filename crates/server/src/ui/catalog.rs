@@ -50,7 +50,6 @@ async fn list(
     layout: Layout,
     manage: bool,
 ) -> Response {
-    let rid = layout.request_id.clone();
     let r = async {
         let page = cat::list_items(s, ctx, &q).await?;
         let domains = cat::domains(s).await?;
@@ -80,7 +79,7 @@ async fn list(
             public: ctx.is_none(),
             can_manage: manage,
         }),
-        Err(e) => error_page(&e, &rid),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -126,7 +125,7 @@ async fn item_page(
             layout: Layout::new(&s, &ctx, &headers, &d.item.name, "/catalog").await,
             d,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -142,7 +141,7 @@ async fn public_item(
             layout: Layout::public(&d.item.name, &meta),
             d,
         }),
-        Err(e) => error_page(&e, &meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -152,7 +151,7 @@ async fn matrix_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
             layout: Layout::new(&s, &ctx, &headers, "乡镇（街道）承接矩阵", "/catalog").await,
             m,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -208,10 +207,7 @@ async fn import_view(s: &AppState, ctx: &Ctx, headers: &HeaderMap, st: ImportSta
 
 async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     if !can_manage(&top_path(&s).await, &ctx) {
-        return error_page(
-            &AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted),
-            &ctx.meta.request_id,
-        );
+        return error_page(&AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted));
     }
     import_view(&s, &ctx, &headers, ImportState::empty()).await
 }
@@ -253,7 +249,7 @@ async fn import(
             };
             import_view(&s, &ctx, &headers, st.with_text(file, text)).await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -320,33 +316,24 @@ async fn upload(
                         _ => {}
                     },
                     Err(e) => {
-                        return error_page(
-                            &AppError::invalid("file", format!("上传失败：{e}")),
-                            &ctx.meta.request_id,
-                        );
+                        return error_page(&AppError::invalid("file", format!("上传失败：{e}")));
                     }
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                return error_page(
-                    &AppError::invalid("file", format!("上传失败：{e}")),
-                    &ctx.meta.request_id,
-                );
+                return error_page(&AppError::invalid("file", format!("上传失败：{e}")));
             }
         }
     }
     if csrf.is_empty() || csrf != ctx.meta.csrf || cookie(&headers, CSRF_COOKIE).is_none() {
-        return error_page(&AppError::Csrf, &ctx.meta.request_id);
+        return error_page(&AppError::Csrf);
     }
     let file = match kind.as_str() {
         "items" => CatalogFile::Items,
         "assignments" => CatalogFile::Assignments,
         _ => {
-            return error_page(
-                &AppError::invalid("kind", "请选择导入事项或承接分配"),
-                &ctx.meta.request_id,
-            );
+            return error_page(&AppError::invalid("kind", "请选择导入事项或承接分配"));
         }
     };
     import(s, ctx, headers, file, bytes, preview).await
@@ -364,7 +351,7 @@ async fn letters_page(
             layout: Layout::new(&s, &ctx, &headers, "委托书", "/catalog").await,
             letters,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -379,6 +366,6 @@ async fn indicators_page(
             layout: Layout::new(&s, &ctx, &headers, "改革指标", "/catalog").await,
             v,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }

@@ -56,7 +56,7 @@ async fn inbox_page(
             orgs: visible_orgs(&s, &ctx).await,
             org_id,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -87,7 +87,7 @@ async fn clocks_page(
                 ("cancelled", "已撤销"),
             ],
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -99,16 +99,16 @@ async fn clock_page(
 ) -> Response {
     let c = match cops::get_clock(&s, &ctx, id).await {
         Ok(c) => c,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let path = match s.store.org(c.holder_org_id).await {
         Ok(o) => o.path,
-        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+        Err(e) => return error_page(&e.into()),
     };
     let t = Target::org(path);
     let order = match cops::order_of(&s, &c).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     ok(&ClockPage {
         order,
@@ -183,7 +183,7 @@ async fn rules_page(
                 can_manage,
             })
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -260,7 +260,7 @@ async fn calendar_view(
                 preview,
             },
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -314,7 +314,7 @@ async fn load_year(
             };
             calendar_view(&s, &ctx, &headers, f, Some(message), None).await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -329,6 +329,6 @@ async fn recompute(
             &format!("已重新计算，{n} 个时限的期限有变化"),
             &ctx.meta,
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }

@@ -18,7 +18,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
 async fn page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let d = match dops::dashboard(&s, &ctx).await {
         Ok(d) => d,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let can_instruct = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
     let orgs = if can_instruct {

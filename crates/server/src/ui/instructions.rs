@@ -23,7 +23,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
 async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let lists = match iops::list(&s, &ctx).await {
         Ok(l) => l,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let can_send = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
     let orgs = if can_send {
@@ -67,7 +67,7 @@ async fn send(
 ) -> Response {
     let to_people = match picked_ids(&f.to_people, "to_people") {
         Ok(p) => p,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let input = InstructionInput {
         body: f.body.clone(),
@@ -81,7 +81,7 @@ async fn send(
     };
     match iops::send(&s, &ctx, &input).await {
         Ok(i) => flash_redirect(&format!("/instructions/{}", i.id), "指令已下达", &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -96,7 +96,7 @@ async fn detail_page(
             layout: Layout::new(&s, &ctx, &headers, &format!("指令 {id}"), "/instructions").await,
             i,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 

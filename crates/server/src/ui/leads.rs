@@ -64,7 +64,7 @@ async fn leads_page(
             page,
             can_submit: can_submit(&ctx),
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -96,7 +96,7 @@ async fn form_page(
 
 async fn new_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     if let Err(e) = ctx.authorize(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone())) {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let channel = if ctx.actor.has(xiezhi_domain::Role::GridMember) {
         "grid"
@@ -164,7 +164,7 @@ async fn create(
         Err(e @ AppError::Invalid { .. }) => {
             form_page(&s, &ctx, &headers, f, Some(e.to_string())).await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -237,7 +237,7 @@ async fn complain(
                 tracking: None,
             },
         ),
-        Err(e) => error_page(&e, &meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 

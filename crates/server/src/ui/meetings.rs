@@ -30,7 +30,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
 async fn list(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let meetings = match mops::list(&s, &ctx).await {
         Ok(m) => m,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let can_call = ctx.can(
         Action::ConveneMeeting,
@@ -126,7 +126,7 @@ async fn call(
             "会议已召集，成员单位可提出议题",
             &ctx.meta,
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -138,7 +138,7 @@ async fn detail(
 ) -> Response {
     let m = match mops::get(&s, &ctx, id).await {
         Ok(m) => m,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     ok(&MeetingPage {
         layout: Layout::new(&s, &ctx, &headers, &m.title, "/meetings").await,
@@ -230,6 +230,6 @@ async fn complete(
 ) -> Response {
     match mops::complete_action(&s, &ctx, id, &f).await {
         Ok(m) => flash_redirect(&format!("/meetings/{}", m.id), "已反馈办结", &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::ctx::{
-    CSRF_COOKIE, CsrfToken, Ctx, RequestMeta, SESSION_COOKIE, UiCtx, cookie, request_id, set_cookie,
+    CSRF_COOKIE, CsrfToken, Ctx, RequestMeta, SESSION_COOKIE, UiCtx, cookie, set_cookie,
 };
 use crate::error::AppError;
 use crate::ops::{self, *};
@@ -465,15 +465,16 @@ fn ok<T: Page>(t: &T) -> Response {
 }
 
 /// An error as an HTML page (sign-in problems go to the sign-in page).
-pub fn error_page(e: &AppError, request_id: &str) -> Response {
+pub fn error_page(e: &AppError) -> Response {
     if matches!(e, AppError::Unauthenticated) {
         return Redirect::to("/login").into_response();
     }
+    let request_id = crate::error::current_request_id();
     if let AppError::Internal(detail) = e {
         tracing::error!(request_id, error = %detail, "request failed");
     }
     let meta = RequestMeta {
-        request_id: request_id.into(),
+        request_id,
         // An error page shows no time.
         now: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
         csrf: String::new(),
@@ -506,16 +507,11 @@ pub fn error_page(e: &AppError, request_id: &str) -> Response {
 }
 
 /// 404 for any unknown path (JSON under /api, a page elsewhere).
-pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
-    let rid = request_id(&headers);
+pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::error::ApiError {
-            error: AppError::NotFound("接口"),
-            request_id: rid,
-        }
-        .into_response();
+        return AppError::NotFound("接口").into_response();
     }
-    error_page(&AppError::NotFound("页面"), &rid)
+    error_page(&AppError::NotFound("页面"))
 }
 
 fn flash_redirect(to: &str, msg: &str, meta: &RequestMeta) -> Response {
@@ -544,7 +540,7 @@ fn row_errors(e: &AppError) -> Vec<RowError> {
 fn done<T>(ctx: &Ctx, r: Result<T, AppError>, to: &str, msg: &str) -> Response {
     match r {
         Ok(_) => flash_redirect(to, msg, &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -561,7 +557,6 @@ struct CsrfField {
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
-        let rid = request_id(req.headers());
         let had_cookie = cookie(req.headers(), CSRF_COOKIE).is_some();
         let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
         let bytes = Bytes::from_request(req, state)
@@ -571,15 +566,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .ok()
             .and_then(|f| f.csrf);
         if !had_cookie || expected.is_none() || sent != expected {
-            return Err(error_page(&AppError::Csrf, &rid));
+            return Err(error_page(&AppError::Csrf));
         }
         serde_html_form::from_bytes::<T>(&bytes)
             .map(CsrfForm)
             .map_err(|e| {
-                error_page(
-                    &AppError::invalid("form", crate::error::plain_parse_error(&e.to_string())),
-                    &rid,
-                )
+                error_page(&AppError::invalid(
+                    "form",
+                    crate::error::plain_parse_error(&e.to_string()),
+                ))
             })
     }
 }
@@ -608,7 +603,7 @@ impl From<QueryRejection> for UiRejection {
 }
 impl IntoResponse for UiRejection {
     fn into_response(self) -> Response {
-        error_page(&self.0, "-")
+        error_page(&self.0)
     }
 }
 
@@ -676,7 +671,7 @@ async fn login(
             StatusCode::TOO_MANY_REQUESTS,
             AppError::Locked(crate::beijing_time(until)).to_string(),
         ),
-        Err(e) => error_page(&e.into(), &meta.request_id),
+        Err(e) => error_page(&e.into()),
     }
 }
 
@@ -692,7 +687,7 @@ async fn logout(
     if let Some(secret) = cookie(&headers, SESSION_COOKIE)
         && let Err(e) = ops::sign_out(&s, &ctx, &secret).await
     {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
@@ -723,7 +718,7 @@ async fn home(
             me,
             todo,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -753,7 +748,7 @@ async fn change_password(
                 error: Some(e.to_string()),
             },
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -802,7 +797,7 @@ async fn orgs_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Header
                 &Target::org(ctx.actor.government_path.clone()),
             ),
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -814,7 +809,7 @@ async fn org_page(
 ) -> Response {
     let o = match ops::get_org(&s, &ctx, id).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let parent = match o.parent_id {
         Some(p) => s.store.org(p).await.ok().map(|p| OrgView::from(&p)),
@@ -840,7 +835,7 @@ async fn org_form(
 ) -> Response {
     let parents = match ops::list_orgs(s, ctx).await {
         Ok(o) => o.iter().filter(|o| o.active).map(OrgView::from).collect(),
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
@@ -888,7 +883,7 @@ async fn new_org_page(
         Action::ManageOrg,
         &Target::org(ctx.actor.government_path.clone()),
     ) {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let form = OrgForm {
         kind: "department".into(),
@@ -923,7 +918,7 @@ async fn create_org(
             )
             .await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -935,10 +930,10 @@ async fn edit_org_page(
 ) -> Response {
     let o = match ops::get_org(&s, &ctx, id).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     if let Err(e) = ctx.authorize(Action::ManageOrg, &Target::org(o.path.clone())) {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let form = OrgForm {
         code: o.code,
@@ -985,7 +980,7 @@ async fn edit_org(
             )
             .await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1074,7 +1069,7 @@ async fn people_page(
                 &Target::org(ctx.actor.government_path.clone()),
             ),
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1092,11 +1087,11 @@ async fn person_page(
 ) -> Response {
     let p = match ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false)).await {
         Ok(p) => p,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let path = match s.store.org(p.org_id).await {
         Ok(o) => o.path,
-        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+        Err(e) => return error_page(&e.into()),
     };
     let target = Target::person(path, id);
     let gov = Target::org(ctx.actor.government_path.clone());
@@ -1123,7 +1118,7 @@ async fn person_form(
 ) -> Response {
     let orgs = match ops::list_orgs(s, ctx).await {
         Ok(o) => o.iter().filter(|o| o.active).map(OrgView::from).collect(),
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
@@ -1164,7 +1159,7 @@ async fn new_person_page(
         Action::ManagePerson,
         &Target::org(ctx.actor.government_path.clone()),
     ) {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let form = PersonForm {
         org_id: ctx.actor.org_id.to_string(),
@@ -1201,7 +1196,7 @@ async fn create_person(
             )
             .await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1212,11 +1207,11 @@ async fn edit_person_page(
     UiPath(id): UiPath<i64>,
 ) -> Response {
     if let Err(e) = ops::authorize_person(&s, &ctx, Action::ManagePerson, id).await {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let p = match ops::get_person(&s, &ctx, id, true).await {
         Ok(p) => p,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let form = PersonForm {
         login: p.login,
@@ -1266,7 +1261,7 @@ async fn edit_person(
             )
             .await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1371,7 +1366,7 @@ async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: Head
         Action::ManageOrg,
         &Target::org(ctx.actor.government_path.clone()),
     ) {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     ok(&ImportPage {
         layout: Layout::new(&s, &ctx, &headers, "数据导入", "/import").await,
@@ -1421,7 +1416,7 @@ async fn import(
                 },
             )
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1459,7 +1454,7 @@ async fn events_page(
             page,
             q,
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1501,7 +1496,7 @@ async fn tokens_view(
                 error,
             },
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1533,7 +1528,7 @@ async fn create_token(
         Err(e @ AppError::Invalid { .. }) => {
             tokens_view(&s, &ctx, &headers, None, Some(e.to_string())).await
         }
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -1549,10 +1544,7 @@ async fn revoke_token(
 
 // ---- assets ----
 
-async fn asset(
-    headers: HeaderMap,
-    axum::extract::Path(name): axum::extract::Path<String>,
-) -> Response {
+async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     if name == *CSS_NAME {
         (
             [
@@ -1563,7 +1555,7 @@ async fn asset(
         )
             .into_response()
     } else {
-        error_page(&AppError::NotFound("文件"), &request_id(&headers))
+        error_page(&AppError::NotFound("文件"))
     }
 }
 

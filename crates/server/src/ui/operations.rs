@@ -39,7 +39,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
 async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
     let all = match oops::list(&s, &ctx).await {
         Ok(l) => l,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     use xiezhi_domain::operation::OperationStatus as S;
     let column = |statuses: &[S]| -> Vec<OperationView> {
@@ -154,7 +154,7 @@ async fn create(
             "行动方案已保存，请核对后提交",
             &ctx.meta,
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -166,7 +166,7 @@ async fn detail(
 ) -> Response {
     let o = match oops::get(&s, &ctx, id).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let own = Target::org(ctx.actor.org_path.clone());
     let me = ctx.actor.person_id();
@@ -205,7 +205,7 @@ async fn field(
 ) -> Response {
     let o = match oops::get(&s, &ctx, id).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let me = ctx.actor.person_id();
     let mine = o.officers.iter().find(|x| Some(x.person_id) == me);
@@ -320,13 +320,10 @@ async fn link(
             case_id: None,
         },
         (None, None, Err(_)) => {
-            return error_page(
-                &AppError::invalid(
-                    "number",
-                    format!("没有受理编号或案号为“{}”的线索或案件", f.number.trim()),
-                ),
-                &ctx.meta.request_id,
-            );
+            return error_page(&AppError::invalid(
+                "number",
+                format!("没有受理编号或案号为“{}”的线索或案件", f.number.trim()),
+            ));
         }
     };
     let r = oops::link(&s, &ctx, id, &input).await;
@@ -349,10 +346,7 @@ async fn notify(
     CsrfForm(f): CsrfForm<NoticeForm>,
 ) -> Response {
     let Ok(org_id) = f.org_id.trim().parse() else {
-        return error_page(
-            &AppError::invalid("org_id", "请选择被通知单位"),
-            &ctx.meta.request_id,
-        );
+        return error_page(&AppError::invalid("org_id", "请选择被通知单位"));
     };
     let input = NoticeInput {
         org_id,
@@ -385,7 +379,7 @@ async fn dispatch(
 ) -> Response {
     let officers = match picked_ids(&f.officers, "officers") {
         Ok(p) => p,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     let r = oops::dispatch(
         &s,
@@ -399,6 +393,6 @@ async fn dispatch(
     .await;
     match r {
         Ok(o) => flash_redirect(&format!("/operations/{}", o.id), "已派员", &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }

@@ -62,12 +62,12 @@ async fn lead_page(
 ) -> Response {
     let d = match tops::detail(&s, &ctx, id).await {
         Ok(d) => d,
-        Err(e) => return error_page(&e, &ctx.meta.request_id),
+        Err(e) => return error_page(&e),
     };
     // A township transfers to, and disputes with, any body of its county.
     let all = match s.store.orgs_under(&ctx.tree_path()).await {
         Ok(o) => o,
-        Err(e) => return error_page(&e.into(), &ctx.meta.request_id),
+        Err(e) => return error_page(&e.into()),
     };
     let find = |id: i64| all.iter().find(|o| o.id == id);
     let may = |action: Action, id: i64| {
@@ -161,7 +161,7 @@ async fn transfer_page(
 ) -> Response {
     match tops::get_transfer(&s, &ctx, id).await {
         Ok(t) => Redirect::to(&format!("/leads/{}#transfer-{id}", t.lead_id)).into_response(),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -173,7 +173,7 @@ async fn dispute_page(
 ) -> Response {
     match tops::get_dispute(&s, &ctx, id).await {
         Ok(d) => Redirect::to(&format!("/leads/{}#dispute-{id}", d.lead_id)).into_response(),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -226,7 +226,7 @@ async fn refer(
             ),
             &ctx.meta,
         ),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -290,10 +290,7 @@ async fn draft(
     CsrfForm(f): CsrfForm<TransferForm>,
 ) -> Response {
     let Ok(to) = f.to_org_id.trim().parse::<i64>() else {
-        return error_page(
-            &AppError::invalid("to_org_id", "请选择受移送机构"),
-            &ctx.meta.request_id,
-        );
+        return error_page(&AppError::invalid("to_org_id", "请选择受移送机构"));
     };
     let input = TransferInput {
         to_org_id: to,
@@ -329,7 +326,7 @@ async fn open_conflict(
 fn after(ctx: &Ctx, r: Result<TransferView, AppError>, msg: &str) -> Response {
     match r {
         Ok(t) => flash_redirect(&back(t.lead_id), msg, &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -438,7 +435,7 @@ async fn refusal(
 fn after_dispute(ctx: &Ctx, r: Result<DisputeView, AppError>, msg: &str) -> Response {
     match r {
         Ok(d) => flash_redirect(&back(d.lead_id), msg, &ctx.meta),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -481,7 +478,7 @@ async fn designate(
     CsrfForm(f): CsrfForm<DesignateForm>,
 ) -> Response {
     if let Err(e) = tops::may_designate(&s, &ctx, id).await {
-        return error_page(&e, &ctx.meta.request_id);
+        return error_page(&e);
     }
     let input = match (f.org_id.trim().parse::<i64>(), f.confirm.is_some()) {
         (Err(_), _) => Err(AppError::invalid("org_id", "请选择指定管辖的机构")),
@@ -540,6 +537,6 @@ async fn coordination_page(
                 .map(|s| (s.as_str(), s.label()))
                 .collect(),
         }),
-        Err(e) => error_page(&e, &ctx.meta.request_id),
+        Err(e) => error_page(&e),
     }
 }
