@@ -516,9 +516,10 @@ fn a_setting_that_cannot_be_read_stops_the_start_naming_it() {
 engine_test!(
     a_history_rewritten_consistently_in_the_database_is_caught_by_a_signed_checkpoint,
     async |db: TestDb| {
-        use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
-        use xiezhi_domain::event::{ChainLink, EventBody, GENESIS_HASH};
-        use xiezhi_store::entities::{chain_head, event};
+        use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, Statement};
+        use xiezhi_domain::event::GENESIS_HASH;
+        use xiezhi_store::entities::chain_head;
+        use xiezhi_store::record::EventFilter;
         let url = db.url.clone();
         let o = xiezhi(
             &["demo", "--database", &url, "--demo-password", "demo"],
@@ -578,38 +579,32 @@ engine_test!(
         // Someone with the database owner's rights rewrites event 3 and re-chains everything
         // after it, head included: the chain alone cannot tell.
         xiezhi_store::testing::drop_record_guard(&db.store).await;
-        let rows = event::Entity::find()
-            .order_by_asc(event::Column::Seq)
-            .all(db.store.db())
+        let (mut rows, _) = db
+            .store
+            .list_events(&EventFilter::default(), 1, 1_000_000)
             .await
             .unwrap();
+        rows.reverse();
         let mut prev = GENESIS_HASH.to_owned();
-        for e in rows {
-            let payload = if e.seq == 3 {
-                r#"{"forged":true}"#.to_owned()
-            } else {
-                e.payload.clone()
-            };
-            let link = ChainLink {
-                body: EventBody {
-                    seq: e.seq,
-                    at: e.at,
-                    actor: e.actor.clone(),
-                    org: e.org,
-                    subject_type: e.subject_type.clone(),
-                    subject_id: e.subject_id.clone(),
-                    kind: e.kind.clone(),
-                    payload: payload.clone(),
-                    request_id: e.request_id.clone(),
-                },
-                prev_hash: prev.clone(),
-            };
-            let hash = link.hash();
-            let mut am: event::ActiveModel = e.into();
-            am.payload = Set(payload);
-            am.prev_hash = Set(prev.clone());
-            am.hash = Set(hash.clone());
-            am.update(db.store.db()).await.unwrap();
+        for mut e in rows {
+            if e.seq == 3 {
+                e.payload = r#"{"forged":true}"#.to_owned();
+            }
+            e.prev_hash = prev.clone();
+            let hash = e.computed_hash();
+            let db = db.store.db();
+            db.execute_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "UPDATE events SET payload = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+                [
+                    e.payload.into(),
+                    e.prev_hash.into(),
+                    hash.clone().into(),
+                    e.seq.into(),
+                ],
+            ))
+            .await
+            .unwrap();
             prev = hash;
         }
         let head = chain_head::Entity::find_by_id(1)

@@ -2,7 +2,7 @@
 //! file by SM3 digest and every event by its chain hash, the events themselves, and the files.
 //! [`verify`] needs nothing but the archive's contents.
 
-use crate::event::{ChainLink, EventBody};
+use crate::event::RecordedEvent;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,54 +52,6 @@ pub struct Manifest {
     pub events: Vec<EventEntry>,
 }
 
-/// An event as exported (`events.jsonl`, one per line).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportedEvent {
-    /// Sequence number.
-    pub seq: i64,
-    /// When (RFC 3339, microseconds).
-    pub at: DateTime<Utc>,
-    /// Who.
-    pub actor: String,
-    /// The actor's org.
-    pub org: Option<i64>,
-    /// Subject type.
-    pub subject_type: String,
-    /// Subject id.
-    pub subject_id: String,
-    /// Kind.
-    pub kind: String,
-    /// Canonical JSON payload, as hashed.
-    pub payload: String,
-    /// Request id.
-    pub request_id: String,
-    /// Previous link's hash.
-    pub prev_hash: String,
-    /// This link's hash.
-    pub hash: String,
-}
-
-impl ExportedEvent {
-    /// Recompute the link hash from the fields.
-    pub fn computed_hash(&self) -> String {
-        ChainLink {
-            body: EventBody {
-                seq: self.seq,
-                at: self.at,
-                actor: self.actor.clone(),
-                org: self.org,
-                subject_type: self.subject_type.clone(),
-                subject_id: self.subject_id.clone(),
-                kind: self.kind.clone(),
-                payload: self.payload.clone(),
-                request_id: self.request_id.clone(),
-            },
-            prev_hash: self.prev_hash.clone(),
-        }
-        .hash()
-    }
-}
-
 /// Something in an archive that does not match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -138,7 +90,7 @@ impl std::fmt::Display for Problem {
 pub fn verify(
     manifest: &Manifest,
     files: &BTreeMap<String, Vec<u8>>,
-    events: &[ExportedEvent],
+    events: &[RecordedEvent],
 ) -> Vec<Problem> {
     let mut out = vec![];
     if manifest.format != FORMAT {
@@ -182,8 +134,8 @@ pub fn verify(
 mod tests {
     use super::*;
 
-    fn event(seq: i64, kind: &str) -> ExportedEvent {
-        let mut e = ExportedEvent {
+    fn event(seq: i64, kind: &str) -> RecordedEvent {
+        let mut e = RecordedEvent {
             seq,
             at: DateTime::parse_from_rfc3339("2026-11-23T08:00:00.123456Z")
                 .unwrap()
@@ -202,7 +154,7 @@ mod tests {
         e
     }
 
-    fn archive() -> (Manifest, BTreeMap<String, Vec<u8>>, Vec<ExportedEvent>) {
+    fn archive() -> (Manifest, BTreeMap<String, Vec<u8>>, Vec<RecordedEvent>) {
         let files: BTreeMap<String, Vec<u8>> =
             [("evidence/a.jpg".to_owned(), b"photo".to_vec())].into();
         let events = vec![event(5, "case.filed"), event(9, "case.closed")];

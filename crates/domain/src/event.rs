@@ -1,7 +1,9 @@
 //! The full-process record (全过程记录): one event per change, linked by an SM3 hash chain
 //! (GB/T 32905). This module holds the canonical encoding and the hash; the store appends.
 
+use crate::payload::Payload;
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 
@@ -60,6 +62,65 @@ impl Sm3Stream {
     /// The digest, lower-case hex.
     pub fn finish(self) -> String {
         hex::encode(self.0.finalize())
+    }
+}
+
+/// An event as the record holds it: what it says, the hash of the event before and its own.
+/// What the platform reads back from the record, and a line of a case file's `events.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedEvent {
+    /// Sequence number.
+    pub seq: i64,
+    /// When (RFC 3339, microseconds).
+    pub at: DateTime<Utc>,
+    /// Who: `person:ID`, `token:ID`, `system` or `anonymous`.
+    pub actor: String,
+    /// The actor's org.
+    pub org: Option<i64>,
+    /// Subject type.
+    pub subject_type: String,
+    /// Subject id.
+    pub subject_id: String,
+    /// Kind ([`EventKind::as_str`]).
+    pub kind: String,
+    /// Canonical JSON payload, as hashed: one of the types of [`crate::payload`].
+    pub payload: String,
+    /// Request id.
+    pub request_id: String,
+    /// Previous link's hash.
+    pub prev_hash: String,
+    /// This link's hash.
+    pub hash: String,
+}
+
+impl RecordedEvent {
+    /// Recompute the link hash from the fields.
+    pub fn computed_hash(&self) -> String {
+        ChainLink {
+            body: EventBody {
+                seq: self.seq,
+                at: self.at,
+                actor: self.actor.clone(),
+                org: self.org,
+                subject_type: self.subject_type.clone(),
+                subject_id: self.subject_id.clone(),
+                kind: self.kind.clone(),
+                payload: self.payload.clone(),
+                request_id: self.request_id.clone(),
+            },
+            prev_hash: self.prev_hash.clone(),
+        }
+        .hash()
+    }
+
+    /// The payload, typed: `None` when the event is not of a kind `P` is recorded under, or
+    /// does not read as `P`.
+    pub fn payload_as<P: Payload + DeserializeOwned>(&self) -> Option<P> {
+        let kind = EventKind::parse(&self.kind)?;
+        if !P::KINDS.contains(&kind) {
+            return None;
+        }
+        serde_json::from_str(&self.payload).ok()
     }
 }
 

@@ -19,6 +19,7 @@ pub mod mask;
 pub mod meeting;
 pub mod operation;
 pub mod org;
+pub mod payload;
 pub mod policy;
 pub mod role;
 pub mod rules;
@@ -36,5 +37,6 @@ pub use codes::{
 };
 pub use event::{ChainLink, EventBody, EventKind, GENESIS_HASH, Sm3Stream, sm3_hex};
 pub use org::{OrgKind, OrgLevel};
+pub use payload::{Payload, PayloadDoc, payload_of};
 pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};
 pub use role::Role;

@@ -40,7 +40,7 @@ async fn run(name: &str, db: TestDb) {
             "bench",
             i,
             xiezhi_domain::EventKind::SyntheticDay,
-            serde_json::json!({"i": i}),
+            &xiezhi_domain::payload::SyntheticDay { day: i.to_string() },
         );
         w.commit().await.unwrap();
     }
@@ -61,7 +61,7 @@ async fn run(name: &str, db: TestDb) {
                     "bench",
                     wi,
                     xiezhi_domain::EventKind::SyntheticDay,
-                    serde_json::json!({"i": i}),
+                    &xiezhi_domain::payload::SyntheticDay { day: i.to_string() },
                 );
                 w.commit().await.unwrap();
             }

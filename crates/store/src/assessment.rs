@@ -2,11 +2,14 @@
 //! the event record of a period; `domain::assessment` turns them into indicators.
 
 use crate::dashboard::id_list;
-use crate::entities::{case, clock, event, lead, supervision_order};
+use crate::entities::{case, clock, lead, supervision_order};
+use crate::record::RecordedEvent;
 use crate::{Store, StoreError};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Statement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use xiezhi_domain::EventKind;
 use xiezhi_domain::assessment::{self as a, ClockFact, Opened, Outcome, Period, Ratio};
 use xiezhi_domain::clock::{ClockState, Extension};
+use xiezhi_domain::payload::{AssistanceRated, CaseStep, LeadRated};
 
 /// Everything the indicators of a period need.
 #[derive(Debug, Clone, Default)]
@@ -235,20 +238,17 @@ impl Store {
 
     /// Requesters' ratings of assistance answers given in the period.
     async fn assistance_ratings(&self, p: Period) -> Result<Vec<Outcome>, StoreError> {
-        Ok(event::Entity::find()
-            .filter(event::Column::At.gte(p.from))
-            .filter(event::Column::At.lt(p.to))
-            .filter(event::Column::Kind.eq("assistance.rated"))
-            .all(self.db())
+        Ok(self
+            .events_between(&[EventKind::AssistanceRated], p.from, p.to)
             .await?
             .into_iter()
             .filter_map(|e| {
-                let v = serde_json::from_str::<serde_json::Value>(&e.payload).unwrap_or_default();
+                let r = e.payload_as::<AssistanceRated>()?;
                 Some(Outcome {
                     id: e.subject_id.parse().ok()?,
-                    org_id: v["to_org_id"].as_i64()?,
+                    org_id: r.to_org_id,
                     at: e.at,
-                    good: matches!(v["satisfaction"].as_str()?, "satisfied" | "basic"),
+                    good: matches!(r.satisfaction.as_str(), "satisfied" | "basic"),
                 })
             })
             .collect())
@@ -256,7 +256,7 @@ impl Store {
 
     /// ` INDEXED BY {index}` on SQLite, whose planner has no value statistics to choose it
     /// by; nothing on PostgreSQL, which does.
-    fn sqlite_index(&self, index: &str) -> String {
+    pub(crate) fn sqlite_index(&self, index: &str) -> String {
         match self.engine() {
             crate::Engine::Sqlite => format!(" INDEXED BY {index}"),
             crate::Engine::Postgres => String::new(),
@@ -321,60 +321,51 @@ impl Store {
             .collect();
         // The org's rating and legal-review events of the period, each read through its
         // subjects (the leads it answered, held, received or transferred on; its cases).
-        // SQLite's planner would rather range over the kind and time index (every rating of
-        // the province's quarter: 0.9 s against 0.02 s), so it is told to go by subject.
-        let by_subject = self.sqlite_index("events_subject");
-        let of = |subject: &'static str, kinds: &[&str], subjects: String| {
-            let kinds = kinds
-                .iter()
-                .map(|k| format!("'{k}'"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            event::Entity::find()
-                .from_raw_sql(Statement::from_sql_and_values(
-                    self.db().get_database_backend(),
-                    format!(
-                        "SELECT * FROM events{by_subject} WHERE subject_type = '{subject}' \
-                         AND subject_id IN ({subjects}) AND kind IN ({kinds}) \
-                         AND at >= $1 AND at < $2"
-                    ),
-                    [p.from.into(), p.to.into()],
-                ))
-                .all(self.db())
-        };
-        let mut events = of(
-            "lead",
-            &["lead.rated"],
-            format!(
-                "SELECT CAST(id AS TEXT) FROM leads WHERE replied_by_org_id = {org} \
-                 OR holder_org_id = {org} OR received_org_id = {org} \
-                 UNION SELECT CAST(lead_id AS TEXT) FROM transfers WHERE from_org_id = {org}"
-            ),
-        )
-        .await?;
+        let mut events = self
+            .events_of_selected(
+                "lead",
+                &format!(
+                    "SELECT CAST(id AS TEXT) FROM leads WHERE replied_by_org_id = {org} \
+                     OR holder_org_id = {org} OR received_org_id = {org} \
+                     UNION SELECT CAST(lead_id AS TEXT) FROM transfers WHERE from_org_id = {org}"
+                ),
+                &[EventKind::LeadRated],
+                p.from,
+                p.to,
+            )
+            .await?;
         events.extend(
-            of(
+            self.events_of_selected(
                 "case",
-                &["case.legal_review_passed", "case.legal_review_failed"],
-                format!("SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org}"),
+                &format!("SELECT CAST(id AS TEXT) FROM cases WHERE holder_org_id = {org}"),
+                &[
+                    EventKind::CaseLegalReviewPassed,
+                    EventKind::CaseLegalReviewFailed,
+                ],
+                p.from,
+                p.to,
             )
             .await?,
         );
         events.sort_by_key(|e| e.seq);
-        // Each event's payload, read once; the leads and cases of the events that do not name
-        // their org (recorded before the tallies), read once.
-        let events: Vec<(event::Model, serde_json::Value)> = events
+        // Each event's rating and the org it names (absent when recorded before the tallies),
+        // read once; the leads and cases of the events that do not name their org, read once.
+        let events: Vec<(RecordedEvent, Option<LeadRated>, Option<i64>)> = events
             .into_iter()
             .map(|e| {
-                let payload = serde_json::from_str(&e.payload).unwrap_or_default();
-                (e, payload)
+                let rating = e.payload_as::<LeadRated>();
+                let named = match &rating {
+                    Some(r) => r.org_id,
+                    None => e.payload_as::<CaseStep>().and_then(|s| s.org_id),
+                };
+                (e, rating, named)
             })
             .collect();
         let ids = |prefix: &str| -> Vec<i64> {
             events
                 .iter()
-                .filter(|(e, v)| e.kind.starts_with(prefix) && v["org_id"].is_null())
-                .filter_map(|(e, _)| e.subject_id.parse().ok())
+                .filter(|(e, _, named)| e.kind.starts_with(prefix) && named.is_none())
+                .filter_map(|(e, _, _)| e.subject_id.parse().ok())
                 .collect()
         };
         let rated: std::collections::HashMap<i64, lead::Model> = lead::Entity::find()
@@ -394,13 +385,15 @@ impl Store {
         let mut ratings = vec![];
         let assistance_ratings = self.assistance_ratings(p).await?;
         let mut rework = vec![];
-        for (e, payload) in events {
+        for (e, rating, named) in events {
             let Ok(id) = e.subject_id.parse::<i64>() else {
                 continue;
             };
             // The org the event names (recorded since the tallies), else the item's now.
-            let named = payload["org_id"].as_i64();
-            if e.kind == "lead.rated" {
+            if e.kind == EventKind::LeadRated.as_str() {
+                let Some(rating) = rating else {
+                    continue;
+                };
                 let Some(org) = named.or_else(|| {
                     rated.get(&id).map(|l| {
                         l.replied_by_org_id
@@ -410,7 +403,7 @@ impl Store {
                 }) else {
                     continue;
                 };
-                let rating = payload["satisfaction"].as_str().unwrap_or_default();
+                let rating = rating.satisfaction.as_str();
                 ratings.push(Outcome {
                     id,
                     org_id: org,

@@ -10,13 +10,13 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder,
 };
-use serde_json::json;
 use xiezhi_domain::EventKind;
 use xiezhi_domain::assistance::{
     AssistanceCommand, AssistanceFacts, AssistanceKind, AssistanceStatus, transition,
 };
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
+use xiezhi_domain::payload;
 
 /// The rule of an urgent request's officers on site (立即派员到场).
 pub const ON_SITE_RULE: &str = "assistance_request.urgent_on_site";
@@ -97,8 +97,14 @@ pub async fn send(
         "assistance_request",
         m.id,
         EventKind::AssistanceSent,
-        json!({"from_org_id": m.from_org_id, "to_org_id": m.to_org_id, "case_id": m.case_id,
-               "kind": m.kind, "urgent": m.urgent, "text": m.text}),
+        &payload::AssistanceSent {
+            from_org_id: m.from_org_id,
+            to_org_id: m.to_org_id,
+            case_id: m.case_id,
+            kind: m.kind.clone(),
+            urgent: m.urgent,
+            text: m.text.clone(),
+        },
     );
     clocks::start(
         w,
@@ -289,7 +295,10 @@ pub async fn act(
         "assistance_request",
         id,
         kind,
-        json!({"by_org_id": by_org, "text": text}),
+        &payload::AssistanceStep {
+            by_org_id: by_org,
+            text: text.to_owned(),
+        },
     );
     Ok(m)
 }
@@ -323,7 +332,7 @@ pub async fn on_site(
         "assistance_request",
         id,
         EventKind::AssistanceOnSite,
-        json!({"by_org_id": by_org}),
+        &payload::AssistanceOnSite { by_org_id: by_org },
     );
     Ok(m)
 }
@@ -403,7 +412,10 @@ pub async fn rate(
         "assistance_request",
         id,
         EventKind::AssistanceRated,
-        json!({"satisfaction": rating.as_str(), "to_org_id": m.to_org_id}),
+        &payload::AssistanceRated {
+            satisfaction: rating.as_str().to_owned(),
+            to_org_id: m.to_org_id,
+        },
     );
     Ok(m)
 }

@@ -11,8 +11,8 @@ use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde_json::json;
 use xiezhi_domain::EventKind;
+use xiezhi_domain::payload;
 use xiezhi_domain::policy::ActorId;
 use xiezhi_domain::{Actor, TokenScope};
 
@@ -121,7 +121,12 @@ pub async fn sign_in(
     };
     if let Some(until) = locked_until(store, &login, now).await? {
         let mut w = store.begin_write(anon).await?;
-        w.record("login", &login, EventKind::AuthLoginLocked, json!({}));
+        w.record(
+            "login",
+            &login,
+            EventKind::AuthLoginLocked,
+            &payload::NoDetails {},
+        );
         w.commit().await?;
         return Ok(SignIn::Locked { until });
     }
@@ -134,7 +139,7 @@ pub async fn sign_in(
     });
     let Some(person) = person.filter(|_| ok) else {
         let mut w = store.begin_write(anon).await?;
-        w.record("login", &login, LOGIN_FAILED, json!({}));
+        w.record("login", &login, LOGIN_FAILED, &payload::NoDetails {});
         w.commit().await?;
         return Ok(SignIn::BadCredentials);
     };
@@ -159,7 +164,9 @@ pub async fn sign_in(
         "login",
         &login,
         LOGIN_SUCCEEDED,
-        json!({"person_id": person.id}),
+        &payload::LoginSucceeded {
+            person_id: person.id,
+        },
     );
     w.commit().await?;
     Ok(SignIn::Ok {
@@ -170,7 +177,7 @@ pub async fn sign_in(
 
 /// Lift a sign-in lock (security administrator).
 pub async fn unlock(w: &mut Writer, login: &str) {
-    w.record("login", login, LOGIN_UNLOCKED, json!({}));
+    w.record("login", login, LOGIN_UNLOCKED, &payload::NoDetails {});
 }
 
 /// The live session for a cookie value, with its person (active only).
@@ -203,7 +210,7 @@ pub async fn end_session(w: &mut Writer, secret: &str) -> Result<bool, StoreErro
         let mut am: session::ActiveModel = s.into();
         am.ended_at = Set(Some(w.now()));
         am.update(w.txn()).await?;
-        w.record("person", pid, EventKind::AuthLogout, json!({}));
+        w.record("person", pid, EventKind::AuthLogout, &payload::NoDetails {});
         return Ok(true);
     }
     Ok(false)
@@ -257,7 +264,11 @@ pub async fn create_token(
         "api_token",
         m.id,
         EventKind::TokenCreated,
-        json!({"org_id": org_id, "name": m.name, "scopes": scope_names}),
+        &payload::TokenCreated {
+            org_id,
+            name: m.name.clone(),
+            scopes: scope_names.iter().map(|s| s.to_string()).collect(),
+        },
     );
     Ok((m, secret))
 }
@@ -274,7 +285,12 @@ pub async fn revoke_token(w: &mut Writer, id: i64) -> Result<api_token::Model, S
     let mut am: api_token::ActiveModel = t.into();
     am.revoked_at = Set(Some(w.now()));
     let m = am.update(w.txn()).await?;
-    w.record("api_token", id, EventKind::TokenRevoked, json!({}));
+    w.record(
+        "api_token",
+        id,
+        EventKind::TokenRevoked,
+        &payload::NoDetails {},
+    );
     Ok(m)
 }
 

@@ -5,7 +5,8 @@
 //! `domain::casefile::verify` checks it without a database. Making an archive is itself
 //! recorded (`case.exported`, with the manifest's SM3) so it can be matched to the record.
 
-use crate::entities::{chain_head, clock, event};
+use crate::entities::{chain_head, clock};
+use crate::record::{RecordedEvent, Subjects};
 use crate::{RecordContext, Store, StoreError};
 use chrono::SecondsFormat;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -13,7 +14,8 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek, Write};
 use xiezhi_domain::EventKind;
-use xiezhi_domain::casefile::{EventEntry, ExportedEvent, FORMAT, FileEntry, Manifest, Problem};
+use xiezhi_domain::casefile::{EventEntry, FORMAT, FileEntry, Manifest, Problem};
+use xiezhi_domain::payload;
 use xiezhi_domain::sm3_hex;
 
 fn zip_err(e: impl std::fmt::Display) -> StoreError {
@@ -32,11 +34,11 @@ pub struct Exported {
 impl Store {
     /// Every event about a case: the case, its lead (with transfers, disputes) and the clocks
     /// of all of them, in record order.
-    pub async fn case_events(&self, case_id: i64) -> Result<Vec<event::Model>, StoreError> {
+    pub async fn case_events(&self, case_id: i64) -> Result<Vec<RecordedEvent>, StoreError> {
         let c = self.case(case_id).await?;
         let mut seen = BTreeSet::new();
         let mut out = vec![];
-        let mut add = |rows: Vec<event::Model>| {
+        let mut add = |rows: Vec<RecordedEvent>| {
             for e in rows {
                 if seen.insert(e.seq) {
                     out.push(e);
@@ -46,23 +48,22 @@ impl Store {
         if let Some(lead) = c.lead_id {
             add(self.lead_timeline(lead).await?);
         }
-        let clock_ids: Vec<String> = clock::Entity::find()
+        let clock_ids: Vec<i64> = clock::Entity::find()
             .filter(clock::Column::SubjectType.eq("case"))
             .filter(clock::Column::SubjectId.eq(case_id.to_string()))
             .all(self.db())
             .await?
             .iter()
-            .map(|c| c.id.to_string())
+            .map(|c| c.id)
             .collect();
-        add(event::Entity::find()
-            .filter(event::Column::SubjectType.eq("case"))
-            .filter(event::Column::SubjectId.eq(case_id.to_string()))
-            .all(self.db())
-            .await?);
-        add(event::Entity::find()
-            .filter(event::Column::SubjectType.eq("clock"))
-            .filter(event::Column::SubjectId.is_in(clock_ids))
-            .all(self.db())
+        add(self
+            .events_about(
+                &[
+                    Subjects::of("case", [case_id]),
+                    Subjects::of("clock", clock_ids),
+                ],
+                &[],
+            )
             .await?);
         out.sort_by_key(|e| e.seq);
         Ok(out)
@@ -168,24 +169,8 @@ impl Store {
                 &b.bytes,
             )?;
         }
-        let exported: Vec<ExportedEvent> = events
-            .iter()
-            .map(|e| ExportedEvent {
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor.clone(),
-                org: e.org,
-                subject_type: e.subject_type.clone(),
-                subject_id: e.subject_id.clone(),
-                kind: e.kind.clone(),
-                payload: e.payload.clone(),
-                request_id: e.request_id.clone(),
-                prev_hash: e.prev_hash.clone(),
-                hash: e.hash.clone(),
-            })
-            .collect();
         let mut lines = String::new();
-        for e in &exported {
+        for e in &events {
             lines.push_str(&serde_json::to_string(e).map_err(zip_err)?);
             lines.push('\n');
         }
@@ -198,7 +183,7 @@ impl Store {
             chain_head_seq: head.seq,
             chain_head_hash: head.hash,
             files,
-            events: exported
+            events: events
                 .iter()
                 .map(|e| EventEntry {
                     seq: e.seq,
@@ -216,8 +201,14 @@ impl Store {
             "case",
             case_id,
             EventKind::CaseExported,
-            json!({"manifest_sm3": manifest_sm3, "files": manifest.files.len(), "events": manifest.events.len(),
-                   "at": manifest.generated_at.to_rfc3339_opts(SecondsFormat::Secs, true)}),
+            &payload::CaseExported {
+                manifest_sm3: manifest_sm3.clone(),
+                files: manifest.files.len(),
+                events: manifest.events.len(),
+                at: manifest
+                    .generated_at
+                    .to_rfc3339_opts(SecondsFormat::Secs, true),
+            },
         );
         w.commit().await?;
         Ok(Exported {
@@ -286,7 +277,7 @@ pub fn verify_archive<R: Read + Seek>(input: R) -> Result<Checked, StoreError> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        match serde_json::from_str::<ExportedEvent>(line) {
+        match serde_json::from_str::<RecordedEvent>(line) {
             Ok(e) => events.push(e),
             Err(e) => problems.push(Problem::Format(format!(
                 "events.jsonl 第 {} 行无法解析：{e}",

@@ -9,13 +9,12 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::case::{
     CaseCommand, CaseFacts, CaseRefusal, CaseStage, DecisionKind, MajorThresholds, Party,
     transition,
 };
 use xiezhi_domain::transfer::TransferStatus;
+use xiezhi_domain::{EventKind, payload};
 
 async fn case_row(w: &Writer, id: i64) -> Result<case::Model, StoreError> {
     case::Entity::find_by_id(id)
@@ -82,7 +81,11 @@ pub async fn add_party(
         "case",
         case_id,
         EventKind::CasePartyAdded,
-        json!({"party_id": m.id, "kind": kind, "code_sm3": xiezhi_domain::sm3_hex(p.code().as_bytes())}),
+        &payload::CasePartyAdded {
+            party_id: m.id,
+            kind: kind.to_owned(),
+            code_sm3: xiezhi_domain::sm3_hex(p.code().as_bytes()),
+        },
     );
     Ok(m)
 }
@@ -136,7 +139,7 @@ pub async fn add_handler(w: &mut Writer, case_id: i64, person_id: i64) -> Result
             "case",
             case_id,
             EventKind::CaseHandlerAdded,
-            json!({"person_id": person_id}),
+            &payload::CaseHandlerAdded { person_id },
         );
     }
     Ok(())
@@ -171,7 +174,10 @@ pub async fn set_flags(
         "case",
         case_id,
         EventKind::CaseFlagged,
-        json!({"major": c.major, "suspected_crime": c.suspected_crime}),
+        &payload::CaseFlagged {
+            major: c.major,
+            suspected_crime: c.suspected_crime,
+        },
     );
     Ok(c)
 }
@@ -295,7 +301,14 @@ pub async fn step(
     if fx.major == Some(true) {
         am.major = Set(true);
     }
-    let mut payload = json!({"from": from.as_str(), "to": to.as_str(), "by": by_person});
+    let mut step = payload::CaseStep {
+        from: from.as_str().into(),
+        to: to.as_str().into(),
+        by: by_person,
+        decision: None,
+        reason: None,
+        org_id: None,
+    };
     match cmd {
         CaseCommand::Decide { kind, discretion } => {
             am.decision_kind = Set(Some(kind.as_str().into()));
@@ -305,11 +318,14 @@ pub async fn step(
                 am.decision_amount = Set(Some(d.amount));
                 am.decision_reason = Set(d.reason.clone());
             }
-            payload["decision"] = json!({"kind": kind.as_str(), "discretion": discretion});
+            step.decision = Some(payload::CaseDecision {
+                kind: kind.as_str().into(),
+                discretion: discretion.clone(),
+            });
         }
         CaseCommand::ReturnForInvestigation { reason }
         | CaseCommand::FailLegalReview { reason, .. }
-        | CaseCommand::Terminate { reason } => payload["reason"] = json!(reason),
+        | CaseCommand::Terminate { reason } => step.reason = Some(reason.clone()),
         _ => {}
     }
     if matches!(
@@ -317,13 +333,13 @@ pub async fn step(
         CaseCommand::PassLegalReview { .. } | CaseCommand::FailLegalReview { .. }
     ) {
         // The org whose case was reviewed (the assessment counts the review for it).
-        payload["org_id"] = json!(c.holder_org_id);
+        step.org_id = Some(c.holder_org_id);
     }
     if to == CaseStage::Closed {
         am.closed_at = Set(Some(now));
     }
     let c = am.update(w.txn()).await?;
-    w.record("case", case_id, cmd.event_kind(), payload);
+    w.record("case", case_id, cmd.event_kind(), &step);
     if let CaseCommand::Decide {
         kind: DecisionKind::Penalty,
         ..
@@ -378,7 +394,7 @@ pub async fn copy_to_permit(
         "case",
         case_id,
         EventKind::CaseCopiedToPermit,
-        json!({"permit_org_id": permit_org_id}),
+        &payload::CopiedToPermit { permit_org_id },
     );
     Ok(c)
 }

@@ -13,14 +13,13 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
-use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 use xiezhi_domain::DivisionCode;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::catalog::{
     self as dc, AssignmentMode, CatalogSet, DiscretionTier, ItemKind, PenaltyCheck,
 };
+use xiezhi_domain::{EventKind, payload};
 
 /// Header of an items file.
 pub const ITEM_HEADER: &[&str] = &[
@@ -243,7 +242,10 @@ async fn set_sets(w: &mut Writer, code: &str, sets: &[CatalogSet]) -> Result<boo
         "catalog_item",
         code,
         EventKind::CatalogItemSetsChanged,
-        json!({"before": now, "after": want}),
+        &payload::CatalogItemSets {
+            before: now.into_iter().collect(),
+            after: want.into_iter().collect(),
+        },
     );
     Ok(true)
 }
@@ -311,8 +313,15 @@ pub async fn upsert_item(w: &mut Writer, r: &ItemRow) -> Result<Outcome, StoreEr
         } else {
             EventKind::CatalogItemVersioned
         },
-        json!({"version": version, "name": m.name, "domain": m.domain, "kind": m.kind,
-               "law": m.law, "article": m.article, "effective_from": m.effective_from.to_string()}),
+        &payload::CatalogItemVersion {
+            version,
+            name: m.name.clone(),
+            domain: m.domain.clone(),
+            kind: m.kind.clone(),
+            law: m.law.clone(),
+            article: m.article.clone(),
+            effective_from: m.effective_from.to_string(),
+        },
     );
     Ok(if version == 1 {
         Outcome::Created
@@ -338,6 +347,15 @@ impl ImportSummary {
             Outcome::Created => self.created += 1,
             Outcome::Versioned => self.versioned += 1,
             Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+
+    /// What the record says of it.
+    fn payload(&self) -> payload::ImportSummary {
+        payload::ImportSummary {
+            created: self.created,
+            versioned: self.versioned,
+            unchanged: self.unchanged,
         }
     }
 }
@@ -470,7 +488,12 @@ pub async fn stage_items(
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    w.record("catalog", "items", EventKind::CatalogItemsImported, json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
+    w.record(
+        "catalog",
+        "items",
+        EventKind::CatalogItemsImported,
+        &summary.payload(),
+    );
     Ok(summary)
 }
 
@@ -556,10 +579,17 @@ async fn upsert_assignment(w: &mut Writer, r: &AssignmentRow) -> Result<Outcome,
         "assignment",
         m.id,
         EventKind::AssignmentMade,
-        json!({"item_code": m.item_code, "division_code": m.division_code, "version": version,
-               "holder_org_id": m.holder_org_id, "mode": m.mode, "responsible_org_id": m.responsible_org_id,
-               "supervising_org_id": m.supervising_org_id, "letter_number": m.letter_number,
-               "effective_from": m.effective_from.to_string()}),
+        &payload::AssignmentMade {
+            item_code: m.item_code.clone(),
+            division_code: m.division_code.clone(),
+            version,
+            holder_org_id: m.holder_org_id,
+            mode: m.mode.clone(),
+            responsible_org_id: m.responsible_org_id,
+            supervising_org_id: m.supervising_org_id,
+            letter_number: m.letter_number.clone(),
+            effective_from: m.effective_from.to_string(),
+        },
     );
     Ok(if version == 1 {
         Outcome::Created
@@ -728,7 +758,12 @@ pub async fn stage_assignments(
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    w.record("catalog", "assignments", EventKind::CatalogAssignmentsImported, json!({"created": summary.created, "versioned": summary.versioned, "unchanged": summary.unchanged}));
+    w.record(
+        "catalog",
+        "assignments",
+        EventKind::CatalogAssignmentsImported,
+        &summary.payload(),
+    );
     Ok(summary)
 }
 
@@ -1226,7 +1261,10 @@ pub async fn import_boundaries(store: &Store, w: Writer, text: &str) -> Result<u
             "boundary",
             &b.division_code,
             EventKind::BoundaryLoaded,
-            json!({"name": b.name, "polygons": b.area.0.len()}),
+            &payload::BoundaryLoaded {
+                name: b.name.clone(),
+                polygons: b.area.0.len(),
+            },
         );
     }
     w.commit().await?;

@@ -3,6 +3,7 @@
 //! years. The timing itself is `xiezhi_domain::clock`; this module only persists it.
 
 use crate::entities::{calendar_year, clock, org, org_profile, rule_version, supervision_order};
+use crate::record::Subjects;
 use crate::{Engine, Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{LockBehavior, LockType};
@@ -10,15 +11,14 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::json;
 use std::collections::HashMap;
 use xiezhi_calendar::{Calendar, OFFICIAL_CSV, OFFICIAL_FIRST_YEAR, OFFICIAL_LAST_YEAR};
-use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::{
     self as engine, ClockCommand, ClockRefusal, ClockState, OrderState, OrderStep, Timing,
     order_transition,
 };
 use xiezhi_domain::rules::{Rule, RuleProfile, Rules};
+use xiezhi_domain::{EventKind, payload};
 
 /// What the clock engine needs: the rule profiles and the calendar.
 #[derive(Debug, Clone, Copy)]
@@ -104,8 +104,12 @@ pub(crate) async fn snapshot(
         "rule_version",
         m.id,
         EventKind::RuleVersionRecorded,
-        json!({"profile_id": m.profile_id, "profile_version": m.profile_version,
-               "rule_id": m.rule_id, "rule": rule}),
+        &payload::RuleVersionRecorded {
+            profile_id: m.profile_id.clone(),
+            profile_version: m.profile_version,
+            rule_id: m.rule_id.clone(),
+            rule: rule.clone(),
+        },
     );
     Ok(m.id)
 }
@@ -248,13 +252,19 @@ async fn start_with(
         "clock",
         m.id,
         EventKind::ClockStarted,
-        json!({
-            "subject_type": s.subject_type, "subject_id": s.subject_id,
-            "rule_id": rule.id, "profile": profile.profile.id, "profile_version": profile.profile.version,
-            "duration": rule.duration.text(), "source": rule.source_text(),
-            "holder_org_id": s.holder_org_id, "holder_person_id": s.holder_person_id,
-            "started_at": t.started_at.to_rfc3339(), "due_at": t.due_at.to_rfc3339(),
-        }),
+        &payload::ClockStarted {
+            subject_type: s.subject_type.clone(),
+            subject_id: s.subject_id.clone(),
+            rule_id: rule.id.clone(),
+            profile: profile.profile.id.clone(),
+            profile_version: profile.profile.version,
+            duration: rule.duration.text(),
+            source: rule.source_text(),
+            holder_org_id: s.holder_org_id,
+            holder_person_id: s.holder_person_id,
+            started_at: t.started_at.to_rfc3339(),
+            due_at: t.due_at.to_rfc3339(),
+        },
     );
     Ok(m)
 }
@@ -267,6 +277,18 @@ fn refusal(e: ClockRefusal) -> StoreError {
     }
 }
 
+/// What a change of a clock says besides its state and due time, which [`save`] fills in.
+fn note() -> payload::ClockStep {
+    payload::ClockStep {
+        state: String::new(),
+        due_at: String::new(),
+        reason: None,
+        approver: None,
+        escalate_to: None,
+        old_due: None,
+    }
+}
+
 async fn save(
     w: &mut Writer,
     env: ClockEnv<'_>,
@@ -274,7 +296,7 @@ async fn save(
     rule: &Rule,
     t: &Timing,
     kind: EventKind,
-    extra: serde_json::Value,
+    note: payload::ClockStep,
 ) -> Result<clock::Model, StoreError> {
     let warn = if t.state == ClockState::Running {
         engine::warn_at(rule, t.due_at, env.calendar).map_err(calendar_err)?
@@ -286,11 +308,12 @@ async fn save(
     let mut am: clock::ActiveModel = m.into();
     apply_timing(&mut am, t, warn);
     let m = am.update(w.txn()).await?;
-    let mut payload = json!({"state": t.state.as_str(), "due_at": t.due_at.to_rfc3339()});
-    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    w.record("clock", id, kind, payload);
+    let step = payload::ClockStep {
+        state: t.state.as_str().into(),
+        due_at: t.due_at.to_rfc3339(),
+        ..note
+    };
+    w.record("clock", id, kind, &step);
     if m.subject_type == "supervision_order"
         && matches!(t.state, ClockState::Satisfied | ClockState::Cancelled)
     {
@@ -323,7 +346,9 @@ pub async fn answer_order(
         "supervision_order",
         order_id,
         EventKind::SupervisionOrderAnswered,
-        json!({"answer": answer}),
+        &payload::OrderAnswered {
+            answer: answer.to_owned(),
+        },
     );
     satisfy_subject(
         w,
@@ -368,7 +393,10 @@ async fn close_order(w: &mut Writer, respond: &clock::Model) -> Result<(), Store
         "supervision_order",
         id,
         EventKind::SupervisionOrderClosed,
-        json!({"clock_id": respond.id, "state": respond.state}),
+        &payload::OrderClosed {
+            clock_id: respond.id,
+            state: respond.state.clone(),
+        },
     );
     Ok(())
 }
@@ -387,16 +415,21 @@ pub async fn apply(
     let rule = rule_of(w.txn(), &m).await?;
     let (t, kind) =
         engine::transition(&timing_of(&m)?, &rule, &cmd, w.now(), env.calendar).map_err(refusal)?;
-    let extra = match &cmd {
-        ClockCommand::Pause { reason } | ClockCommand::Cancel { reason } => {
-            json!({"reason": reason})
-        }
+    let note = match &cmd {
+        ClockCommand::Pause { reason } | ClockCommand::Cancel { reason } => payload::ClockStep {
+            reason: Some(reason.clone()),
+            ..note()
+        },
         ClockCommand::Extend {
             reason, approver, ..
-        } => json!({"reason": reason, "approver": approver}),
-        _ => json!({}),
+        } => payload::ClockStep {
+            reason: Some(reason.clone()),
+            approver: Some(approver.clone()),
+            ..note()
+        },
+        _ => note(),
     };
-    save(w, env, m, &rule, &t, kind, extra).await
+    save(w, env, m, &rule, &t, kind, note).await
 }
 
 /// Satisfy the open clocks of a subject under a rule (for the capabilities that own them).
@@ -513,7 +546,10 @@ pub async fn run_due(
             &rule,
             &t,
             kind,
-            json!({"escalate_to": rule.escalate_to}),
+            payload::ClockStep {
+                escalate_to: Some(rule.escalate_to),
+                ..note()
+            },
         )
         .await?;
         report.breached += 1;
@@ -549,8 +585,14 @@ pub async fn run_due(
             "supervision_order",
             order.id,
             EventKind::SupervisionOrderIssued,
-            json!({"clock_id": clock_id, "from_org_id": office, "to_org_id": holder,
-                   "subject_type": subject_type, "subject_id": subject_id, "reason": reason}),
+            &payload::OrderIssued {
+                clock_id,
+                from_org_id: office,
+                to_org_id: holder,
+                subject_type: subject_type.clone(),
+                subject_id: subject_id.clone(),
+                reason: reason.clone(),
+            },
         );
         start(
             &mut w,
@@ -593,7 +635,7 @@ pub async fn run_due(
             now,
             env.calendar,
         ) {
-            save(&mut w, env, m, &rule, &t, kind, json!({})).await?;
+            save(&mut w, env, m, &rule, &t, kind, note()).await?;
             report.warned += 1;
         }
     }
@@ -703,7 +745,11 @@ pub async fn recompute_with(
                 &rule,
                 &t,
                 EventKind::ClockRecomputed,
-                json!({"old_due": old.to_rfc3339(), "reason": reason(old, new_due)}),
+                payload::ClockStep {
+                    reason: Some(reason(old, new_due)),
+                    old_due: Some(old.to_rfc3339()),
+                    ..note()
+                },
             )
             .await?;
         }
@@ -742,7 +788,9 @@ pub async fn assign_profile(
         "org",
         org_id,
         EventKind::OrgRuleProfileAssigned,
-        json!({"profile_id": profile_id}),
+        &payload::RuleProfileAssigned {
+            profile_id: profile_id.to_owned(),
+        },
     );
     Ok(())
 }
@@ -933,10 +981,14 @@ pub async fn load_calendar_year(
         "calendar",
         year,
         EventKind::CalendarYearLoaded,
-        json!({
-            "year": year, "source": source, "lines": entries.len(), "text": text.trim(),
-            "changes": changes.len(), "replaced": replace,
-        }),
+        &payload::CalendarYearLoaded {
+            year,
+            source: source.to_owned(),
+            lines: entries.len(),
+            text: text.trim().to_owned(),
+            changes: changes.len(),
+            replaced: replace,
+        },
     );
     let reason = |old: DateTime<Utc>, new: DateTime<Utc>| {
         format!(
@@ -1042,21 +1094,13 @@ impl Store {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = crate::entities::event::Entity::find()
-            .filter(crate::entities::event::Column::SubjectType.eq("clock"))
-            .filter(
-                crate::entities::event::Column::SubjectId
-                    .is_in(ids.iter().map(i64::to_string).collect::<Vec<_>>()),
-            )
-            .filter(crate::entities::event::Column::Kind.eq("clock.recomputed"))
-            .order_by_asc(crate::entities::event::Column::Seq)
-            .all(self.db())
+        let rows = self
+            .events_about(&[Subjects::of("clock", ids)], &[EventKind::ClockRecomputed])
             .await?;
         Ok(rows
             .into_iter()
             .filter_map(|e| {
-                let payload: serde_json::Value = serde_json::from_str(&e.payload).ok()?;
-                let reason = payload.get("reason")?.as_str()?.to_owned();
+                let reason = e.payload_as::<payload::ClockStep>()?.reason?;
                 Some((e.subject_id.parse().ok()?, reason))
             })
             .collect())
@@ -1080,8 +1124,8 @@ impl Store {
             )
             .await?
             .first()
-            .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
-            .and_then(|p| p.get("answer")?.as_str().map(str::to_owned));
+            .and_then(|e| e.payload_as::<payload::OrderAnswered>())
+            .map(|p| p.answer);
         Ok((order, answer))
     }
 

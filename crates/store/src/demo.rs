@@ -6,11 +6,10 @@ use crate::people::{self, NewCertificate, NewPerson};
 use crate::record::RecordContext;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::{
     CertificateNumber, DivisionCode, Login, OrgCode, OrgKind, OrgLevel, PhoneNumber, Role,
 };
+use xiezhi_domain::{EventKind, payload};
 
 /// A demo sign-in, printed when the demo is loaded.
 #[derive(Debug, Clone)]
@@ -412,7 +411,9 @@ pub async fn load_under(
         "system",
         "demo",
         EventKind::DemoLoaded,
-        json!({"people": logins.len()}),
+        &payload::DemoLoaded {
+            people: logins.len(),
+        },
     );
     w.commit().await?;
     Ok(logins)

@@ -8,9 +8,8 @@ use chrono::Datelike;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::document::{DocumentKind, format_number};
+use xiezhi_domain::{EventKind, payload};
 
 /// Save a government's template and number pattern for a kind (replacing its earlier one).
 pub async fn set_template(
@@ -51,7 +50,12 @@ pub async fn set_template(
         "document_template",
         m.id,
         EventKind::DocumentTemplateSaved,
-        json!({"org_id": gov_org_id, "kind": kind.as_str(), "body_sm3": xiezhi_domain::sm3_hex(body.as_bytes()), "number_pattern": pattern}),
+        &payload::DocumentTemplateSaved {
+            org_id: gov_org_id,
+            kind: kind.as_str().into(),
+            body_sm3: xiezhi_domain::sm3_hex(body.as_bytes()),
+            number_pattern: pattern.into(),
+        },
     );
     Ok(m)
 }
@@ -128,7 +132,12 @@ pub async fn issue(
         "case",
         d.case_id,
         EventKind::DocumentIssued,
-        json!({"document_id": m.id, "kind": d.kind.as_str(), "number": number, "sm3": sm3}),
+        &payload::DocumentIssued {
+            document_id: m.id,
+            kind: d.kind.as_str().into(),
+            number: number.clone(),
+            sm3: sm3.clone(),
+        },
     );
     Ok(m)
 }

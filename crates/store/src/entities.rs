@@ -155,7 +155,7 @@ pub mod api_token {
 }
 
 /// The full-process record (全过程记录). Append-only: see [`crate::record`].
-pub mod event {
+pub(crate) mod event {
     use sea_orm::entity::prelude::*;
 
     /// An event row.

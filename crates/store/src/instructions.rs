@@ -12,12 +12,11 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus, transition};
 use xiezhi_domain::transfer::{Material, MaterialKind};
+use xiezhi_domain::{EventKind, payload};
 
 /// A new instruction.
 #[derive(Debug, Clone)]
@@ -127,8 +126,13 @@ pub async fn send(
         "instruction",
         m.id,
         EventKind::InstructionSent,
-        json!({"from_org_id": n.from_org_id, "body_sm3": xiezhi_domain::sm3_hex(n.body.as_bytes()),
-               "due_at": n.due_at.map(|d| d.to_rfc3339()), "to_orgs": to_orgs, "to_people": to_people}),
+        &payload::InstructionSent {
+            from_org_id: n.from_org_id,
+            body_sm3: xiezhi_domain::sm3_hex(n.body.as_bytes()),
+            due_at: n.due_at.map(|d| d.to_rfc3339()),
+            to_orgs: to_orgs.clone(),
+            to_people: to_people.clone(),
+        },
     );
     w.announce("instruction", m.id, to_orgs, to_people, &n.body);
     Ok((m, out))
@@ -208,8 +212,13 @@ pub async fn answer(
         "instruction",
         r.instruction_id,
         kind,
-        json!({"receipt_id": r.id, "org_id": r.org_id, "person_id": r.person_id, "by": by,
-               "report": report}),
+        &payload::InstructionAnswered {
+            receipt_id: r.id,
+            org_id: r.org_id,
+            person_id: r.person_id,
+            by,
+            report,
+        },
     );
     w.announce(
         "instruction_receipt",

@@ -9,9 +9,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::lead::{LeadInput, LeadStatus, LeadStep, tracking_number};
+use xiezhi_domain::{EventKind, payload};
 
 /// Two reports are about the same place when their points lie within this many metres.
 pub const SAME_PLACE_METRES: f64 = 100.0;
@@ -169,9 +168,17 @@ pub async fn intake(
         "lead",
         m.id,
         EventKind::LeadReceived,
-        json!({"tracking_number": m.tracking_number, "channel": m.channel, "received_org_id": r.org_id,
-               "division_code": m.division_code, "item_code": m.item_code, "urgent": m.urgent,
-               "duplicate_of": duplicate_of, "has_reporter": m.reporter_phone.is_some() || m.reporter_name.is_some()}),
+        &payload::LeadReceived {
+            tracking_number: m.tracking_number.clone(),
+            channel: m.channel.clone(),
+            received_org_id: r.org_id,
+            division_code: m.division_code.clone(),
+            item_code: m.item_code.clone(),
+            urgent: Some(m.urgent),
+            duplicate_of: Some(duplicate_of),
+            has_reporter: Some(m.reporter_phone.is_some() || m.reporter_name.is_some()),
+            referred_from: None,
+        },
     );
     if duplicate_of.is_none() {
         clocks::start(
@@ -222,7 +229,7 @@ pub async fn sign_for(
     am.status = Set(next.as_str().into());
     let l = am.update(w.txn()).await?;
     clocks::satisfy_subject(w, env, "lead", &id.to_string(), "lead.sign_for").await?;
-    w.record("lead", id, EventKind::LeadSigned, json!({}));
+    w.record("lead", id, EventKind::LeadSigned, &payload::NoDetails {});
     Ok(l)
 }
 

@@ -16,13 +16,12 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::meeting::{
     ActionStatus, MeetingCommand, MeetingFacts, MeetingKind, MeetingStatus, transition,
 };
+use xiezhi_domain::{EventKind, payload};
 
 const AGENDA: &str = "meeting.agenda_collection";
 const INTERVAL: &str = "meeting.regular_interval";
@@ -174,9 +173,23 @@ pub async fn call(
         "meeting",
         m.id,
         EventKind::MeetingCalled,
-        json!({"kind": n.kind.as_str(), "title": n.title, "starts_at": n.starts_at.to_rfc3339(), "place": n.place,
-               "office_org_id": n.office_org_id, "convenor_person_id": n.convenor_person_id,
-               "members": n.members.iter().map(|x| json!({"org_id": x.org_id, "leader": x.leader_person_id, "liaison": x.liaison_person_id})).collect::<Vec<_>>()}),
+        &payload::MeetingCalled {
+            kind: n.kind.as_str().into(),
+            title: n.title.clone(),
+            starts_at: n.starts_at.to_rfc3339(),
+            place: n.place.clone(),
+            office_org_id: n.office_org_id,
+            convenor_person_id: n.convenor_person_id,
+            members: n
+                .members
+                .iter()
+                .map(|x| payload::MeetingMember {
+                    org_id: x.org_id,
+                    leader: x.leader_person_id,
+                    liaison: x.liaison_person_id,
+                })
+                .collect(),
+        },
     );
     let orgs: Vec<i64> = n.members.iter().map(|x| x.org_id).collect();
     w.announce("meeting", m.id, orgs, vec![], &n.title);
@@ -249,7 +262,12 @@ pub async fn propose(
         "meeting",
         id,
         EventKind::MeetingAgendaProposed,
-        json!({"agenda_item_id": a.id, "org_id": org_id, "title": title, "detail": detail}),
+        &payload::MeetingAgendaProposed {
+            agenda_item_id: a.id,
+            org_id,
+            title: title.into(),
+            detail: detail.into(),
+        },
     );
     Ok(a)
 }
@@ -335,7 +353,10 @@ pub async fn step(
         MeetingCommand::Propose => EventKind::MeetingAgendaProposed,
     };
     let updated = am.update(w.txn()).await?;
-    let mut extra = json!({});
+    let mut extra = payload::MeetingSigned {
+        next_regular_due: None,
+        reason: None,
+    };
     if cmd == MeetingCommand::Sign {
         // The action items' clocks start with the signed minutes.
         let items = act::Entity::find()
@@ -374,12 +395,15 @@ pub async fn step(
                 clocks::apply(w, env, c.id, ClockCommand::Satisfy).await?;
             }
             match clocks::start(w, env, start(id, INTERVAL, m.office_org_id, m.starts_at)).await {
-                Ok(c) => extra = json!({"next_regular_due": c.due_at.to_rfc3339()}),
+                Ok(c) => extra.next_regular_due = Some(Some(c.due_at.to_rfc3339())),
                 // The calendar of the year it ends in is not loaded yet: said, not hidden.
                 Err(StoreError::Conflict {
                     message: reason, ..
                 }) => {
-                    extra = json!({"next_regular_due": null, "reason": reason});
+                    extra = payload::MeetingSigned {
+                        next_regular_due: Some(None),
+                        reason: Some(reason),
+                    };
                 }
                 Err(e) => return Err(e),
             }
@@ -398,7 +422,13 @@ pub async fn step(
         "meeting",
         id,
         kind,
-        json!({"status": next.as_str(), "minutes": minutes, "by": by, "actions": actions.len(), "extra": extra}),
+        &payload::MeetingStep {
+            status: next.as_str().into(),
+            minutes,
+            by,
+            actions: actions.len(),
+            extra,
+        },
     );
     Ok(updated)
 }
@@ -439,7 +469,12 @@ pub async fn complete_action(
         "meeting",
         a.meeting_id,
         EventKind::MeetingActionDone,
-        json!({"action_item_id": a.id, "owner_org_id": a.owner_org_id, "report": report, "by": by}),
+        &payload::MeetingActionDone {
+            action_item_id: a.id,
+            owner_org_id: a.owner_org_id,
+            report: report.into(),
+            by,
+        },
     );
     Ok(updated)
 }

@@ -18,7 +18,6 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::operation::{
@@ -26,6 +25,7 @@ use xiezhi_domain::operation::{
     qualifying_certificate, transition,
 };
 use xiezhi_domain::transfer::{Material, MaterialKind};
+use xiezhi_domain::{EventKind, payload};
 
 const APPLY_AHEAD: &str = "joint_operation.special_apply_ahead";
 const DECIDE: &str = "joint_operation.special_decide";
@@ -204,11 +204,31 @@ pub async fn create(
         "operation",
         m.id,
         EventKind::OperationDrafted,
-        json!({"mode": plan.mode.as_str(), "title": plan.title, "domain": plan.domain, "area": plan.area,
-               "starts_at": plan.starts_at.to_rfc3339(), "ends_at": plan.ends_at.to_rfc3339(),
-               "lead_org_id": plan.lead_org_id,
-               "units": plan.units.iter().map(|u| json!({"org_id": u.org_id, "responsible_person_id": u.responsible_person_id, "tasks": u.tasks})).collect::<Vec<_>>(),
-               "officers": officers.iter().map(|(p, c)| json!({"person_id": p.id, "certificate": c})).collect::<Vec<_>>()}),
+        &payload::OperationDrafted {
+            mode: plan.mode.as_str().into(),
+            title: plan.title.clone(),
+            domain: plan.domain.clone(),
+            area: plan.area.clone(),
+            starts_at: plan.starts_at.to_rfc3339(),
+            ends_at: plan.ends_at.to_rfc3339(),
+            lead_org_id: plan.lead_org_id,
+            units: plan
+                .units
+                .iter()
+                .map(|u| payload::OperationUnit {
+                    org_id: u.org_id,
+                    responsible_person_id: u.responsible_person_id,
+                    tasks: u.tasks.clone(),
+                })
+                .collect(),
+            officers: officers
+                .iter()
+                .map(|(p, c)| payload::OperationOfficer {
+                    person_id: p.id,
+                    certificate: c.clone(),
+                })
+                .collect(),
+        },
     );
     Ok(m)
 }
@@ -347,7 +367,11 @@ pub async fn step(
         "operation",
         id,
         kind,
-        json!({"status": next.as_str(), "text": text, "by": by.person_id}),
+        &payload::OperationStep {
+            status: next.as_str().into(),
+            text,
+            by: by.person_id,
+        },
     );
     let orgs = participants(w, &m).await?;
     w.announce("operation", id, orgs, vec![], next.label());
@@ -408,7 +432,11 @@ pub async fn check_in(
         "operation",
         id,
         EventKind::OperationCheckedIn,
-        json!({"person_id": person_id, "lat": o.lat, "lon": o.lon}),
+        &payload::OperationCheckedIn {
+            person_id,
+            lat: o.lat,
+            lon: o.lon,
+        },
     );
     let orgs = participants(w, &m).await?;
     w.announce("operation", id, orgs, vec![], "签到");
@@ -459,8 +487,15 @@ pub async fn add_report(
         "operation",
         id,
         EventKind::OperationReported,
-        json!({"report_id": r.id, "person_id": person_id, "org_id": org_id, "body": body,
-               "lat": r.lat, "lon": r.lon, "photos": photos}),
+        &payload::OperationReported {
+            report_id: r.id,
+            person_id,
+            org_id,
+            body: body.into(),
+            lat: r.lat,
+            lon: r.lon,
+            photos: photos.to_vec(),
+        },
     );
     w.announce("operation", id, orgs, vec![], body);
     Ok(r)
@@ -497,7 +532,10 @@ pub async fn add_link(
         "operation",
         id,
         EventKind::OperationLinked,
-        json!({"subject_type": subject_type, "subject_id": subject_id}),
+        &payload::OperationLinked {
+            subject_type: subject_type.into(),
+            subject_id,
+        },
     );
     Ok(l)
 }
@@ -557,7 +595,11 @@ pub async fn notify_unit(
         "operation",
         id,
         EventKind::OperationUnitNotified,
-        json!({"notice_id": n.id, "org_id": org_id, "body": body}),
+        &payload::OperationUnitNotified {
+            notice_id: n.id,
+            org_id,
+            body: body.into(),
+        },
     );
     w.announce("operation_notice", m.id, vec![org_id], vec![], body);
     Ok(n)
@@ -616,7 +658,12 @@ pub async fn dispatch(
         "operation",
         n.operation_id,
         EventKind::OperationUnitDispatched,
-        json!({"notice_id": n.id, "org_id": n.org_id, "officers": officers, "note": note}),
+        &payload::OperationUnitDispatched {
+            notice_id: n.id,
+            org_id: n.org_id,
+            officers: officers.to_vec(),
+            note: note.into(),
+        },
     );
     Ok(updated)
 }

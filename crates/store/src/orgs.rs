@@ -6,9 +6,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::{DivisionCode, OrgCode, OrgKind, OrgLevel};
+use xiezhi_domain::{EventKind, payload};
 
 /// A checked new org.
 #[derive(Debug, Clone)]
@@ -42,11 +41,16 @@ pub struct OrgEdit {
     pub division_code: DivisionCode,
 }
 
-fn snapshot(m: &org::Model) -> serde_json::Value {
-    json!({
-        "code": m.code, "name": m.name, "kind": m.kind, "level": m.level,
-        "parent_id": m.parent_id, "division_code": m.division_code, "active": m.active,
-    })
+fn snapshot(m: &org::Model) -> payload::OrgFields {
+    payload::OrgFields {
+        code: m.code.clone(),
+        name: m.name.clone(),
+        kind: m.kind.clone(),
+        level: m.level.clone(),
+        parent_id: m.parent_id,
+        division_code: m.division_code.clone(),
+        active: m.active,
+    }
 }
 
 async fn find(c: &impl ConnectionTrait, id: i64) -> Result<org::Model, StoreError> {
@@ -101,7 +105,7 @@ pub async fn create(w: &mut Writer, new: NewOrg) -> Result<org::Model, StoreErro
     let mut am: org::ActiveModel = m.into();
     am.path = Set(format!("{parent_path}{}/", am.id.as_ref()));
     let m = am.update(c).await?;
-    w.record("org", m.id, EventKind::OrgCreated, snapshot(&m));
+    w.record("org", m.id, EventKind::OrgCreated, &snapshot(&m));
     Ok(m)
 }
 
@@ -152,7 +156,10 @@ pub async fn edit(w: &mut Writer, id: i64, e: OrgEdit) -> Result<org::Model, Sto
         "org",
         id,
         EventKind::OrgUpdated,
-        json!({"before": before, "after": snapshot(&m)}),
+        &payload::OrgUpdated {
+            before,
+            after: snapshot(&m),
+        },
     );
     Ok(m)
 }
@@ -202,7 +209,7 @@ pub async fn set_active(w: &mut Writer, id: i64, active: bool) -> Result<org::Mo
         } else {
             EventKind::OrgDeactivated
         },
-        json!({}),
+        &payload::NoDetails {},
     );
     Ok(m)
 }

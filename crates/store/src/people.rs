@@ -8,10 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::role::check_role_set;
 use xiezhi_domain::{CertificateNumber, Login, PhoneNumber, Role};
+use xiezhi_domain::{EventKind, payload};
 
 /// A checked new person.
 #[derive(Debug, Clone)]
@@ -61,8 +60,13 @@ pub fn roles_of(p: &person::Model) -> Vec<Role> {
         .collect()
 }
 
+/// The machine names of roles.
+fn role_names(roles: &[Role]) -> Vec<String> {
+    roles.iter().map(|r| r.as_str().to_owned()).collect()
+}
+
 fn roles_json(roles: &[Role]) -> String {
-    serde_json::Value::from(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()).to_string()
+    serde_json::Value::from(role_names(roles)).to_string()
 }
 
 async fn find(c: &impl ConnectionTrait, id: i64) -> Result<person::Model, StoreError> {
@@ -122,8 +126,12 @@ pub async fn create(w: &mut Writer, new: NewPerson) -> Result<person::Model, Sto
         "person",
         m.id,
         EventKind::PersonCreated,
-        json!({"login": m.login, "name": m.name, "org_id": m.org_id,
-               "roles": roles_of(&m).iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
+        &payload::PersonCreated {
+            login: m.login.clone(),
+            name: m.name.clone(),
+            org_id: m.org_id,
+            roles: role_names(&roles_of(&m)),
+        },
     );
     Ok(m)
 }
@@ -136,7 +144,10 @@ pub async fn edit(w: &mut Writer, id: i64, e: PersonEdit) -> Result<person::Mode
         active_org(c, e.org_id).await?;
     }
     let phone_changed = old.phone.as_deref() != e.phone.as_ref().map(|p| p.as_str());
-    let before = json!({"name": old.name, "org_id": old.org_id});
+    let before = payload::PersonFields {
+        name: old.name.clone(),
+        org_id: old.org_id,
+    };
     let mut am: person::ActiveModel = old.into();
     am.name = Set(e.name);
     am.org_id = Set(e.org_id);
@@ -147,8 +158,14 @@ pub async fn edit(w: &mut Writer, id: i64, e: PersonEdit) -> Result<person::Mode
         "person",
         id,
         EventKind::PersonUpdated,
-        json!({"before": before, "after": {"name": m.name, "org_id": m.org_id},
-               "phone_changed": phone_changed}),
+        &payload::PersonUpdated {
+            before,
+            after: payload::PersonFields {
+                name: m.name.clone(),
+                org_id: m.org_id,
+            },
+            phone_changed,
+        },
     );
     Ok(m)
 }
@@ -161,7 +178,7 @@ pub async fn set_roles(
 ) -> Result<person::Model, StoreError> {
     check_roles(roles)?;
     let old = find(w.txn(), id).await?;
-    let before: Vec<&str> = roles_of(&old).iter().map(|r| r.as_str()).collect();
+    let before = role_names(&roles_of(&old));
     let mut am: person::ActiveModel = old.into();
     am.roles = Set(roles_json(roles));
     am.updated_at = Set(w.now());
@@ -170,7 +187,10 @@ pub async fn set_roles(
         "person",
         id,
         EventKind::PersonRolesChanged,
-        json!({"before": before, "after": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
+        &payload::RolesChanged {
+            before,
+            after: role_names(roles),
+        },
     );
     Ok(m)
 }
@@ -186,7 +206,12 @@ pub async fn set_password_hash(
     am.password_hash = Set(hash);
     am.updated_at = Set(w.now());
     am.update(w.txn()).await?;
-    w.record("person", id, EventKind::PersonPasswordSet, json!({}));
+    w.record(
+        "person",
+        id,
+        EventKind::PersonPasswordSet,
+        &payload::NoDetails {},
+    );
     Ok(())
 }
 
@@ -218,7 +243,7 @@ pub async fn set_active(
         } else {
             EventKind::PersonDeactivated
         },
-        json!({}),
+        &payload::NoDetails {},
     );
     Ok(m)
 }
@@ -256,7 +281,11 @@ pub async fn add_certificate(
         "person",
         person_id,
         EventKind::PersonCertificateAdded,
-        json!({"number": m.number, "domains": cert.domains, "valid_until": cert.valid_until.to_string()}),
+        &payload::CertificateAdded {
+            number: m.number.clone(),
+            domains: cert.domains.clone(),
+            valid_until: cert.valid_until.to_string(),
+        },
     );
     Ok(m)
 }
@@ -302,7 +331,7 @@ pub async fn set_training(
         "person",
         person_id,
         EventKind::PersonTrainingSet,
-        json!({"year": year, "hours": hours}),
+        &payload::TrainingSet { year, hours },
     );
     Ok(())
 }

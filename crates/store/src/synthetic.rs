@@ -18,13 +18,12 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Statement};
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use xiezhi_calendar::Calendar;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::{self as engine, Extension, OrderState};
 use xiezhi_domain::rules::{Rule, Rules};
 use xiezhi_domain::{DivisionCode, Login, OrgCode, OrgKind, OrgLevel, Role};
+use xiezhi_domain::{EventKind, Payload, payload};
 
 /// How much history to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,13 +372,15 @@ const GIVEN: &[&str] = &[
     "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
 ];
 
-/// An event waiting for its time.
-struct Pending {
-    subject_type: &'static str,
-    subject_id: i64,
-    kind: EventKind,
-    payload: serde_json::Value,
-}
+/// An event waiting for its time: it records itself, at the time given, when its day is
+/// written.
+type Pending = Box<dyn FnOnce(&mut Writer, DateTime<Utc>) + Send>;
+
+/// What the synthetic history replies to reporters.
+const REPLY: &str = "已核查处理，特此答复。";
+
+/// What the synthetic history reports back on transfers.
+const OUTCOME: &str = "已立案查处";
 
 /// Rows of one day, written with that day's events.
 #[derive(Default)]
@@ -425,25 +426,23 @@ fn pick<T: Copy>(rng: &mut StdRng, items: &[(T, f64)]) -> T {
 }
 
 impl Gen<'_> {
-    /// Queue an event; what would happen after now does not happen.
-    fn ev(
+    /// Queue an event (with the payload the live path records for its kind); what would
+    /// happen after now does not happen.
+    fn ev<P: Payload + Send + 'static>(
         &mut self,
         at: DateTime<Utc>,
         subject_type: &'static str,
         subject_id: i64,
         kind: EventKind,
-        payload: serde_json::Value,
+        payload: P,
     ) {
         if at <= self.now {
             self.n_events += 1;
             self.events.insert(
                 (at, self.n_events),
-                Pending {
-                    subject_type,
-                    subject_id,
-                    kind,
-                    payload,
-                },
+                Box::new(move |w: &mut Writer, at: DateTime<Utc>| {
+                    w.record_at(at, subject_type, subject_id, kind, &payload);
+                }),
             );
         }
     }
@@ -516,28 +515,45 @@ impl Gen<'_> {
             "clock",
             id,
             EventKind::ClockStarted,
-            json!({"subject_type": subject_type, "subject_id": subject_id.to_string(),
-                   "rule_id": rule_id, "profile": profile, "profile_version": profile_version,
-                   "duration": rule.duration.text(), "holder_org_id": holder,
-                   "started_at": start.to_rfc3339(), "due_at": due.to_rfc3339()}),
+            payload::ClockStarted {
+                subject_type: subject_type.into(),
+                subject_id: subject_id.to_string(),
+                rule_id: rule_id.into(),
+                profile: profile.clone(),
+                profile_version: *profile_version,
+                duration: rule.duration.text(),
+                source: rule.source_text(),
+                holder_org_id: holder,
+                holder_person_id: None,
+                started_at: start.to_rfc3339(),
+                due_at: due.to_rfc3339(),
+            },
         );
         if extend {
             let at = start + (due - start) / 2;
             let new_due = due + (due - start);
-            extensions.push(Extension {
+            let extension = Extension {
                 at,
                 reason: "情况复杂，需进一步核实，经负责人批准延期".into(),
                 approver: "负责人".into(),
                 old_due: due,
                 new_due,
-            });
+            };
             self.ev(
                 at,
                 "clock",
                 id,
                 EventKind::ClockExtended,
-                json!({"state": "running", "due_at": new_due.to_rfc3339(), "old_due": due.to_rfc3339()}),
+                payload::ClockStep {
+                    state: "running".into(),
+                    due_at: new_due.to_rfc3339(),
+                    reason: Some(extension.reason.clone()),
+                    approver: Some(extension.approver.clone()),
+                    escalate_to: None,
+                    old_due: None,
+                },
             );
+            extensions.push(extension);
             due = new_due;
         }
         let warn = engine::warn_at(rule, due, self.cal).ok().flatten();
@@ -556,8 +572,15 @@ impl Gen<'_> {
             (done, EventKind::ClockSatisfied, "satisfied"),
         ] {
             if let Some(at) = at {
-                let payload = json!({"state": state, "due_at": due.to_rfc3339()});
-                self.ev(at, "clock", id, kind, payload);
+                let step = payload::ClockStep {
+                    state: state.into(),
+                    due_at: due.to_rfc3339(),
+                    reason: None,
+                    approver: None,
+                    escalate_to: (kind == EventKind::ClockBreached).then_some(rule.escalate_to),
+                    old_due: None,
+                };
+                self.ev(at, "clock", id, kind, step);
             }
         }
         self.rows.clocks.push(clock::ActiveModel {
@@ -623,8 +646,14 @@ impl Gen<'_> {
             "supervision_order",
             id,
             EventKind::SupervisionOrderIssued,
-            json!({"clock_id": clock_id, "from_org_id": county.office, "to_org_id": holder,
-                   "subject_type": subject_type, "subject_id": subject_id.to_string(), "reason": reason}),
+            payload::OrderIssued {
+                clock_id,
+                from_org_id: county.office,
+                to_org_id: holder,
+                subject_type: subject_type.into(),
+                subject_id: subject_id.to_string(),
+                reason: reason.clone(),
+            },
         );
         self.clock(
             county,
@@ -645,7 +674,10 @@ impl Gen<'_> {
                 "supervision_order",
                 id,
                 EventKind::SupervisionOrderClosed,
-                json!({"clock_id": respond, "state": "satisfied"}),
+                payload::OrderClosed {
+                    clock_id: respond,
+                    state: "satisfied".into(),
+                },
             );
         }
         self.rows.orders.push(supervision_order::ActiveModel {
@@ -724,8 +756,17 @@ impl Gen<'_> {
             "lead",
             id,
             EventKind::LeadReceived,
-            json!({"tracking_number": number, "channel": channel, "received_org_id": received_org,
-                   "item_code": item, "division_code": division, "urgent": urgent}),
+            payload::LeadReceived {
+                tracking_number: number.clone(),
+                channel: channel.into(),
+                received_org_id: received_org,
+                division_code: Some(division.clone()),
+                item_code: Some(item.into()),
+                urgent: Some(urgent),
+                duplicate_of: Some(None),
+                has_reporter: Some(public),
+                referred_from: None,
+            },
         );
         // Signing for: mostly within the hour, on duty days too; late at night it waits for
         // the morning shift.
@@ -759,7 +800,7 @@ impl Gen<'_> {
                 "lead",
                 id,
                 EventKind::LeadSigned,
-                json!({"org_id": received_org}),
+                payload::NoDetails {},
             );
         }
         // A transfer to the competent body (移送) for about one lead in six.
@@ -785,19 +826,29 @@ impl Gen<'_> {
                 extend,
             );
             let approved = signed + (sent - signed) / 2;
+            let facts = format!("经核查，该事项属于贵单位职责范围（{item}）。");
             self.ev(
                 signed + Duration::minutes(20),
                 "transfer",
                 tid,
                 EventKind::TransferDrafted,
-                json!({"lead_id": id, "from_org_id": received_org, "to_org_id": to}),
+                payload::TransferDrafted {
+                    lead_id: id,
+                    kind: "administrative".into(),
+                    from_org_id: received_org,
+                    to_org_id: to,
+                    urgent,
+                    oral: None,
+                    historical_consultation: None,
+                    facts: facts.clone(),
+                },
             );
             self.ev(
                 approved,
                 "transfer",
                 tid,
                 EventKind::TransferApproved,
-                json!({"lead_id": id}),
+                payload::TransferApproved { approved_by: None },
             );
             let mut tstatus = "draft";
             if approved <= self.now {
@@ -813,7 +864,10 @@ impl Gen<'_> {
                     "transfer",
                     tid,
                     EventKind::TransferSent,
-                    json!({"lead_id": id, "to_org_id": to}),
+                    payload::TransferSent {
+                        to_org_id: to,
+                        copied_to_office: true,
+                    },
                 );
                 let d = self.after(sent, 900.0);
                 let accepted = self.rng.gen_bool(0.94);
@@ -839,14 +893,20 @@ impl Gen<'_> {
                             "transfer",
                             tid,
                             EventKind::TransferAccepted,
-                            json!({"lead_id": id}),
+                            payload::TransferAccepted {
+                                by_org_id: Some(to),
+                                by_designation: None,
+                            },
                         );
                         self.ev(
                             d,
                             "lead",
                             id,
                             EventKind::LeadHolderChanged,
-                            json!({"from_org_id": received_org, "to_org_id": to}),
+                            payload::LeadHolderChanged {
+                                from_org_id: received_org,
+                                to_org_id: to,
+                            },
                         );
                         let reported = self.after(d, 7000.0);
                         let extend = self.rng.gen_bool(0.04);
@@ -868,7 +928,10 @@ impl Gen<'_> {
                                 "transfer",
                                 tid,
                                 EventKind::TransferOutcomeReported,
-                                json!({"lead_id": id}),
+                                payload::TransferOutcome {
+                                    outcome: OUTCOME.into(),
+                                    copied_to_office: true,
+                                },
                             );
                         }
                     } else {
@@ -879,7 +942,10 @@ impl Gen<'_> {
                             "transfer",
                             tid,
                             EventKind::TransferRejected,
-                            json!({"lead_id": id, "reason": "不属于本单位职责范围"}),
+                            payload::TransferRejected {
+                                by_org_id: to,
+                                reason: "不属于本单位职责范围".into(),
+                            },
                         );
                     }
                     t = d;
@@ -892,7 +958,7 @@ impl Gen<'_> {
                 from_org_id: Set(received_org),
                 to_org_id: Set(to),
                 status: Set(tstatus.into()),
-                facts: Set(format!("经核查，该事项属于贵单位职责范围（{item}）。")),
+                facts: Set(facts),
                 urgent: Set(urgent),
                 oral_record: Set(None),
                 written: Set(true),
@@ -904,7 +970,7 @@ impl Gen<'_> {
                 sent_at: Set(Some(sent).filter(|s| *s <= self.now)),
                 decided_at: Set(decided),
                 decision_reason: Set(None),
-                outcome: Set(outcome.map(|_| "已立案查处".into())),
+                outcome: Set(outcome.map(|_| OUTCOME.into())),
                 outcome_at: Set(outcome),
             });
         }
@@ -918,13 +984,13 @@ impl Gen<'_> {
             if at <= self.now {
                 if roll < 0.2 {
                     status = "case_filed";
-                    self.case(county, id, holder, item, &division, at);
+                    let (case_id, number) = self.case(county, id, holder, item, &division, at);
                     self.ev(
                         at,
                         "lead",
                         id,
                         EventKind::LeadCaseFiled,
-                        json!({"holder_org_id": holder}),
+                        payload::LeadCaseFiled { case_id, number },
                     );
                 } else if roll < 0.45 {
                     status = "no_violation";
@@ -933,7 +999,11 @@ impl Gen<'_> {
                         "lead",
                         id,
                         EventKind::LeadNoViolation,
-                        json!({"org_id": holder}),
+                        payload::LeadAnswered {
+                            org_id: holder,
+                            outcome: "no_violation".into(),
+                            reply: REPLY.into(),
+                        },
                     );
                 } else {
                     status = "finished";
@@ -942,7 +1012,10 @@ impl Gen<'_> {
                         "lead",
                         id,
                         EventKind::LeadReplied,
-                        json!({"org_id": holder}),
+                        payload::LeadReplied {
+                            org_id: holder,
+                            reply: REPLY.into(),
+                        },
                     );
                 }
                 replied = Some(at);
@@ -973,7 +1046,10 @@ impl Gen<'_> {
                             "lead",
                             id,
                             EventKind::LeadRated,
-                            json!({"satisfaction": s, "org_id": holder}),
+                            payload::LeadRated {
+                                satisfaction: s.into(),
+                                org_id: Some(holder),
+                            },
                         );
                         if s == "not_fixed" {
                             reopened = 1;
@@ -982,7 +1058,10 @@ impl Gen<'_> {
                                 "lead",
                                 id,
                                 EventKind::LeadReopened,
-                                json!({"org_id": holder}),
+                                payload::LeadReopened {
+                                    holder_org_id: holder,
+                                    times: 1,
+                                },
                             );
                         }
                     }
@@ -1018,7 +1097,7 @@ impl Gen<'_> {
             source_token_id: Set(None),
             idempotency_key: Set(None),
             holder_org_id: Set(holder_changed.then_some(holder)),
-            reply: Set(replied.map(|_| "已核查处理，特此答复。".into())),
+            reply: Set(replied.map(|_| REPLY.into())),
             replied_at: Set(replied),
             replied_by_org_id: Set(replied.map(|_| holder)),
             satisfaction: Set(satisfaction.map(Into::into)),
@@ -1036,7 +1115,7 @@ impl Gen<'_> {
         });
     }
 
-    /// A case filed on a lead, through its stages up to now.
+    /// A case filed on a lead, through its stages up to now: its id and number.
     fn case(
         &mut self,
         county: &County,
@@ -1045,7 +1124,7 @@ impl Gen<'_> {
         item: &str,
         division: &str,
         filed: DateTime<Utc>,
-    ) {
+    ) -> (i64, String) {
         self.next.case += 1;
         let id = self.next.case;
         self.sum.cases += 1;
@@ -1055,12 +1134,19 @@ impl Gen<'_> {
             xiezhi_domain::beijing::local(filed).format("%Y%m%d"),
             id % 1_000_000
         );
+        let title = format!("涉嫌违反{item}所列事项案");
         self.ev(
             filed,
             "case",
             id,
             EventKind::CaseFiled,
-            json!({"number": number, "lead_id": lead_id, "holder_org_id": holder}),
+            payload::CaseFiled {
+                number: number.clone(),
+                lead_id,
+                holder_org_id: holder,
+                title: title.clone(),
+                item_code: Some(item.into()),
+            },
         );
         let mut steps: Vec<(EventKind, &'static str, f64)> = vec![
             (EventKind::CaseInvestigationStarted, "investigation", 900.0),
@@ -1091,25 +1177,48 @@ impl Gen<'_> {
             if at > self.now {
                 break;
             }
-            let payload = if matches!(
-                kind,
-                EventKind::CaseLegalReviewPassed | EventKind::CaseLegalReviewFailed
-            ) {
-                json!({"stage": next_stage, "org_id": holder})
-            } else {
-                json!({"stage": next_stage})
+            let step = payload::CaseStep {
+                from: stage.into(),
+                to: next_stage.into(),
+                by: None,
+                decision: None,
+                reason: (kind == EventKind::CaseLegalReviewFailed)
+                    .then(|| "证据不足，退回补充调查".into()),
+                org_id: matches!(
+                    kind,
+                    EventKind::CaseLegalReviewPassed | EventKind::CaseLegalReviewFailed
+                )
+                .then_some(holder),
             };
-            self.ev(at, "case", id, kind, payload);
-            stage = next_stage;
-            t = at;
             match kind {
                 EventKind::CaseLegalReviewPassed => passed = true,
-                EventKind::CaseDecided => decided = Some(at),
+                // Recorded below with the decision, once it is drawn.
+                EventKind::CaseDecided => decided = Some((at, step.clone())),
                 EventKind::CaseClosed => closed = Some(at),
                 _ => {}
             }
+            if kind != EventKind::CaseDecided {
+                self.ev(at, "case", id, kind, step);
+            }
+            stage = next_stage;
+            t = at;
         }
         let penalty = decided.is_some() && self.rng.gen_bool(0.7);
+        let decision_kind = if penalty { "penalty" } else { "no_penalty" };
+        let decided = decided.map(|(at, step)| {
+            let decision = Some(payload::CaseDecision {
+                kind: decision_kind.into(),
+                discretion: None,
+            });
+            self.ev(
+                at,
+                "case",
+                id,
+                EventKind::CaseDecided,
+                payload::CaseStep { decision, ..step },
+            );
+            at
+        });
         if let Some(d) = decided
             && penalty
             && self.rng.gen_bool(0.3)
@@ -1129,11 +1238,11 @@ impl Gen<'_> {
         let amount = penalty.then(|| self.rng.gen_range(5..500) * 100);
         self.rows.cases.push(case::ActiveModel {
             id: Set(id),
-            number: Set(number),
+            number: Set(number.clone()),
             lead_id: Set(Some(lead_id)),
             holder_org_id: Set(holder),
             item_code: Set(Some(item.to_owned())),
-            title: Set(format!("涉嫌违反{item}所列事项案")),
+            title: Set(title),
             stage: Set(stage.into()),
             filed_at: Set(filed),
             filed_by: Set(None),
@@ -1142,15 +1251,14 @@ impl Gen<'_> {
             major: Set(major),
             suspected_crime: Set(false),
             legal_passed: Set(passed),
-            decision_kind: Set(
-                decided.map(|_| if penalty { "penalty" } else { "no_penalty" }.into())
-            ),
+            decision_kind: Set(decided.map(|_| decision_kind.into())),
             decision_tier: Set(None),
             decision_amount: Set(amount),
             decision_reason: Set(decided.map(|_| "事实清楚，证据确凿".into())),
             decided_at: Set(decided),
             closed_at: Set(closed),
         });
+        (id, number)
     }
 }
 
@@ -1302,7 +1410,11 @@ pub async fn load_history(
         "synthetic",
         seed,
         EventKind::SyntheticStarted,
-        json!({"seed": seed, "leads": leads, "counties": counties.len()}),
+        &payload::SyntheticStarted {
+            seed,
+            leads,
+            counties: counties.len(),
+        },
     );
     w.commit().await?;
     let county_weights: Vec<(usize, f64)> = counties
@@ -1394,8 +1506,8 @@ pub async fn load_history(
             if e.key().0 >= end {
                 break;
             }
-            let ((at, _), p) = e.remove_entry();
-            w.record_at(at, p.subject_type, p.subject_id, p.kind, p.payload);
+            let ((at, _), record) = e.remove_entry();
+            record(&mut w, at);
             recorded += 1;
         }
         if recorded == 0 {
@@ -1403,7 +1515,7 @@ pub async fn load_history(
                 "synthetic",
                 seed,
                 EventKind::SyntheticDay,
-                json!({"day": d.to_string()}),
+                &payload::SyntheticDay { day: d.to_string() },
             );
         }
         g.sum.events += w.commit().await?.len() as u64;

@@ -8,17 +8,16 @@
 
 use crate::clocks::{self, ClockEnv, ClockStart};
 use crate::entities::{
-    attachment, blob, case, clock, dispute, dispute_note, event, lead, lead_rating, org, transfer,
+    attachment, blob, case, clock, dispute, dispute_note, lead, lead_rating, org, transfer,
 };
 use crate::leads::lead_next;
+use crate::record::{RecordedEvent, Subjects};
 use crate::{Store, StoreError, Writer};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::json;
-use xiezhi_domain::EventKind;
 use xiezhi_domain::clock::ClockCommand;
 use xiezhi_domain::clock::ClockState;
 use xiezhi_domain::lead::{LeadOutcome, LeadStatus, LeadStep, Satisfaction};
@@ -27,6 +26,7 @@ use xiezhi_domain::transfer::{
     TransferDraft, TransferFacts, TransferKind, TransferStatus, check_written, dispute_transition,
     must_escalate, transition,
 };
+use xiezhi_domain::{EventKind, payload};
 use xiezhi_domain::{OrgKind, sm3_hex};
 
 /// The org and person acting.
@@ -269,7 +269,7 @@ pub async fn store_hashed(
             "blob",
             &digest,
             EventKind::BlobStored,
-            json!({"size": size}),
+            &payload::BlobStored { size },
         );
     }
     Ok(digest)
@@ -314,7 +314,12 @@ pub async fn attach(
             subject_type,
             subject_id,
             EventKind::AttachmentAdded,
-            json!({"attachment_id": a.id, "kind": a.kind, "title": a.title, "digest": a.digest}),
+            &payload::AttachmentAdded {
+                attachment_id: a.id,
+                kind: a.kind.clone(),
+                title: a.title.clone(),
+                digest: a.digest.clone(),
+            },
         );
     }
     Ok(())
@@ -383,7 +388,11 @@ pub async fn close_lead(
         "lead",
         id,
         kind,
-        json!({"org_id": by.org_id, "outcome": outcome.as_str(), "reply": reply}),
+        &payload::LeadAnswered {
+            org_id: by.org_id,
+            outcome: outcome.as_str().into(),
+            reply: reply.into(),
+        },
     );
     relay_answer(w, &l).await?;
     Ok(l)
@@ -416,8 +425,12 @@ async fn relay_answer(w: &mut Writer, answered: &lead::Model) -> Result<(), Stor
             "lead",
             origin,
             EventKind::LeadAnswerRelayed,
-            json!({"from_lead_id": from.id, "org_id": from.replied_by_org_id,
-                   "outcome": from.outcome, "status": status.as_str()}),
+            &payload::LeadAnswerRelayed {
+                from_lead_id: from.id,
+                org_id: from.replied_by_org_id,
+                outcome: from.outcome.clone(),
+                status: status.as_str().into(),
+            },
         );
         from = o;
     }
@@ -493,13 +506,22 @@ pub async fn file_case(
         "case",
         c.id,
         EventKind::CaseFiled,
-        json!({"number": c.number, "lead_id": id, "holder_org_id": by.org_id, "title": title, "item_code": c.item_code}),
+        &payload::CaseFiled {
+            number: c.number.clone(),
+            lead_id: id,
+            holder_org_id: by.org_id,
+            title: title.into(),
+            item_code: c.item_code.clone(),
+        },
     );
     w.record(
         "lead",
         id,
         EventKind::LeadCaseFiled,
-        json!({"case_id": c.id, "number": c.number}),
+        &payload::LeadCaseFiled {
+            case_id: c.id,
+            number: c.number.clone(),
+        },
     );
     Ok(c)
 }
@@ -568,14 +590,27 @@ pub async fn refer_to_township(
         "lead",
         id,
         EventKind::LeadReferred,
-        json!({"township_id": township_id, "new_lead_id": new.id, "notice": notice}),
+        &payload::LeadReferred {
+            township_id,
+            new_lead_id: new.id,
+            notice: notice.into(),
+        },
     );
     w.record(
         "lead",
         new.id,
         EventKind::LeadReceived,
-        json!({"tracking_number": new.tracking_number, "channel": new.channel, "received_org_id": township_id,
-               "referred_from": old.id, "division_code": new.division_code, "item_code": new.item_code}),
+        &payload::LeadReceived {
+            tracking_number: new.tracking_number.clone(),
+            channel: new.channel.clone(),
+            received_org_id: township_id,
+            division_code: new.division_code.clone(),
+            item_code: new.item_code.clone(),
+            urgent: None,
+            duplicate_of: None,
+            has_reporter: None,
+            referred_from: Some(old.id),
+        },
     );
     clocks::start(
         w,
@@ -613,7 +648,10 @@ pub async fn final_reply(
         "lead",
         id,
         EventKind::LeadReplied,
-        json!({"org_id": by.org_id, "reply": text}),
+        &payload::LeadReplied {
+            org_id: by.org_id,
+            reply: text.into(),
+        },
     );
     relay_answer(w, &l).await?;
     Ok(l)
@@ -656,14 +694,20 @@ pub async fn feedback(
         "lead",
         id,
         EventKind::LeadRated,
-        json!({"satisfaction": rating.as_str(), "org_id": answered}),
+        &payload::LeadRated {
+            satisfaction: rating.as_str().into(),
+            org_id: Some(answered),
+        },
     );
     if rating == Satisfaction::NotFixed {
         w.record(
             "lead",
             id,
             EventKind::LeadReopened,
-            json!({"holder_org_id": holder, "times": reopened + 1}),
+            &payload::LeadReopened {
+                holder_org_id: holder,
+                times: reopened + 1,
+            },
         );
         let now = w.now();
         clocks::start(w, env, start("lead", id, "lead.sign_for", holder, now)).await?;
@@ -777,9 +821,16 @@ pub async fn draft(
         "transfer",
         t.id,
         EventKind::TransferDrafted,
-        json!({"lead_id": lead_id, "kind": t.kind, "from_org_id": by.org_id, "to_org_id": to_org_id,
-               "urgent": d.urgent, "oral": t.oral_record, "historical_consultation": t.consultation,
-               "facts": t.facts}),
+        &payload::TransferDrafted {
+            lead_id,
+            kind: t.kind.clone(),
+            from_org_id: by.org_id,
+            to_org_id,
+            urgent: d.urgent,
+            oral: t.oral_record.clone(),
+            historical_consultation: t.consultation.clone(),
+            facts: t.facts.clone(),
+        },
     );
     attach(w, "transfer", t.id, &d.materials, Some(by.org_id)).await?;
     satisfy(w, env, "lead", lead_id, &["lead.sign_for"]).await?;
@@ -806,7 +857,11 @@ pub async fn draft(
             "transfer",
             t.id,
             EventKind::TransferSentOrally,
-            json!({"to_org_id": to_org_id, "record": t.oral_record, "copied_to_office": true}),
+            &payload::TransferSentOrally {
+                to_org_id,
+                record: t.oral_record.clone(),
+                copied_to_office: true,
+            },
         );
     } else {
         let rule = match (d.kind, d.urgent) {
@@ -878,7 +933,9 @@ pub async fn approve(
         "transfer",
         id,
         EventKind::TransferApproved,
-        json!({"approved_by": by.person_id}),
+        &payload::TransferApproved {
+            approved_by: by.person_id,
+        },
     );
     if judicial {
         clocks::start(
@@ -894,7 +951,10 @@ pub async fn approve(
             "transfer",
             id,
             EventKind::TransferSent,
-            json!({"to_org_id": t.to_org_id, "copied_to_office": true}),
+            &payload::TransferSent {
+                to_org_id: t.to_org_id,
+                copied_to_office: true,
+            },
         );
     }
     Ok(t)
@@ -923,7 +983,10 @@ pub async fn send_judicial(
         "transfer",
         id,
         EventKind::TransferSent,
-        json!({"to_org_id": t.to_org_id, "copied_to_office": true}),
+        &payload::TransferSent {
+            to_org_id: t.to_org_id,
+            copied_to_office: true,
+        },
     );
     Ok(t)
 }
@@ -954,7 +1017,9 @@ pub async fn complete_written(
         "transfer",
         id,
         EventKind::TransferWrittenCompleted,
-        json!({"approved_by": by.person_id}),
+        &payload::TransferApproved {
+            approved_by: by.person_id,
+        },
     );
     Ok(t)
 }
@@ -997,7 +1062,10 @@ pub async fn accept(
         "transfer",
         id,
         EventKind::TransferAccepted,
-        json!({"by_org_id": by.org_id}),
+        &payload::TransferAccepted {
+            by_org_id: Some(by.org_id),
+            by_designation: None,
+        },
     );
     clocks::start(
         w,
@@ -1042,7 +1110,10 @@ async fn take_over(
         "lead",
         lead_id,
         EventKind::LeadHolderChanged,
-        json!({"from_org_id": from, "to_org_id": holder}),
+        &payload::LeadHolderChanged {
+            from_org_id: from,
+            to_org_id: holder,
+        },
     );
     if status == LeadStatus::Received {
         let now = w.now();
@@ -1084,7 +1155,10 @@ pub async fn reject(
         "transfer",
         id,
         EventKind::TransferRejected,
-        json!({"by_org_id": by.org_id, "reason": reason}),
+        &payload::TransferRejected {
+            by_org_id: by.org_id,
+            reason: reason.into(),
+        },
     );
     if t.kind == TransferKind::Judicial.as_str() {
         clocks::start(
@@ -1164,8 +1238,14 @@ async fn bounce(
                 "dispute",
                 d.id,
                 EventKind::DisputeOpened,
-                json!({"lead_id": t.lead_id, "transfer_id": t.id, "kind": d.kind,
-                       "org_a_id": d.org_a_id, "org_b_id": d.org_b_id, "reason": reason}),
+                &payload::DisputeOpened {
+                    lead_id: t.lead_id,
+                    transfer_id: Some(t.id),
+                    kind: d.kind.clone(),
+                    org_a_id: d.org_a_id,
+                    org_b_id: d.org_b_id,
+                    reason: reason.into(),
+                },
             );
             clocks::start(
                 w,
@@ -1220,7 +1300,10 @@ pub async fn withdraw(
         "transfer",
         id,
         EventKind::TransferWithdrawn,
-        json!({"reason": reason}),
+        &payload::TransferWithdrawn {
+            reason: Some(reason.into()),
+            by_designation: None,
+        },
     );
     if was == TransferStatus::Sent {
         let l = lead_row(w, t.lead_id).await?;
@@ -1263,7 +1346,14 @@ async fn bounce_escalate(
                 "dispute",
                 d.id,
                 EventKind::DisputeOpened,
-                json!({"lead_id": l.id, "kind": d.kind, "org_a_id": d.org_a_id, "reason": d.reason}),
+                &payload::DisputeOpened {
+                    lead_id: l.id,
+                    transfer_id: None,
+                    kind: d.kind.clone(),
+                    org_a_id: d.org_a_id,
+                    org_b_id: None,
+                    reason: d.reason.clone(),
+                },
             );
             d
         }
@@ -1297,7 +1387,11 @@ async fn escalate_row(
         "dispute",
         id,
         EventKind::DisputeEscalated,
-        json!({"automatic": automatic, "bounces": bounces, "office_org_id": office.id}),
+        &payload::DisputeEscalated {
+            automatic,
+            bounces,
+            office_org_id: office.id,
+        },
     );
     clocks::start(
         w,
@@ -1343,7 +1437,7 @@ pub async fn answer_refusal(
             "transfer",
             id,
             EventKind::TransferReconsiderationRequested,
-            json!({}),
+            &payload::NoDetails {},
         );
         let l = lead_row(w, t.lead_id).await?;
         mark_sent(w, env, &t, &l).await?;
@@ -1353,7 +1447,7 @@ pub async fn answer_refusal(
             "transfer",
             id,
             EventKind::TransferRefusalAccepted,
-            json!({}),
+            &payload::NoDetails {},
         );
         Ok(t)
     }
@@ -1385,7 +1479,10 @@ pub async fn report_outcome(
         "transfer",
         id,
         EventKind::TransferOutcomeReported,
-        json!({"outcome": text, "copied_to_office": true}),
+        &payload::TransferOutcome {
+            outcome: text.into(),
+            copied_to_office: true,
+        },
     );
     Ok(t)
 }
@@ -1436,7 +1533,14 @@ pub async fn open_conflict(
         "dispute",
         d.id,
         EventKind::DisputeOpened,
-        json!({"lead_id": lead_id, "kind": d.kind, "org_a_id": by.org_id, "org_b_id": other_org_id, "reason": reason}),
+        &payload::DisputeOpened {
+            lead_id,
+            transfer_id: None,
+            kind: d.kind.clone(),
+            org_a_id: by.org_id,
+            org_b_id: Some(other_org_id),
+            reason: reason.into(),
+        },
     );
     clocks::start(
         w,
@@ -1473,7 +1577,12 @@ pub async fn note(
         "dispute",
         dispute_id,
         EventKind::DisputeNoted,
-        json!({"note_id": n.id, "kind": n.kind, "org_id": org_id, "text": text}),
+        &payload::DisputeNoted {
+            note_id: n.id,
+            kind: n.kind.clone(),
+            org_id,
+            text: text.into(),
+        },
     );
     Ok(n)
 }
@@ -1531,16 +1640,27 @@ pub async fn designate(
         am.status = Set(next.as_str().into());
         am.update(w.txn()).await?;
         cancel_subject(w, env, "transfer", tid, "已指定管辖").await?;
-        w.record(
-            "transfer",
-            tid,
-            if to_designated {
-                EventKind::TransferAccepted
-            } else {
-                EventKind::TransferWithdrawn
-            },
-            json!({"by_designation": id}),
-        );
+        if to_designated {
+            w.record(
+                "transfer",
+                tid,
+                EventKind::TransferAccepted,
+                &payload::TransferAccepted {
+                    by_org_id: None,
+                    by_designation: Some(id),
+                },
+            );
+        } else {
+            w.record(
+                "transfer",
+                tid,
+                EventKind::TransferWithdrawn,
+                &payload::TransferWithdrawn {
+                    reason: None,
+                    by_designation: Some(id),
+                },
+            );
+        }
         if to_designated {
             clocks::start(
                 w,
@@ -1597,7 +1717,10 @@ async fn settle_disputes(
             } else {
                 EventKind::DisputeSettled
             },
-            json!({"org_id": org_id, "decision": decision}),
+            &payload::DisputeDecided {
+                org_id,
+                decision: decision.into(),
+            },
         );
     }
     Ok(())
@@ -1757,7 +1880,7 @@ impl Store {
 
     /// The timeline of a lead: every event of the lead, its transfers, disputes, case and
     /// their clocks, in record order.
-    pub async fn lead_timeline(&self, lead_id: i64) -> Result<Vec<event::Model>, StoreError> {
+    pub async fn lead_timeline(&self, lead_id: i64) -> Result<Vec<RecordedEvent>, StoreError> {
         let transfers: Vec<String> = self
             .transfers_of_lead(lead_id)
             .await?
@@ -1799,22 +1922,17 @@ impl Store {
             .iter()
             .map(|c| c.id.to_string())
             .collect();
-        let of = |t: &str, ids: Vec<String>| {
-            Condition::all()
-                .add(event::Column::SubjectType.eq(t))
-                .add(event::Column::SubjectId.is_in(ids))
-        };
-        let cond = Condition::any()
-            .add(of("lead", vec![lead_id.to_string()]))
-            .add(of("transfer", transfers))
-            .add(of("dispute", disputes))
-            .add(of("case", cases))
-            .add(of("clock", clock_ids));
-        Ok(event::Entity::find()
-            .filter(cond)
-            .order_by_asc(event::Column::Seq)
-            .all(self.db())
-            .await?)
+        self.events_about(
+            &[
+                Subjects::of("lead", [lead_id]),
+                Subjects::of("transfer", transfers),
+                Subjects::of("dispute", disputes),
+                Subjects::of("case", cases),
+                Subjects::of("clock", clock_ids),
+            ],
+            &[],
+        )
+        .await
     }
 
     /// Clocks of a subject, oldest first.

@@ -229,14 +229,20 @@ async fn ratings_move_to_their_table(db: TestDb) {
         "lead",
         a.id,
         xiezhi_domain::EventKind::LeadRated,
-        serde_json::json!({"satisfaction": "basic", "org_id": org}),
+        &xiezhi_domain::payload::LeadRated {
+            satisfaction: "basic".into(),
+            org_id: Some(org),
+        },
     );
     // An early rating named no org: the lead's own org counts it.
     w.record(
         "lead",
         b.id,
         xiezhi_domain::EventKind::LeadRated,
-        serde_json::json!({"satisfaction": "not_fixed"}),
+        &xiezhi_domain::payload::LeadRated {
+            satisfaction: "not_fixed".into(),
+            org_id: None,
+        },
     );
     w.commit().await.unwrap();
     let before = rating_tallies(&db).await;

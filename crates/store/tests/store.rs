@@ -62,7 +62,9 @@ async fn some_events(s: &Store, n: usize) {
             "test",
             i,
             xiezhi_domain::EventKind::SyntheticDay,
-            serde_json::json!({"i": i, "文字": "中文"}),
+            &xiezhi_domain::payload::SyntheticDay {
+                day: format!("第{i}日"),
+            },
         );
         w.commit().await.unwrap();
     }
@@ -198,7 +200,7 @@ engine_test!(
                         "writer",
                         wi,
                         xiezhi_domain::EventKind::SyntheticDay,
-                        serde_json::json!({"i": i}),
+                        &xiezhi_domain::payload::SyntheticDay { day: i.to_string() },
                     );
                     w.commit().await.unwrap();
                 }
@@ -224,6 +226,47 @@ engine_test!(
         .await;
         assert!(w.commit().await.is_err());
         assert_eq!(db.store.org(gov).await.unwrap().name, "测试县人民政府");
+    }
+);
+
+engine_test!(
+    a_payload_under_a_kind_it_does_not_name_is_refused_at_commit_and_nothing_is_written,
+    async |db: TestDb| {
+        use xiezhi_domain::EventKind;
+        use xiezhi_domain::payload::{NoDetails, SyntheticDay};
+        let gov = top(&db.store).await;
+        let head = db.store.head_seq().await.unwrap();
+        let mut w = db.store.begin_write(ctx(t0())).await.unwrap();
+        exec_in(
+            &w,
+            &format!("UPDATE orgs SET name = '被篡改' WHERE id = {gov}"),
+        )
+        .await;
+        w.record("org", gov, EventKind::OrgDeactivated, &NoDetails {});
+        // A day of synthetic history is not what `org.updated` says.
+        let day = SyntheticDay {
+            day: "2026-11-23".into(),
+        };
+        w.record("org", gov, EventKind::OrgUpdated, &day);
+        match w.commit().await {
+            Err(StoreError::Conflict { code, .. }) => assert_eq!(code, "record.payload_mismatch"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(db.store.org(gov).await.unwrap().name, "测试县人民政府");
+        assert_eq!(db.store.head_seq().await.unwrap(), head);
+        assert_eq!(db.store.verify_chain().await.unwrap().events, head);
+        // The same payload under its own kind is recorded as it reads.
+        let mut w = db.store.begin_write(ctx(t0())).await.unwrap();
+        w.record("synthetic", 1, EventKind::SyntheticDay, &day);
+        w.commit().await.unwrap();
+        let (events, _) = db
+            .store
+            .list_events(&Default::default(), 1, 1)
+            .await
+            .unwrap();
+        assert_eq!(events[0].payload, r#"{"day":"2026-11-23"}"#);
+        assert_eq!(events[0].payload_as::<SyntheticDay>(), Some(day));
+        assert_eq!(events[0].payload_as::<NoDetails>(), None);
     }
 );
 
@@ -549,6 +592,35 @@ fn the_record_has_append_and_read_and_nothing_else() {
     }
 }
 
+#[test]
+fn only_the_record_reads_the_events_table() {
+    // The events entity is the record's own (`pub(crate)` in entities.rs): every other module
+    // reads events through record.rs (`list_events`, `events_about`, `events_between`, …).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.ends_with("record.rs") || path.ends_with("entities.rs") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        for forbidden in [
+            "event::Entity",
+            "event::Column",
+            "event::Model",
+            "entities::event",
+            "FROM events",
+        ] {
+            assert!(
+                !src.contains(forbidden),
+                "{} contains {forbidden}",
+                path.display()
+            );
+        }
+    }
+    let entities = std::fs::read_to_string(format!("{dir}/entities.rs")).unwrap();
+    assert!(entities.contains("pub(crate) mod event {"));
+}
+
 engine_test!(
     one_write_may_record_thousands_of_events,
     async |db: TestDb| {
@@ -558,7 +630,7 @@ engine_test!(
                 "bulk",
                 i,
                 xiezhi_domain::EventKind::SyntheticDay,
-                serde_json::json!({"i": i}),
+                &xiezhi_domain::payload::SyntheticDay { day: i.to_string() },
             );
         }
         assert_eq!(w.commit().await.unwrap().len(), 5000);

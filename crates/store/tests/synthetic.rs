@@ -9,7 +9,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use xiezhi_domain::assessment::{self as a, Measure, Period};
 use xiezhi_domain::rules::Rules;
-use xiezhi_store::entities::{case, clock, event, lead, org, supervision_order};
+use xiezhi_store::entities::{case, clock, lead, org, supervision_order};
+use xiezhi_store::record::EventFilter;
 use xiezhi_store::synthetic::{self, Summary};
 use xiezhi_store::testing::TestDb;
 use xiezhi_store::{Store, demo, engine_test};
@@ -96,9 +97,15 @@ engine_test!(
             .count(s.db())
             .await
             .unwrap();
-        let closed_events = event::Entity::find()
-            .filter(event::Column::Kind.eq("supervision_order.closed"))
-            .count(s.db())
+        let (_, closed_events) = s
+            .list_events(
+                &EventFilter {
+                    kind: Some("supervision_order.closed".into()),
+                    ..Default::default()
+                },
+                1,
+                1,
+            )
             .await
             .unwrap();
         assert!(

@@ -129,7 +129,12 @@ pub async fn upload(
         "blob",
         &digest,
         EventKind::BlobUploaded,
-        serde_json::json!({"size": size, "content_type": content_type, "lon": point.map(|p| p.0), "lat": point.map(|p| p.1)}),
+        &xiezhi_domain::payload::BlobUploaded {
+            size,
+            content_type: content_type.clone(),
+            lon: point.map(|p| p.0),
+            lat: point.map(|p| p.1),
+        },
     );
     w.commit().await?;
     Ok(StoredFile {

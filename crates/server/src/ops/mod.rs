@@ -43,9 +43,10 @@ use xiezhi_domain::{
     Action, CertificateNumber, DivisionCode, Login, OrgCode, OrgKind, OrgLevel, PhoneNumber, Role,
     Target, TokenScope, mask,
 };
-use xiezhi_store::entities::{api_token, event, org, person};
+use xiezhi_store::entities::{api_token, org, person};
 use xiezhi_store::people::{NewCertificate, NewPerson, PersonEdit, PersonFilter};
 use xiezhi_store::record::EventFilter;
+use xiezhi_store::record::RecordedEvent;
 use xiezhi_store::{auth, import, orgs, people};
 
 /// An org as shown.
@@ -210,7 +211,7 @@ pub struct EventView {
 /// Events as people read them: names for actors, words for kinds and subjects, Beijing time.
 pub async fn event_views(
     s: &AppState,
-    rows: Vec<event::Model>,
+    rows: Vec<RecordedEvent>,
 ) -> Result<Vec<EventView>, AppError> {
     let person_id = |actor: &str| actor.strip_prefix("person:").and_then(|n| n.parse().ok());
     let ids: Vec<i64> = rows.iter().filter_map(|e| person_id(&e.actor)).collect();
@@ -253,8 +254,8 @@ pub async fn event_views(
         .collect())
 }
 
-impl From<event::Model> for EventView {
-    fn from(e: event::Model) -> Self {
+impl From<RecordedEvent> for EventView {
+    fn from(e: RecordedEvent) -> Self {
         EventView {
             seq: e.seq,
             at: e.at.to_rfc3339(),
@@ -629,7 +630,9 @@ pub async fn get_person(
             "person",
             id,
             EventKind::PersonPersonalDataViewed,
-            serde_json::json!({"fields": ["phone"]}),
+            &xiezhi_domain::payload::PersonalDataViewed {
+                fields: vec!["phone".into()],
+            },
         );
         w.commit().await?;
     }
