@@ -46,7 +46,7 @@ pub struct AssistanceView {
     /// The steps the caller may take now, by the checks the steps make (acting for the
     /// side that takes the step, the request's transition, an open on-site clock, an
     /// unrated answer): `ask_supplement`, `answer`, `refuse`, `extend`, `on_site`,
-    /// `supplement`, `withdraw`, `rate`.
+    /// `supplement`, `withdraw`, `rate`. On a single request's view; empty in lists.
     pub steps: Steps,
 }
 
@@ -67,7 +67,7 @@ async fn steps_for(
     m: &ar::Model,
     from: &org::Model,
     to: &org::Model,
-    clocks: &[xiezhi_store::entities::clock::Model],
+    clocks: &[ClockView],
 ) -> Result<Steps, AppError> {
     let receiver = may_act(ctx, Action::HandleCase, to);
     let requester = may_act(ctx, Action::HandleCase, from);
@@ -103,14 +103,13 @@ async fn view(s: &AppState, ctx: &Ctx, m: &ar::Model) -> Result<AssistanceView, 
     let from = s.store.org(m.from_org_id).await?;
     let to = s.store.org(m.to_org_id).await?;
     let clocks = s.store.clocks_of("assistance_request", m.id).await?;
-    let steps = steps_for(s, ctx, m, &from, &to, &clocks).await?;
     Ok(AssistanceView {
         id: m.id,
         from_org_id: from.id,
         from_org_name: from.name,
         to_org_id: to.id,
         to_org_name: to.name,
-        steps,
+        steps: Steps::default(),
         case_id: m.case_id,
         kind: m.kind.clone(),
         kind_label: AssistanceKind::parse(&m.kind)
@@ -201,7 +200,7 @@ pub async fn send(
     )
     .await?;
     w.commit().await?;
-    view(s, ctx, &m).await
+    get(s, ctx, m.id).await
 }
 
 /// One request (either side, or anyone who sees them).
@@ -210,9 +209,11 @@ pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<AssistanceView, App
     let from = s.store.org(m.from_org_id).await?;
     let to = s.store.org(m.to_org_id).await?;
     if !ctx.can(Action::ViewCase, &Target::org(from.path.clone())) {
-        ctx.authorize(Action::ViewCase, &Target::org(to.path))?;
+        ctx.authorize(Action::ViewCase, &Target::org(to.path.clone()))?;
     }
-    view(s, ctx, &m).await
+    let mut v = view(s, ctx, &m).await?;
+    v.steps = steps_for(s, ctx, &m, &from, &to, &v.clocks).await?;
+    Ok(v)
 }
 
 /// The requester's rating of an answer.
@@ -239,9 +240,9 @@ pub async fn rate(
             AppError::invalid("satisfaction", "评价应为 satisfied、basic 或 unsatisfied")
         })?;
     let mut w = ctx.writer(s).await?;
-    let m = sa::rate(&mut w, id, rating, by.org_id).await?;
+    sa::rate(&mut w, id, rating, by.org_id).await?;
     w.commit().await?;
-    view(s, ctx, &m).await
+    get(s, ctx, id).await
 }
 
 /// Requests sent or received by orgs in reach; the office sees refusals to cooperate too.

@@ -75,7 +75,7 @@ pub struct CaseView {
     /// The steps the caller may take now, by the checks the steps make (the policy for the
     /// step's action, acting for the holder, the case transition over the case's facts):
     /// the lifecycle steps by their API names, and `party`, `evidence`, `flags`,
-    /// `document` and `export`.
+    /// `document` and `export`. On a single case's view; empty in lists.
     pub steps: Steps,
 }
 
@@ -191,7 +191,6 @@ fn stage_marks(current: CaseStage) -> Vec<StageMark> {
 
 async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppError> {
     let holder = s.store.org(c.holder_org_id).await?;
-    let holder_org_name = holder.name.clone();
     let unmasked = ctx.actor.org_id == c.holder_org_id;
     let stage = xiezhi_store::stored(CaseStage::parse(&c.stage), "cases", c.id, "stage", &c.stage)?;
     let clocks = s.store.clocks_of("case", c.id).await?;
@@ -201,7 +200,7 @@ async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppE
         title: c.title.clone(),
         lead_id: c.lead_id,
         holder_org_id: c.holder_org_id,
-        holder_org_name,
+        holder_org_name: holder.name,
         item_code: c.item_code.clone(),
         item_version: c.item_version,
         division_code: c.division_code.clone(),
@@ -255,7 +254,7 @@ async fn view(s: &AppState, ctx: &Ctx, c: &case::Model) -> Result<CaseView, AppE
             .iter()
             .map(super::attachments::attachment_view)
             .collect(),
-        steps: case_steps(s, ctx, c, &holder).await?,
+        steps: Steps::default(),
     })
 }
 
@@ -268,8 +267,10 @@ async fn case_and_holder(s: &AppState, id: i64) -> Result<(case::Model, org::Mod
 /// One case.
 pub async fn get(s: &AppState, ctx: &Ctx, id: i64) -> Result<CaseView, AppError> {
     let (c, o) = case_and_holder(s, id).await?;
-    ctx.authorize(Action::ViewCase, &Target::org(o.path))?;
-    view(s, ctx, &c).await
+    ctx.authorize(Action::ViewCase, &Target::org(o.path.clone()))?;
+    let mut v = view(s, ctx, &c).await?;
+    v.steps = case_steps(s, ctx, &c, &o).await?;
+    Ok(v)
 }
 
 /// The case and the events of its record.
