@@ -38,5 +38,5 @@ pub use codes::{
 pub use event::{ChainLink, EventBody, EventKind, GENESIS_HASH, Sm3Stream, sm3_hex};
 pub use org::{OrgKind, OrgLevel};
 pub use payload::{Payload, PayloadDoc, payload_of};
-pub use policy::{Action, Actor, Refusal, Target, TokenScope, authorize};
+pub use policy::{Action, Actor, Refusal, Relation, Target, TokenScope, authorize};
 pub use role::Role;

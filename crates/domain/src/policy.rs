@@ -206,13 +206,17 @@ impl Action {
     }
 }
 
-/// What the action is done to: an org (by path), and the person when it is about one.
+/// What the action is done to: the org that owns it (by path), the person when it is about
+/// one, and how bodies and people stand to it (its [`Tie`]s).
 #[derive(Debug, Clone)]
 pub struct Target {
     /// Materialised path of the org that owns the subject.
     pub org_path: String,
     /// The person the action is about, if any.
     pub person: Option<i64>,
+    /// Who stands in which relation to the subject: its parties, members, lead unit,
+    /// addressees, convenor.
+    pub ties: Vec<Tie>,
 }
 
 impl Target {
@@ -221,14 +225,122 @@ impl Target {
         Target {
             org_path: path.into(),
             person: None,
+            ties: vec![],
         }
     }
     /// A person in the org with this path.
     pub fn person(org_path: impl Into<String>, person: i64) -> Self {
         Target {
-            org_path: org_path.into(),
             person: Some(person),
+            ..Target::org(org_path)
         }
+    }
+    /// A step done in the name of the body with this path (以机构名义): the body is both the
+    /// owner and the one party.
+    pub fn in_name_of(path: impl Into<String>) -> Self {
+        let path = path.into();
+        Target::org(path.clone()).tie(Relation::Party, &path)
+    }
+    /// A lead held by the body with this path: the holder is the owner and its [`Relation::Holder`].
+    pub fn held_by(path: impl Into<String>) -> Self {
+        let path = path.into();
+        Target::org(path.clone()).tie(Relation::Holder, &path)
+    }
+    /// The subject with one more body standing in `relation` to it.
+    pub fn tie(mut self, relation: Relation, org_path: &str) -> Self {
+        self.ties.push(Tie {
+            relation,
+            who: Party::Org(org_path.to_owned()),
+        });
+        self
+    }
+    /// The subject with one more person standing in `relation` to it.
+    pub fn tie_person(mut self, relation: Relation, person: i64) -> Self {
+        self.ties.push(Tie {
+            relation,
+            who: Party::Person(person),
+        });
+        self
+    }
+}
+
+/// How a body or a person stands to a subject (关系): the facts the policy needs besides
+/// the owner's place in the org tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relation {
+    /// The body holding a lead (承办机构): anyone whose role reaches it may sign for it there
+    /// (the office signs for a body of its government).
+    Holder,
+    /// A body a step is done in the name of (当事机构): the holder of a lead or case, a party
+    /// to a transfer or dispute, a side of an assistance request, the owner of an action
+    /// item, the org an operation is drafted for. People of the body or of a body above it
+    /// act for it.
+    Party,
+    /// The office organising a joint meeting (联席会议办公室): its people, or those of a body
+    /// above it, call the meeting, settle the agenda, record the minutes.
+    Organiser,
+    /// A member body (成员单位): of a joint meeting, a unit of or notified by a joint
+    /// operation, the org that drafted it. Its own people take part.
+    Member,
+    /// The lead unit (牵头单位) of a joint operation, or the org that drafted it: its own
+    /// people run the operation's steps.
+    LeadUnit,
+    /// An addressee of an instruction (受令对象): the person, or the people of the org.
+    Addressee,
+    /// The convenor of a joint meeting (召集人): the person.
+    Convenor,
+    /// An enforcement officer on a joint operation's plan (参加执法人员): the person.
+    Officer,
+}
+
+/// Who stands in a relation: a body (by path) or a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Party {
+    /// A body, by its materialised path.
+    Org(String),
+    /// A person, by id.
+    Person(i64),
+}
+
+/// One relationship fact of a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tie {
+    /// How they stand.
+    pub relation: Relation,
+    /// Who.
+    pub who: Party,
+}
+
+impl Tie {
+    /// Whether `actor` stands in this tie, and then the org path their role must reach: for
+    /// a holder, the body itself; for a party or an organiser, the body when it is the actor's
+    /// org or below it; for other bodies, the
+    /// actor's own org exactly; for a person, the actor themself (at their own org).
+    fn stood_by<'a>(&'a self, actor: &'a Actor) -> Option<&'a str> {
+        match &self.who {
+            Party::Person(p) => (actor.person_id() == Some(*p)).then_some(&actor.org_path),
+            Party::Org(path) if self.relation == Relation::Holder => Some(path),
+            Party::Org(path) if matches!(self.relation, Relation::Party | Relation::Organiser) => {
+                path.starts_with(&actor.org_path).then_some(path)
+            }
+            Party::Org(path) => (*path == actor.org_path).then_some(path),
+        }
+    }
+}
+
+/// The relations in which an actor must stand to a subject to do the action (empty: the
+/// role's reach over the owner decides alone).
+fn relations(action: Action) -> &'static [Relation] {
+    use Action::*;
+    match action {
+        HandleLead => &[Relation::Party, Relation::Holder],
+        ApproveTransfer | HandleCase | ReviewCase | DecideCase => &[Relation::Party],
+        ConveneMeeting => &[Relation::Organiser],
+        TakePart => &[Relation::Member, Relation::Party, Relation::Officer],
+        PlanOperation => &[Relation::LeadUnit, Relation::Party],
+        AnswerInstruction => &[Relation::Addressee],
+        SignMinutes => &[Relation::Convenor],
+        _ => &[],
     }
 }
 
@@ -338,6 +450,8 @@ fn token_allows(action: Action, scope: TokenScope) -> bool {
 }
 
 /// Decide whether `actor` may do `action` to `target`.
+/// Relationship actions (see [`Relation`]) ask the target's ties: the actor must stand in one
+/// of the relations the action needs, with a role reaching there.
 pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), Refusal> {
     if actor.id == ActorId::System {
         return Ok(());
@@ -350,34 +464,49 @@ pub fn authorize(actor: &Actor, action: Action, target: &Target) -> Result<(), R
     if self_person && matches!(action, Action::ViewPerson | Action::ViewPersonalData) {
         return Ok(());
     }
-    let reaches = |r: Reach| match r {
-        Reach::Own => target.org_path == actor.org_path,
-        Reach::Subtree => target.org_path.starts_with(&actor.org_path),
-        Reach::Government => target.org_path.starts_with(&actor.government_path),
+    let reaches = |r: Reach, path: &str| match r {
+        Reach::Own => path == actor.org_path,
+        Reach::Subtree => path.starts_with(&actor.org_path),
+        Reach::Government => path.starts_with(&actor.government_path),
     };
-    let mut permitted = false;
-    if let ActorId::Token(_) = actor.id {
-        if actor.token_scopes.iter().any(|s| token_allows(action, *s)) {
-            permitted = true;
-            if reaches(Reach::Government) {
-                return Ok(());
-            }
-        }
+    // Where the actor's roles must reach: the owner, or for an action done by relationship,
+    // each tie the actor stands in.
+    let needs = relations(action);
+    let places: Vec<&str> = if needs.is_empty() {
+        vec![target.org_path.as_str()]
     } else {
-        for role in &actor.roles {
-            if let Some(r) = reach(action, *role) {
-                permitted = true;
-                if reaches(r) {
-                    return Ok(());
-                }
+        target
+            .ties
+            .iter()
+            .filter(|t| needs.contains(&t.relation))
+            .filter_map(|t| t.stood_by(actor))
+            .collect()
+    };
+    let reach_of: Vec<Reach> = match actor.id {
+        ActorId::Token(_) => {
+            if actor.token_scopes.iter().any(|s| token_allows(action, *s)) {
+                vec![Reach::Government]
+            } else {
+                vec![]
             }
         }
+        _ => actor
+            .roles
+            .iter()
+            .filter_map(|r| reach(action, *r))
+            .collect(),
+    };
+    if reach_of.is_empty() {
+        return Err(Refusal::NotPermitted);
     }
-    Err(if permitted {
-        Refusal::OutOfScope
+    if places
+        .iter()
+        .any(|p| reach_of.iter().any(|r| reaches(*r, p)))
+    {
+        Ok(())
     } else {
-        Refusal::NotPermitted
-    })
+        Err(Refusal::OutOfScope)
+    }
 }
 
 /// The widest part of the org tree where the policy lets an actor do an action: what a list
@@ -598,13 +727,86 @@ mod tests {
                         Some(Scope::Only(path)) => p == path,
                         None => false,
                     };
-                    assert_eq!(
-                        in_scope,
-                        authorize(&actor, *action, &Target::org(p)).is_ok(),
-                        "{role:?} {action:?} {p}"
-                    );
+                    if relations(*action).is_empty() {
+                        assert_eq!(
+                            in_scope,
+                            authorize(&actor, *action, &Target::org(p)).is_ok(),
+                            "{role:?} {action:?} {p}"
+                        );
+                    } else {
+                        // Done by relationship: the scope bounds where it may be done.
+                        let as_party = Target::in_name_of(p);
+                        assert!(
+                            in_scope || authorize(&actor, *action, &as_party).is_err(),
+                            "{role:?} {action:?} {p}"
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_party_is_acted_for_by_its_people_and_those_above_it_only() {
+        let head = person(1, "/1/", "/1/", &[Role::Leader]);
+        let officer = person(2, "/1/2/", "/1/", &[Role::Officer]);
+        let team = Target::in_name_of("/1/2/3/");
+        assert!(authorize(&head, Action::HandleLead, &team).is_ok());
+        assert!(authorize(&officer, Action::HandleLead, &team).is_ok());
+        // Reach alone does not make a party: a township leader over /1/4/ for /1/2/3/.
+        let other = person(3, "/1/4/", "/1/", &[Role::Leader]);
+        assert_eq!(
+            authorize(&other, Action::HandleLead, &team),
+            Err(Refusal::OutOfScope)
+        );
+        // A target with no parties cannot be acted for at all.
+        assert_eq!(
+            authorize(&head, Action::HandleLead, &Target::org("/1/2/3/")),
+            Err(Refusal::OutOfScope)
+        );
+        // Either party of a transfer.
+        let transfer = Target::org("/1/4/")
+            .tie(Relation::Party, "/1/4/")
+            .tie(Relation::Party, "/1/2/3/");
+        assert!(authorize(&officer, Action::HandleLead, &transfer).is_ok());
+    }
+
+    #[test]
+    fn members_addressees_and_convenors_stand_in_person_or_as_their_own_org() {
+        let member = person(2, "/1/2/", "/1/", &[Role::Officer]);
+        let below = person(4, "/1/2/3/", "/1/", &[Role::Officer]);
+        let meeting = Target::org("/1/9/").tie(Relation::Member, "/1/2/");
+        assert!(authorize(&member, Action::TakePart, &meeting).is_ok());
+        assert_eq!(
+            authorize(&below, Action::TakePart, &meeting),
+            Err(Refusal::OutOfScope)
+        );
+        let instruction = Target::org("/1/9/")
+            .tie_person(Relation::Addressee, 4)
+            .tie(Relation::Addressee, "/1/5/");
+        assert!(authorize(&below, Action::AnswerInstruction, &instruction).is_ok());
+        assert!(authorize(&member, Action::AnswerInstruction, &instruction).is_err());
+        let leader = person(5, "/1/", "/1/", &[Role::Leader]);
+        let minutes = Target::org("/1/9/").tie_person(Relation::Convenor, 5);
+        assert!(authorize(&leader, Action::SignMinutes, &minutes).is_ok());
+        let deputy = person(6, "/1/", "/1/", &[Role::Leader]);
+        assert_eq!(
+            authorize(&deputy, Action::SignMinutes, &minutes),
+            Err(Refusal::OutOfScope)
+        );
+        // The convenor's role still counts: a convenor who is not a leader does not sign.
+        let clerk = person(5, "/1/", "/1/", &[Role::Officer]);
+        assert_eq!(
+            authorize(&clerk, Action::SignMinutes, &minutes),
+            Err(Refusal::NotPermitted)
+        );
+        // The lead unit runs an operation; another unit only takes part.
+        let operation = Target::org("/1/2/")
+            .tie(Relation::LeadUnit, "/1/2/")
+            .tie(Relation::Member, "/1/4/");
+        assert!(authorize(&member, Action::PlanOperation, &operation).is_ok());
+        let unit = person(7, "/1/4/", "/1/", &[Role::Officer]);
+        assert!(authorize(&unit, Action::PlanOperation, &operation).is_err());
+        assert!(authorize(&unit, Action::TakePart, &operation).is_ok());
     }
 }

@@ -170,6 +170,12 @@ impl Ctx {
         xiezhi_domain::authorize(&self.actor, action, target).is_ok()
     }
 
+    /// Whether any of the actor's roles allows `action` somewhere (for menus and for forms
+    /// that open a new subject).
+    pub fn may_somewhere(&self, action: Action) -> bool {
+        xiezhi_domain::policy::scope(&self.actor, action).is_some()
+    }
+
     /// The widest scope in which the policy allows `action`, for lists: the actor's
     /// government, their org's subtree, or their own org only (`policy::scope`).
     pub fn list_scope(&self, action: Action) -> Result<ListScope, AppError> {

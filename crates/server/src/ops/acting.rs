@@ -7,14 +7,11 @@ use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::org;
 use xiezhi_store::transfers::Acting;
 
-/// Act in the name of `org`: the policy must allow `action` there, and the actor must belong
-/// to that org or to a body above it (a department's officer cannot answer for a township,
-/// nor the office for a department).
+/// Act in the name of `org`: the policy must allow `action` with the org as the party, so the
+/// actor belongs to that org or to a body above it (a department's officer cannot answer for a
+/// township, nor the office for a department).
 pub(crate) fn acting_for(ctx: &Ctx, action: Action, o: &org::Model) -> Result<Acting, AppError> {
-    ctx.authorize(action, &Target::org(o.path.clone()))?;
-    if !o.path.starts_with(&ctx.actor.org_path) {
-        return Err(AppError::Forbidden(Refusal::OutOfScope));
-    }
+    ctx.authorize(action, &Target::in_name_of(o.path.clone()))?;
     Ok(Acting {
         org_id: o.id,
         person_id: ctx.actor.person_id(),

@@ -72,9 +72,11 @@ pub async fn upload(
     q: &UploadQuery,
 ) -> Result<StoredFile, AppError> {
     use futures_util::StreamExt;
-    let own = Target::org(ctx.actor.org_path.clone());
-    if !ctx.can(Action::SubmitLead, &own) {
-        ctx.authorize(Action::HandleLead, &own)?;
+    if !ctx.can(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone())) {
+        ctx.authorize(
+            Action::HandleLead,
+            &Target::in_name_of(ctx.actor.org_path.clone()),
+        )?;
     }
     let limit = s.evidence.max_bytes;
     let too_big = || {

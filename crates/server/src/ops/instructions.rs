@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use xiezhi_domain::instruction::{ReceiptCommand, ReceiptStatus, transition};
 use xiezhi_domain::transfer::required_text;
-use xiezhi_domain::{Action, Refusal, Target};
-use xiezhi_store::entities::{instruction as ins, instruction_receipt as rc};
+use xiezhi_domain::{Action, Refusal, Relation, Target};
+use xiezhi_store::entities::{instruction as ins, instruction_receipt as rc, org};
 use xiezhi_store::instructions::{self as si, NewInstruction};
 
 /// A time typed by a person: RFC 3339, or `YYYY-MM-DD HH:MM` / `YYYY-MM-DDTHH:MM` in Beijing
@@ -96,22 +96,32 @@ fn sender_side(ctx: &Ctx, from_path: &str) -> bool {
     ctx.can(Action::Instruct, &Target::org(from_path.to_owned()))
 }
 
-/// The caller's receipts among these (theirs, or their org's when addressed to the org).
-fn mine<'a>(ctx: &Ctx, receipts: &'a [rc::Model]) -> Vec<&'a rc::Model> {
-    let me = ctx.actor.person_id();
-    receipts
-        .iter()
-        .filter(|r| match r.person_id {
-            Some(p) => Some(p) == me,
-            None => r.org_id == ctx.actor.org_id && me.is_some(),
-        })
-        .collect()
+/// The caller's receipts among these: those whose addressee (the person, or the org) the
+/// policy says they answer for.
+async fn mine<'a>(
+    s: &AppState,
+    ctx: &Ctx,
+    from: &org::Model,
+    receipts: &'a [rc::Model],
+) -> Result<Vec<&'a rc::Model>, AppError> {
+    let mut out = vec![];
+    for r in receipts {
+        let t = Target::org(from.path.clone());
+        let t = match r.person_id {
+            Some(p) => t.tie_person(Relation::Addressee, p),
+            None => t.tie(Relation::Addressee, &s.store.org(r.org_id).await?.path),
+        };
+        if ctx.can(Action::AnswerInstruction, &t) {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 async fn view(s: &AppState, ctx: &Ctx, m: &ins::Model) -> Result<InstructionView, AppError> {
     let from = s.store.org(m.from_org_id).await?;
     let all = s.store.instruction_receipts(m.id).await?;
-    let own = mine(ctx, &all);
+    let own = mine(s, ctx, &from, &all).await?;
     let shown: Vec<&rc::Model> = if sender_side(ctx, &from.path) {
         all.iter().collect()
     } else if own.is_empty() {
@@ -151,7 +161,7 @@ async fn view(s: &AppState, ctx: &Ctx, m: &ins::Model) -> Result<InstructionView
         .iter()
         .find(|r| r.status != ReceiptStatus::Completed.as_str());
     let count = |st: ReceiptStatus| all.iter().filter(|r| r.status == st.as_str()).count();
-    let steps = receipt_steps(ctx, open_own.copied())?;
+    let steps = receipt_steps(open_own.copied())?;
     Ok(InstructionView {
         steps,
         id: m.id,
@@ -187,12 +197,8 @@ const STEPS: [(&str, ReceiptCommand); 2] = [
 ];
 
 /// The steps the caller may take on their open receipt (see [`InstructionView::steps`]).
-fn receipt_steps(ctx: &Ctx, own: Option<&rc::Model>) -> Result<super::Steps, AppError> {
-    let may_answer = ctx.can(
-        Action::AnswerInstruction,
-        &Target::org(ctx.actor.org_path.clone()),
-    );
-    let Some(r) = own.filter(|_| may_answer) else {
+fn receipt_steps(own: Option<&rc::Model>) -> Result<super::Steps, AppError> {
+    let Some(r) = own else {
         return Ok(super::Steps::default());
     };
     let status = si::receipt_status(r)?;
@@ -331,13 +337,10 @@ pub async fn answer(
     cmd: ReceiptCommand,
     report: Option<&str>,
 ) -> Result<InstructionView, AppError> {
-    ctx.authorize(
-        Action::AnswerInstruction,
-        &Target::org(ctx.actor.org_path.clone()),
-    )?;
     let m = s.store.instruction(id).await?;
+    let from = s.store.org(m.from_org_id).await?;
     let all = s.store.instruction_receipts(id).await?;
-    let own = mine(ctx, &all);
+    let own = mine(s, ctx, &from, &all).await?;
     let Some(r) = own
         .iter()
         .find(|r| r.status != ReceiptStatus::Completed.as_str())

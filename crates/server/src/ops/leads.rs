@@ -289,7 +289,7 @@ pub async fn list(s: &AppState, ctx: &Ctx, q: &LeadQuery) -> Result<Page<LeadVie
 pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError> {
     let l = s.store.lead(id).await?;
     let holder = s.store.org(l.holder()).await?;
-    ctx.authorize(Action::HandleLead, &Target::org(holder.path))?;
+    ctx.authorize(Action::HandleLead, &Target::held_by(holder.path))?;
     let cal = s.calendar();
     let env = s.clock_env(&cal);
     let mut w = ctx.writer(s).await?;

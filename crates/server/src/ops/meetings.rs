@@ -18,7 +18,7 @@ use xiezhi_domain::meeting::{
 };
 use xiezhi_domain::policy;
 use xiezhi_domain::transfer::required_text;
-use xiezhi_domain::{Action, Refusal, Target};
+use xiezhi_domain::{Action, Refusal, Relation, Target};
 use xiezhi_store::entities::{action_item, agenda_item, meeting as mt, meeting_member, org};
 use xiezhi_store::meetings::{self as sm, Member, NewAction, NewMeeting};
 use xiezhi_store::orgs::Visibility;
@@ -100,43 +100,42 @@ const COMMANDS: [(&str, MeetingCommand); 5] = [
     ("cancel", MeetingCommand::Cancel),
 ];
 
-/// Who may take a step (403 otherwise): a member org's people propose; the convenor signs;
-/// the office does the rest.
-fn may_take(
-    ctx: &Ctx,
+/// The meeting as the policy sees it: owned and organised by the convening office, its
+/// member orgs, its convenor.
+async fn target(
+    s: &AppState,
     m: &mt::Model,
     office: &org::Model,
     members: &[meeting_member::Model],
-    cmd: MeetingCommand,
-) -> Result<(), AppError> {
-    match cmd {
-        MeetingCommand::Propose => {
-            ctx.authorize(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))?;
-            if !members.iter().any(|x| x.org_id == ctx.actor.org_id) {
-                return Err(AppError::Forbidden(Refusal::OutOfScope));
-            }
-        }
-        MeetingCommand::Sign => {
-            ctx.authorize(Action::SignMinutes, &Target::org(office.path.clone()))?;
-            if ctx.actor.person_id() != Some(m.convenor_person_id) {
-                return Err(AppError::Forbidden(Refusal::NotPermitted));
-            }
-        }
-        _ => {
-            acting_for(ctx, Action::ConveneMeeting, office)?;
-        }
+) -> Result<Target, AppError> {
+    let mut t = Target::org(office.path.clone())
+        .tie(Relation::Organiser, &office.path)
+        .tie_person(Relation::Convenor, m.convenor_person_id);
+    for x in members {
+        t = t.tie(Relation::Member, &s.store.org(x.org_id).await?.path);
     }
-    Ok(())
+    Ok(t)
+}
+
+/// A new meeting as the policy sees it: organised by the caller's org.
+pub(crate) fn organised_by(ctx: &Ctx) -> Target {
+    Target::org(ctx.actor.org_path.clone()).tie(Relation::Organiser, &ctx.actor.org_path)
+}
+
+/// Who may take a step (403 otherwise): a member org's people propose; the convenor signs;
+/// the office does the rest.
+fn may_take(ctx: &Ctx, meeting: &Target, cmd: MeetingCommand) -> Result<(), AppError> {
+    let action = match cmd {
+        MeetingCommand::Propose => Action::TakePart,
+        MeetingCommand::Sign => Action::SignMinutes,
+        _ => Action::ConveneMeeting,
+    };
+    ctx.authorize(action, meeting)
 }
 
 /// The steps the caller may take now (see [`MeetingView::steps`]). Timing (the agenda's
 /// closing, the meeting's start) is the store's to check with the clock.
-fn steps_for(
-    ctx: &Ctx,
-    m: &mt::Model,
-    office: &org::Model,
-    members: &[meeting_member::Model],
-) -> Vec<String> {
+fn steps_for(ctx: &Ctx, m: &mt::Model, meeting: &Target) -> Vec<String> {
     let Some(status) = MeetingStatus::parse(&m.status) else {
         return vec![];
     };
@@ -148,8 +147,7 @@ fn steps_for(
     COMMANDS
         .iter()
         .filter(|(_, cmd)| {
-            may_take(ctx, m, office, members, *cmd).is_ok()
-                && meeting_transition(status, *cmd, facts).is_ok()
+            may_take(ctx, meeting, *cmd).is_ok() && meeting_transition(status, *cmd, facts).is_ok()
         })
         .map(|(name, _)| (*name).to_owned())
         .collect()
@@ -180,7 +178,7 @@ fn visibility(ctx: &Ctx) -> Visibility {
             .filter_map(|a| policy::scope(&ctx.actor, a))
             .collect(),
         party_org: ctx
-            .can(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))
+            .may_somewhere(Action::TakePart)
             .then_some(ctx.actor.org_id),
         person: ctx.actor.person_id(),
     }
@@ -207,7 +205,7 @@ async fn view(
 ) -> Result<MeetingView, AppError> {
     let (members, agenda, actions) = parts;
     let office = s.store.org(m.office_org_id).await?;
-    let steps = Steps(steps_for(ctx, m, &office, &members));
+    let steps = Steps(steps_for(ctx, m, &target(s, m, &office, &members).await?));
     let meeting_status = MeetingStatus::parse(&m.status);
     let clocks = s.store.clocks_of("meeting", m.id).await?;
     let views = super::clocks::views(s, &clocks, ctx.now()).await?;
@@ -316,10 +314,7 @@ pub struct MeetingInput {
 
 /// Call a meeting (the coordination office, as the joint meeting's office).
 pub async fn call(s: &AppState, ctx: &Ctx, input: &MeetingInput) -> Result<MeetingView, AppError> {
-    ctx.authorize(
-        Action::ConveneMeeting,
-        &Target::org(ctx.actor.org_path.clone()),
-    )?;
+    ctx.authorize(Action::ConveneMeeting, &organised_by(ctx))?;
     let kind = MeetingKind::parse(&input.kind)
         .ok_or_else(|| AppError::invalid("kind", "会议形式应为 regular 或 special"))?;
     let title = required_text(&input.title, "title", 200)?;
@@ -399,7 +394,8 @@ pub async fn propose(
     let m = s.store.meeting(id).await?;
     let office = s.store.org(m.office_org_id).await?;
     let (members, _, _) = s.store.meeting_parts(id).await?;
-    may_take(ctx, &m, &office, &members, MeetingCommand::Propose)?;
+    let meeting = target(s, &m, &office, &members).await?;
+    may_take(ctx, &meeting, MeetingCommand::Propose)?;
     let title = required_text(&input.title, "title", 200)?;
     let cal = s.calendar();
     let env = s.clock_env(&cal);
@@ -456,7 +452,7 @@ pub async fn step(
             "步骤应为 settle、minutes、sign 或 cancel",
         ));
     };
-    may_take(ctx, &m, &office, &[], cmd)?;
+    may_take(ctx, &target(s, &m, &office, &[]).await?, cmd)?;
     let mut actions = vec![];
     for a in &input.actions {
         let o = s
@@ -523,7 +519,9 @@ pub async fn complete_action(
 
 /// The caller's org's action items (the owners' list), soonest due first.
 pub async fn my_actions(s: &AppState, ctx: &Ctx) -> Result<Vec<ActionView>, AppError> {
-    ctx.authorize(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))?;
+    if !ctx.may_somewhere(Action::TakePart) {
+        return Err(AppError::Forbidden(Refusal::NotPermitted));
+    }
     let mut out = vec![];
     for a in s.store.action_items_of(&[ctx.actor.org_id]).await? {
         let m = get(s, ctx, a.meeting_id).await?;

@@ -18,7 +18,7 @@ use xiezhi_domain::operation::{
 };
 use xiezhi_domain::policy;
 use xiezhi_domain::transfer::required_text;
-use xiezhi_domain::{Action, Refusal, Target};
+use xiezhi_domain::{Action, Refusal, Relation, Target};
 use xiezhi_store::entities::operation as op;
 use xiezhi_store::operations::{self as so, Acting, OperationParts, Plan, UnitPlan};
 use xiezhi_store::orgs::Visibility;
@@ -132,7 +132,7 @@ fn visibility(ctx: &Ctx) -> Visibility {
             .into_iter()
             .collect(),
         party_org: ctx
-            .can(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))
+            .may_somewhere(Action::TakePart)
             .then_some(ctx.actor.org_id),
         person: None,
     }
@@ -302,16 +302,18 @@ pub async fn create(
     ctx: &Ctx,
     input: &OperationInput,
 ) -> Result<OperationView, AppError> {
-    let own = Target::org(ctx.actor.org_path.clone());
     let mode = OperationMode::parse(&input.mode)
         .ok_or_else(|| AppError::invalid("mode", "启动方式应为 regular、special 或 emergency"))?;
     let lead_org_id = match mode {
         OperationMode::Special => {
-            ctx.authorize(Action::PlanOperation, &own)?;
+            ctx.authorize(
+                Action::PlanOperation,
+                &Target::in_name_of(ctx.actor.org_path.clone()),
+            )?;
             ctx.actor.org_id
         }
         _ => {
-            ctx.authorize(Action::Coordinate, &own)?;
+            ctx.authorize(Action::Coordinate, &Target::org(ctx.actor.org_path.clone()))?;
             input
                 .lead_org_id
                 .ok_or_else(|| AppError::invalid("lead_org_id", "请选择牵头单位"))?
@@ -419,18 +421,40 @@ fn facts_of(by: &Acting) -> OperationFacts {
     }
 }
 
+/// The operation as the policy sees it: owned by the lead unit, run by the lead unit and the
+/// org that drafted it, taken part in by those, its units and the officers on its plan.
+async fn target(s: &AppState, m: &op::Model, parts: &OperationParts) -> Result<Target, AppError> {
+    let path = |id| async move { s.store.org(id).await.map(|o| o.path) };
+    let lead = path(m.lead_org_id).await?;
+    let drafter = path(m.created_by_org_id).await?;
+    let mut t = Target::org(lead.clone())
+        .tie(Relation::LeadUnit, &lead)
+        .tie(Relation::LeadUnit, &drafter)
+        .tie(Relation::Member, &drafter);
+    for u in &parts.units {
+        t = t.tie(Relation::Member, &path(u.org_id).await?);
+    }
+    for o in &parts.officers {
+        t = t.tie_person(Relation::Officer, o.person_id);
+    }
+    Ok(t)
+}
+
 /// Who the caller is for this operation.
 async fn acting(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<Acting, AppError> {
-    let lead = s.store.org(m.lead_org_id).await?;
-    let at = Target::org(lead.path.clone());
-    let own = Target::org(ctx.actor.org_path.clone());
-    Ok(Acting {
-        by_leader: ctx.can(Action::ApproveOperation, &at),
-        by_office: ctx.can(Action::Coordinate, &at),
-        by_lead: (ctx.actor.org_id == m.lead_org_id || ctx.actor.org_id == m.created_by_org_id)
-            && (ctx.can(Action::PlanOperation, &own) || ctx.can(Action::Coordinate, &own)),
+    let parts = s.store.operation_parts(m.id).await?;
+    Ok(acting_at(ctx, &target(s, m, &parts).await?))
+}
+
+/// Who the caller is for the operation the policy sees as `t`: the leading group's leader,
+/// the office, or the lead unit.
+fn acting_at(ctx: &Ctx, t: &Target) -> Acting {
+    Acting {
+        by_leader: ctx.can(Action::ApproveOperation, t),
+        by_office: ctx.can(Action::Coordinate, t),
+        by_lead: ctx.can(Action::PlanOperation, t),
         person_id: ctx.actor.person_id(),
-    })
+    }
 }
 
 /// Take a step. A caller whose role the mode does not allow for the step is refused (403).
@@ -501,7 +525,8 @@ async fn steps_for(
     m: &op::Model,
     parts: &OperationParts,
 ) -> Result<Vec<String>, AppError> {
-    let by = acting(s, ctx, m).await?;
+    let t = target(s, m, parts).await?;
+    let by = acting_at(ctx, &t);
     let mut out: Vec<String> = COMMANDS
         .iter()
         .filter(|(_, cmd)| may_take(&by, m, *cmd).is_ok())
@@ -511,7 +536,7 @@ async fn steps_for(
     if running && may_notify(&by) {
         out.push("notify".into());
     }
-    if running && takes_part(ctx, m, parts) {
+    if running && ctx.can(Action::TakePart, &t) {
         out.push("report".into());
     }
     Ok(out)
@@ -541,16 +566,18 @@ pub async fn check_in(
     id: i64,
     input: &CheckInInput,
 ) -> Result<OperationView, AppError> {
-    ctx.authorize(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))?;
+    let m = s.store.operation(id).await?;
+    let parts = s.store.operation_parts(id).await?;
+    // Only the officers on the plan check in.
+    let mut officers = Target::org(s.store.org(m.lead_org_id).await?.path);
+    for o in &parts.officers {
+        officers = officers.tie_person(Relation::Officer, o.person_id);
+    }
+    ctx.authorize(Action::TakePart, &officers)?;
     let me = ctx
         .actor
         .person_id()
         .ok_or(AppError::Forbidden(Refusal::NotPermitted))?;
-    let m = s.store.operation(id).await?;
-    let parts = s.store.operation_parts(id).await?;
-    if !parts.officers.iter().any(|o| o.person_id == me) {
-        return Err(AppError::Forbidden(Refusal::NotPermitted));
-    }
     let at = point(input.lat, input.lon)?;
     let mut w = ctx.writer(s).await?;
     so::check_in(&mut w, m.id, me, at).await?;
@@ -569,21 +596,11 @@ pub struct FieldReportInput {
     pub photos: Vec<String>,
 }
 
-/// Whether the caller's people take part: their org is a unit or drafted the operation.
-fn takes_part(ctx: &Ctx, m: &op::Model, parts: &OperationParts) -> bool {
-    let me = ctx.actor.org_id;
-    ctx.can(Action::TakePart, &Target::org(ctx.actor.org_path.clone()))
-        && (m.created_by_org_id == me || parts.units.iter().any(|u| u.org_id == me))
-}
-
-/// Refuse (403) a caller whose org does not take part.
+/// Refuse (403) a caller who does not take part: their org is not a unit nor drafted the
+/// operation, and they are not an officer on its plan.
 async fn taking_part(s: &AppState, ctx: &Ctx, m: &op::Model) -> Result<(), AppError> {
     let parts = s.store.operation_parts(m.id).await?;
-    if takes_part(ctx, m, &parts) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(Refusal::OutOfScope))
-    }
+    ctx.authorize(Action::TakePart, &target(s, m, &parts).await?)
 }
 
 /// The lead unit or the office notifies a non-participating unit (互动执法).

@@ -91,7 +91,7 @@ pub async fn todo(s: &AppState, ctx: &Ctx, q: &TodoQuery) -> Result<Todo, AppErr
         .collect();
     let can_at = |action: Action, org_id: i64| {
         orgs.get(&org_id)
-            .is_some_and(|o| ctx.can(action, &Target::org(o.path.clone())))
+            .is_some_and(|o| ctx.can(action, &Target::in_name_of(o.path.clone())))
     };
     let name_of = |org_id: i64| {
         orgs.get(&org_id)

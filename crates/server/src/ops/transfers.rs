@@ -326,7 +326,7 @@ fn lead_steps(
     };
     // Signing for a lead needs the policy's reach over the holder (the office may sign for a
     // body of its government); every other step acts in the holder's name.
-    let reach = ctx.can(Action::HandleLead, &Target::org(holder.path.clone()));
+    let reach = ctx.can(Action::HandleLead, &Target::held_by(holder.path.clone()));
     let acting = acting_for(ctx, Action::HandleLead, holder).is_ok();
     if !reach {
         return vec![];

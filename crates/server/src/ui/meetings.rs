@@ -32,10 +32,7 @@ async fn list(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) 
         Ok(m) => m,
         Err(e) => return error_page(&e),
     };
-    let can_call = ctx.can(
-        Action::ConveneMeeting,
-        &Target::org(ctx.actor.org_path.clone()),
-    );
+    let can_call = ctx.can(Action::ConveneMeeting, &mops::organised_by(&ctx));
     let (orgs, people) = if can_call {
         (
             government_orgs(&s, &ctx, true).await,

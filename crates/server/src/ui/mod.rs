@@ -200,19 +200,20 @@ impl Layout {
             "指令",
             "下达、签收与反馈执法指令",
             ctx.actor.person_id().is_some()
-                && (ctx.can(Action::Instruct, &own) || ctx.can(Action::AnswerInstruction, &own)),
+                && (ctx.can(Action::Instruct, &own)
+                    || ctx.may_somewhere(Action::AnswerInstruction)),
         ));
         nav.push((
             "/operations",
             "联合执法",
             "联合执法行动：方案、审批、实施与总结",
-            ctx.can(Action::ViewCommand, &gov) || ctx.can(Action::TakePart, &own),
+            ctx.can(Action::ViewCommand, &gov) || ctx.may_somewhere(Action::TakePart),
         ));
         nav.push((
             "/meetings",
             "联席会议",
             "联席会议、议题、纪要与交办事项",
-            ctx.can(Action::ViewCommand, &gov) || ctx.can(Action::TakePart, &own),
+            ctx.can(Action::ViewCommand, &gov) || ctx.may_somewhere(Action::TakePart),
         ));
         nav.push((
             "/assessment",
@@ -224,7 +225,7 @@ impl Layout {
             "/legal-review",
             "法制审核",
             "待法制审核的案件",
-            ctx.can(Action::ReviewCase, &gov) || ctx.can(Action::ReviewCase, &own),
+            ctx.may_somewhere(Action::ReviewCase),
         ));
         nav.push((
             "/catalog",

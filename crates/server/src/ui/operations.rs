@@ -58,7 +58,10 @@ async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap)
             ("已结束", column(&[S::Closed, S::Rejected, S::Cancelled])),
         ],
         can_draft: ctx.can(Action::Coordinate, &own),
-        can_apply: ctx.can(Action::PlanOperation, &own),
+        can_apply: ctx.can(
+            Action::PlanOperation,
+            &Target::in_name_of(ctx.actor.org_path.clone()),
+        ),
         orgs: orgs_for_select(&s, &ctx.tree_path(), &ctx, true).await,
         people: people_for_select(&s, &ctx).await,
     })
@@ -168,7 +171,7 @@ async fn detail(
         Ok(o) => o,
         Err(e) => return error_page(&e),
     };
-    let own = Target::org(ctx.actor.org_path.clone());
+    let own = Target::in_name_of(ctx.actor.org_path.clone());
     let me = ctx.actor.person_id();
     let my_notice = o
         .notices

@@ -114,7 +114,7 @@ engine_test!(
 engine_test!(
     in_the_demo_county_every_step_of_every_body_has_someone_who_can_take_it,
     async |db: TestDb| {
-        use xiezhi_domain::{Action, Target};
+        use xiezhi_domain::{Action, Relation, Target};
         let app = spawn_app(db).await;
         let store = &app.db.store;
         let orgs = store.orgs_under("/").await.unwrap();
@@ -159,7 +159,16 @@ engine_test!(
         for (kind, actions) in steps {
             for o in orgs.iter().filter(|o| o.kind == *kind && o.active) {
                 for a in *actions {
-                    let target = Target::org(o.path.clone());
+                    // The body as every kind of party to its own matters.
+                    let mut target = Target::in_name_of(o.path.clone());
+                    for r in [
+                        Relation::Organiser,
+                        Relation::Member,
+                        Relation::LeadUnit,
+                        Relation::Addressee,
+                    ] {
+                        target = target.tie(r, &o.path);
+                    }
                     if !actors
                         .iter()
                         .any(|x| xiezhi_domain::authorize(x, *a, &target).is_ok())
