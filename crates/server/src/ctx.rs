@@ -299,7 +299,7 @@ impl FromRequestParts<AppState> for UiCtx {
                         .into_response(),
                 )
             }
-            Err(e) => Err(crate::ui::error_page(&e)),
+            Err(e) => Err(crate::ui::UiError(e).into_response()),
         }
     }
 }

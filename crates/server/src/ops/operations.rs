@@ -111,7 +111,8 @@ pub struct OperationView {
     pub clocks: Vec<ClockView>,
     /// The steps the caller may take now, computed by the checks the steps themselves make:
     /// `submit`, `approve`, `reject`, `start`, `close`, `cancel`, `notify` (通知非参与单位)
-    /// and `report` (报送现场情况、关联线索或案件).
+    /// `report` (报送现场情况、关联线索或案件), `check_in` (an officer on the plan, not yet
+    /// checked in) and `dispatch` (a notified unit sends officers).
     pub steps: Steps,
 }
 
@@ -539,7 +540,31 @@ async fn steps_for(
     if running && ctx.can(Action::TakePart, &t) {
         out.push("report".into());
     }
+    let me = ctx.actor.person_id();
+    let checked_in = parts
+        .officers
+        .iter()
+        .any(|o| Some(o.person_id) == me && o.checked_in_at.is_some());
+    if running && !checked_in && ctx.can(Action::TakePart, &on_plan(&t.org_path, parts)) {
+        out.push("check_in".into());
+    }
+    for n in parts.notices.iter().filter(|n| n.dispatched_at.is_none()) {
+        let o = s.store.org(n.org_id).await?;
+        if super::acting::may_act(ctx, Action::HandleLead, &o) {
+            out.push("dispatch".into());
+            break;
+        }
+    }
     Ok(out)
+}
+
+/// The operation as the policy sees it for checking in: the officers on its plan.
+fn on_plan(lead_path: &str, parts: &OperationParts) -> Target {
+    let mut t = Target::org(lead_path.to_owned());
+    for o in &parts.officers {
+        t = t.tie_person(Relation::Officer, o.person_id);
+    }
+    t
 }
 
 /// Where the officer is (optional).
@@ -568,12 +593,8 @@ pub async fn check_in(
 ) -> Result<OperationView, AppError> {
     let m = s.store.operation(id).await?;
     let parts = s.store.operation_parts(id).await?;
-    // Only the officers on the plan check in.
-    let mut officers = Target::org(s.store.org(m.lead_org_id).await?.path);
-    for o in &parts.officers {
-        officers = officers.tie_person(Relation::Officer, o.person_id);
-    }
-    ctx.authorize(Action::TakePart, &officers)?;
+    let lead = s.store.org(m.lead_org_id).await?;
+    ctx.authorize(Action::TakePart, &on_plan(&lead.path, &parts))?;
     let me = ctx
         .actor
         .person_id()

@@ -42,19 +42,17 @@ async fn ranking(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiQuery(q): UiQuery<AssessmentQuery>,
-) -> Response {
-    match aops::assess(&s, &ctx, &q).await {
-        Ok(v) => ok(&AssessmentPage {
-            layout: Layout::new(&s, &ctx, &headers, "考核评价", "/assessment").await,
-            query: query_string(&q),
-            sections: vec![
-                ("排名", v.ranked.clone()),
-                ("样本不足，不参与排名", v.small.clone()),
-            ],
-            v,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let v = aops::assess(&s, &ctx, &q).await?;
+    ok(&AssessmentPage {
+        layout: Layout::new(&s, &ctx, &headers, "考核评价", "/assessment").await,
+        query: query_string(&q),
+        sections: vec![
+            ("排名", v.ranked.clone()),
+            ("样本不足，不参与排名", v.small.clone()),
+        ],
+        v,
+    })
 }
 
 async fn org(
@@ -63,43 +61,39 @@ async fn org(
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
     UiQuery(q): UiQuery<AssessmentQuery>,
-) -> Response {
-    let (from, to) = match aops::period(&ctx, &q) {
-        Ok((from, to, _)) => (from.to_string(), to.to_string()),
-        Err(e) => return error_page(&e),
-    };
-    match aops::drill(&s, &ctx, id, &q).await {
-        Ok(o) => ok(&AssessmentOrgPage {
-            layout: Layout::new(
-                &s,
-                &ctx,
-                &headers,
-                &format!("考核评价：{}", o.org_name),
-                "/assessment",
-            )
-            .await,
-            query: query_string(&q),
-            from,
-            to,
-            figures: vec![
-                ("按时响应率（响应类时限）", o.response.clone(), "/clocks/"),
-                (
-                    "按期处置率（处置类时限，不含缓办）",
-                    o.handling.clone(),
-                    "/clocks/",
-                ),
-                ("延期率", o.extension.clone(), "/clocks/"),
-                ("案件结案率", o.case_closure.clone(), "/cases/"),
-                ("线索办结率", o.lead_closure.clone(), "/leads/"),
-                ("满意率（举报人评价）", o.satisfaction.clone(), "/leads/"),
-                (
-                    "协助满意率（请求单位对本单位答复的评价）",
-                    o.assistance_satisfaction.clone(),
-                    "/assistance/",
-                ),
-            ],
-            o,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let (from, to, _) = aops::period(&ctx, &q)?;
+    let (from, to) = (from.to_string(), to.to_string());
+    let o = aops::drill(&s, &ctx, id, &q).await?;
+    ok(&AssessmentOrgPage {
+        layout: Layout::new(
+            &s,
+            &ctx,
+            &headers,
+            &format!("考核评价：{}", o.org_name),
+            "/assessment",
+        )
+        .await,
+        query: query_string(&q),
+        from,
+        to,
+        figures: vec![
+            ("按时响应率（响应类时限）", o.response.clone(), "/clocks/"),
+            (
+                "按期处置率（处置类时限，不含缓办）",
+                o.handling.clone(),
+                "/clocks/",
+            ),
+            ("延期率", o.extension.clone(), "/clocks/"),
+            ("案件结案率", o.case_closure.clone(), "/cases/"),
+            ("线索办结率", o.lead_closure.clone(), "/leads/"),
+            ("满意率（举报人评价）", o.satisfaction.clone(), "/leads/"),
+            (
+                "协助满意率（请求单位对本单位答复的评价）",
+                o.assistance_satisfaction.clone(),
+                "/assistance/",
+            ),
+        ],
+        o,
+    })
 }

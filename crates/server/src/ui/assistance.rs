@@ -20,11 +20,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/assistance/{id}/rating", post(rate))
 }
 
-async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    let items = match aops::list(&s, &ctx).await {
-        Ok(i) => i,
-        Err(e) => return error_page(&e),
-    };
+async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let items = aops::list(&s, &ctx).await?;
     // A township asks any body of its county (乡镇吹哨、部门报到).
     let orgs = s
         .store
@@ -64,9 +61,9 @@ async fn send(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<SendForm>,
-) -> Response {
+) -> UiResult {
     let Ok(to) = f.to_org_id.trim().parse::<i64>() else {
-        return error_page(&AppError::invalid("to_org_id", "请选择被请求机构"));
+        return Err(AppError::invalid("to_org_id", "请选择被请求机构").into());
     };
     let input = AssistanceInput {
         to_org_id: to,
@@ -75,10 +72,12 @@ async fn send(
         text: f.text.clone(),
         urgent: f.urgent.is_some(),
     };
-    match aops::send(&s, &ctx, &input).await {
-        Ok(a) => flash_redirect(&format!("/assistance/{}", a.id), "协助函已发出", &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+    let a = aops::send(&s, &ctx, &input).await?;
+    Ok(flash_redirect(
+        &format!("/assistance/{}", a.id),
+        "协助函已发出",
+        &ctx.meta,
+    ))
 }
 
 async fn detail_page(
@@ -86,11 +85,8 @@ async fn detail_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let a = match aops::get(&s, &ctx, id).await {
-        Ok(a) => a,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let a = aops::get(&s, &ctx, id).await?;
     ok(&AssistancePage {
         layout: Layout::new(
             &s,
@@ -109,7 +105,7 @@ async fn step(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<AssistanceStepInput>,
-) -> Response {
+) -> UiResult {
     let input = AssistanceStepInput {
         new_due: f.new_due.clone().filter(|d| !d.trim().is_empty()),
         ..f
@@ -123,7 +119,7 @@ async fn rate(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<aops::RatingInput>,
-) -> Response {
+) -> UiResult {
     let r = aops::rate(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/assistance/{id}"), "已评价")
 }

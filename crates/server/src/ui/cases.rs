@@ -43,41 +43,35 @@ async fn cases_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<CaseQuery>,
-) -> Response {
-    match cops::list(&s, &ctx, &q).await {
-        Ok(page) => ok(&CasesPage {
-            layout: Layout::new(&s, &ctx, &headers, "案件", "/cases").await,
-            pager: Pager::new(&page, uri.query().unwrap_or_default()),
-            page,
-            title_note: if q.open == Some(true) {
-                "仅列出在办案件（未结案、未归档）。".into()
-            } else {
-                String::new()
-            },
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let page = cops::list(&s, &ctx, &q).await?;
+    ok(&CasesPage {
+        layout: Layout::new(&s, &ctx, &headers, "案件", "/cases").await,
+        pager: Pager::new(&page, uri.query().unwrap_or_default()),
+        page,
+        title_note: if q.open == Some(true) {
+            "仅列出在办案件（未结案、未归档）。".into()
+        } else {
+            String::new()
+        },
+    })
 }
 
-async fn review_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    match cops::review_queue(&s, &ctx).await {
-        Ok(items) => {
-            let total = items.len() as u64;
-            let page = Page_ {
-                items,
-                total,
-                page: 1,
-                per_page: total.max(1),
-            };
-            ok(&CasesPage {
-                layout: Layout::new(&s, &ctx, &headers, "法制审核", "/legal-review").await,
-                pager: Pager::new(&page, ""),
-                page,
-                title_note: "待法制审核的案件（承办人不得审核本人承办的案件）".into(),
-            })
-        }
-        Err(e) => error_page(&e),
-    }
+async fn review_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let items = cops::review_queue(&s, &ctx).await?;
+    let total = items.len() as u64;
+    let page = Page_ {
+        items,
+        total,
+        page: 1,
+        per_page: total.max(1),
+    };
+    ok(&CasesPage {
+        layout: Layout::new(&s, &ctx, &headers, "法制审核", "/legal-review").await,
+        pager: Pager::new(&page, ""),
+        page,
+        title_note: "待法制审核的案件（承办人不得审核本人承办的案件）".into(),
+    })
 }
 
 async fn case_page(
@@ -85,16 +79,10 @@ async fn case_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let c = match cops::get(&s, &ctx, id).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let c = cops::get(&s, &ctx, id).await?;
     let events = cops::timeline(&s, &ctx, id).await.unwrap_or_default();
-    let holder = match s.store.org(c.holder_org_id).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e.into()),
-    };
+    let holder = s.store.org(c.holder_org_id).await?;
     // The item version the case was filed under: its name and discretion tiers.
     let item = match (&c.item_code, c.item_version) {
         (Some(code), Some(v)) => s
@@ -173,13 +161,13 @@ async fn step(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<StepForm>,
-) -> Response {
+) -> UiResult {
     let amount = match f.amount.trim() {
         "" => None,
         a => match a.parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                return error_page(&AppError::invalid("amount", "罚款金额应为整数（元）"));
+                return Err(AppError::invalid("amount", "罚款金额应为整数（元）").into());
             }
         },
     };
@@ -200,7 +188,7 @@ async fn add_party(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<PartyInput>,
-) -> Response {
+) -> UiResult {
     let r = cops::add_party(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/cases/{id}"), "已添加当事人")
 }
@@ -217,7 +205,7 @@ async fn flags(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<FlagsForm>,
-) -> Response {
+) -> UiResult {
     let input = FlagsInput {
         major: Some(f.major.is_some()),
         suspected_crime: Some(f.suspected_crime.is_some()),
@@ -231,7 +219,7 @@ async fn add_evidence(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<EvidenceInput>,
-) -> Response {
+) -> UiResult {
     let r = cops::add_evidence(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/cases/{id}"), "证据已加入案卷")
 }
@@ -250,28 +238,21 @@ async fn draft_document(
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
     UiQuery(q): UiQuery<DraftQuery>,
-) -> Response {
-    let r = async {
-        let c = cops::get(&s, &ctx, id).await?;
-        let d = crate::ops::documents::draft(&s, &ctx, id, &q.kind).await?;
-        Ok::<_, AppError>((c, d))
-    }
-    .await;
-    match r {
-        Ok((c, d)) => ok(&DocumentDraftPage {
-            layout: Layout::new(
-                &s,
-                &ctx,
-                &headers,
-                &format!("制作{}：{}", d.kind_label, c.number),
-                "/cases",
-            )
-            .await,
-            c,
-            d,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let c = cops::get(&s, &ctx, id).await?;
+    let d = crate::ops::documents::draft(&s, &ctx, id, &q.kind).await?;
+    ok(&DocumentDraftPage {
+        layout: Layout::new(
+            &s,
+            &ctx,
+            &headers,
+            &format!("制作{}：{}", d.kind_label, c.number),
+            "/cases",
+        )
+        .await,
+        c,
+        d,
+    })
 }
 
 /// The document form: its kind and each field as written (field names as the kind lists).
@@ -288,7 +269,7 @@ async fn issue_document(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<IssueForm>,
-) -> Response {
+) -> UiResult {
     let mut fields = f.fields;
     fields.remove("csrf");
     let input = crate::ops::documents::IssueInput {

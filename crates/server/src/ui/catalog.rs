@@ -49,38 +49,31 @@ async fn list(
     query: &str,
     layout: Layout,
     manage: bool,
-) -> Response {
-    let r = async {
-        let page = cat::list_items(s, ctx, &q).await?;
-        let domains = cat::domains(s).await?;
-        Ok::<_, AppError>((page, domains))
-    }
-    .await;
-    match r {
-        Ok((page, domains)) => ok(&CatalogPage {
-            layout,
-            pager: Pager::new(&page, query),
-            page,
-            q,
-            domains,
-            kinds: ItemKind::ALL
-                .iter()
-                .map(|k| (k.as_str(), k.label()))
-                .collect(),
-            sets: CatalogSet::ALL
-                .iter()
-                .map(|k| (k.as_str(), k.label()))
-                .collect(),
-            base: if ctx.is_some() {
-                "/catalog"
-            } else {
-                "/public/catalog"
-            },
-            public: ctx.is_none(),
-            can_manage: manage,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let page = cat::list_items(s, ctx, &q).await?;
+    let domains = cat::domains(s).await?;
+    ok(&CatalogPage {
+        layout,
+        pager: Pager::new(&page, query),
+        page,
+        q,
+        domains,
+        kinds: ItemKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        sets: CatalogSet::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        base: if ctx.is_some() {
+            "/catalog"
+        } else {
+            "/public/catalog"
+        },
+        public: ctx.is_none(),
+        can_manage: manage,
+    })
 }
 
 async fn catalog_page(
@@ -89,7 +82,7 @@ async fn catalog_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<ItemQuery>,
-) -> Response {
+) -> UiResult {
     let layout = Layout::new(&s, &ctx, &headers, "权责清单", "/catalog").await;
     let manage = can_manage(&top_path(&s).await, &ctx);
     list(
@@ -108,7 +101,7 @@ async fn public_catalog(
     meta: RequestMeta,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<ItemQuery>,
-) -> Response {
+) -> UiResult {
     let layout = Layout::public("行政执法事项目录（公开）", &meta);
     list(&s, None, q, uri.query().unwrap_or_default(), layout, false).await
 }
@@ -119,14 +112,12 @@ async fn item_page(
     headers: HeaderMap,
     UiPath(code): UiPath<String>,
     UiQuery(q): UiQuery<DateQuery>,
-) -> Response {
-    match cat::item_detail(&s, Some(&ctx), &code, &q, cat::today_for(&ctx)).await {
-        Ok(d) => ok(&ItemPage {
-            layout: Layout::new(&s, &ctx, &headers, &d.item.name, "/catalog").await,
-            d,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let d = cat::item_detail(&s, Some(&ctx), &code, &q, cat::today_for(&ctx)).await?;
+    ok(&ItemPage {
+        layout: Layout::new(&s, &ctx, &headers, &d.item.name, "/catalog").await,
+        d,
+    })
 }
 
 async fn public_item(
@@ -134,25 +125,21 @@ async fn public_item(
     meta: RequestMeta,
     UiPath(code): UiPath<String>,
     UiQuery(q): UiQuery<DateQuery>,
-) -> Response {
+) -> UiResult {
     let today = xiezhi_domain::beijing::day(meta.now);
-    match cat::item_detail(&s, None, &code, &q, today).await {
-        Ok(d) => ok(&ItemPage {
-            layout: Layout::public(&d.item.name, &meta),
-            d,
-        }),
-        Err(e) => error_page(&e),
-    }
+    let d = cat::item_detail(&s, None, &code, &q, today).await?;
+    ok(&ItemPage {
+        layout: Layout::public(&d.item.name, &meta),
+        d,
+    })
 }
 
-async fn matrix_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    match cat::matrix(&s, &ctx).await {
-        Ok(m) => ok(&MatrixPage {
-            layout: Layout::new(&s, &ctx, &headers, "乡镇（街道）承接矩阵", "/catalog").await,
-            m,
-        }),
-        Err(e) => error_page(&e),
-    }
+async fn matrix_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let m = cat::matrix(&s, &ctx).await?;
+    ok(&MatrixPage {
+        layout: Layout::new(&s, &ctx, &headers, "乡镇（街道）承接矩阵", "/catalog").await,
+        m,
+    })
 }
 
 /// What the import page shows.
@@ -185,8 +172,8 @@ impl ImportState {
     }
 }
 
-async fn import_view(s: &AppState, ctx: &Ctx, headers: &HeaderMap, st: ImportState) -> Response {
-    render(
+async fn import_view(s: &AppState, ctx: &Ctx, headers: &HeaderMap, st: ImportState) -> UiResult {
+    Ok(render(
         if st.errors.is_empty() {
             StatusCode::OK
         } else {
@@ -202,12 +189,12 @@ async fn import_view(s: &AppState, ctx: &Ctx, headers: &HeaderMap, st: ImportSta
             item_header: ITEM_HEADER.join(","),
             assignment_header: ASSIGNMENT_HEADER.join(","),
         },
-    )
+    ))
 }
 
-async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
     if !can_manage(&top_path(&s).await, &ctx) {
-        return error_page(&AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted));
+        return Err(AppError::Forbidden(xiezhi_domain::Refusal::NotPermitted).into());
     }
     import_view(&s, &ctx, &headers, ImportState::empty()).await
 }
@@ -219,7 +206,7 @@ async fn import(
     file: CatalogFile,
     bytes: Vec<u8>,
     preview: bool,
-) -> Response {
+) -> UiResult {
     let text = cat::file_text(&bytes).unwrap_or_default();
     match cat::import(&s, &ctx, file, &bytes, preview).await {
         Ok(r) if preview => {
@@ -232,14 +219,14 @@ async fn import(
             };
             import_view(&s, &ctx, &headers, st.with_text(file, text)).await
         }
-        Ok(r) => flash_redirect(
+        Ok(r) => Ok(flash_redirect(
             "/catalog",
             &format!(
                 "导入完成：新增 {}，新版本 {}，未变 {}",
                 r.created, r.versioned, r.unchanged
             ),
             &ctx.meta,
-        ),
+        )),
         Err(e @ (AppError::ImportRows(_) | AppError::Invalid { .. })) => {
             let errors = row_errors(&e);
             let st = ImportState {
@@ -249,7 +236,7 @@ async fn import(
             };
             import_view(&s, &ctx, &headers, st.with_text(file, text)).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -265,7 +252,7 @@ async fn import_items(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<ImportForm>,
-) -> Response {
+) -> UiResult {
     import(
         s,
         ctx,
@@ -282,7 +269,7 @@ async fn import_assignments(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<ImportForm>,
-) -> Response {
+) -> UiResult {
     import(
         s,
         ctx,
@@ -300,7 +287,7 @@ async fn upload(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     mut form: axum::extract::Multipart,
-) -> Response {
+) -> UiResult {
     let (mut csrf, mut kind, mut preview, mut bytes) =
         (String::new(), String::new(), false, Vec::new());
     loop {
@@ -316,24 +303,24 @@ async fn upload(
                         _ => {}
                     },
                     Err(e) => {
-                        return error_page(&AppError::invalid("file", format!("上传失败：{e}")));
+                        return Err(AppError::invalid("file", format!("上传失败：{e}")).into());
                     }
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                return error_page(&AppError::invalid("file", format!("上传失败：{e}")));
+                return Err(AppError::invalid("file", format!("上传失败：{e}")).into());
             }
         }
     }
     if csrf.is_empty() || csrf != ctx.meta.csrf || cookie(&headers, CSRF_COOKIE).is_none() {
-        return error_page(&AppError::Csrf);
+        return Err(AppError::Csrf.into());
     }
     let file = match kind.as_str() {
         "items" => CatalogFile::Items,
         "assignments" => CatalogFile::Assignments,
         _ => {
-            return error_page(&AppError::invalid("kind", "请选择导入事项或承接分配"));
+            return Err(AppError::invalid("kind", "请选择导入事项或承接分配").into());
         }
     };
     import(s, ctx, headers, file, bytes, preview).await
@@ -345,14 +332,12 @@ async fn letters_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-) -> Response {
-    match cat::letters(&s, &ctx).await {
-        Ok(letters) => ok(&LettersPage {
-            layout: Layout::new(&s, &ctx, &headers, "委托书", "/catalog").await,
-            letters,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let letters = cat::letters(&s, &ctx).await?;
+    ok(&LettersPage {
+        layout: Layout::new(&s, &ctx, &headers, "委托书", "/catalog").await,
+        letters,
+    })
 }
 
 async fn indicators_page(
@@ -360,12 +345,10 @@ async fn indicators_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiQuery(q): UiQuery<DateQuery>,
-) -> Response {
-    match cat::indicators(&s, &ctx, &q).await {
-        Ok(v) => ok(&IndicatorsPage {
-            layout: Layout::new(&s, &ctx, &headers, "改革指标", "/catalog").await,
-            v,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let v = cat::indicators(&s, &ctx, &q).await?;
+    ok(&IndicatorsPage {
+        layout: Layout::new(&s, &ctx, &headers, "改革指标", "/catalog").await,
+        v,
+    })
 }

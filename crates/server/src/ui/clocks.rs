@@ -39,25 +39,22 @@ async fn inbox_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiQuery(q): UiQuery<InboxQuery>,
-) -> Response {
+) -> UiResult {
     let org_id = q.org_id.unwrap_or(ctx.actor.org_id);
-    match cops::inbox(
+    let clocks = cops::inbox(
         &s,
         &ctx,
         &InboxQuery {
             org_id: Some(org_id),
         },
     )
-    .await
-    {
-        Ok(clocks) => ok(&InboxPage {
-            layout: Layout::new(&s, &ctx, &headers, "机构待办", "/clocks").await,
-            clocks,
-            orgs: visible_orgs(&s, &ctx).await,
-            org_id,
-        }),
-        Err(e) => error_page(&e),
-    }
+    .await?;
+    ok(&InboxPage {
+        layout: Layout::new(&s, &ctx, &headers, "机构待办", "/clocks").await,
+        clocks,
+        orgs: visible_orgs(&s, &ctx).await,
+        org_id,
+    })
 }
 
 async fn clocks_page(
@@ -66,29 +63,27 @@ async fn clocks_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<ClockQuery>,
-) -> Response {
+) -> UiResult {
     let mut q = q;
     if q.state.is_none() {
         q.state = Some("open".into());
     }
-    match cops::list_clocks(&s, &ctx, &q).await {
-        Ok(page) => ok(&ClocksPage {
-            layout: Layout::new(&s, &ctx, &headers, "时限监控", "/clocks").await,
-            pager: Pager::new(&page, uri.query().unwrap_or_default()),
-            page,
-            q,
-            orgs: visible_orgs(&s, &ctx).await,
-            states: vec![
-                ("open", "未办结（含超时）"),
-                ("running", "计时中"),
-                ("paused", "已暂停"),
-                ("breached", "已超时"),
-                ("satisfied", "已办结"),
-                ("cancelled", "已撤销"),
-            ],
-        }),
-        Err(e) => error_page(&e),
-    }
+    let page = cops::list_clocks(&s, &ctx, &q).await?;
+    ok(&ClocksPage {
+        layout: Layout::new(&s, &ctx, &headers, "时限监控", "/clocks").await,
+        pager: Pager::new(&page, uri.query().unwrap_or_default()),
+        page,
+        q,
+        orgs: visible_orgs(&s, &ctx).await,
+        states: vec![
+            ("open", "未办结（含超时）"),
+            ("running", "计时中"),
+            ("paused", "已暂停"),
+            ("breached", "已超时"),
+            ("satisfied", "已办结"),
+            ("cancelled", "已撤销"),
+        ],
+    })
 }
 
 async fn clock_page(
@@ -96,20 +91,11 @@ async fn clock_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let c = match cops::get_clock(&s, &ctx, id).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&e),
-    };
-    let path = match s.store.org(c.holder_org_id).await {
-        Ok(o) => o.path,
-        Err(e) => return error_page(&e.into()),
-    };
+) -> UiResult {
+    let c = cops::get_clock(&s, &ctx, id).await?;
+    let path = s.store.org(c.holder_org_id).await?.path;
     let t = Target::org(path);
-    let order = match cops::order_of(&s, &c).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e),
-    };
+    let order = cops::order_of(&s, &c).await?;
     ok(&ClockPage {
         order,
         layout: Layout::new(
@@ -136,7 +122,7 @@ async fn command(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ClockCommandInput>,
-) -> Response {
+) -> UiResult {
     let r = cops::command_clock(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/clocks/{id}"), "已保存")
 }
@@ -152,7 +138,7 @@ async fn answer(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<AnswerForm>,
-) -> Response {
+) -> UiResult {
     let r = cops::answer_order(&s, &ctx, id, &f.answer).await;
     done(&ctx, r, &format!("/clocks/{id}"), "已答复督办，督办办结")
 }
@@ -162,29 +148,20 @@ async fn rules_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiQuery(q): UiQuery<OrgQuery>,
-) -> Response {
-    let r = async {
-        let r = cops::rules_for(&s, &ctx, &q).await?;
-        let profiles = cops::profiles(&s, &ctx).await?;
-        Ok::<_, AppError>((r, profiles))
-    }
-    .await;
-    match r {
-        Ok((r, profiles)) => {
-            let can_manage = match s.store.org(r.org_id).await {
-                Ok(o) => ctx.can(Action::ManageRules, &Target::org(o.path)),
-                Err(_) => false,
-            };
-            ok(&RulesPage {
-                layout: Layout::new(&s, &ctx, &headers, "时限规则", "/rules").await,
-                r,
-                orgs: visible_orgs(&s, &ctx).await,
-                profiles,
-                can_manage,
-            })
-        }
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let r = cops::rules_for(&s, &ctx, &q).await?;
+    let profiles = cops::profiles(&s, &ctx).await?;
+    let can_manage = match s.store.org(r.org_id).await {
+        Ok(o) => ctx.can(Action::ManageRules, &Target::org(o.path)),
+        Err(_) => false,
+    };
+    ok(&RulesPage {
+        layout: Layout::new(&s, &ctx, &headers, "时限规则", "/rules").await,
+        r,
+        orgs: visible_orgs(&s, &ctx).await,
+        profiles,
+        can_manage,
+    })
 }
 
 #[derive(Deserialize)]
@@ -197,7 +174,7 @@ async fn assign(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<AssignForm>,
-) -> Response {
+) -> UiResult {
     let r = cops::assign_profile(
         &s,
         &ctx,
@@ -233,7 +210,7 @@ async fn calendar_view(
     form: CalendarForm,
     error: Option<String>,
     preview: Option<CalendarLoadView>,
-) -> Response {
+) -> UiResult {
     let top = s
         .store
         .top_org()
@@ -242,33 +219,31 @@ async fn calendar_view(
         .flatten()
         .map(|o| o.path)
         .unwrap_or_else(|| "/".into());
-    match cops::calendar_years(s, ctx).await {
-        Ok(years) => render(
-            if error.is_some() {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::OK
-            },
-            &CalendarPage {
-                layout: Layout::new(s, ctx, headers, "工作日历", "/calendar").await,
-                years,
-                can_manage: ctx.can(Action::ManageRules, &Target::org(top)),
-                text: form.text,
-                year: form.year,
-                replace: form.replace.is_some(),
-                error,
-                preview,
-            },
-        ),
-        Err(e) => error_page(&e),
-    }
+    let years = cops::calendar_years(s, ctx).await?;
+    Ok(render(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        &CalendarPage {
+            layout: Layout::new(s, ctx, headers, "工作日历", "/calendar").await,
+            years,
+            can_manage: ctx.can(Action::ManageRules, &Target::org(top)),
+            text: form.text,
+            year: form.year,
+            replace: form.replace.is_some(),
+            error,
+            preview,
+        },
+    ))
 }
 
 async fn calendar_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-) -> Response {
+) -> UiResult {
     calendar_view(&s, &ctx, &headers, CalendarForm::default(), None, None).await
 }
 
@@ -278,7 +253,7 @@ async fn load_year(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<CalendarForm>,
-) -> Response {
+) -> UiResult {
     let year = match f.year.trim() {
         "" => None,
         y => match y.parse::<i32>() {
@@ -301,11 +276,11 @@ async fn load_year(
                 0 => "没有计时中的时限因此改变期限".to_owned(),
                 n => format!("{n} 个计时中的时限期限随之调整，已在承办人的待办中注明"),
             };
-            flash_redirect(
+            Ok(flash_redirect(
                 "/calendar",
                 &format!("已导入 {} 年放假安排；{moved}", view.year),
                 &ctx.meta,
-            )
+            ))
         }
         Err(e @ AppError::Invalid { .. }) => {
             let message = match &e {
@@ -314,7 +289,7 @@ async fn load_year(
             };
             calendar_view(&s, &ctx, &headers, f, Some(message), None).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -322,13 +297,11 @@ async fn recompute(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    match cops::recompute(&s, &ctx).await {
-        Ok(n) => flash_redirect(
-            "/calendar",
-            &format!("已重新计算，{n} 个时限的期限有变化"),
-            &ctx.meta,
-        ),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let n = cops::recompute(&s, &ctx).await?;
+    Ok(flash_redirect(
+        "/calendar",
+        &format!("已重新计算，{n} 个时限的期限有变化"),
+        &ctx.meta,
+    ))
 }

@@ -15,11 +15,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/dashboard", get(page))
 }
 
-async fn page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    let d = match dops::dashboard(&s, &ctx).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&e),
-    };
+async fn page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let d = dops::dashboard(&s, &ctx).await?;
     let can_instruct = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
     let orgs = if can_instruct {
         government_orgs(&s, &ctx, false).await

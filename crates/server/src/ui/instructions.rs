@@ -20,11 +20,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/instructions/{id}/complete", post(complete))
 }
 
-async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    let lists = match iops::list(&s, &ctx).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&e),
-    };
+async fn list_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let lists = iops::list(&s, &ctx).await?;
     let can_send = ctx.can(Action::Instruct, &Target::org(ctx.actor.org_path.clone()));
     let orgs = if can_send {
         government_orgs(&s, &ctx, false).await
@@ -64,11 +61,8 @@ async fn send(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<SendForm>,
-) -> Response {
-    let to_people = match picked_ids(&f.to_people, "to_people") {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let to_people = picked_ids(&f.to_people, "to_people")?;
     let input = InstructionInput {
         body: f.body.clone(),
         to_orgs: f.to_orgs.iter().filter_map(|o| o.parse().ok()).collect(),
@@ -79,10 +73,12 @@ async fn send(
             .into_iter()
             .collect(),
     };
-    match iops::send(&s, &ctx, &input).await {
-        Ok(i) => flash_redirect(&format!("/instructions/{}", i.id), "指令已下达", &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+    let i = iops::send(&s, &ctx, &input).await?;
+    Ok(flash_redirect(
+        &format!("/instructions/{}", i.id),
+        "指令已下达",
+        &ctx.meta,
+    ))
 }
 
 async fn detail_page(
@@ -90,14 +86,12 @@ async fn detail_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    match iops::get(&s, &ctx, id).await {
-        Ok(i) => ok(&InstructionPage {
-            layout: Layout::new(&s, &ctx, &headers, &format!("指令 {id}"), "/instructions").await,
-            i,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let i = iops::get(&s, &ctx, id).await?;
+    ok(&InstructionPage {
+        layout: Layout::new(&s, &ctx, &headers, &format!("指令 {id}"), "/instructions").await,
+        i,
+    })
 }
 
 async fn acknowledge(
@@ -105,7 +99,7 @@ async fn acknowledge(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<iops::ReportInput>,
-) -> Response {
+) -> UiResult {
     let r = iops::answer(&s, &ctx, id, ReceiptCommand::Acknowledge, None).await;
     done(&ctx, r, &format!("/instructions/{id}"), "已签收")
 }
@@ -115,7 +109,7 @@ async fn complete(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<iops::ReportInput>,
-) -> Response {
+) -> UiResult {
     let r = iops::answer(&s, &ctx, id, ReceiptCommand::Complete, Some(&f.report)).await;
     done(&ctx, r, &format!("/instructions/{id}"), "已反馈办结情况")
 }

@@ -56,16 +56,14 @@ async fn leads_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<LeadQuery>,
-) -> Response {
-    match lops::list(&s, &ctx, &q).await {
-        Ok(page) => ok(&LeadsPage {
-            layout: Layout::new(&s, &ctx, &headers, "线索", "/leads").await,
-            pager: Pager::new(&page, uri.query().unwrap_or_default()),
-            page,
-            can_submit: can_submit(&ctx),
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let page = lops::list(&s, &ctx, &q).await?;
+    ok(&LeadsPage {
+        layout: Layout::new(&s, &ctx, &headers, "线索", "/leads").await,
+        pager: Pager::new(&page, uri.query().unwrap_or_default()),
+        page,
+        can_submit: can_submit(&ctx),
+    })
 }
 
 async fn form_page(
@@ -74,8 +72,8 @@ async fn form_page(
     headers: &HeaderMap,
     form: LeadForm,
     error: Option<String>,
-) -> Response {
-    render(
+) -> UiResult {
+    Ok(render(
         if error.is_some() {
             StatusCode::BAD_REQUEST
         } else {
@@ -91,13 +89,11 @@ async fn form_page(
                 .collect(),
             places: s.store.places().await.unwrap_or_default(),
         },
-    )
+    ))
 }
 
-async fn new_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    if let Err(e) = ctx.authorize(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone())) {
-        return error_page(&e);
-    }
+async fn new_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    ctx.authorize(Action::SubmitLead, &Target::org(ctx.actor.org_path.clone()))?;
     let channel = if ctx.actor.has(xiezhi_domain::Role::GridMember) {
         "grid"
     } else {
@@ -121,7 +117,7 @@ async fn create(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<LeadForm>,
-) -> Response {
+) -> UiResult {
     let num = |v: &str, field: &str| -> Result<Option<f64>, AppError> {
         match v.trim() {
             "" => Ok(None),
@@ -156,15 +152,15 @@ async fn create(
         }
     };
     match lops::submit(&s, &ctx, &body, None).await {
-        Ok((l, _)) => flash_redirect(
+        Ok((l, _)) => Ok(flash_redirect(
             &format!("/leads/{}", l.id),
             &format!("线索已登记，受理编号 {}", l.tracking_number),
             &ctx.meta,
-        ),
+        )),
         Err(e @ AppError::Invalid { .. }) => {
             form_page(&s, &ctx, &headers, f, Some(e.to_string())).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -173,12 +169,12 @@ async fn sign(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = lops::sign(&s, &ctx, id).await;
     done(&ctx, r, &format!("/leads/{id}"), "已签收")
 }
 
-async fn complaint_page(meta: RequestMeta) -> Response {
+async fn complaint_page(meta: RequestMeta) -> UiResult {
     ok(&ComplaintPage {
         layout: Layout::public("投诉举报", &meta),
         form: LeadForm::default(),
@@ -202,7 +198,7 @@ async fn complain(
     meta: RequestMeta,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<LeadForm>,
-) -> Response {
+) -> UiResult {
     let num = |v: &str| v.trim().parse::<f64>().ok();
     let body = LeadInputBody {
         channel: "complaint".into(),
@@ -224,7 +220,7 @@ async fn complain(
             error: None,
             tracking: Some(l.tracking_number),
         }),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => render(
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(render(
             if matches!(e, AppError::Conflict { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
@@ -236,8 +232,8 @@ async fn complain(
                 error: Some(e.to_string()),
                 tracking: None,
             },
-        ),
-        Err(e) => error_page(&e),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -259,7 +255,7 @@ fn lookup_result(
     tracking: String,
     phone: String,
     r: Result<Option<lops::PublicStatus>, AppError>,
-) -> Response {
+) -> UiResult {
     let (status, error, code) = match r {
         Ok(st) => (st, None, StatusCode::OK),
         Err(e) => {
@@ -271,7 +267,7 @@ fn lookup_result(
             (None, Some(e.to_string()), code)
         }
     };
-    render(
+    Ok(render(
         code,
         &LookupPage {
             layout: Layout::public("办理进度查询", meta),
@@ -281,14 +277,14 @@ fn lookup_result(
             error,
             ratings: ratings(),
         },
-    )
+    ))
 }
 
 async fn lookup_page(
     State(s): State<AppState>,
     meta: RequestMeta,
     UiQuery(q): UiQuery<LookupQuery>,
-) -> Response {
+) -> UiResult {
     let tracking = q.tracking.clone().unwrap_or_default();
     let phone = q.phone.clone().unwrap_or_default();
     let r = match (q.tracking.as_deref(), q.phone.as_deref()) {
@@ -313,7 +309,7 @@ async fn rate(
     State(s): State<AppState>,
     meta: RequestMeta,
     CsrfForm(f): CsrfForm<RateForm>,
-) -> Response {
+) -> UiResult {
     let r = lops::rate(&s, &meta, &f.tracking, &f.phone, &f.rating)
         .await
         .map(Some);

@@ -27,11 +27,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/action-items/{id}/complete", post(complete))
 }
 
-async fn list(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    let meetings = match mops::list(&s, &ctx).await {
-        Ok(m) => m,
-        Err(e) => return error_page(&e),
-    };
+async fn list(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let meetings = mops::list(&s, &ctx).await?;
     let can_call = ctx.can(Action::ConveneMeeting, &mops::organised_by(&ctx));
     let (orgs, people) = if can_call {
         (
@@ -112,19 +109,13 @@ async fn call(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<CallForm>,
-) -> Response {
-    let r = match call_input(&f) {
-        Ok(input) => mops::call(&s, &ctx, &input).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(m) => flash_redirect(
-            &format!("/meetings/{}", m.id),
-            "会议已召集，成员单位可提出议题",
-            &ctx.meta,
-        ),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let m = mops::call(&s, &ctx, &call_input(&f)?).await?;
+    Ok(flash_redirect(
+        &format!("/meetings/{}", m.id),
+        "会议已召集，成员单位可提出议题",
+        &ctx.meta,
+    ))
 }
 
 async fn detail(
@@ -132,11 +123,8 @@ async fn detail(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let m = match mops::get(&s, &ctx, id).await {
-        Ok(m) => m,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let m = mops::get(&s, &ctx, id).await?;
     ok(&MeetingPage {
         layout: Layout::new(&s, &ctx, &headers, &m.title, "/meetings").await,
         orgs: government_orgs(&s, &ctx, true).await,
@@ -149,7 +137,7 @@ async fn propose(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<AgendaInput>,
-) -> Response {
+) -> UiResult {
     let r = mops::propose(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/meetings/{id}"), "议题已提交")
 }
@@ -211,11 +199,8 @@ async fn step(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<StepForm>,
-) -> Response {
-    let r = match step_input(&f) {
-        Ok(input) => mops::step(&s, &ctx, id, &input).await,
-        Err(e) => Err(e),
-    };
+) -> UiResult {
+    let r = mops::step(&s, &ctx, id, &step_input(&f)?).await;
     done(&ctx, r, &format!("/meetings/{id}"), "已办理")
 }
 
@@ -224,9 +209,11 @@ async fn complete(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ActionReportInput>,
-) -> Response {
-    match mops::complete_action(&s, &ctx, id, &f).await {
-        Ok(m) => flash_redirect(&format!("/meetings/{}", m.id), "已反馈办结", &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let m = mops::complete_action(&s, &ctx, id, &f).await?;
+    Ok(flash_redirect(
+        &format!("/meetings/{}", m.id),
+        "已反馈办结",
+        &ctx.meta,
+    ))
 }

@@ -11,12 +11,12 @@ use crate::ops::{self, *};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
+pub use error::{UiError, UiResult};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::sync::LazyLock;
@@ -461,50 +461,9 @@ fn render<T: Page>(status: StatusCode, t: &T) -> Response {
     }
 }
 
-fn ok<T: Page>(t: &T) -> Response {
-    render(StatusCode::OK, t)
-}
-
-/// An error as an HTML page (sign-in problems go to the sign-in page).
-pub fn error_page(e: &AppError) -> Response {
-    if matches!(e, AppError::Unauthenticated) {
-        return Redirect::to("/login").into_response();
-    }
-    let request_id = crate::error::current_request_id();
-    if let AppError::Internal(detail) = e {
-        tracing::error!(request_id, error = %detail, "request failed");
-    }
-    let meta = RequestMeta {
-        request_id,
-        // An error page shows no time.
-        now: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
-        csrf: String::new(),
-        secure: false,
-    };
-    let mut res = render(
-        e.status(),
-        &ErrorPage {
-            layout: Layout::public("出错了", &meta),
-            message: e.to_string(),
-            code: e.code().into(),
-        },
-    );
-    // A form refused for something the user can fix goes back to its page (forgive.rs).
-    let fixable = match e {
-        AppError::Invalid { field, message } => Some(forgive::FormError {
-            field: Some(field.clone()),
-            message: message.clone(),
-        }),
-        AppError::Conflict { message, .. } => Some(forgive::FormError {
-            field: None,
-            message: message.clone(),
-        }),
-        _ => None,
-    };
-    if let Some(f) = fixable {
-        res.extensions_mut().insert(f);
-    }
-    res
+/// A page, shown with 200.
+fn ok<T: Page>(t: &T) -> UiResult {
+    Ok(render(StatusCode::OK, t))
 }
 
 /// 404 for any unknown path (JSON under /api, a page elsewhere).
@@ -512,7 +471,7 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return AppError::NotFound("接口").into_response();
     }
-    error_page(&AppError::NotFound("页面"))
+    UiError(AppError::NotFound("页面")).into_response()
 }
 
 fn flash_redirect(to: &str, msg: &str, meta: &RequestMeta) -> Response {
@@ -537,12 +496,10 @@ fn row_errors(e: &AppError) -> Vec<RowError> {
     }
 }
 
-/// Turn an operation result into a redirect with a flash message, or an error page.
-fn done<T>(ctx: &Ctx, r: Result<T, AppError>, to: &str, msg: &str) -> Response {
-    match r {
-        Ok(_) => flash_redirect(to, msg, &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+/// Turn an operation result into a redirect with a flash message, or the error page.
+fn done<T>(ctx: &Ctx, r: Result<T, AppError>, to: &str, msg: &str) -> UiResult {
+    r?;
+    Ok(flash_redirect(to, msg, &ctx.meta))
 }
 
 // ---- extractors ----
@@ -567,46 +524,29 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .ok()
             .and_then(|f| f.csrf);
         if !had_cookie || expected.is_none() || sent != expected {
-            return Err(error_page(&AppError::Csrf));
+            return Err(UiError(AppError::Csrf).into_response());
         }
         serde_html_form::from_bytes::<T>(&bytes)
             .map(CsrfForm)
             .map_err(|e| {
-                error_page(&AppError::invalid(
+                UiError(AppError::invalid(
                     "form",
                     crate::error::plain_parse_error(&e.to_string()),
                 ))
+                .into_response()
             })
     }
 }
 
 /// Path parameters; a bad one is a 400 page.
 #[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(UiRejection))]
+#[from_request(via(axum::extract::Path), rejection(UiError))]
 pub struct UiPath<T>(pub T);
 
 /// Query parameters; bad ones are a 400 page.
 #[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(UiRejection))]
+#[from_request(via(axum::extract::Query), rejection(UiError))]
 pub struct UiQuery<T>(pub T);
-
-/// A rejected UI request.
-pub struct UiRejection(AppError);
-impl From<PathRejection> for UiRejection {
-    fn from(e: PathRejection) -> Self {
-        UiRejection(crate::error::rejection("path", e.body_text()))
-    }
-}
-impl From<QueryRejection> for UiRejection {
-    fn from(e: QueryRejection) -> Self {
-        UiRejection(crate::error::rejection("query", e.body_text()))
-    }
-}
-impl IntoResponse for UiRejection {
-    fn into_response(self) -> Response {
-        error_page(&self.0)
-    }
-}
 
 // ---- sign-in ----
 
@@ -622,7 +562,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-async fn login_page(meta: RequestMeta, UiQuery(q): UiQuery<NextQuery>) -> Response {
+async fn login_page(meta: RequestMeta, UiQuery(q): UiQuery<NextQuery>) -> UiResult {
     ok(&LoginPage {
         layout: Layout::public("登录", &meta),
         next: safe_next(q.next.as_deref()),
@@ -642,7 +582,7 @@ async fn login(
     State(s): State<AppState>,
     meta: RequestMeta,
     CsrfForm(f): CsrfForm<LoginForm>,
-) -> Response {
+) -> UiResult {
     let next = safe_next(f.next.as_deref());
     let fail = |status, msg: String| {
         render(
@@ -655,25 +595,26 @@ async fn login(
             },
         )
     };
-    match auth::sign_in(&s.store, &f.login, &f.password, &meta.request_id, meta.now).await {
-        Ok(SignIn::Ok { session, .. }) => {
-            let mut res = Redirect::to(&next).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &session, meta.secure, None),
-            );
-            res
-        }
-        Ok(SignIn::BadCredentials) => fail(
-            StatusCode::UNAUTHORIZED,
-            AppError::BadCredentials.to_string(),
-        ),
-        Ok(SignIn::Locked { until }) => fail(
-            StatusCode::TOO_MANY_REQUESTS,
-            AppError::Locked(crate::beijing_time(until)).to_string(),
-        ),
-        Err(e) => error_page(&e.into()),
-    }
+    let res =
+        match auth::sign_in(&s.store, &f.login, &f.password, &meta.request_id, meta.now).await? {
+            SignIn::Ok { session, .. } => {
+                let mut res = Redirect::to(&next).into_response();
+                res.headers_mut().append(
+                    header::SET_COOKIE,
+                    set_cookie(SESSION_COOKIE, &session, meta.secure, None),
+                );
+                res
+            }
+            SignIn::BadCredentials => fail(
+                StatusCode::UNAUTHORIZED,
+                AppError::BadCredentials.to_string(),
+            ),
+            SignIn::Locked { until } => fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                AppError::Locked(crate::beijing_time(until)).to_string(),
+            ),
+        };
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -684,18 +625,16 @@ async fn logout(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE)
-        && let Err(e) = ops::sign_out(&s, &ctx, &secret).await
-    {
-        return error_page(&e);
+) -> UiResult {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        ops::sign_out(&s, &ctx, &secret).await?;
     }
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", ctx.meta.secure, Some(0)),
     );
-    res
+    Ok(res)
 }
 
 async fn home(
@@ -704,30 +643,23 @@ async fn home(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<crate::ops::todo::TodoQuery>,
-) -> Response {
+) -> UiResult {
     let id = ctx.person.as_ref().map(|p| p.id).unwrap_or_default();
-    let r = async {
-        let me = ops::get_person(&s, &ctx, id, false).await?;
-        let todo = crate::ops::todo::todo(&s, &ctx, &q).await?;
-        Ok::<_, AppError>((me, todo))
-    }
-    .await;
-    match r {
-        Ok((me, todo)) => ok(&HomePage {
-            layout: Layout::new(&s, &ctx, &headers, "首页", "/").await,
-            pager: Pager::new(&todo.as_page(), uri.query().unwrap_or_default()),
-            me,
-            todo,
-        }),
-        Err(e) => error_page(&e),
-    }
+    let me = ops::get_person(&s, &ctx, id, false).await?;
+    let todo = crate::ops::todo::todo(&s, &ctx, &q).await?;
+    ok(&HomePage {
+        layout: Layout::new(&s, &ctx, &headers, "首页", "/").await,
+        pager: Pager::new(&todo.as_page(), uri.query().unwrap_or_default()),
+        me,
+        todo,
+    })
 }
 
 async fn password_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-) -> Response {
+) -> UiResult {
     ok(&PasswordPage {
         layout: Layout::new(&s, &ctx, &headers, "修改密码", "/account/password").await,
         error: None,
@@ -739,17 +671,17 @@ async fn change_password(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<OwnPasswordInput>,
-) -> Response {
+) -> UiResult {
     match ops::change_own_password(&s, &ctx, &f).await {
-        Ok(()) => flash_redirect("/", "密码已修改", &ctx.meta),
-        Err(e @ AppError::Invalid { .. }) => render(
+        Ok(()) => Ok(flash_redirect("/", "密码已修改", &ctx.meta)),
+        Err(e @ AppError::Invalid { .. }) => Ok(render(
             StatusCode::BAD_REQUEST,
             &PasswordPage {
                 layout: Layout::new(&s, &ctx, &headers, "修改密码", "/account/password").await,
                 error: Some(e.to_string()),
             },
-        ),
-        Err(e) => error_page(&e),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -788,18 +720,16 @@ impl OrgForm {
     }
 }
 
-async fn orgs_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    match ops::list_orgs(&s, &ctx).await {
-        Ok(orgs) => ok(&OrgsPage {
-            layout: Layout::new(&s, &ctx, &headers, "组织机构", "/orgs").await,
-            orgs: orgs.iter().map(OrgView::from).collect(),
-            can_manage: ctx.can(
-                Action::ManageOrg,
-                &Target::org(ctx.actor.government_path.clone()),
-            ),
-        }),
-        Err(e) => error_page(&e),
-    }
+async fn orgs_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let orgs = ops::list_orgs(&s, &ctx).await?;
+    ok(&OrgsPage {
+        layout: Layout::new(&s, &ctx, &headers, "组织机构", "/orgs").await,
+        orgs: orgs.iter().map(OrgView::from).collect(),
+        can_manage: ctx.can(
+            Action::ManageOrg,
+            &Target::org(ctx.actor.government_path.clone()),
+        ),
+    })
 }
 
 async fn org_page(
@@ -807,11 +737,8 @@ async fn org_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let o = match ops::get_org(&s, &ctx, id).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let o = ops::get_org(&s, &ctx, id).await?;
     let parent = match o.parent_id {
         Some(p) => s.store.org(p).await.ok().map(|p| OrgView::from(&p)),
         None => None,
@@ -833,17 +760,19 @@ async fn org_form(
     action: String,
     form: OrgForm,
     error: Option<String>,
-) -> Response {
-    let parents = match ops::list_orgs(s, ctx).await {
-        Ok(o) => o.iter().filter(|o| o.active).map(OrgView::from).collect(),
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let parents = ops::list_orgs(s, ctx)
+        .await?
+        .iter()
+        .filter(|o| o.active)
+        .map(OrgView::from)
+        .collect();
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &OrgFormPage {
             layout: Layout::new(
@@ -872,20 +801,18 @@ async fn org_form(
                 .collect(),
             parents,
         },
-    )
+    ))
 }
 
 async fn new_org_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = ctx.authorize(
+) -> UiResult {
+    ctx.authorize(
         Action::ManageOrg,
         &Target::org(ctx.actor.government_path.clone()),
-    ) {
-        return error_page(&e);
-    }
+    )?;
     let form = OrgForm {
         kind: "department".into(),
         level: "county".into(),
@@ -900,13 +827,17 @@ async fn create_org(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<OrgForm>,
-) -> Response {
+) -> UiResult {
     let r = match f.input() {
         Ok(input) => ops::create_org(&s, &ctx, &input).await,
         Err(e) => Err(e),
     };
     match r {
-        Ok(o) => flash_redirect(&format!("/orgs/{}", o.id), "机构已创建", &ctx.meta),
+        Ok(o) => Ok(flash_redirect(
+            &format!("/orgs/{}", o.id),
+            "机构已创建",
+            &ctx.meta,
+        )),
         Err(e @ AppError::Invalid { .. }) => {
             org_form(
                 &s,
@@ -919,7 +850,7 @@ async fn create_org(
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -928,14 +859,9 @@ async fn edit_org_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let o = match ops::get_org(&s, &ctx, id).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e),
-    };
-    if let Err(e) = ctx.authorize(Action::ManageOrg, &Target::org(o.path.clone())) {
-        return error_page(&e);
-    }
+) -> UiResult {
+    let o = ops::get_org(&s, &ctx, id).await?;
+    ctx.authorize(Action::ManageOrg, &Target::org(o.path.clone()))?;
     let form = OrgForm {
         code: o.code,
         name: o.name,
@@ -962,13 +888,17 @@ async fn edit_org(
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<OrgForm>,
-) -> Response {
+) -> UiResult {
     let r = match f.input() {
         Ok(input) => ops::edit_org(&s, &ctx, id, &input).await,
         Err(e) => Err(e),
     };
     match r {
-        Ok(_) => flash_redirect(&format!("/orgs/{id}"), "机构已保存", &ctx.meta),
+        Ok(_) => Ok(flash_redirect(
+            &format!("/orgs/{id}"),
+            "机构已保存",
+            &ctx.meta,
+        )),
         Err(e @ AppError::Invalid { .. }) => {
             org_form(
                 &s,
@@ -981,7 +911,7 @@ async fn edit_org(
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -990,7 +920,7 @@ async fn deactivate_org(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_org_active(&s, &ctx, id, false).await;
     done(&ctx, r, &format!("/orgs/{id}"), "机构已停用")
 }
@@ -1000,7 +930,7 @@ async fn reactivate_org(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_org_active(&s, &ctx, id, true).await;
     done(&ctx, r, &format!("/orgs/{id}"), "机构已重新启用")
 }
@@ -1056,22 +986,20 @@ async fn people_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<PeopleQuery>,
-) -> Response {
-    match ops::list_people(&s, &ctx, &q).await {
-        Ok(page) => ok(&PeoplePage {
-            layout: Layout::new(&s, &ctx, &headers, "人员", "/people").await,
-            pager: Pager::new(&page, uri.query().unwrap_or_default()),
-            page,
-            org_id: q.org_id,
-            q: q.q.clone().unwrap_or_default(),
-            include_inactive: q.include_inactive.unwrap_or(false),
-            can_manage: ctx.can(
-                Action::ManagePerson,
-                &Target::org(ctx.actor.government_path.clone()),
-            ),
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let page = ops::list_people(&s, &ctx, &q).await?;
+    ok(&PeoplePage {
+        layout: Layout::new(&s, &ctx, &headers, "人员", "/people").await,
+        pager: Pager::new(&page, uri.query().unwrap_or_default()),
+        page,
+        org_id: q.org_id,
+        q: q.q.clone().unwrap_or_default(),
+        include_inactive: q.include_inactive.unwrap_or(false),
+        can_manage: ctx.can(
+            Action::ManagePerson,
+            &Target::org(ctx.actor.government_path.clone()),
+        ),
+    })
 }
 
 #[derive(Deserialize)]
@@ -1085,15 +1013,9 @@ async fn person_page(
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
     UiQuery(q): UiQuery<RevealQuery>,
-) -> Response {
-    let p = match ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false)).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
-    let path = match s.store.org(p.org_id).await {
-        Ok(o) => o.path,
-        Err(e) => return error_page(&e.into()),
-    };
+) -> UiResult {
+    let p = ops::get_person(&s, &ctx, id, q.reveal.unwrap_or(false)).await?;
+    let path = s.store.org(p.org_id).await?.path;
     let target = Target::person(path, id);
     let gov = Target::org(ctx.actor.government_path.clone());
     ok(&PersonDetailPage {
@@ -1116,17 +1038,19 @@ async fn person_form(
     action: String,
     form: PersonForm,
     error: Option<String>,
-) -> Response {
-    let orgs = match ops::list_orgs(s, ctx).await {
-        Ok(o) => o.iter().filter(|o| o.active).map(OrgView::from).collect(),
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let orgs = ops::list_orgs(s, ctx)
+        .await?
+        .iter()
+        .filter(|o| o.active)
+        .map(OrgView::from)
+        .collect();
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &PersonFormPage {
             layout: Layout::new(
@@ -1148,20 +1072,18 @@ async fn person_form(
             error,
             orgs,
         },
-    )
+    ))
 }
 
 async fn new_person_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = ctx.authorize(
+) -> UiResult {
+    ctx.authorize(
         Action::ManagePerson,
         &Target::org(ctx.actor.government_path.clone()),
-    ) {
-        return error_page(&e);
-    }
+    )?;
     let form = PersonForm {
         org_id: ctx.actor.org_id.to_string(),
         ..Default::default()
@@ -1174,17 +1096,17 @@ async fn create_person(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<PersonForm>,
-) -> Response {
+) -> UiResult {
     let r = match f.input() {
         Ok(input) => ops::create_person(&s, &ctx, &input).await,
         Err(e) => Err(e),
     };
     match r {
-        Ok(p) => flash_redirect(
+        Ok(p) => Ok(flash_redirect(
             &format!("/people/{}", p.id),
             "人员已创建。请安全管理员设置登录密码。",
             &ctx.meta,
-        ),
+        )),
         Err(e @ AppError::Invalid { .. }) => {
             person_form(
                 &s,
@@ -1197,7 +1119,7 @@ async fn create_person(
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1206,14 +1128,9 @@ async fn edit_person_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    if let Err(e) = ops::authorize_person(&s, &ctx, Action::ManagePerson, id).await {
-        return error_page(&e);
-    }
-    let p = match ops::get_person(&s, &ctx, id, true).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    ops::authorize_person(&s, &ctx, Action::ManagePerson, id).await?;
+    let p = ops::get_person(&s, &ctx, id, true).await?;
     let form = PersonForm {
         login: p.login,
         name: p.name,
@@ -1243,13 +1160,17 @@ async fn edit_person(
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<PersonForm>,
-) -> Response {
+) -> UiResult {
     let r = match f.input() {
         Ok(input) => ops::edit_person(&s, &ctx, id, &input).await,
         Err(e) => Err(e),
     };
     match r {
-        Ok(_) => flash_redirect(&format!("/people/{id}"), "人员信息已保存", &ctx.meta),
+        Ok(_) => Ok(flash_redirect(
+            &format!("/people/{id}"),
+            "人员信息已保存",
+            &ctx.meta,
+        )),
         Err(e @ AppError::Invalid { .. }) => {
             person_form(
                 &s,
@@ -1262,7 +1183,7 @@ async fn edit_person(
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1271,7 +1192,7 @@ async fn deactivate_person(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_person_active(&s, &ctx, id, false).await;
     done(&ctx, r, &format!("/people/{id}"), "账号已停用")
 }
@@ -1281,7 +1202,7 @@ async fn reactivate_person(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_person_active(&s, &ctx, id, true).await;
     done(&ctx, r, &format!("/people/{id}"), "账号已重新启用")
 }
@@ -1297,7 +1218,7 @@ async fn set_roles(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<RolesForm>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_roles(&s, &ctx, id, &RolesInput { roles: f.roles }).await;
     done(&ctx, r, &format!("/people/{id}"), "角色已保存")
 }
@@ -1307,7 +1228,7 @@ async fn set_password(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<PasswordInput>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_password(&s, &ctx, id, &f).await;
     done(
         &ctx,
@@ -1322,7 +1243,7 @@ async fn unlock(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = ops::unlock(&s, &ctx, id).await;
     done(&ctx, r, &format!("/people/{id}"), "登录锁定已解除")
 }
@@ -1340,7 +1261,7 @@ async fn add_certificate(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<CertificateForm>,
-) -> Response {
+) -> UiResult {
     let input = CertificateInput {
         number: f.number,
         domains: vec![f.domains],
@@ -1355,20 +1276,18 @@ async fn set_training(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<TrainingInput>,
-) -> Response {
+) -> UiResult {
     let r = ops::set_training(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/people/{id}"), "培训学时已保存")
 }
 
 // ---- import ----
 
-async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    if let Err(e) = ctx.authorize(
+async fn import_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    ctx.authorize(
         Action::ManageOrg,
         &Target::org(ctx.actor.government_path.clone()),
-    ) {
-        return error_page(&e);
-    }
+    )?;
     ok(&ImportPage {
         layout: Layout::new(&s, &ctx, &headers, "数据导入", "/import").await,
         errors: vec![],
@@ -1389,9 +1308,9 @@ async fn import(
     headers: HeaderMap,
     kind: ImportKind,
     csv: String,
-) -> Response {
+) -> UiResult {
     match ops::import_csv(&s, &ctx, kind, &csv).await {
-        Ok(n) => flash_redirect(
+        Ok(n) => Ok(flash_redirect(
             if kind == ImportKind::Orgs {
                 "/orgs"
             } else {
@@ -1399,14 +1318,14 @@ async fn import(
             },
             &format!("已导入 {n} 条"),
             &ctx.meta,
-        ),
+        )),
         Err(e @ (AppError::ImportRows(_) | AppError::Invalid { .. })) => {
             let errors = row_errors(&e);
             let (orgs_csv, people_csv) = match kind {
                 ImportKind::Orgs => (csv, xiezhi_store::import::PEOPLE_HEADER.join(",") + "\n"),
                 ImportKind::People => (xiezhi_store::import::ORG_HEADER.join(",") + "\n", csv),
             };
-            render(
+            Ok(render(
                 StatusCode::BAD_REQUEST,
                 &ImportPage {
                     layout: Layout::new(&s, &ctx, &headers, "数据导入", "/import").await,
@@ -1415,9 +1334,9 @@ async fn import(
                     orgs_csv,
                     people_csv,
                 },
-            )
+            ))
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1426,7 +1345,7 @@ async fn import_orgs(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<CsvForm>,
-) -> Response {
+) -> UiResult {
     import(s, ctx, headers, ImportKind::Orgs, f.csv).await
 }
 
@@ -1435,7 +1354,7 @@ async fn import_people(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<CsvForm>,
-) -> Response {
+) -> UiResult {
     import(s, ctx, headers, ImportKind::People, f.csv).await
 }
 
@@ -1447,16 +1366,14 @@ async fn events_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     UiQuery(q): UiQuery<EventQuery>,
-) -> Response {
-    match ops::list_events(&s, &ctx, &q).await {
-        Ok(page) => ok(&EventsPage {
-            layout: Layout::new(&s, &ctx, &headers, "全过程记录", "/events").await,
-            pager: Pager::new(&page, uri.query().unwrap_or_default()),
-            page,
-            q,
-        }),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let page = ops::list_events(&s, &ctx, &q).await?;
+    ok(&EventsPage {
+        layout: Layout::new(&s, &ctx, &headers, "全过程记录", "/events").await,
+        pager: Pager::new(&page, uri.query().unwrap_or_default()),
+        page,
+        q,
+    })
 }
 
 // ---- tokens ----
@@ -1467,41 +1384,34 @@ async fn tokens_view(
     headers: &HeaderMap,
     secret: Option<String>,
     error: Option<String>,
-) -> Response {
-    let r = async {
-        let tokens = ops::list_tokens(s, ctx).await?;
-        let orgs = ops::list_orgs(s, ctx).await?;
-        Ok::<_, AppError>((tokens, orgs))
-    }
-    .await;
-    match r {
-        Ok((tokens, orgs)) => render(
-            if error.is_some() {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::OK
-            },
-            &TokensPage {
-                layout: Layout::new(s, ctx, headers, "接口令牌", "/tokens").await,
-                tokens,
-                orgs: orgs
-                    .iter()
-                    .filter(|o| o.active)
-                    .map(OrgView::from)
-                    .collect(),
-                scopes: TokenScope::ALL
-                    .iter()
-                    .map(|t| (t.as_str(), t.label()))
-                    .collect(),
-                secret,
-                error,
-            },
-        ),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let tokens = ops::list_tokens(s, ctx).await?;
+    let orgs = ops::list_orgs(s, ctx).await?;
+    Ok(render(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        &TokensPage {
+            layout: Layout::new(s, ctx, headers, "接口令牌", "/tokens").await,
+            tokens,
+            orgs: orgs
+                .iter()
+                .filter(|o| o.active)
+                .map(OrgView::from)
+                .collect(),
+            scopes: TokenScope::ALL
+                .iter()
+                .map(|t| (t.as_str(), t.label()))
+                .collect(),
+            secret,
+            error,
+        },
+    ))
 }
 
-async fn tokens_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
+async fn tokens_page(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
     tokens_view(&s, &ctx, &headers, None, None).await
 }
 
@@ -1518,7 +1428,7 @@ async fn create_token(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<TokenForm>,
-) -> Response {
+) -> UiResult {
     let input = TokenInput {
         org_id: f.org_id,
         name: f.name,
@@ -1529,7 +1439,7 @@ async fn create_token(
         Err(e @ AppError::Invalid { .. }) => {
             tokens_view(&s, &ctx, &headers, None, Some(e.to_string())).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1538,26 +1448,25 @@ async fn revoke_token(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     let r = ops::revoke_token(&s, &ctx, id).await;
     done(&ctx, r, "/tokens", "令牌已吊销")
 }
 
 // ---- assets ----
 
-async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
-    if name == *CSS_NAME {
-        (
-            [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            CSS,
-        )
-            .into_response()
-    } else {
-        error_page(&AppError::NotFound("文件"))
+async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> UiResult {
+    if name != *CSS_NAME {
+        return Err(AppError::NotFound("文件").into());
     }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        CSS,
+    )
+        .into_response())
 }
 
 // After the `page!` macro, which they use.
@@ -1567,6 +1476,7 @@ mod cases;
 mod catalog;
 mod clocks;
 mod dashboard;
+mod error;
 mod forgive;
 mod instructions;
 mod leads;

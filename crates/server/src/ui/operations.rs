@@ -22,7 +22,7 @@ page!(OperationPage, "operation_detail.html" {
     orgs: Vec<(i64, String)>,
     our_officers: Vec<PersonChoice>,
 });
-page!(FieldPage, "operation_field.html" { o: OperationView, on_list: bool, checked_in: bool });
+page!(FieldPage, "operation_field.html" { o: OperationView, checked_in: bool });
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/operations", get(board).post(create))
@@ -36,11 +36,8 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/operation-notices/{id}/dispatch", post(dispatch))
 }
 
-async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> Response {
-    let all = match oops::list(&s, &ctx).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&e),
-    };
+async fn board(State(s): State<AppState>, UiCtx(ctx): UiCtx, headers: HeaderMap) -> UiResult {
+    let all = oops::list(&s, &ctx).await?;
     use xiezhi_domain::operation::OperationStatus as S;
     let column = |statuses: &[S]| -> Vec<OperationView> {
         all.iter()
@@ -146,19 +143,13 @@ async fn create(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     CsrfForm(f): CsrfForm<PlanForm>,
-) -> Response {
-    let r = match plan_input(&f).await {
-        Ok(input) => oops::create(&s, &ctx, &input).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(o) => flash_redirect(
-            &format!("/operations/{}", o.id),
-            "行动方案已保存，请核对后提交",
-            &ctx.meta,
-        ),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let o = oops::create(&s, &ctx, &plan_input(&f).await?).await?;
+    Ok(flash_redirect(
+        &format!("/operations/{}", o.id),
+        "行动方案已保存，请核对后提交",
+        &ctx.meta,
+    ))
 }
 
 async fn detail(
@@ -166,22 +157,17 @@ async fn detail(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let o = match oops::get(&s, &ctx, id).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e),
-    };
-    let own = Target::in_name_of(ctx.actor.org_path.clone());
-    let me = ctx.actor.person_id();
+) -> UiResult {
+    let o = oops::get(&s, &ctx, id).await?;
     let my_notice = o
         .notices
         .iter()
         .find(|n| n.org_id == ctx.actor.org_id && n.dispatched_at.is_none())
         .map(|n| n.id)
-        .filter(|_| ctx.can(Action::HandleLead, &own));
+        .filter(|_| o.steps.may("dispatch"));
     ok(&OperationPage {
         layout: Layout::new(&s, &ctx, &headers, &o.title, "/operations").await,
-        on_list: o.officers.iter().any(|x| Some(x.person_id) == me),
+        on_list: o.steps.may("check_in"),
         our_officers: match my_notice {
             Some(_) => people_for_select(&s, &ctx)
                 .await
@@ -205,16 +191,12 @@ async fn field(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let o = match oops::get(&s, &ctx, id).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let o = oops::get(&s, &ctx, id).await?;
     let me = ctx.actor.person_id();
     let mine = o.officers.iter().find(|x| Some(x.person_id) == me);
     ok(&FieldPage {
         layout: Layout::new(&s, &ctx, &headers, &o.title, "/operations").await,
-        on_list: mine.is_some(),
         checked_in: mine.is_some_and(|x| x.checked_in_at.is_some()),
         o,
     })
@@ -225,7 +207,7 @@ async fn step(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<OperationStepInput>,
-) -> Response {
+) -> UiResult {
     let r = oops::step(&s, &ctx, id, &f).await;
     done(&ctx, r, &format!("/operations/{id}"), "已办理")
 }
@@ -254,7 +236,7 @@ async fn check_in(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<PlaceForm>,
-) -> Response {
+) -> UiResult {
     let (lat, lon) = f.point();
     let r = oops::check_in(&s, &ctx, id, &CheckInInput { lat, lon }).await;
     done(&ctx, r, &format!("/operations/{id}/field"), "已签到")
@@ -265,7 +247,7 @@ async fn report(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<PlaceForm>,
-) -> Response {
+) -> UiResult {
     let (lat, lon) = f.point();
     let input = FieldReportInput {
         body: f.body.clone(),
@@ -299,7 +281,7 @@ async fn link(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<LinkForm>,
-) -> Response {
+) -> UiResult {
     // The number people have: a lead's tracking number (受理编号) or a case number (案号);
     // a bare id still works.
     let number = f.number.trim().to_uppercase();
@@ -323,10 +305,11 @@ async fn link(
             case_id: None,
         },
         (None, None, Err(_)) => {
-            return error_page(&AppError::invalid(
+            return Err(AppError::invalid(
                 "number",
                 format!("没有受理编号或案号为“{}”的线索或案件", f.number.trim()),
-            ));
+            )
+            .into());
         }
     };
     let r = oops::link(&s, &ctx, id, &input).await;
@@ -347,9 +330,9 @@ async fn notify(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<NoticeForm>,
-) -> Response {
+) -> UiResult {
     let Ok(org_id) = f.org_id.trim().parse() else {
-        return error_page(&AppError::invalid("org_id", "请选择被通知单位"));
+        return Err(AppError::invalid("org_id", "请选择被通知单位").into());
     };
     let input = NoticeInput {
         org_id,
@@ -379,12 +362,9 @@ async fn dispatch(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<DispatchForm>,
-) -> Response {
-    let officers = match picked_ids(&f.officers, "officers") {
-        Ok(p) => p,
-        Err(e) => return error_page(&e),
-    };
-    let r = oops::dispatch(
+) -> UiResult {
+    let officers = picked_ids(&f.officers, "officers")?;
+    let o = oops::dispatch(
         &s,
         &ctx,
         id,
@@ -393,9 +373,10 @@ async fn dispatch(
             note: f.note.clone(),
         },
     )
-    .await;
-    match r {
-        Ok(o) => flash_redirect(&format!("/operations/{}", o.id), "已派员", &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+    .await?;
+    Ok(flash_redirect(
+        &format!("/operations/{}", o.id),
+        "已派员",
+        &ctx.meta,
+    ))
 }

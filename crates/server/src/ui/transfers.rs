@@ -59,16 +59,10 @@ async fn lead_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    let d = match tops::detail(&s, &ctx, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&e),
-    };
+) -> UiResult {
+    let d = tops::detail(&s, &ctx, id).await?;
     // A township transfers to, and disputes with, any body of its county.
-    let all = match s.store.orgs_under(&ctx.tree_path()).await {
-        Ok(o) => o,
-        Err(e) => return error_page(&e.into()),
-    };
+    let all = s.store.orgs_under(&ctx.tree_path()).await?;
     let find = |id: i64| all.iter().find(|o| o.id == id);
     let may = |action: Action, id: i64| {
         find(id).is_some_and(|o| crate::ops::acting::may_act(&ctx, action, o))
@@ -158,11 +152,9 @@ async fn transfer_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    match tops::get_transfer(&s, &ctx, id).await {
-        Ok(t) => Redirect::to(&format!("/leads/{}#transfer-{id}", t.lead_id)).into_response(),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let t = tops::get_transfer(&s, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/leads/{}#transfer-{id}", t.lead_id)).into_response())
 }
 
 /// A dispute is shown on its lead's page.
@@ -170,11 +162,9 @@ async fn dispute_page(
     State(s): State<AppState>,
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
-) -> Response {
-    match tops::get_dispute(&s, &ctx, id).await {
-        Ok(d) => Redirect::to(&format!("/leads/{}#dispute-{id}", d.lead_id)).into_response(),
-        Err(e) => error_page(&e),
-    }
+) -> UiResult {
+    let d = tops::get_dispute(&s, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/leads/{}#dispute-{id}", d.lead_id)).into_response())
 }
 
 fn back(id: i64) -> String {
@@ -186,7 +176,7 @@ async fn no_violation(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ReplyInput>,
-) -> Response {
+) -> UiResult {
     let r = tops::no_violation(&s, &ctx, id, &f).await;
     done(&ctx, r, &back(id), "已办结并答复举报人")
 }
@@ -196,7 +186,7 @@ async fn final_reply(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ReplyInput>,
-) -> Response {
+) -> UiResult {
     let r = tops::final_reply(&s, &ctx, id, &f).await;
     done(&ctx, r, &back(id), "已答复举报人")
 }
@@ -206,7 +196,7 @@ async fn file_case(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<CaseInput>,
-) -> Response {
+) -> UiResult {
     let r = tops::file_case(&s, &ctx, id, &f).await;
     done(&ctx, r, &back(id), "已立案")
 }
@@ -216,18 +206,16 @@ async fn refer(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ReferInput>,
-) -> Response {
-    match tops::refer(&s, &ctx, id, &f).await {
-        Ok(l) => flash_redirect(
-            &back(id),
-            &format!(
-                "已告知举报人并通知乡镇（街道），乡镇受理编号 {}",
-                l.tracking_number
-            ),
-            &ctx.meta,
+) -> UiResult {
+    let l = tops::refer(&s, &ctx, id, &f).await?;
+    Ok(flash_redirect(
+        &back(id),
+        &format!(
+            "已告知举报人并通知乡镇（街道），乡镇受理编号 {}",
+            l.tracking_number
         ),
-        Err(e) => error_page(&e),
-    }
+        &ctx.meta,
+    ))
 }
 
 /// The transfer form as typed: up to three materials, each a title and an uploaded file.
@@ -288,9 +276,9 @@ async fn draft(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<TransferForm>,
-) -> Response {
+) -> UiResult {
     let Ok(to) = f.to_org_id.trim().parse::<i64>() else {
-        return error_page(&AppError::invalid("to_org_id", "请选择受移送机构"));
+        return Err(AppError::invalid("to_org_id", "请选择受移送机构").into());
     };
     let input = TransferInput {
         to_org_id: to,
@@ -317,17 +305,15 @@ async fn open_conflict(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ConflictInput>,
-) -> Response {
+) -> UiResult {
     let r = tops::open_conflict(&s, &ctx, id, &f).await;
     done(&ctx, r, &back(id), "已提出管辖争议，请双方协商")
 }
 
 /// After acting on a transfer, back to its lead.
-fn after(ctx: &Ctx, r: Result<TransferView, AppError>, msg: &str) -> Response {
-    match r {
-        Ok(t) => flash_redirect(&back(t.lead_id), msg, &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+fn after(ctx: &Ctx, r: Result<TransferView, AppError>, msg: &str) -> UiResult {
+    let t = r?;
+    Ok(flash_redirect(&back(t.lead_id), msg, &ctx.meta))
 }
 
 async fn approve(
@@ -335,7 +321,7 @@ async fn approve(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     after(&ctx, tops::approve(&s, &ctx, id).await, "已批准")
 }
 
@@ -344,7 +330,7 @@ async fn send(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     after(&ctx, tops::send(&s, &ctx, id).await, "已移送公安机关")
 }
 
@@ -353,7 +339,7 @@ async fn written(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<TransferForm>,
-) -> Response {
+) -> UiResult {
     let input = WrittenInput {
         materials: f.materials(),
     };
@@ -369,7 +355,7 @@ async fn accept(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     after(&ctx, tops::accept(&s, &ctx, id).await, "已受理")
 }
 
@@ -378,7 +364,7 @@ async fn reject(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ReasonInput>,
-) -> Response {
+) -> UiResult {
     after(
         &ctx,
         tops::reject(&s, &ctx, id, &f).await,
@@ -391,7 +377,7 @@ async fn withdraw(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<ReasonInput>,
-) -> Response {
+) -> UiResult {
     after(&ctx, tops::withdraw(&s, &ctx, id, &f).await, "已撤回")
 }
 
@@ -400,7 +386,7 @@ async fn outcome(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<OutcomeInput>,
-) -> Response {
+) -> UiResult {
     after(
         &ctx,
         tops::report_outcome(&s, &ctx, id, &f).await,
@@ -420,7 +406,7 @@ async fn refusal(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<RefusalForm>,
-) -> Response {
+) -> UiResult {
     let input = RefusalInput {
         reconsider: f.reconsider == "true",
     };
@@ -432,11 +418,9 @@ async fn refusal(
 }
 
 /// After acting on a dispute, back to its lead.
-fn after_dispute(ctx: &Ctx, r: Result<DisputeView, AppError>, msg: &str) -> Response {
-    match r {
-        Ok(d) => flash_redirect(&back(d.lead_id), msg, &ctx.meta),
-        Err(e) => error_page(&e),
-    }
+fn after_dispute(ctx: &Ctx, r: Result<DisputeView, AppError>, msg: &str) -> UiResult {
+    let d = r?;
+    Ok(flash_redirect(&back(d.lead_id), msg, &ctx.meta))
 }
 
 async fn note(
@@ -444,7 +428,7 @@ async fn note(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<NoteInput>,
-) -> Response {
+) -> UiResult {
     after_dispute(&ctx, tops::add_note(&s, &ctx, id, &f).await, "已记录")
 }
 
@@ -453,7 +437,7 @@ async fn escalate(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(_): CsrfForm<Empty>,
-) -> Response {
+) -> UiResult {
     after_dispute(
         &ctx,
         tops::escalate(&s, &ctx, id).await,
@@ -476,10 +460,8 @@ async fn designate(
     UiCtx(ctx): UiCtx,
     UiPath(id): UiPath<i64>,
     CsrfForm(f): CsrfForm<DesignateForm>,
-) -> Response {
-    if let Err(e) = tops::may_designate(&s, &ctx, id).await {
-        return error_page(&e);
-    }
+) -> UiResult {
+    tops::may_designate(&s, &ctx, id).await?;
     let input = match (f.org_id.trim().parse::<i64>(), f.confirm.is_some()) {
         (Err(_), _) => Err(AppError::invalid("org_id", "请选择指定管辖的机构")),
         (Ok(_), false) => Err(AppError::invalid(
@@ -490,12 +472,12 @@ async fn designate(
             org_id,
             decision: f.decision,
         }),
-    };
-    let r = match input {
-        Ok(input) => tops::designate(&s, &ctx, id, &input).await,
-        Err(e) => Err(e),
-    };
-    after_dispute(&ctx, r, "已指定管辖")
+    }?;
+    after_dispute(
+        &ctx,
+        tops::designate(&s, &ctx, id, &input).await,
+        "已指定管辖",
+    )
 }
 
 /// Filters of the coordination view.
@@ -514,29 +496,22 @@ async fn coordination_page(
     UiCtx(ctx): UiCtx,
     headers: HeaderMap,
     UiQuery(q): UiQuery<CoordinationQuery>,
-) -> Response {
+) -> UiResult {
     let tq = TransferQuery {
         open: Some(q.status.is_empty()),
         status: opt(&q.status),
         kind: opt(&q.kind),
     };
-    let r = async {
-        let t = tops::list_transfers(&s, &ctx, &tq).await?;
-        let d = tops::list_disputes(&s, &ctx, &DisputeQuery { open: Some(true) }).await?;
-        Ok::<_, AppError>((t, d))
-    }
-    .await;
-    match r {
-        Ok((transfers, disputes)) => ok(&CoordinationPage {
-            layout: Layout::new(&s, &ctx, &headers, "移送与争议", "/transfers").await,
-            transfers,
-            disputes,
-            q,
-            statuses: xiezhi_domain::transfer::TransferStatus::ALL
-                .iter()
-                .map(|s| (s.as_str(), s.label()))
-                .collect(),
-        }),
-        Err(e) => error_page(&e),
-    }
+    let transfers = tops::list_transfers(&s, &ctx, &tq).await?;
+    let disputes = tops::list_disputes(&s, &ctx, &DisputeQuery { open: Some(true) }).await?;
+    ok(&CoordinationPage {
+        layout: Layout::new(&s, &ctx, &headers, "移送与争议", "/transfers").await,
+        transfers,
+        disputes,
+        q,
+        statuses: xiezhi_domain::transfer::TransferStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+    })
 }

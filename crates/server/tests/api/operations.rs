@@ -405,8 +405,11 @@ engine_test!(
             "scjg.1",
             "cd.chief",
             "sthj.chief",
+            "gaj.1",
         ];
         let people = sign_in_all(&app, &logins).await;
+        let police_officer = app.person_id("gaj.1").await;
+        let (mut checked_in, mut dispatched) = (0, 0);
         let office = &people[0].1;
         let r = office
             .call(
@@ -467,6 +470,41 @@ engine_test!(
                     "{login} notice at {status}: {}",
                     notice.body
                 );
+                // Checking in (an officer on the plan) and sending officers (a notified unit).
+                let check_in = s
+                    .call(Method::POST, &format!("{path}/check-in"), Some(json!({})))
+                    .await;
+                assert_eq!(
+                    check_in.status.is_success(),
+                    offered.iter().any(|o| o == "check_in"),
+                    "{login} check-in at {status}: {}",
+                    check_in.body
+                );
+                checked_in += usize::from(check_in.status.is_success());
+                let open_notice = office.get(&path).await.body["notices"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|n| n["dispatched_at"].is_null())
+                    .map(|n| n["id"].as_i64().unwrap());
+                if let Some(n) = open_notice {
+                    let r = s
+                        .call(
+                            Method::POST,
+                            &format!("/api/v1/operation-notices/{n}/dispatch"),
+                            Some(json!({"officers": [police_officer], "note": "已到场"})),
+                        )
+                        .await;
+                    assert_eq!(
+                        r.status.is_success(),
+                        offered.iter().any(|o| o == "dispatch"),
+                        "{login} dispatch at {status}: {}",
+                        r.body
+                    );
+                    dispatched += usize::from(r.status.is_success());
+                } else {
+                    assert!(!offered.iter().any(|o| o == "dispatch"), "{login}");
+                }
                 if *login == by {
                     assert!(
                         offered.iter().any(|o| o == forward),
@@ -479,5 +517,7 @@ engine_test!(
             assert_eq!(r.status, StatusCode::OK, "{by} {forward}: {}", r.body);
         }
         assert_eq!(office.get(&path).await.body["status"], "closed");
+        assert_eq!(checked_in, 1, "the officer on the plan checked in");
+        assert!(dispatched >= 1, "the notified police sent officers");
     }
 );
