@@ -378,9 +378,15 @@ impl LeadFields {
     }
 }
 
-/// A tracking number (受理编号): `L` + the Beijing date + a 5-digit daily sequence.
-pub fn tracking_number(date: chrono::NaiveDate, seq: u32) -> String {
-    format!("L{}{seq:05}", date.format("%Y%m%d"))
+/// The part of a day's tracking numbers before the sequence: `L` + the Beijing date.
+pub fn tracking_prefix(date: chrono::NaiveDate) -> String {
+    format!("L{}", date.format("%Y%m%d"))
+}
+
+/// A tracking number (受理编号): [`tracking_prefix`] + the daily sequence, at least five
+/// digits (the 100,000th of a day has six).
+pub fn tracking_number(date: chrono::NaiveDate, seq: u64) -> String {
+    format!("{}{seq:05}", tracking_prefix(date))
 }
 
 #[cfg(test)]
@@ -456,6 +462,7 @@ mod tests {
     fn tracking_numbers_carry_the_date_and_a_sequence() {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         assert_eq!(tracking_number(d, 7), "L2026112400007");
+        assert_eq!(tracking_number(d, 100_000), "L20261124100000");
     }
 
     #[test]

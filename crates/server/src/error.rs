@@ -53,6 +53,9 @@ pub enum AppError {
         /// Why, in Chinese.
         message: String,
     },
+    /// The request body is larger than such a request may be.
+    #[error("提交的内容过大（不能超过 {} KB）", .0 / 1024)]
+    TooLarge(usize),
     /// Too many failed sign-ins.
     #[error("登录失败次数过多，账号已锁定至 {0}")]
     Locked(String),
@@ -68,6 +71,14 @@ impl AppError {
     /// A conflict with the current state, with its stable code.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         AppError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Not a party to the thing (403), with a stable code.
+    pub fn not_party(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::NotParty {
             code,
             message: message.into(),
         }
@@ -97,6 +108,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,6 +127,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict { code, .. } | AppError::NotParty { code, .. } => code,
             AppError::Locked(_) => "locked",
+            AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
         }
     }
@@ -169,8 +182,9 @@ pub struct ErrorBody {
     pub code: String,
     /// Chinese message for people.
     pub message: String,
-    /// Structured details: `{field}` for invalid input, `{rows}` for imports.
-    #[schema(value_type = Object)]
+    /// Structured details: `{field}` for invalid input, `{rows}` for imports; `null`
+    /// otherwise.
+    #[schema(value_type = Option<Object>)]
     pub details: serde_json::Value,
     /// The request id, to quote when reporting a problem.
     pub request_id: String,

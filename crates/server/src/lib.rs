@@ -5,6 +5,7 @@
 pub mod api;
 pub mod ctx;
 pub mod error;
+pub mod guard;
 pub mod open311;
 pub mod ops;
 pub mod ui;
@@ -236,6 +237,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             ctx::csrf_cookie,
         ))
+        .layer(axum::middleware::from_fn(guard::inputs))
         .layer(axum::middleware::from_fn(error::request_scope))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -245,6 +247,7 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(guard::request_id))
         .with_state(state)
 }
 

@@ -85,6 +85,8 @@ impl Open311Error {
             | AppError::NotParty { .. } => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict { .. } => 409,
+            AppError::TooLarge(_) => 413,
+            AppError::Locked(_) => 429,
             _ => 500,
         };
         if let AppError::Internal(m) = &e {

@@ -104,7 +104,31 @@ pub async fn locked_until(
     Ok(None)
 }
 
-/// Try to sign in. Every attempt is recorded (subject `login`, the login name).
+/// The login name as tried and recorded: a name no account could have (longer than 32, or
+/// with other characters) is cut short and its other characters replaced, so a request
+/// without a sign-in writes nothing long or strange into the permanent record.
+fn tried_login(login: &str) -> String {
+    let lower = login.trim().to_ascii_lowercase();
+    let mut out: String = lower
+        .chars()
+        .take(32)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if lower.chars().count() > 32 {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
+/// Try to sign in. Every attempt is recorded (subject `login`, the login name as
+/// [`tried_login`] keeps it).
 pub async fn sign_in(
     store: &Store,
     login: &str,
@@ -112,7 +136,7 @@ pub async fn sign_in(
     request_id: &str,
     now: DateTime<Utc>,
 ) -> Result<SignIn, StoreError> {
-    let login = login.trim().to_ascii_lowercase();
+    let login = tried_login(login);
     let anon = RecordContext {
         actor: "anonymous".into(),
         org: None,
@@ -360,5 +384,19 @@ impl Store {
             roles: vec![xiezhi_domain::Role::System],
             token_scopes: scopes_of(t),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tried_login;
+
+    #[test]
+    fn a_login_no_account_could_have_is_recorded_short_and_plain() {
+        assert_eq!(tried_login(" Zhang.San "), "zhang.san");
+        assert_eq!(tried_login("a\u{0}b<script>"), "a?b?script?");
+        let long = tried_login(&"x".repeat(1_000_000));
+        assert_eq!(long.chars().count(), 32);
+        assert!(long.ends_with('…'), "never a valid login: {long}");
     }
 }

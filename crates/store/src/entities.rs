@@ -743,6 +743,25 @@ pub mod case_handler {
 
 /// The reporters' ratings of final replies (满意度评价), one row per rating: what the
 /// assessment counts for the org whose answer was rated.
+pub mod number_sequence {
+    use sea_orm::entity::prelude::*;
+
+    /// The last number issued in a series (编号序列): leads' tracking numbers and case numbers
+    /// of a day, by their prefix (`L20261205`, `AJ20261205`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "number_sequences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub prefix: String,
+        pub last: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod lead_rating {
     use sea_orm::entity::prelude::*;
 

@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use xiezhi_domain::lead::{LeadInput, LeadStatus, LeadStep, tracking_number};
+use xiezhi_domain::lead::{LeadInput, LeadStatus, LeadStep, tracking_number, tracking_prefix};
 use xiezhi_domain::{EventKind, payload};
 
 /// Two reports are about the same place when their points lie within this many metres.
@@ -96,22 +96,10 @@ pub async fn intake(
     }
     let now = w.now();
     let beijing_day = xiezhi_domain::beijing::day(now);
-    // The next number of the day, from the highest one issued (the unique index on the
-    // tracking number answers this without scanning the day's leads).
-    let prefix = tracking_number(beijing_day, 0);
-    let prefix = &prefix[..prefix.len() - 5];
-    let today = lead::Entity::find()
-        .filter(lead::Column::TrackingNumber.starts_with(prefix))
-        .order_by_desc(lead::Column::TrackingNumber)
-        .one(w.txn())
-        .await?
-        .and_then(|l| {
-            l.tracking_number
-                .get(prefix.len()..prefix.len() + 5)?
-                .parse::<u64>()
-                .ok()
-        })
-        .unwrap_or(0);
+    // The next number of the day, from the day's counter.
+    let prefix = tracking_prefix(beijing_day);
+    let issued = lead::Entity::find().filter(lead::Column::TrackingNumber.starts_with(&prefix));
+    let seq = crate::numbers::next(w, &prefix, issued).await?;
     let receiving = crate::entities::org::Entity::find_by_id(r.org_id)
         .one(w.txn())
         .await?
@@ -140,7 +128,7 @@ pub async fn intake(
         LeadStatus::Received
     };
     let m = lead::ActiveModel {
-        tracking_number: Set(tracking_number(beijing_day, today as u32 + 1)),
+        tracking_number: Set(tracking_number(beijing_day, seq)),
         channel: Set(input.channel.as_str().into()),
         reporter_name: Set(input.reporter_name.clone()),
         reporter_phone: Set(input.reporter_phone.as_ref().map(|p| p.to_string())),

@@ -21,6 +21,7 @@ pub mod leads;
 pub mod live;
 pub mod meetings;
 pub mod migration;
+pub mod numbers;
 pub mod operations;
 pub mod orgs;
 pub mod people;

@@ -31,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0016AppendOnlyRecord),
             Box::new(M0017LeadRatings),
             Box::new(M0018KnownValues),
+            Box::new(M0019NumberSequences),
         ]
     }
 }
@@ -1519,5 +1520,30 @@ impl MigrationTrait for M0018KnownValues {
         };
         run_frozen(m, frozen).await?;
         Ok(())
+    }
+}
+
+/// Numbers of a day come from a counter per prefix (`number_sequences`), not from the highest
+/// number issued: past 99,999 a day the sequence grows a digit and string order no longer
+/// follows it.
+struct M0019NumberSequences;
+
+impl MigrationName for M0019NumberSequences {
+    fn name(&self) -> &str {
+        "m0019_number_sequences"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0019NumberSequences {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("number_sequences")
+                .col(string_len("prefix", 32).primary_key())
+                .col(big_integer("last"))
+                .take(),
+        )
+        .await
     }
 }

@@ -1492,7 +1492,7 @@ pub async fn load_history(
         times.sort();
         for (n, at) in times.into_iter().enumerate() {
             let c = pick(&mut g.rng, &county_weights);
-            let number = xiezhi_domain::lead::tracking_number(d, 50_000 + n as u32);
+            let number = xiezhi_domain::lead::tracking_number(d, 50_000 + n as u64);
             g.lead(&counties[c], &items, at, number);
         }
         let end = beijing(d + Duration::days(1), 0).min(now + Duration::seconds(1));

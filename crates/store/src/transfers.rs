@@ -466,12 +466,11 @@ pub async fn file_case(
     no_open_transfer(w, id, "立案").await?;
     let now = w.now();
     let day = xiezhi_domain::beijing::day(now);
-    let count = case::Entity::find()
-        .filter(case::Column::FiledAt.gte(xiezhi_domain::beijing::midnight(day)))
-        .count(w.txn())
-        .await?;
+    let prefix = format!("AJ{}", day.format("%Y%m%d"));
+    let issued = case::Entity::find().filter(case::Column::Number.starts_with(&prefix));
+    let seq = crate::numbers::next(w, &prefix, issued).await?;
     let c = case::ActiveModel {
-        number: Set(format!("AJ{}{:05}", day.format("%Y%m%d"), count + 1)),
+        number: Set(format!("{prefix}{seq:05}")),
         lead_id: Set(Some(id)),
         holder_org_id: Set(by.org_id),
         item_code: Set(filing.item_code.clone().or(l.item_code.clone())),

@@ -101,6 +101,11 @@ const LANDED: &[(&str, &str, &str)] = &[
         "b56eb3d5f163f322af1089f54808514af6973d758436f64c635d486c2ed03217",
         "76e81ff2e3e191fe971cb2b2590ce60b1b3fa0590fc990a5164aea8b76ffccfd",
     ),
+    (
+        "m0019_number_sequences",
+        "186baa3f47957cf62da8a0ed0848efc55fdb86c6823743e0960b31424e32c642",
+        "292994019f07831dfc0d16a376735813a8edee33d46f6bda1e1cc6588c497204",
+    ),
 ];
 
 /// The schema as text: every table, column, index, constraint, trigger and function.

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use xiezhi_domain::EventKind;
 use xiezhi_domain::{Action, Refusal, Target};
 use xiezhi_store::entities::attachment;
+use xiezhi_store::record::Subjects;
 use xiezhi_store::transfers as st;
 
 /// A material or photo.
@@ -146,16 +147,40 @@ pub async fn upload(
     })
 }
 
-/// Download a stored file: allowed when the caller may see a lead or transfer that
-/// references it.
-pub async fn download(
+/// Refuse (403) naming stored files the caller could not read in something they write
+/// (附件引用): each must have been uploaded by their org, or be readable to them already
+/// through a subject that references it. A digest learnt elsewhere then opens nothing: what
+/// references a file was written by someone who could read it.
+pub(crate) async fn may_name<'a>(
     s: &AppState,
     ctx: &Ctx,
-    digest: &str,
-) -> Result<(String, Vec<u8>), AppError> {
-    let refs = s.store.attachments_with(digest).await?;
-    let mut allowed = false;
-    for a in &refs {
+    digests: impl IntoIterator<Item = &'a str>,
+) -> Result<(), AppError> {
+    for digest in digests {
+        let uploads = s
+            .store
+            .events_about(
+                &[Subjects::of("blob", [digest])],
+                &[EventKind::BlobUploaded],
+            )
+            .await?;
+        let ours = uploads.iter().any(|e| e.org == Some(ctx.actor.org_id));
+        // A file nobody uploaded nor references protects nothing (and the store says when
+        // it does not exist).
+        let unknown = uploads.is_empty() && s.store.attachments_with(digest).await?.is_empty();
+        if !ours && !unknown && !readable(s, ctx, digest).await? {
+            return Err(AppError::not_party(
+                "attachment.not_readable",
+                "不能引用本单位未上传、也无权查看的附件",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the caller may see a subject that references the file.
+async fn readable(s: &AppState, ctx: &Ctx, digest: &str) -> Result<bool, AppError> {
+    for a in &s.store.attachments_with(digest).await? {
         let ok = match a.subject_type.as_str() {
             "lead" => super::leads::get(s, ctx, a.subject_id).await.is_ok(),
             "transfer" => super::transfers::get_transfer(s, ctx, a.subject_id)
@@ -170,14 +195,23 @@ pub async fn download(
             _ => false,
         };
         if ok {
-            allowed = true;
-            break;
+            return Ok(true);
         }
     }
-    if refs.is_empty() {
+    Ok(false)
+}
+
+/// Download a stored file: allowed when the caller may see a subject that references it
+/// (and only those who could read a file may name it, [`may_name`]).
+pub async fn download(
+    s: &AppState,
+    ctx: &Ctx,
+    digest: &str,
+) -> Result<(String, Vec<u8>), AppError> {
+    if s.store.attachments_with(digest).await?.is_empty() {
         return Err(AppError::NotFound("附件"));
     }
-    if !allowed {
+    if !readable(s, ctx, digest).await? {
         return Err(AppError::Forbidden(Refusal::OutOfScope));
     }
     let b = s.store.blob(digest).await?;

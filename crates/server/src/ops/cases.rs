@@ -378,6 +378,7 @@ pub async fn add_evidence(
     if !xiezhi_domain::transfer::is_digest(digest) {
         return Err(AppError::invalid("digest", "应为64位小写十六进制 SM3 摘要"));
     }
+    super::attachments::may_name(s, ctx, [digest]).await?;
     let mut w = ctx.writer(s).await?;
     cases::add_evidence(&mut w, id, &title, digest, by.org_id).await?;
     w.commit().await?;

@@ -268,6 +268,7 @@ pub async fn send(
     };
     let cal = s.calendar();
     let env = s.clock_env(&cal);
+    super::attachments::may_name(s, ctx, input.attachments.iter().map(String::as_str)).await?;
     let mut w = ctx.writer(s).await?;
     let (m, _) = si::send(
         &mut w,

@@ -189,6 +189,7 @@ pub async fn submit(
     };
     let cal = s.calendar();
     let env = s.clock_env(&cal);
+    super::attachments::may_name(s, ctx, body.photos.iter().map(String::as_str)).await?;
     let mut w = ctx.writer(s).await?;
     let r = leads::intake(&mut w, env, input, receipt).await?;
     if r.created {

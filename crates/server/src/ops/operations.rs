@@ -643,6 +643,7 @@ pub async fn report(
     if input.photos.len() > 20 {
         return Err(AppError::invalid("photos", "每次最多20张照片"));
     }
+    super::attachments::may_name(s, ctx, input.photos.iter().map(String::as_str)).await?;
     let mut w = ctx.writer(s).await?;
     so::add_report(
         &mut w,

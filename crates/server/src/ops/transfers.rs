@@ -632,6 +632,11 @@ pub struct MaterialInput {
     pub digest: Option<String>,
 }
 
+/// The stored files materials name.
+fn named(m: &[MaterialInput]) -> impl Iterator<Item = &str> {
+    m.iter().filter_map(|m| m.digest.as_deref())
+}
+
 fn materials(m: &[MaterialInput]) -> Vec<MaterialFields> {
     m.iter()
         .map(|m| MaterialFields {
@@ -653,6 +658,7 @@ pub async fn draft(
     if let Ok(to) = s.store.org(input.to_org_id).await {
         same_tree(ctx, &to)?;
     }
+    super::attachments::may_name(s, ctx, named(&input.materials)).await?;
     let d = DraftFields {
         kind: input.kind.clone(),
         facts: input.facts.clone(),
@@ -838,6 +844,7 @@ pub async fn complete_written(
     input: &WrittenInput,
 ) -> Result<TransferView, AppError> {
     let by = transfer_acting(s, ctx, id, Side::Sender, Action::ApproveTransfer).await?;
+    super::attachments::may_name(s, ctx, named(&input.materials)).await?;
     let m = materials(&input.materials)
         .iter()
         .map(MaterialFields::parse)

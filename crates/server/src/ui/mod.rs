@@ -555,9 +555,19 @@ struct NextQuery {
     next: Option<String>,
 }
 
+/// Where to go after signing in: a path on this site only. Browsers drop tabs and newlines
+/// and read a backslash as `/`, so anything but visible ASCII (percent-encode the rest) could turn
+/// `/\t/evil.example` into another site; such a `next` goes home.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.chars().all(|c| c.is_ascii_graphic()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -1567,4 +1577,25 @@ async fn orgs_for_select(
         .filter(|o| o.active && (with_own || o.id != ctx.actor.org_id))
         .map(|o| (o.id, o.name.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn after_sign_in_only_a_visible_path_on_this_site_is_followed() {
+        assert_eq!(safe_next(Some("/leads/2?tab=x%20y")), "/leads/2?tab=x%20y");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{7f}",
+            "https://evil.example",
+            "/线索",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+    }
 }

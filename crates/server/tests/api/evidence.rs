@@ -2,7 +2,8 @@
 //! accepted types from the settings, nothing kept from a refused upload, duplicates stored once.
 
 use crate::helpers::*;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 use xiezhi_server::EvidenceSettings;
 use xiezhi_store::engine_test;
 use xiezhi_store::testing::TestDb;
@@ -78,5 +79,60 @@ engine_test!(
             .await
             .unwrap();
         assert!(events.iter().any(|e| e.payload.contains("118.7")));
+    }
+);
+
+engine_test!(
+    a_file_is_named_only_by_whoever_could_read_it_so_a_known_digest_opens_nothing,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        // 城东街道 photographs a stall and registers a lead with the photo.
+        let cd = app.sign_in("cd.1").await;
+        let photo = b"\x89PNG\r\n\x1a\nchengdong stall".to_vec();
+        let up = cd.send_bytes("/api/v1/attachments", photo.clone()).await;
+        assert!(up.status.is_success(), "{}", up.body);
+        let digest = up.body["digest"].as_str().unwrap().to_owned();
+        let lead = |text: &str, photos: Vec<String>| {
+            json!({"channel": "department", "text": text, "address": "城东路1号",
+                   "division_code": "339901002", "photos": photos})
+        };
+        let r = cd
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(lead("占道经营", vec![digest.clone()])),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+        let download = format!("/api/v1/attachments/{digest}");
+        assert_eq!(cd.get(&download).await.status, StatusCode::OK);
+        // Someone who cannot see that lead learns the digest: naming it in their own lead is
+        // refused, and the file stays closed to them.
+        let other = app.sign_in("scjg.1").await;
+        assert_eq!(other.get(&download).await.status, StatusCode::FORBIDDEN);
+        let r = other
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(lead("借用照片", vec![digest.clone()])),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.body["code"], "attachment.not_readable");
+        assert_eq!(other.get(&download).await.status, StatusCode::FORBIDDEN);
+        // A file another body uploaded and has not attached anywhere yet is closed too; one's
+        // own upload is named freely.
+        let office = app.sign_in("office").await;
+        for (uploader, bytes, allowed) in [
+            (&office, b"%PDF-1.4 office".to_vec(), false),
+            (&other, b"\x89PNG\r\n\x1a\nown".to_vec(), true),
+        ] {
+            let up = uploader.send_bytes("/api/v1/attachments", bytes).await;
+            let named = vec![up.body["digest"].as_str().unwrap().to_owned()];
+            let r = other
+                .call(Method::POST, "/api/v1/leads", Some(lead("附件", named)))
+                .await;
+            assert_eq!(r.status.is_success(), allowed, "{}", r.body);
+        }
     }
 );

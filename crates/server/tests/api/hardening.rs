@@ -1,0 +1,145 @@
+//! The holes an outside test found (issue 21), each kept closed: NUL characters, oversized
+//! bodies, request ids and login names from requests without a sign-in.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use xiezhi_store::engine_test;
+use xiezhi_store::testing::TestDb;
+
+engine_test!(
+    a_nul_character_is_refused_naming_its_field_on_every_route_and_engine,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let client = reqwest::Client::new();
+        // Sign-in needs no session: JSON and the page's form.
+        let r = client
+            .post(format!("{}/api/v1/session", app.base))
+            .json(&json!({"login": "office\u{0}", "password": "demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["details"]["field"], "login", "{body}");
+        let r = client
+            .post(format!("{}/login", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("login=office%00&password=demo")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("NUL"));
+        // Signed in: a body, a query, a path.
+        let cd = app.sign_in("cd.1").await;
+        let r = cd
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "department", "text": "占道\u{0}经营", "address": "城东路1号"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert_eq!(r.body["details"]["field"], "text");
+        let r = cd.get("/api/v1/leads?q=%00").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert_eq!(r.body["details"]["field"], "q");
+        let r = cd.get("/api/v1/leads/1%00").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        // A backslash-u written as text is text.
+        let r = cd
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "department", "text": "路牌写着\\u0000", "address": "城东路1号"})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+    }
+);
+
+engine_test!(
+    an_oversized_body_is_413_and_odd_request_ids_and_long_logins_stay_out_of_the_record,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let cd = app.sign_in("cd.1").await;
+        let r = cd
+            .call(
+                Method::POST,
+                "/api/v1/leads",
+                Some(json!({"channel": "department", "text": "长".repeat(1_000_000), "address": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+        assert_eq!(r.body["code"], "too_large");
+        // A request id: a plain one is kept, anything else replaced by the platform's own.
+        let client = reqwest::Client::new();
+        let ask = |id: &'static str| {
+            client
+                .post(format!("{}/api/v1/session", app.base))
+                .header("x-request-id", id)
+                .json(&json!({"login": "x".repeat(100_000), "password": "wrong"}))
+                .send()
+        };
+        let r = ask("hotline-2026-000123").await.unwrap();
+        assert_eq!(r.headers()["x-request-id"], "hotline-2026-000123");
+        let r = ask("<script>alert(1)</script> and much more")
+            .await
+            .unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert!(!id.contains('<') && id.len() <= 64, "{id}");
+        // The failed sign-ins with a 100,000-character login wrote short events.
+        let (events, _) = app
+            .db
+            .store
+            .list_events(&xiezhi_store::record::EventFilter::default(), 1, 50)
+            .await
+            .unwrap();
+        let logins: Vec<_> = events
+            .iter()
+            .filter(|e| e.subject_type == "login")
+            .collect();
+        assert!(logins.len() >= 2, "{logins:?}");
+        for e in logins {
+            assert!(e.subject_id.chars().count() <= 32, "{}", e.subject_id);
+            assert!(e.request_id.len() <= 64 && !e.request_id.contains('<'));
+        }
+    }
+);
+
+engine_test!(
+    a_days_hundred_thousandth_lead_is_numbered_and_the_next_ones_too,
+    async |db: TestDb| {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let app = spawn_app(db).await;
+        let cd = app.sign_in("cd.1").await;
+        let lead = |i: usize| json!({"channel": "department", "text": format!("第{i}条线索"), "address": "城东路1号"});
+        let first = cd.call(Method::POST, "/api/v1/leads", Some(lead(0))).await;
+        assert!(first.status.is_success(), "{}", first.body);
+        let number = first.body["tracking_number"].as_str().unwrap().to_owned();
+        let prefix = &number[..number.len() - 5];
+        // A busy day: 99,998 numbers already issued.
+        xiezhi_store::entities::number_sequence::ActiveModel {
+            prefix: Set(prefix.to_owned()),
+            last: Set(99_998),
+        }
+        .update(app.db.store.db())
+        .await
+        .unwrap();
+        let mut numbers = vec![];
+        for i in 1..=3 {
+            let r = cd.call(Method::POST, "/api/v1/leads", Some(lead(i))).await;
+            assert!(r.status.is_success(), "{}", r.body);
+            numbers.push(r.body["tracking_number"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(
+            numbers,
+            [
+                format!("{prefix}99999"),
+                format!("{prefix}100000"),
+                format!("{prefix}100001")
+            ]
+        );
+    }
+);
