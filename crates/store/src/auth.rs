@@ -50,6 +50,10 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A hash no password is known for: what an unknown login's password is checked against.
+static NOBODY: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&new_secret("nobody-")).unwrap_or_default());
+
 /// A new random secret (hex) with a prefix.
 fn new_secret(prefix: &str) -> String {
     let mut b = [0u8; 24];
@@ -155,12 +159,14 @@ pub async fn sign_in(
         return Ok(SignIn::Locked { until });
     }
     let person = store.person_by_login(&login).await?;
-    let ok = person.as_ref().is_some_and(|p| {
-        p.active
-            && p.password_hash
-                .as_deref()
-                .is_some_and(|h| verify_password(h, password))
-    });
+    // A password is checked against a hash whether or not the login exists, so the time of
+    // the answer does not tell which logins do (登录名枚举).
+    let hash = person
+        .as_ref()
+        .filter(|p| p.active)
+        .and_then(|p| p.password_hash.as_deref());
+    let matches = verify_password(hash.unwrap_or(&NOBODY), password);
+    let ok = hash.is_some() && matches;
     let Some(person) = person.filter(|_| ok) else {
         let mut w = store.begin_write(anon).await?;
         w.record("login", &login, LOGIN_FAILED, &payload::NoDetails {});

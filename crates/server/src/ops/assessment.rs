@@ -126,11 +126,15 @@ fn beijing_midnight(d: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// A day of a query: `YYYY-MM-DD` in the years an assessment can be about (a far-future
+/// date such as `+262142-12-01` is refused, not overflowed).
 fn day(s: &Option<String>, field: &'static str, default: NaiveDate) -> Result<NaiveDate, AppError> {
     match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(default),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid(field, "日期格式应为 2026-11-30")),
+            .ok()
+            .filter(|d| (2000..=2100).contains(&d.year()))
+            .ok_or_else(|| AppError::invalid(field, "日期格式应为 2026-11-30（2000 至 2100 年）")),
     }
 }
 

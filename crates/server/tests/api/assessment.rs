@@ -321,6 +321,12 @@ engine_test!(
             leader.get("/api/v1/assessment?from=2026-13-01").await.body["details"]["field"],
             "from"
         );
+        // A far-future day is refused, not overflowed into a 500.
+        let r = leader
+            .get("/api/v1/assessment?from=2026-12-01&to=%2B262142-12-01")
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert_eq!(r.body["details"]["field"], "to");
         assert_eq!(
             leader
                 .get("/api/v1/assessment?from=2026-11-30&to=2026-11-01")
