@@ -14,6 +14,7 @@ mod cases;
 mod catalog;
 mod clocks;
 mod evidence;
+mod headers;
 mod instructions;
 mod leads;
 mod meetings;
