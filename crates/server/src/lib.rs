@@ -6,6 +6,7 @@ pub mod api;
 pub mod ctx;
 pub mod error;
 pub mod guard;
+pub mod headers;
 pub mod open311;
 pub mod ops;
 pub mod ui;
@@ -248,6 +249,11 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::from_fn(guard::request_id))
+        // Outermost: every response leaves with the security headers.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .with_state(state)
 }
 

@@ -71,7 +71,7 @@ pub(super) async fn get(
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (
                     header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; style-src 'unsafe-inline'",
+                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
                 ),
             ],
             html,

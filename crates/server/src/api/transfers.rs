@@ -303,8 +303,8 @@ pub(super) async fn download(
         (
             [
                 (header::CONTENT_TYPE, ct),
+                // Evidence is personal data: no cache keeps it (the security headers).
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-                (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
             ],
             bytes,
         )

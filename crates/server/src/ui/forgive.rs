@@ -57,11 +57,9 @@ impl KeptForm {
         serde_json::from_slice(&bytes).ok()
     }
 
-    /// The JSON for the page's script, safe inside `<script>` (no `<`).
-    pub fn script_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_default()
-            .replace('<', "\\u003c")
+    /// The JSON for the page's script (the banner's `data-kept`, escaped by the template).
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     fn cookie_value(&self) -> String {

@@ -25,14 +25,82 @@ use xiezhi_store::auth::{self, SignIn};
 use xiezhi_store::import::RowError;
 
 const FLASH_COOKIE: &str = "xz_flash";
-const CSS: &str = include_str!("../../assets/app.css");
-/// The stylesheet's name, with a content hash so browsers never keep a stale copy.
-static CSS_NAME: LazyLock<String> = LazyLock::new(|| {
+
+/// The files under `assets/`, compiled in: the stylesheet and the scripts. Pages carry no
+/// inline script or style (the Content-Security-Policy runs scripts and styles from these
+/// files only, see `crate::headers`); a page names a file with the `asset` filter.
+const ASSET_FILES: &[(&str, &str, &str)] = &[
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/app.js"),
+    ),
+    (
+        "complaint.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/complaint.js"),
+    ),
+    (
+        "dashboard.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/dashboard.js"),
+    ),
+    (
+        "lead_form.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/lead_form.js"),
+    ),
+    (
+        "operation_detail.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/operation_detail.js"),
+    ),
+    (
+        "operation_field.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/operation_field.js"),
+    ),
+];
+
+/// An asset as served: under its name with a hash of its content (`app-0123456789ab.css`), so
+/// browsers may keep it a year and never use a stale copy.
+struct Asset {
+    file: &'static str,
+    served: String,
+    content_type: &'static str,
+    body: &'static str,
+}
+
+static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    CSS.hash(&mut h);
-    format!("app-{:012x}.css", h.finish() & 0xffff_ffff_ffff)
+    ASSET_FILES
+        .iter()
+        .map(|&(file, content_type, body)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            body.hash(&mut h);
+            let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+            Asset {
+                file,
+                served: format!("{stem}-{:012x}.{ext}", h.finish() & 0xffff_ffff_ffff),
+                content_type,
+                body,
+            }
+        })
+        .collect()
 });
+
+/// The address an asset is served at (`/assets/app-0123456789ab.css`), if there is one.
+fn asset_path(file: &str) -> Option<String> {
+    ASSETS
+        .iter()
+        .find(|a| a.file == file)
+        .map(|a| format!("/assets/{}", a.served))
+}
 
 /// The UI routes.
 pub fn router() -> Router<AppState> {
@@ -103,7 +171,6 @@ pub struct NavItem {
 /// What every page shows around its content.
 pub struct Layout {
     title: String,
-    css: String,
     user: Option<UserBox>,
     nav: Vec<NavItem>,
     flash: Option<String>,
@@ -120,7 +187,6 @@ impl Layout {
     fn public(title: &str, meta: &RequestMeta) -> Layout {
         Layout {
             title: title.into(),
-            css: CSS_NAME.clone(),
             user: None,
             nav: vec![],
             flash: None,
@@ -281,7 +347,6 @@ impl Layout {
         };
         Layout {
             title: title.into(),
-            css: CSS_NAME.clone(),
             user,
             nav: nav
                 .into_iter()
@@ -335,6 +400,15 @@ mod filters {
     #[askama::filter_fn]
     pub fn zh(value: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(crate::chinese_time(&value.to_string()))
+    }
+
+    /// The address of a file under `assets/` as served, with its content hash
+    /// (`{{ "app.js"|asset }}` → `/assets/app-0123456789ab.js`).
+    #[askama::filter_fn]
+    pub fn asset(value: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+        let file = value.to_string();
+        super::asset_path(&file)
+            .ok_or_else(|| askama::Error::custom(format!("no asset named {file}")))
     }
 
     /// Pinyin initials of a name, for narrowing a choice list by typing (`城东街道` → `cdjd`).
@@ -1466,17 +1540,41 @@ async fn revoke_token(
 // ---- assets ----
 
 async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> UiResult {
-    if name != *CSS_NAME {
+    let Some(a) = ASSETS.iter().find(|a| a.served == name) else {
         return Err(AppError::NotFound("文件").into());
-    }
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, a.content_type),
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
-        CSS,
+        a.body,
     )
         .into_response())
+}
+
+/// A share (0 to 1) as a bar, its target marked: SVG shapes sized by their attributes, since
+/// the Content-Security-Policy allows no `style` attribute.
+pub(crate) fn bar_svg(share: &f64, target: Option<&f64>) -> String {
+    let percent = |v: f64| {
+        if v.is_finite() {
+            (v * 100.0).clamp(0.0, 100.0)
+        } else {
+            0.0
+        }
+    };
+    let goal = target
+        .map(|t| {
+            format!(
+                r#"<line class="goal" x1="{0:.0}" x2="{0:.0}" y1="-3" y2="13"/>"#,
+                percent(*t)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="fill" width="{:.1}" height="10"/>{goal}</svg>"#,
+        percent(*share)
+    )
 }
 
 // After the `page!` macro, which they use.

@@ -620,24 +620,24 @@ struct Case {
     outsider: Outsider,
 }
 
-struct Ids {
-    cd: i64,
-    cd1: i64,
-    gov: i64,
-    token: i64,
-    clk: i64,
-    lead: i64,
-    tr: i64,
-    dsp: i64,
-    digest: &'static str,
-    case: i64,
-    asst: i64,
-    doc: i64,
-    ins: i64,
-    opn: i64,
-    notice: i64,
-    mtg: i64,
-    act: i64,
+pub(crate) struct Ids {
+    pub(crate) cd: i64,
+    pub(crate) cd1: i64,
+    pub(crate) gov: i64,
+    pub(crate) token: i64,
+    pub(crate) clk: i64,
+    pub(crate) lead: i64,
+    pub(crate) tr: i64,
+    pub(crate) dsp: i64,
+    pub(crate) digest: &'static str,
+    pub(crate) case: i64,
+    pub(crate) asst: i64,
+    pub(crate) doc: i64,
+    pub(crate) ins: i64,
+    pub(crate) opn: i64,
+    pub(crate) notice: i64,
+    pub(crate) mtg: i64,
+    pub(crate) act: i64,
 }
 
 fn cases(ids: &Ids, n: usize) -> Vec<Case> {
@@ -1770,7 +1770,7 @@ fn mentions_our_county(v: &Value) -> bool {
 }
 
 /// One of everything the walks act on, in 城东街道 and around it.
-async fn fixtures(app: &TestApp) -> Ids {
+pub(crate) async fn fixtures(app: &TestApp) -> Ids {
     let sec = app.sign_in("secadmin").await;
     let token = sec
         .call(
@@ -1922,7 +1922,7 @@ engine_test!(
 );
 
 /// A web route: method, path, form fields, the demo logins allowed.
-type UiCase = (
+pub(crate) type UiCase = (
     Method,
     String,
     Vec<(String, String)>,
@@ -1930,7 +1930,7 @@ type UiCase = (
 );
 
 /// Every web page and form, with what each role gets.
-fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
+pub(crate) fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
     let Ids {
         cd,
         cd1,

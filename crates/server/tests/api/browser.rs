@@ -108,6 +108,11 @@ pub(crate) async fn launch(width: u32, height: u32) -> Option<(Driver, fantoccin
         options["mobileEmulation"] = serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
     }
     caps.insert("goog:chromeOptions".into(), options);
+    // The console is kept, for [`console_problems`].
+    caps.insert(
+        "goog:loggingPrefs".into(),
+        serde_json::json!({"browser": "ALL"}),
+    );
     for _ in 0..50 {
         match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps.clone())
@@ -119,6 +124,46 @@ pub(crate) async fn launch(width: u32, height: u32) -> Option<(Driver, fantoccin
         }
     }
     panic!("chromedriver accepts no session");
+}
+
+/// chromedriver's log of the browser console (`POST /session/{id}/se/log`), which the
+/// WebDriver standard leaves out.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_owned()),
+        )
+    }
+}
+
+/// What the browser console said since the last call that a page must not cause: a
+/// Content-Security-Policy violation (an inline script, handler or style refused) or a
+/// script error. (Failed loads, such as the missing favicon, are not counted.)
+pub(crate) async fn console_problems(b: &fantoccini::Client) -> Vec<String> {
+    let log = b.issue_cmd(BrowserLog).await.unwrap();
+    log.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str())
+        .filter(|m| {
+            m.contains("Content Security Policy")
+                || m.contains("Content-Security-Policy")
+                || m.contains("Uncaught")
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -572,5 +617,8 @@ async fn a_browser_signs_in_and_opens_the_foundation_pages() {
         .for_element(Locator::XPath(&format!("{tile}[text()='{}']", before + 1)))
         .await
         .unwrap();
+    // Nothing on the way was refused by the Content-Security-Policy, and no script failed.
+    let problems = console_problems(&b).await;
+    assert!(problems.is_empty(), "{problems:#?}");
     b.close().await.unwrap();
 }

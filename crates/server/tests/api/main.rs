@@ -15,6 +15,7 @@ mod catalog;
 mod clocks;
 mod evidence;
 mod hardening;
+mod headers;
 mod instructions;
 mod leads;
 mod meetings;

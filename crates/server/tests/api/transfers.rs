@@ -987,12 +987,22 @@ engine_test!(
         let (_, html) = cd1.page(&format!("/leads/{lead}")).await;
         assert!(html.contains("<nav class=\"main\">"), "menu kept");
         assert!(html.contains("未能保存：请选择受移送机构"), "{html}");
-        // The typed facts go back to the form (safe inside the script), marked for to_org_id.
+        // The typed facts go back to the form (escaped in the banner's data-kept, read by
+        // the page's script), marked for to_org_id.
         assert!(
-            html.contains("某超市销售过期食品\\u003cscript>"),
-            "kept values"
+            !html.contains("某超市销售过期食品<script>"),
+            "kept values, escaped"
         );
-        assert!(html.contains("\"field\":\"to_org_id\""));
+        let kept: serde_json::Value = serde_json::from_str(&kept_form(&html)).unwrap();
+        assert_eq!(kept["field"], "to_org_id");
+        assert!(
+            kept["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v[0] == "facts" && v[1] == facts),
+            "{kept}"
+        );
         // Shown once: the next visit is clean.
         let (_, again) = cd1.page(&format!("/leads/{lead}")).await;
         assert!(!again.contains("未能保存"));
@@ -1293,3 +1303,29 @@ engine_test!(
         assert_eq!(cd1.get(&path).await.body["status"], "finished");
     }
 );
+
+/// What a refused form kept, as the page hands it to its script: the `data-kept` attribute
+/// of the banner, unescaped.
+pub(crate) fn kept_form(html: &str) -> String {
+    let raw = html
+        .split("data-kept=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a data-kept attribute");
+    let entity = regex::Regex::new(r"&(#[0-9]+|#x[0-9a-fA-F]+|quot|amp|lt|gt|apos);").unwrap();
+    entity
+        .replace_all(raw, |c: &regex::Captures| {
+            let e = &c[1];
+            let code = match e {
+                "quot" => 34,
+                "amp" => 38,
+                "lt" => 60,
+                "gt" => 62,
+                "apos" => 39,
+                _ if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).unwrap(),
+                _ => e[1..].parse().unwrap(),
+            };
+            char::from_u32(code).unwrap().to_string()
+        })
+        .into_owned()
+}

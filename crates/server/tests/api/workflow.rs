@@ -565,6 +565,9 @@ async fn run(width: u32, height: u32) {
     ui.shot("department-01-supervision").await;
     ui.click_to_page("form[action$='/answer'] button").await;
     assert!(ui.text().await.contains("专人每日查看待办"));
+    // Nothing on the way was refused by the Content-Security-Policy, and no script failed.
+    let problems = crate::browser::console_problems(&ui.b).await;
+    assert!(problems.is_empty(), "{problems:#?}");
     ui.b.close().await.unwrap();
 }
 
