@@ -157,6 +157,9 @@ pub struct Ctx {
     pub meta: RequestMeta,
     /// Whether the caller authenticated with the session cookie (so CSRF applies).
     pub via_cookie: bool,
+    /// The session's id, when signed in with the session cookie (to keep it when a password
+    /// change ends the person's other sessions).
+    pub session: Option<String>,
 }
 
 impl Ctx {
@@ -234,12 +237,13 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Ctx>, App
             person: None,
             meta,
             via_cookie: false,
+            session: None,
         }));
     }
     let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some((_, person)) =
+    let Some((session, person)) =
         xiezhi_store::auth::session_person(&state.store, &secret, meta.now).await?
     else {
         return Ok(None);
@@ -250,6 +254,7 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Ctx>, App
         person: Some(person),
         meta,
         via_cookie: true,
+        session: Some(session.id),
     }))
 }
 

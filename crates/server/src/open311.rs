@@ -489,6 +489,7 @@ async fn top_post(
         person: None,
         meta,
         via_cookie: false,
+        session: None,
     };
     let (l, _) = lops::submit(&s, &ctx, &body, None)
         .await

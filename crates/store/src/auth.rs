@@ -246,13 +246,20 @@ pub async fn end_session(w: &mut Writer, secret: &str) -> Result<bool, StoreErro
     Ok(false)
 }
 
-/// End all sessions of a person (on deactivation or password change).
-pub async fn end_sessions_of(w: &mut Writer, person_id: i64) -> Result<(), StoreError> {
+/// End the sessions of a person (on deactivation or a password reset: all; on changing one's
+/// own password: all but the one `keep`, by its id).
+pub async fn end_sessions_of(
+    w: &mut Writer,
+    person_id: i64,
+    keep: Option<&str>,
+) -> Result<(), StoreError> {
     let live = session::Entity::find()
         .filter(session::Column::PersonId.eq(person_id))
         .filter(session::Column::EndedAt.is_null())
         .all(w.txn())
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|s| Some(s.id.as_str()) != keep);
     let now = w.now();
     for s in live {
         let mut am: session::ActiveModel = s.into();

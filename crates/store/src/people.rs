@@ -233,7 +233,7 @@ pub async fn set_active(
     am.updated_at = Set(w.now());
     let m = am.update(w.txn()).await?;
     if !active {
-        crate::auth::end_sessions_of(w, id).await?;
+        crate::auth::end_sessions_of(w, id, None).await?;
     }
     w.record(
         "person",

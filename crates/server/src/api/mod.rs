@@ -258,6 +258,7 @@ async fn sign_in(
                 person: Some(person.clone()),
                 meta: meta.clone(),
                 via_cookie: true,
+                session: None,
             };
             let view = ops::get_person(&s, &ctx, person.id, false).await?;
             let cookie = set_cookie(SESSION_COOKIE, &session, meta.secure, None);

@@ -786,7 +786,7 @@ pub async fn set_password(
     let hash = auth::hash_password(&input.password)?;
     let mut w = ctx.writer(s).await?;
     people::set_password_hash(&mut w, id, Some(hash)).await?;
-    auth::end_sessions_of(&mut w, id).await?;
+    auth::end_sessions_of(&mut w, id, None).await?;
     w.commit().await?;
     Ok(())
 }
@@ -824,6 +824,9 @@ pub async fn change_own_password(
     let hash = auth::hash_password(&input.new_password)?;
     let mut w = ctx.writer(s).await?;
     people::set_password_hash(&mut w, p.id, Some(hash)).await?;
+    // Whoever else holds a session of this person (a forgotten office computer, a stolen
+    // cookie) is signed out; this one goes on.
+    auth::end_sessions_of(&mut w, p.id, ctx.session.as_deref()).await?;
     w.commit().await?;
     Ok(())
 }

@@ -143,3 +143,26 @@ engine_test!(
         );
     }
 );
+
+engine_test!(
+    changing_ones_password_signs_out_ones_other_sessions_and_keeps_this_one,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        let office_pc = app.sign_in("cd.1").await;
+        let phone = app.sign_in("cd.1").await;
+        let r = phone
+            .call(
+                Method::PUT,
+                "/api/v1/me/password",
+                Some(json!({"old_password": DEMO_PASSWORD, "new_password": "Chengdong2026"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        assert_eq!(phone.get("/api/v1/me").await.status, StatusCode::OK);
+        assert_eq!(
+            office_pc.get("/api/v1/me").await.status,
+            StatusCode::UNAUTHORIZED,
+            "the other computer is signed out"
+        );
+    }
+);
