@@ -401,14 +401,29 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("记录链头"))?;
         let last = expected_seq - 1;
-        if head.seq != last || head.hash != prev {
-            return Err(StoreError::ChainBroken {
-                seq: last.min(head.seq) + 1,
-                reason: format!(
-                    "链头为序号 {}，而记录止于序号 {last}：末尾事件被删除或链头被篡改",
+        let broken = |seq: i64, reason: String| Err(StoreError::ChainBroken { seq, reason });
+        if head.seq > last {
+            // The first missing event is the first after the record's end.
+            return broken(
+                last + 1,
+                format!(
+                    "链头为序号 {}，而记录止于序号 {last}：末尾事件被删除",
                     head.seq
                 ),
-            });
+            );
+        }
+        if head.seq < last {
+            return broken(
+                head.seq + 1,
+                format!(
+                    "链头为序号 {}，而记录止于序号 {last}：链头被篡改或其后的事件是伪造的",
+                    head.seq
+                ),
+            );
+        }
+        if head.hash != prev {
+            // Same length, different hash: the head names the last event, which is intact.
+            return broken(last, "链头的哈希与最后一条事件不符：链头被篡改".to_owned());
         }
         Ok(ChainReport {
             events: last,

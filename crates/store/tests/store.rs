@@ -139,6 +139,26 @@ engine_test!(
 );
 
 engine_test!(
+    editing_only_the_chain_head_names_the_last_event,
+    async |db: TestDb| {
+        some_events(&db.store, 6).await;
+        let forged = "b".repeat(64);
+        tamper(
+            &db.store,
+            &format!("UPDATE chain_head SET hash = '{forged}' WHERE id = 1"),
+        )
+        .await;
+        match db.store.verify_chain().await {
+            Err(StoreError::ChainBroken { seq, reason }) => {
+                assert_eq!(seq, 6, "the head names the last event, which exists");
+                assert!(reason.contains("链头"), "{reason}");
+            }
+            other => panic!("expected a broken chain, got {other:?}"),
+        }
+    }
+);
+
+engine_test!(
     inserting_or_reordering_events_is_detected,
     async |db: TestDb| {
         some_events(&db.store, 6).await;
