@@ -23,6 +23,10 @@ pub const EXAMPLE: &str = r##"# xiezhi.toml — configuration of 獬豸 (all key
 # from X-Forwarded-Proto: https).
 # secure_cookies = false
 
+# The address the public reaches Xiezhi at (XIEZHI_PUBLIC_URL), for links given to other
+# systems (Open311 discovery). Unset: those links are relative.
+# public_url = "https://zf.example.gov.cn"
+
 # Maximum database connections per instance.
 # max_connections = 10
 
@@ -78,6 +82,7 @@ pub struct FileConfig {
     pub bind: Option<String>,
     pub sqlite_synchronous: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub public_url: Option<String>,
     pub max_connections: Option<u32>,
     pub job_interval_secs: Option<u64>,
     pub evidence_max_mb: Option<usize>,
@@ -108,6 +113,8 @@ pub struct Config {
     database_url: DatabaseUrl,
     sqlite_synchronous_full: bool,
     pub secure_cookies: bool,
+    /// The address the public reaches Xiezhi at.
+    pub public_url: Option<String>,
     max_connections: u32,
     /// Seconds between clock-job passes.
     pub job_interval_secs: u64,
@@ -128,6 +135,7 @@ const KNOWN_ENV: &[&str] = &[
     "XIEZHI_LOG",
     "XIEZHI_SQLITE_SYNCHRONOUS",
     "XIEZHI_SECURE_COOKIES",
+    "XIEZHI_PUBLIC_URL",
     "XIEZHI_EVIDENCE_MAX_MB",
     "XIEZHI_PDF_FONT",
     "XIEZHI_CHECKPOINT_KEY",
@@ -181,6 +189,13 @@ impl Config {
             ),
             None => file.evidence_max_mb,
         };
+        let public_url = match env("XIEZHI_PUBLIC_URL").or(file.public_url.clone()) {
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u),
+            Some(u) => anyhow::bail!(
+                "public_url（XIEZHI_PUBLIC_URL）应为 https:// 或 http:// 开头的地址，而不是 {u:?}"
+            ),
+            None => None,
+        };
         let d = xiezhi_server::EvidenceSettings::default();
         let checkpoints = match (
             env("XIEZHI_CHECKPOINT_KEY").or(file.checkpoint_key.clone()),
@@ -201,6 +216,7 @@ impl Config {
                 .unwrap_or_else(|| DatabaseUrl("sqlite://xiezhi.db".into())),
             sqlite_synchronous_full,
             secure_cookies,
+            public_url,
             max_connections: file.max_connections.unwrap_or(10),
             job_interval_secs: file.job_interval_secs.unwrap_or(30).max(1),
             evidence: xiezhi_server::EvidenceSettings {

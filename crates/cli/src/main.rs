@@ -723,6 +723,7 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
     let state = AppState::new(store, cfg.secure_cookies)
         .await?
         .with_evidence(cfg.evidence.clone())
+        .with_public_url(cfg.public_url.clone())
         .with_printer(cfg.printer()?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

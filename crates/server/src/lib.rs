@@ -73,6 +73,10 @@ pub struct AppState {
     stopping: Arc<tokio::sync::watch::Sender<bool>>,
     /// Where "now" comes from (the system clock; pinned in tests).
     pub time: xiezhi_store::time::TimeSource,
+    /// The address the public reaches Xiezhi at (`https://zf.example.gov.cn`), for links
+    /// handed to other systems (Open311 discovery). None: such links are relative, never
+    /// built from a client's `Host` header.
+    pub public_url: Option<String>,
     /// Recent public submissions per client, for rate limiting (per instance).
     pub(crate) public_submissions: Arc<
         std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
@@ -94,6 +98,7 @@ impl AppState {
             printer: xiezhi_print::Printer::shared()?,
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
             time: Default::default(),
+            public_url: None,
             public_submissions: Default::default(),
         })
     }
@@ -112,6 +117,12 @@ impl AppState {
     /// The same state with other evidence settings.
     pub fn with_evidence(mut self, evidence: EvidenceSettings) -> AppState {
         self.evidence = evidence;
+        self
+    }
+
+    /// The same state with the address the public reaches it at.
+    pub fn with_public_url(mut self, url: Option<String>) -> AppState {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
         self
     }
 

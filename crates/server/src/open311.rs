@@ -241,16 +241,10 @@ fn w3c(t: DateTime<Utc>) -> String {
     }
 }
 
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("http");
-    format!("{proto}://{host}/open311/v2")
+/// The endpoint's address: under the configured public address, never the client's `Host`
+/// (which anyone can set); relative when none is configured.
+fn base_url(s: &AppState) -> String {
+    format!("{}/open311/v2", s.public_url.as_deref().unwrap_or(""))
 }
 
 /// The government named by `jurisdiction_id` (its org code or division code).
@@ -275,27 +269,26 @@ async fn jurisdiction(
 
 async fn top_get(
     State(s): State<AppState>,
-    headers: HeaderMap,
     Path(file): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Open311Result {
     let (name, f) = split(&file)?;
     match name {
-        "discovery" => Ok(discovery(f, &headers)),
+        "discovery" => Ok(discovery(f, &s)),
         "services" => services(&s, f, &q).await,
         "requests" => list_requests(&s, f, &q).await,
         _ => Err(Open311Error::new(f, 404, "没有这个接口")),
     }
 }
 
-fn discovery(f: Format, headers: &HeaderMap) -> Response {
+fn discovery(f: Format, s: &AppState) -> Response {
     let v = json!({
         "changeset": "2026-11-23T00:00:00+08:00",
         "contact": "行政执法统筹协调指挥平台（獬豸）：请联系本级执法统筹协调办公室",
         "key_service": "api_key 由安全管理员签发（接口令牌，范围 open311）",
         "endpoints": [{
             "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": base_url(headers),
+            "url": base_url(s),
             "changeset": "2026-11-23T00:00:00+08:00",
             "type": "production",
             "formats": ["application/json", "text/xml"],

@@ -166,3 +166,30 @@ engine_test!(
         );
     }
 );
+
+engine_test!(
+    open311_discovery_names_the_configured_address_never_the_clients_host,
+    async |db: TestDb| {
+        let discovery = |app: &TestApp| {
+            reqwest::Client::new()
+                .get(format!("{}/open311/v2/discovery.json", app.base))
+                .header("host", "evil.example")
+                .send()
+        };
+        let app = spawn_app_with(db, |s| {
+            s.with_public_url(Some("https://zf.example.gov.cn/".into()))
+        })
+        .await;
+        let d: serde_json::Value = discovery(&app).await.unwrap().json().await.unwrap();
+        assert_eq!(
+            d["endpoints"][0]["url"],
+            "https://zf.example.gov.cn/open311/v2"
+        );
+        let plain = spawn_app(TestDb::sqlite().await).await;
+        let d: serde_json::Value = discovery(&plain).await.unwrap().json().await.unwrap();
+        assert_eq!(
+            d["endpoints"][0]["url"], "/open311/v2",
+            "relative, not the Host"
+        );
+    }
+);
