@@ -526,10 +526,13 @@ engine_test!(
             None,
         );
         assert!(o.status.success(), "{}", text(&o));
-        let dir = std::env::temp_dir().join(format!(
-            "xiezhi-cp-{}",
-            db.url.len() + std::process::id() as usize
-        ));
+        // Its own directory: the process and the database (a sum of the two collided).
+        let tag: String = db
+            .url
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("xiezhi-cp-{}-{tag}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let key = dir.join("record.key");
