@@ -167,8 +167,9 @@ pub(crate) async fn may_name<'a>(
         let ours = uploads.iter().any(|e| e.org == Some(ctx.actor.org_id));
         // A file nobody uploaded nor references protects nothing (and the store says when
         // it does not exist).
-        let unknown = uploads.is_empty() && s.store.attachments_with(digest).await?.is_empty();
-        if !ours && !unknown && !readable(s, ctx, digest).await? {
+        let refs = s.store.attachments_with(digest).await?;
+        let unknown = uploads.is_empty() && refs.is_empty();
+        if !ours && !unknown && !readable(s, ctx, &refs).await? {
             return Err(AppError::not_party(
                 "attachment.not_readable",
                 "不能引用本单位未上传、也无权查看的附件",
@@ -178,9 +179,9 @@ pub(crate) async fn may_name<'a>(
     Ok(())
 }
 
-/// Whether the caller may see a subject that references the file.
-async fn readable(s: &AppState, ctx: &Ctx, digest: &str) -> Result<bool, AppError> {
-    for a in &s.store.attachments_with(digest).await? {
+/// Whether the caller may see one of the subjects that reference a file (`refs`).
+async fn readable(s: &AppState, ctx: &Ctx, refs: &[attachment::Model]) -> Result<bool, AppError> {
+    for a in refs {
         let ok = match a.subject_type.as_str() {
             "lead" => super::leads::get(s, ctx, a.subject_id).await.is_ok(),
             "transfer" => super::transfers::get_transfer(s, ctx, a.subject_id)
@@ -208,10 +209,11 @@ pub async fn download(
     ctx: &Ctx,
     digest: &str,
 ) -> Result<(String, Vec<u8>), AppError> {
-    if s.store.attachments_with(digest).await?.is_empty() {
+    let refs = s.store.attachments_with(digest).await?;
+    if refs.is_empty() {
         return Err(AppError::NotFound("附件"));
     }
-    if !readable(s, ctx, digest).await? {
+    if !readable(s, ctx, &refs).await? {
         return Err(AppError::Forbidden(Refusal::OutOfScope));
     }
     let b = s.store.blob(digest).await?;
