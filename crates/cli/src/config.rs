@@ -27,6 +27,29 @@ pub const EXAMPLE: &str = r##"# xiezhi.toml — configuration of 獬豸 (all key
 # systems (Open311 discovery). Unset: those links are relative.
 # public_url = "https://zf.example.gov.cn"
 
+# Proxies in front of Xiezhi whose X-Forwarded-For names the client (XIEZHI_TRUSTED_PROXIES,
+# comma-separated): addresses or networks. From anyone else the header is ignored, so the
+# public complaint, lookup and sign-in throttles count the connection's own address.
+# trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]
+
+# Connections: seconds a client has to send a request's headers (also how long an idle
+# kept-alive connection stays open), seconds to send a body, and connections open at once.
+# header_timeout_secs = 30
+# body_timeout_secs = 120
+# max_open_connections = 1024
+
+# Minutes a session may go unused before it ends (XIEZHI_SESSION_IDLE_MINUTES); a session
+# also ends 8 hours after sign-in.
+# session_idle_minutes = 30
+
+# Where uploaded files (evidence, photos, materials) are kept (XIEZHI_FILES): a directory,
+# or S3-compatible object storage as s3://bucket/prefix with the endpoint, region and keys in
+# the standard AWS_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and
+# AWS_ALLOW_HTTP=true for a plain-HTTP endpoint). Several instances must share it. Default:
+# beside the SQLite file (xiezhi.db.files), or ./xiezhi-files for PostgreSQL.
+# files = "/var/lib/xiezhi/files"
+# files = "s3://xiezhi-evidence/yunxi"
+
 # Maximum database connections per instance.
 # max_connections = 10
 
@@ -91,6 +114,12 @@ pub struct FileConfig {
     pub checkpoint_key: Option<String>,
     pub checkpoint_dir: Option<String>,
     pub checkpoint_interval_secs: Option<u64>,
+    pub trusted_proxies: Option<Vec<String>>,
+    pub header_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
+    pub max_open_connections: Option<usize>,
+    pub session_idle_minutes: Option<i64>,
+    pub files: Option<String>,
 }
 
 impl FileConfig {
@@ -111,6 +140,7 @@ impl FileConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     database_url: DatabaseUrl,
+    files: Option<String>,
     sqlite_synchronous_full: bool,
     pub secure_cookies: bool,
     /// The address the public reaches Xiezhi at.
@@ -126,6 +156,8 @@ pub struct Config {
     pub checkpoints: Option<(String, String)>,
     /// Seconds between checkpoint passes.
     pub checkpoint_interval_secs: u64,
+    /// Connections, trusted proxies and the session idle timeout.
+    pub http: xiezhi_server::HttpSettings,
 }
 
 const KNOWN_ENV: &[&str] = &[
@@ -141,6 +173,9 @@ const KNOWN_ENV: &[&str] = &[
     "XIEZHI_CHECKPOINT_KEY",
     "XIEZHI_CHECKPOINT_DIR",
     "XIEZHI_TEST_POSTGRES_URL",
+    "XIEZHI_TRUSTED_PROXIES",
+    "XIEZHI_SESSION_IDLE_MINUTES",
+    "XIEZHI_FILES",
 ];
 
 /// Warn about `XIEZHI_*` variables nobody reads (usually a typo).
@@ -207,7 +242,41 @@ impl Config {
                 "检查点须同时设置私钥和目录（checkpoint_key 与 checkpoint_dir，或 XIEZHI_CHECKPOINT_KEY 与 XIEZHI_CHECKPOINT_DIR）"
             ),
         };
+        let proxies: Vec<String> = match env("XIEZHI_TRUSTED_PROXIES") {
+            Some(v) => v.split(',').map(str::to_owned).collect(),
+            None => file.trusted_proxies.clone().unwrap_or_default(),
+        };
+        let idle = match env("XIEZHI_SESSION_IDLE_MINUTES") {
+            Some(v) => Some(
+                v.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|m| *m > 0)
+                    .with_context(|| {
+                        format!("XIEZHI_SESSION_IDLE_MINUTES 应为正整数（分钟），而不是 {v:?}")
+                    })?,
+            ),
+            None => file.session_idle_minutes,
+        };
+        let h = xiezhi_server::HttpSettings::default();
+        let http = xiezhi_server::HttpSettings {
+            trusted_proxies: xiezhi_server::HttpSettings::parse_proxies(&proxies)
+                .map_err(|e| anyhow::anyhow!("trusted_proxies（XIEZHI_TRUSTED_PROXIES）：{e}"))?,
+            header_timeout: file.header_timeout_secs.map_or(h.header_timeout, |s| {
+                std::time::Duration::from_secs(s.max(1))
+            }),
+            body_timeout: file
+                .body_timeout_secs
+                .map_or(h.body_timeout, |s| std::time::Duration::from_secs(s.max(1))),
+            max_connections: file
+                .max_open_connections
+                .unwrap_or(h.max_connections)
+                .max(1),
+            session_idle_minutes: idle.unwrap_or(h.session_idle_minutes).max(1),
+        };
         Ok(Config {
+            files: env("XIEZHI_FILES").or(file.files.clone()),
+            http,
             checkpoints,
             checkpoint_interval_secs: file.checkpoint_interval_secs.unwrap_or(3600).max(1),
             database_url: database
@@ -242,7 +311,12 @@ impl Config {
 
     /// Store options.
     pub fn store_options(&self) -> StoreOptions {
+        let defaults = StoreOptions::new(self.database_url.0.clone());
         StoreOptions {
+            files: self
+                .files
+                .as_deref()
+                .map_or(defaults.files, xiezhi_store::files::FileLocation::parse),
             url: self.database_url.0.clone(),
             sqlite_synchronous_full: self.sqlite_synchronous_full,
             max_connections: self.max_connections,

@@ -4,6 +4,7 @@
 //! then defaults.
 
 mod audit;
+mod backup;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -101,6 +102,18 @@ enum Command {
     Case {
         #[command(subcommand)]
         command: CaseCommand,
+    },
+    /// Back up the database, the stored files and a manifest of the record's head into an
+    /// empty directory (SQLite online; PostgreSQL with pg_dump).
+    Backup {
+        /// The directory to write (must be empty or absent).
+        dir: String,
+    },
+    /// Restore a backup into the configured database, which must be empty, then verify the
+    /// record against the backup's manifest.
+    Restore {
+        /// The backup directory.
+        dir: String,
     },
 }
 
@@ -298,6 +311,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .unwrap_or_else(|| "127.0.0.1:8080".into());
                 serve(&cfg, &bind, demo.then_some(demo_password)).await
             }
+            Command::Backup { dir } => {
+                let store = open(&cfg).await?;
+                backup::backup(&store, &cfg.store_options(), &dir).await
+            }
+            Command::Restore { dir } => backup::restore(&cfg.store_options(), &dir).await,
             Command::Migrate => {
                 let store = open(&cfg).await?;
                 println!("数据库已是最新结构（{}）", cfg.display_url());
@@ -724,6 +742,7 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
         .await?
         .with_evidence(cfg.evidence.clone())
         .with_public_url(cfg.public_url.clone())
+        .with_http(cfg.http.clone())
         .with_printer(cfg.printer()?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -803,6 +822,7 @@ async fn create_user(
     for r in roles {
         parsed.push(Role::parse(r).with_context(|| format!("未知的角色 {r}"))?);
     }
+    xiezhi_domain::password::check(password, login).map_err(|w| anyhow::anyhow!("{w}"))?;
     let hash = auth::hash_password(password)?;
     let mut w = store.begin_write(ctx("user-create")).await?;
     people::create(

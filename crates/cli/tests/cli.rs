@@ -166,7 +166,27 @@ engine_test!(
                 "--database",
                 &url,
             ],
-            Some("Bootstrap2026\n"),
+            Some("short\n"),
+        );
+        assert!(!o.status.success(), "a weak password is refused");
+        assert!(text(&o).contains("密码至少12位"), "{}", text(&o));
+        let o = xiezhi(
+            &[
+                "user",
+                "create",
+                "--login",
+                "root.admin",
+                "--name",
+                "管理员",
+                "--org",
+                "GOV",
+                "--role",
+                "system_admin",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
+            Some("Bootstrap-2026!\n"),
         );
         assert!(o.status.success(), "{}", text(&o));
         let p = db
@@ -177,7 +197,7 @@ engine_test!(
             .unwrap();
         assert!(xiezhi_store::auth::verify_password(
             p.password_hash.as_deref().unwrap(),
-            "Bootstrap2026"
+            "Bootstrap-2026!"
         ));
         let o = xiezhi(
             &["token", "create", "--scope", "open311", "--database", &url],
@@ -695,6 +715,98 @@ engine_test!(
             None,
         );
         assert!(o.status.success(), "{}", text(&o));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);
+
+/// `xiezhi` with the file store named, so a PostgreSQL run keeps its files with its database.
+fn xiezhi_with_files(args: &[&str], files: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .args(args)
+        .env_remove("XIEZHI_DATABASE_URL")
+        .env("XIEZHI_FILES", files)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+engine_test!(
+    a_backup_restores_into_an_empty_database_with_the_same_head_and_files,
+    async |db: TestDb| {
+        let url = db.url.clone();
+        let o = xiezhi_with_files(&["demo", "--database", &url], &db.files);
+        assert!(o.status.success(), "{}", text(&o));
+        // A file in the file store, as an upload leaves it.
+        let mut up = db.store.files().upload().await.unwrap();
+        up.write(b"\x89PNG\r\n\x1a\nbackup photo").await.unwrap();
+        let file = up.finish().await.unwrap();
+        let mut w = db
+            .store
+            .begin_write(xiezhi_store::RecordContext::system(
+                "t",
+                xiezhi_store::testing::now(),
+            ))
+            .await
+            .unwrap();
+        xiezhi_store::transfers::store_uploaded(&mut w, &file, "image/png")
+            .await
+            .unwrap();
+        w.commit().await.unwrap();
+        let head = db.store.verify_chain().await.unwrap();
+        let dir = std::env::temp_dir().join(format!("xiezhi-backup-{}", unique(&url)));
+        let _ = std::fs::remove_dir_all(&dir);
+        let dir_s = dir.display().to_string();
+        let o = xiezhi_with_files(&["backup", &dir_s, "--database", &url], &db.files);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains(&head.head_hash), "{}", text(&o));
+        // Not over a backup already there.
+        let o = xiezhi_with_files(&["backup", &dir_s, "--database", &url], &db.files);
+        assert!(!o.status.success());
+        // Into an empty database of the same engine and a new file store.
+        let target = if url.starts_with("sqlite") {
+            TestDb::sqlite_empty().await
+        } else {
+            let Some(t) = TestDb::postgres_empty().await else {
+                return;
+            };
+            t
+        };
+        if target.url.starts_with("sqlite") {
+            // An empty file, as a fresh database is.
+            let path = target.url.trim_start_matches("sqlite://").to_owned();
+            let _ = std::fs::remove_file(&path);
+        }
+        let o = xiezhi_with_files(
+            &["restore", &dir_s, "--database", &target.url],
+            &target.files,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("与备份清单一致"), "{}", text(&o));
+        let o = xiezhi_with_files(
+            &["audit", "verify", "--database", &target.url],
+            &target.files,
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains(&head.head_hash),
+            "the same head: {}",
+            text(&o)
+        );
+        assert!(
+            target
+                .files
+                .join("sm3")
+                .join(&file.digest[..2])
+                .join(&file.digest)
+                .exists()
+        );
+        // A second restore into the now full database is refused.
+        let o = xiezhi_with_files(
+            &["restore", &dir_s, "--database", &target.url],
+            &target.files,
+        );
+        assert!(!o.status.success());
+        assert!(text(&o).contains("空数据库"), "{}", text(&o));
         let _ = std::fs::remove_dir_all(&dir);
     }
 );

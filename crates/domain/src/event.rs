@@ -388,6 +388,8 @@ crate::term_enum!(
         PersonUpdated = "person.updated" / "修改人员信息",
         /// 记录规则版本.
         RuleVersionRecorded = "rule_version.recorded" / "记录规则版本",
+        /// 导出安全日志.
+        SecurityLogExported = "security_log.exported" / "导出安全日志",
         /// 答复督办.
         SupervisionOrderAnswered = "supervision_order.answered" / "答复督办",
         /// 督办办结.
@@ -426,6 +428,29 @@ crate::term_enum!(
         TransferWrittenCompleted = "transfer.written_completed" / "补齐书面移交手续",
     }
 );
+
+impl EventKind {
+    /// The security log (安全审计日志, GB/T 22239-2019 8.1.4.3): sign-ins and their failures,
+    /// accounts and their rights, API tokens, views and exports of personal data, and exports
+    /// of this log.
+    pub const SECURITY: &'static [EventKind] = &[
+        EventKind::AuthLoginFailed,
+        EventKind::AuthLoginLocked,
+        EventKind::AuthLoginSucceeded,
+        EventKind::AuthLogout,
+        EventKind::AuthUnlocked,
+        EventKind::PersonCreated,
+        EventKind::PersonDeactivated,
+        EventKind::PersonReactivated,
+        EventKind::PersonRolesChanged,
+        EventKind::PersonPasswordSet,
+        EventKind::PersonPersonalDataViewed,
+        EventKind::TokenCreated,
+        EventKind::TokenRevoked,
+        EventKind::CaseExported,
+        EventKind::SecurityLogExported,
+    ];
+}
 
 /// What a person reads for an event kind (`lead.received` → 受理线索); an unknown kind reads
 /// 其他记录.

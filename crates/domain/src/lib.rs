@@ -19,11 +19,13 @@ pub mod mask;
 pub mod meeting;
 pub mod operation;
 pub mod org;
+pub mod password;
 pub mod payload;
 pub mod policy;
 pub mod role;
 pub mod rules;
 pub mod transfer;
+pub mod words;
 
 /// A refusal with a stable machine code (`lead.wrong_state`, `case.legal_review_required`…)
 /// that the API returns beside the Chinese message; the codes are listed in `docs/errors.md`.

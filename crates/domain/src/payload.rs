@@ -431,6 +431,16 @@ payloads! {
         at: String,
     }
 
+    /// The security log exported (安全日志导出): the filter and how many rows left.
+    SecurityLogExported (version 1) for SecurityLogExported {
+        /// From this day (Beijing, inclusive), if given.
+        from: Option<String>,
+        /// To this day (Beijing, inclusive), if given.
+        to: Option<String>,
+        /// Rows exported.
+        rows: usize,
+    }
+
     /// A case filed (立案) on a lead.
     CaseFiled (version 1) for CaseFiled {
         /// The case number (案号).

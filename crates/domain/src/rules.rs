@@ -143,6 +143,8 @@ pub fn subject_label(subject_type: &str) -> &'static str {
         "catalog_item" | "catalog" => "权责清单",
         "token" => "接口令牌",
         "session" | "auth" => "登录",
+        "login" => "登录名",
+        "security_log" => "安全日志",
         _ => "事项",
     }
 }

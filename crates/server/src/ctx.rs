@@ -23,9 +23,23 @@ pub const CSRF_COOKIE: &str = "xz_csrf";
 /// Header carrying the anti-forgery token on API calls authenticated by cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The anti-forgery token of this browser, put in request extensions by [`csrf_cookie`].
+/// The anti-forgery cookie of this browser, put in request extensions by [`csrf_cookie`].
+/// Pages and API calls carry [`bound_csrf`] of it, not the cookie itself.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
+
+/// The anti-forgery token forms and API calls must send: the browser's cookie bound to its
+/// session (a digest of both), so a token planted or read without the session — which is
+/// HttpOnly — is worth nothing. Without a session it is the cookie itself.
+pub fn bound_csrf(browser: &str, session: Option<&str>) -> String {
+    match session {
+        None => browser.to_owned(),
+        Some(s) => xiezhi_domain::sm3_hex(format!("csrf\n{browser}\n{s}").as_bytes())
+            .chars()
+            .take(32)
+            .collect(),
+    }
+}
 
 /// Read one cookie.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -102,10 +116,14 @@ pub struct RequestMeta {
     pub request_id: String,
     /// Now.
     pub now: DateTime<Utc>,
-    /// The anti-forgery token.
+    /// The anti-forgery token (bound to the session, see [`bound_csrf`]).
     pub csrf: String,
+    /// The browser's anti-forgery cookie, to bind to a session that starts now.
+    pub browser_csrf: String,
     /// Whether cookies must be Secure.
     pub secure: bool,
+    /// Where the request comes from, for the throttles (see [`client_of`]).
+    pub client: String,
 }
 
 impl FromRequestParts<AppState> for RequestMeta {
@@ -114,17 +132,70 @@ impl FromRequestParts<AppState> for RequestMeta {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let browser_csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        let session = cookie(&parts.headers, SESSION_COOKIE).filter(|s| !s.is_empty());
         Ok(RequestMeta {
             request_id: request_id(&parts.headers),
             now: state.now(),
-            csrf: parts
-                .extensions
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
+            csrf: if browser_csrf.is_empty() {
+                String::new()
+            } else {
+                bound_csrf(&browser_csrf, session.as_deref())
+            },
+            browser_csrf,
             secure: is_secure(state, &parts.headers),
+            client: client_of(
+                parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip()),
+                &parts.headers,
+                &state.http.trusted_proxies,
+            ),
         })
     }
+}
+
+/// The client a request comes from (客户端地址): the connection's peer; when the peer is a
+/// trusted proxy (a setting), the nearest address in `X-Forwarded-For` that is not one.
+/// The header is ignored from anyone else, so a client cannot choose its own bucket.
+pub fn client_of(
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> String {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let Some(peer) = peer else {
+        return "unknown".to_owned();
+    };
+    if !is_trusted(&peer) {
+        return peer.to_string();
+    }
+    // From the nearest hop outwards: trusted proxies are skipped, the first other address
+    // is the client; an unreadable entry ends the walk at the last proxy that added one.
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client.to_string()
 }
 
 /// Where a list may look (see [`Ctx::list_scope`]).
@@ -243,8 +314,13 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<Ctx>, App
     let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some((session, person)) =
-        xiezhi_store::auth::session_person(&state.store, &secret, meta.now).await?
+    let Some((session, person)) = xiezhi_store::auth::session_person(
+        &state.store,
+        &secret,
+        meta.now,
+        chrono::Duration::minutes(state.http.session_idle_minutes),
+    )
+    .await?
     else {
         return Ok(None);
     };

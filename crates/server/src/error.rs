@@ -59,6 +59,10 @@ pub enum AppError {
     /// Too many failed sign-ins.
     #[error("登录失败次数过多，账号已锁定至 {0}")]
     Locked(String),
+    /// Too many public acts (complaints, lookups, failed sign-ins) from one client: a
+    /// throttle (`xiezhi_store::throttle`) refused it until the time named.
+    #[error("操作过于频繁，请于 {0} 后再试")]
+    Throttled(String),
     /// The form's anti-forgery token is missing or wrong.
     #[error("页面已过期或请求来源不可信，请刷新页面后重试")]
     Csrf,
@@ -107,7 +111,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::ImportRows(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked(_) | AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -127,6 +131,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict { code, .. } | AppError::NotParty { code, .. } => code,
             AppError::Locked(_) => "locked",
+            AppError::Throttled(_) => "throttled",
             AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
         }

@@ -9,19 +9,20 @@ pub mod guard;
 pub mod headers;
 pub mod open311;
 pub mod ops;
+pub mod serve;
 pub mod ui;
 
 use axum::Router;
 use axum::http::{HeaderName, Request};
 use axum::routing::get;
-use std::future::Future;
 use std::sync::{Arc, RwLock};
-use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use xiezhi_calendar::Calendar;
 use xiezhi_domain::rules::Rules;
 use xiezhi_store::Store;
+
+pub use serve::{HttpSettings, serve};
 
 /// What evidence uploads may be (settings): a size limit and the content types accepted
 /// (read from the file's first bytes, never from the client's claim).
@@ -77,10 +78,8 @@ pub struct AppState {
     /// handed to other systems (Open311 discovery). None: such links are relative, never
     /// built from a client's `Host` header.
     pub public_url: Option<String>,
-    /// Recent public submissions per client, for rate limiting (per instance).
-    pub(crate) public_submissions: Arc<
-        std::sync::Mutex<std::collections::HashMap<String, Vec<chrono::DateTime<chrono::Utc>>>>,
-    >,
+    /// Connection, proxy and session-idle settings.
+    pub http: Arc<HttpSettings>,
 }
 
 impl AppState {
@@ -99,7 +98,7 @@ impl AppState {
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
             time: Default::default(),
             public_url: None,
-            public_submissions: Default::default(),
+            http: Default::default(),
         })
     }
 
@@ -123,6 +122,12 @@ impl AppState {
     /// The same state with the address the public reaches it at.
     pub fn with_public_url(mut self, url: Option<String>) -> AppState {
         self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The same state with other connection, proxy and session settings.
+    pub fn with_http(mut self, http: HttpSettings) -> AppState {
+        self.http = Arc::new(http);
         self
     }
 
@@ -249,6 +254,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             ctx::csrf_cookie,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::same_origin,
+        ))
         .layer(axum::middleware::from_fn(guard::inputs))
         .layer(axum::middleware::from_fn(error::request_scope))
         .layer(
@@ -266,19 +275,4 @@ pub fn app(state: AppState) -> Router {
             headers::security_headers,
         ))
         .with_state(state)
-}
-
-/// Serve until `shutdown` resolves, then finish requests in flight.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let stopping = state.stopping.clone();
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stopping.send(true);
-        })
-        .await
 }

@@ -21,7 +21,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use xiezhi_domain::lead::LeadStatus;
-use xiezhi_domain::{OrgKind, TokenScope};
+use xiezhi_domain::{OrgKind, TokenScope, mask};
 use xiezhi_store::entities::{lead, org};
 
 /// The Open311 routes.
@@ -527,35 +527,6 @@ async fn record_media(s: &AppState, ctx: &Ctx, lead_id: i64, url: &str) -> Resul
     Ok(())
 }
 
-/// Mask what looks like a phone or ID number inside public text.
-fn mask_numbers(text: &str) -> String {
-    let mut out = String::new();
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 7 {
-            let n = run.chars().count();
-            out.extend(run.chars().enumerate().map(
-                |(i, c)| {
-                    if i < 3 || i >= n - 2 { c } else { '*' }
-                },
-            ));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() || (c == 'X' && !run.is_empty()) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
-
 /// One lead as an Open311 request (no personal data).
 async fn request_view(
     s: &AppState,
@@ -600,13 +571,13 @@ async fn request_view(
     o.insert(
         "status_notes".into(),
         json!(match (&m.reply, closed) {
-            (Some(r), true) => mask_numbers(r),
+            (Some(r), true) => mask::public_text(r),
             _ => status.map(|s| s.label().to_owned()).unwrap_or_default(),
         }),
     );
     o.insert("service_name".into(), json!(Value::Null));
     o.insert("service_code".into(), json!(l.item_code));
-    o.insert("description".into(), json!(mask_numbers(&l.text)));
+    o.insert("description".into(), json!(mask::public_text(&l.text)));
     o.insert("agency_responsible".into(), json!(holder));
     o.insert("service_notice".into(), json!(Value::Null));
     o.insert("requested_datetime".into(), json!(w3c(l.received_at)));
@@ -615,7 +586,7 @@ async fn request_view(
         "expected_datetime".into(),
         json!(expected.filter(|_| !closed).map(w3c)),
     );
-    o.insert("address".into(), json!(l.address));
+    o.insert("address".into(), json!(mask::address(&l.address)));
     o.insert("address_id".into(), json!(Value::Null));
     o.insert("zipcode".into(), json!(Value::Null));
     o.insert("lat".into(), json!(l.lat));

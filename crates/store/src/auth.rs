@@ -8,6 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -187,6 +188,7 @@ pub async fn sign_in(
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(SESSION_HOURS)),
         ended_at: Set(None),
+        last_seen_at: Set(Some(now)),
     }
     .insert(w.txn())
     .await?;
@@ -210,11 +212,14 @@ pub async fn unlock(w: &mut Writer, login: &str) {
     w.record("login", login, LOGIN_UNLOCKED, &payload::NoDetails {});
 }
 
-/// The live session for a cookie value, with its person (active only).
+/// The live session for a cookie value, with its person (active only). A session unused for
+/// `idle` has ended, besides its fixed limit. Using it notes the time (to the minute: at most
+/// one small write a minute per session, outside the record — it is not a business fact).
 pub async fn session_person(
     store: &Store,
     secret: &str,
     now: DateTime<Utc>,
+    idle: Duration,
 ) -> Result<Option<(session::Model, person::Model)>, StoreError> {
     let Some(s) = session::Entity::find_by_id(digest(secret))
         .one(store.db())
@@ -222,8 +227,16 @@ pub async fn session_person(
     else {
         return Ok(None);
     };
-    if s.ended_at.is_some() || s.expires_at <= now {
+    let seen = s.last_seen_at.unwrap_or(s.created_at);
+    if s.ended_at.is_some() || s.expires_at <= now || seen + idle <= now {
         return Ok(None);
+    }
+    if now - seen >= Duration::minutes(1) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(s.id.clone()))
+            .exec(store.db())
+            .await?;
     }
     let p = store.person(s.person_id).await?;
     Ok(p.active.then_some((s, p)))

@@ -161,12 +161,12 @@ impl Store {
             )?;
         }
         for (digest, title) in &digests {
-            let b = self.blob(digest).await?;
+            let bytes = self.file_bytes(digest).await?;
             put(
                 &mut zip,
                 format!("evidence/{digest}"),
                 title.clone(),
-                &b.bytes,
+                &bytes,
             )?;
         }
         let mut lines = String::new();

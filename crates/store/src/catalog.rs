@@ -6,7 +6,6 @@ use crate::entities::{assignment, catalog_item, catalog_set, catalog_token, org}
 use crate::import::{ImportError, err};
 use crate::{Store, StoreError, Writer};
 use chrono::{Duration, NaiveDate};
-use jieba_rs::Jieba;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -14,7 +13,6 @@ use sea_orm::{
 };
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::LazyLock;
 use xiezhi_domain::DivisionCode;
 use xiezhi_domain::catalog::{
     self as dc, AssignmentMode, CatalogSet, DiscretionTier, ItemKind, PenaltyCheck,
@@ -51,8 +49,6 @@ pub const ASSIGNMENT_HEADER: &[&str] = &[
     "effective_from",
 ];
 
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
-
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
@@ -62,7 +58,7 @@ fn is_cjk(c: char) -> bool {
 /// items; ASCII words lower-cased.
 pub fn tokens(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for w in JIEBA.cut_for_search(text, true) {
+    for w in xiezhi_domain::words::jieba().cut_for_search(text, true) {
         let w = w.word.trim().to_lowercase();
         if w.chars().count() >= 2
             && w.chars()

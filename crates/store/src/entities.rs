@@ -120,6 +120,8 @@ pub mod session {
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
         pub ended_at: Option<DateTimeUtc>,
+        /// The last request with this session (for the idle timeout; kept to the minute).
+        pub last_seen_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -527,7 +529,14 @@ pub mod blob {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub digest: String,
+        /// The bytes of a file stored before the file store; empty when `kept_in_files`.
         pub bytes: Vec<u8>,
+        /// Bytes (set for files in the file store).
+        pub size: Option<i64>,
+        /// The type recognised from its first bytes (set for files in the file store).
+        pub content_type: Option<String>,
+        /// The bytes are in the file store (`crate::files`), not in this row.
+        pub kept_in_files: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

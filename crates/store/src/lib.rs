@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 pub mod entities;
 pub mod error;
+pub mod files;
 pub mod import;
 pub mod instructions;
 pub mod known;
@@ -29,12 +30,13 @@ pub mod record;
 pub mod synthetic;
 pub mod tally;
 pub mod testing;
+pub mod throttle;
 pub mod time;
 pub mod transfers;
 pub mod work;
 pub mod xlsx;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -50,13 +52,17 @@ pub struct StoreOptions {
     pub sqlite_synchronous_full: bool,
     /// Maximum pooled connections.
     pub max_connections: u32,
+    /// Where stored files go (default: beside the database, [`files::FileLocation::beside`]).
+    pub files: files::FileLocation,
 }
 
 impl StoreOptions {
     /// Options for a URL with the defaults.
     pub fn new(url: impl Into<String>) -> Self {
+        let url = url.into();
         StoreOptions {
-            url: url.into(),
+            files: files::FileLocation::beside(&url),
+            url,
             sqlite_synchronous_full: true,
             max_connections: 10,
         }
@@ -78,6 +84,7 @@ pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
     live: live::Live,
+    files: files::FileStore,
 }
 
 /// Turn a plain SQLite path into a URL; keep URLs as they are.
@@ -130,6 +137,7 @@ impl Store {
             db,
             engine,
             live: live::Live::default(),
+            files: files::FileStore::open(&opts.files)?,
         })
     }
 
@@ -160,6 +168,11 @@ impl Store {
         &self.db
     }
 
+    /// The stored files.
+    pub fn files(&self) -> &files::FileStore {
+        &self.files
+    }
+
     /// The engine.
     pub fn engine(&self) -> Engine {
         self.engine
@@ -168,6 +181,18 @@ impl Store {
     /// SeaORM's backend enum.
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
+    }
+
+    /// SQLite: a consistent copy of the database, taken online (`VACUUM INTO`), to a new file.
+    pub async fn sqlite_copy_to(&self, file: &std::path::Path) -> Result<(), StoreError> {
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Config("在线复制只适用于 SQLite".into()));
+        }
+        let target = file.display().to_string().replace('\'', "''");
+        self.db
+            .execute_unprepared(&format!("VACUUM INTO '{target}'"))
+            .await?;
+        Ok(())
     }
 
     /// Close the pool.

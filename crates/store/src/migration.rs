@@ -32,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(M0017LeadRatings),
             Box::new(M0018KnownValues),
             Box::new(M0019NumberSequences),
+            Box::new(M0020Throttles),
+            Box::new(M0021FilesOutside),
         ]
     }
 }
@@ -1545,5 +1547,71 @@ impl MigrationTrait for M0019NumberSequences {
                 .take(),
         )
         .await
+    }
+}
+
+/// Counters of the throttles (公开投诉、查询、登录的频率限制): one row per bucket, client and
+/// window, shared by every instance and deleted as windows pass. Sessions learn when they
+/// were last used, for the idle timeout.
+struct M0020Throttles;
+
+impl MigrationName for M0020Throttles {
+    fn name(&self) -> &str {
+        "m0020_throttles"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0020Throttles {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("throttle_hits")
+                .col(string_len("bucket", 32))
+                .col(string_len("client", 64))
+                .col(big_integer("window_start"))
+                .col(integer("hits"))
+                .primary_key(
+                    Index::create()
+                        .col("bucket")
+                        .col("client")
+                        .col("window_start"),
+                )
+                .take(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("sessions")
+                .add_column(timestamp_with_time_zone_null("last_seen_at"))
+                .take(),
+        )
+        .await
+    }
+}
+
+/// Stored files move out of the database into the file store (`crate::files`): a file's row
+/// keeps its size and type, and says whether its bytes are there (`kept_in_files`) or, for
+/// files stored before, in `bytes`.
+struct M0021FilesOutside;
+
+impl MigrationName for M0021FilesOutside {
+    fn name(&self) -> &str {
+        "m0021_files_outside"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0021FilesOutside {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for c in [
+            big_integer_null("size"),
+            string_null("content_type"),
+            boolean("kept_in_files").default(false).take(),
+        ] {
+            m.alter_table(Table::alter().table("blobs").add_column(c).take())
+                .await?;
+        }
+        Ok(())
     }
 }

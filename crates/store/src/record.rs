@@ -353,6 +353,8 @@ pub struct EventFilter {
     pub to: Option<DateTime<Utc>>,
     /// Event kind.
     pub kind: Option<String>,
+    /// Any of these kinds.
+    pub kinds: Option<Vec<String>>,
 }
 
 impl Store {
@@ -469,6 +471,9 @@ impl Store {
         }
         if let Some(k) = &f.kind {
             q = q.filter(event::Column::Kind.eq(k.as_str()));
+        }
+        if let Some(ks) = &f.kinds {
+            q = q.filter(event::Column::Kind.is_in(ks.clone()));
         }
         if let Some(orgs) = &f.orgs {
             q = q.filter(event::Column::Org.is_in(orgs.clone()));

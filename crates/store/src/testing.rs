@@ -19,6 +19,8 @@ pub struct TestDb {
     pub store: Store,
     /// Its URL.
     pub url: String,
+    /// The directory of its stored files.
+    pub files: PathBuf,
     cleanup: Cleanup,
 }
 
@@ -56,6 +58,7 @@ impl TestDb {
         };
         TestDb {
             store,
+            files: PathBuf::from(format!("{}.files", path.display())),
             url,
             cleanup: Cleanup::File(path),
         }
@@ -96,13 +99,14 @@ impl TestDb {
             .unwrap_or_else(|| admin_url.clone());
         let url = format!("{base}/{name}");
         let store = if migrate {
-            open(&url).await
+            open_with_files(&url, pg_files(&name)).await
         } else {
             open_raw(&url).await
         };
         Some(TestDb {
             store,
             url,
+            files: pg_files_dir(&name),
             cleanup: Cleanup::Postgres { admin_url, name },
         })
     }
@@ -113,6 +117,15 @@ impl TestDb {
     }
 }
 
+/// A PostgreSQL test database's file store: a temporary directory of its own.
+fn pg_files(name: &str) -> crate::files::FileLocation {
+    crate::files::FileLocation::Dir(pg_files_dir(name))
+}
+
+fn pg_files_dir(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("{name}.files"))
+}
+
 #[allow(clippy::expect_used)]
 async fn open(url: &str) -> Store {
     Store::open(&StoreOptions::new(url))
@@ -121,9 +134,20 @@ async fn open(url: &str) -> Store {
 }
 
 #[allow(clippy::expect_used)]
+async fn open_with_files(url: &str, files: crate::files::FileLocation) -> Store {
+    Store::open(&StoreOptions {
+        files,
+        ..StoreOptions::new(url)
+    })
+    .await
+    .expect("test database opens and migrates")
+}
+
+#[allow(clippy::expect_used)]
 async fn open_raw(url: &str) -> Store {
     Store::connect(&StoreOptions {
         max_connections: 1,
+        files: crate::files::FileLocation::Dir(std::env::temp_dir().join("xiezhi-test-raw.files")),
         ..StoreOptions::new(url)
     })
     .await
@@ -146,8 +170,10 @@ impl Drop for TestDb {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
+                let _ = std::fs::remove_dir_all(format!("{}.files", p.display()));
             }
             Cleanup::Postgres { admin_url, name } => {
+                let _ = std::fs::remove_dir_all(pg_files_dir(name));
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 let _ = std::thread::spawn(move || {
                     if let Ok(rt) = tokio::runtime::Builder::new_current_thread()

@@ -240,19 +240,11 @@ pub async fn office_for(
         .ok_or(StoreError::NotFound("协调机构（执法办）"))
 }
 
-/// Store a file by its SM3 digest (written once; a second upload of the same bytes is a
-/// no-op). Returns the digest.
+/// Store a small file in the database by its SM3 digest (written once; a second store of the
+/// same bytes is a no-op): fixtures and files made on the platform. Uploads go to the file
+/// store instead ([`store_uploaded`]). Returns the digest.
 pub async fn store_blob(w: &mut Writer, bytes: Vec<u8>) -> Result<String, StoreError> {
     let digest = sm3_hex(&bytes);
-    store_hashed(w, digest, bytes).await
-}
-
-/// [`store_blob`] for bytes whose digest was computed as they arrived.
-pub async fn store_hashed(
-    w: &mut Writer,
-    digest: String,
-    bytes: Vec<u8>,
-) -> Result<String, StoreError> {
     if blob::Entity::find_by_id(digest.clone())
         .one(w.txn())
         .await?
@@ -261,7 +253,10 @@ pub async fn store_hashed(
         let size = bytes.len();
         blob::ActiveModel {
             digest: Set(digest.clone()),
+            size: Set(Some(size as i64)),
+            content_type: Set(Some(sniff(&bytes).to_owned())),
             bytes: Set(bytes),
+            kept_in_files: Set(false),
         }
         .insert(w.txn())
         .await?;
@@ -273,6 +268,47 @@ pub async fn store_hashed(
         );
     }
     Ok(digest)
+}
+
+/// Record a file already written to the file store ([`crate::files::Upload::finish`]): its
+/// digest, size and type. A file recorded before is left as it is.
+pub async fn store_uploaded(
+    w: &mut Writer,
+    file: &crate::files::StoredFile,
+    content_type: &str,
+) -> Result<String, StoreError> {
+    if blob::Entity::find_by_id(file.digest.clone())
+        .one(w.txn())
+        .await?
+        .is_none()
+    {
+        blob::ActiveModel {
+            digest: Set(file.digest.clone()),
+            bytes: Set(Vec::new()),
+            size: Set(Some(i64::try_from(file.size).unwrap_or(i64::MAX))),
+            content_type: Set(Some(content_type.to_owned())),
+            kept_in_files: Set(true),
+        }
+        .insert(w.txn())
+        .await?;
+        w.record(
+            "blob",
+            &file.digest,
+            EventKind::BlobStored,
+            &payload::BlobStored {
+                size: usize::try_from(file.size).unwrap_or(usize::MAX),
+            },
+        );
+    }
+    Ok(file.digest.clone())
+}
+
+/// Size and type of a stored file's row.
+fn size_and_type(b: &blob::Model) -> (i64, String) {
+    match (b.size, &b.content_type) {
+        (Some(size), Some(t)) => (size, t.clone()),
+        _ => (b.bytes.len() as i64, sniff(&b.bytes).to_owned()),
+    }
 }
 
 /// Attach materials to a subject; every digest must name a stored file.
@@ -292,7 +328,8 @@ pub async fn attach(
                     .ok_or_else(|| {
                         StoreError::invalid("materials", format!("附件 {d} 尚未上传"))
                     })?;
-                (Some(b.bytes.len() as i64), Some(sniff(&b.bytes).to_owned()))
+                let (size, content_type) = size_and_type(&b);
+                (Some(size), Some(content_type))
             }
             None => (None, None),
         };
@@ -323,6 +360,16 @@ pub async fn attach(
         );
     }
     Ok(())
+}
+
+/// A stored file being read.
+pub struct FileRead {
+    /// Its type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// The bytes, in chunks.
+    pub chunks: futures_util::stream::BoxStream<'static, Result<bytes::Bytes, StoreError>>,
 }
 
 /// The content type of a stored file, from its first bytes (served only as these types).
@@ -1804,12 +1851,58 @@ impl Store {
             .await?)
     }
 
-    /// A stored file by digest.
+    /// A stored file's row by digest.
     pub async fn blob(&self, digest: &str) -> Result<blob::Model, StoreError> {
         blob::Entity::find_by_id(digest.to_owned())
             .one(self.db())
             .await?
             .ok_or(StoreError::NotFound("附件"))
+    }
+
+    /// A stored file's type, size and bytes as a stream, wherever they are kept.
+    pub async fn file(&self, digest: &str) -> Result<FileRead, StoreError> {
+        let b = self.blob(digest).await?;
+        let (size, content_type) = size_and_type(&b);
+        let chunks = if b.kept_in_files {
+            self.files().stream(digest).await?
+        } else {
+            let bytes = bytes::Bytes::from(b.bytes);
+            futures_util::StreamExt::boxed(futures_util::stream::once(async move { Ok(bytes) }))
+        };
+        Ok(FileRead {
+            content_type,
+            size,
+            chunks,
+        })
+    }
+
+    /// Digests recorded as kept in the file store that it does not hold (after a restore,
+    /// or a file store lost).
+    pub async fn missing_files(&self) -> Result<Vec<String>, StoreError> {
+        let kept: Vec<String> = blob::Entity::find()
+            .filter(blob::Column::KeptInFiles.eq(true))
+            .select_only()
+            .column(blob::Column::Digest)
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        let mut missing = vec![];
+        for d in kept {
+            if !self.files().has(&d).await? {
+                missing.push(d);
+            }
+        }
+        Ok(missing)
+    }
+
+    /// A stored file's bytes, whole (for exports).
+    pub async fn file_bytes(&self, digest: &str) -> Result<Vec<u8>, StoreError> {
+        let b = self.blob(digest).await?;
+        if b.kept_in_files {
+            self.files().read(digest).await
+        } else {
+            Ok(b.bytes)
+        }
     }
 
     /// Attachments that reference a digest (to decide who may download it).

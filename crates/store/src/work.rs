@@ -256,6 +256,27 @@ impl Store {
         {
             put("meeting", m.id, m.title);
         }
+        for p in crate::entities::person::Entity::find()
+            .filter(crate::entities::person::Column::Id.is_in(ids("person")))
+            .all(db)
+            .await?
+        {
+            put("person", p.id, format!("人员：{}（{}）", p.name, p.login));
+        }
+        for o in crate::entities::org::Entity::find()
+            .filter(crate::entities::org::Column::Id.is_in(ids("org")))
+            .all(db)
+            .await?
+        {
+            put("org", o.id, o.name);
+        }
+        for t in crate::entities::api_token::Entity::find()
+            .filter(crate::entities::api_token::Column::Id.is_in(ids("token")))
+            .all(db)
+            .await?
+        {
+            put("token", t.id, format!("接口令牌：{}", t.name));
+        }
         for c in &clocks {
             if let Some(about) = out
                 .get(&(c.subject_type.clone(), c.subject_id.clone()))

@@ -106,6 +106,16 @@ const LANDED: &[(&str, &str, &str)] = &[
         "186baa3f47957cf62da8a0ed0848efc55fdb86c6823743e0960b31424e32c642",
         "292994019f07831dfc0d16a376735813a8edee33d46f6bda1e1cc6588c497204",
     ),
+    (
+        "m0020_throttles",
+        "e0e406d57a32700b6e414a7b5d050d707410990a229bb8801b38670aac971f94",
+        "2da55789553a5e6a1d40db3187fb05e42c13f2895ae340d8622e102222fb246e",
+    ),
+    (
+        "m0021_files_outside",
+        "7d9c9a76be763ca461519987e4f738dff3035b04b4e24cacb67d1c7cd01b8e24",
+        "b4934b7e145f0efb7e0f8658bb171f4c0532c4b724c45d015567495fac5b515d",
+    ),
 ];
 
 /// The schema as text: every table, column, index, constraint, trigger and function.

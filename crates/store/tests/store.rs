@@ -546,13 +546,45 @@ engine_test!(
         let SignIn::Ok { session, person } = r else {
             panic!("lock should have expired")
         };
-        let (_, p) = auth::session_person(s, &session, t + Duration::minutes(17))
-            .await
-            .unwrap()
-            .unwrap();
+        let idle = Duration::minutes(30);
+        let live = |at: i64| {
+            let session = session.clone();
+            async move {
+                auth::session_person(s, &session, t + Duration::minutes(at), idle)
+                    .await
+                    .unwrap()
+            }
+        };
+        let (_, p) = live(17).await.unwrap();
         assert_eq!(p.id, person.id);
+        // Used every 29 minutes it lives on; 31 minutes unused ends it.
+        assert!(live(46).await.is_some() && live(75).await.is_some());
+        assert!(live(106).await.is_none(), "idle for 31 minutes");
+        // However busy, a session ends 8 hours after sign-in.
+        let SignIn::Ok { session, .. } = auth::sign_in(
+            s,
+            "zhang",
+            "right-password",
+            "r",
+            t + Duration::minutes(120),
+        )
+        .await
+        .unwrap() else {
+            panic!("signs in")
+        };
+        let mut at = 120;
+        while at < 120 + 8 * 60 {
+            assert!(
+                auth::session_person(s, &session, t + Duration::minutes(at), idle)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "{at}"
+            );
+            at += 25;
+        }
         assert!(
-            auth::session_person(s, &session, t + Duration::hours(9))
+            auth::session_person(s, &session, t + Duration::minutes(120 + 8 * 60), idle)
                 .await
                 .unwrap()
                 .is_none()

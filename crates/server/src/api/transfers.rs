@@ -299,15 +299,15 @@ pub(super) async fn download(
     ApiCtx(ctx): ApiCtx,
     ApiPath(digest): ApiPath<String>,
 ) -> ApiResult<Response> {
-    files::download(&s, &ctx, &digest).await.map(|(ct, bytes)| {
-        (
-            [
-                (header::CONTENT_TYPE, ct),
-                // Evidence is personal data: no cache keeps it (the security headers).
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response()
-    })
+    let file = files::download(&s, &ctx, &digest).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type),
+            (header::CONTENT_LENGTH, file.size.to_string()),
+            // Evidence is personal data: no cache keeps it (the security headers).
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        axum::body::Body::from_stream(file.chunks),
+    )
+        .into_response())
 }

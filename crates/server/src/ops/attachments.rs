@@ -61,10 +61,10 @@ pub struct UploadQuery {
     pub lat: Option<f64>,
 }
 
-/// Store an uploaded file (photo, audio, video, document) by its SM3 digest, read as a
-/// stream: the digest is computed as the bytes arrive, the size limit and the allowed types
-/// (the settings) are enforced before anything is written, so a refused upload leaves
-/// nothing. Anyone who may register or handle a lead may upload; the file is only reachable
+/// Store an uploaded file (photo, audio, video, document) by its SM3 digest, streamed into
+/// the file store (`xiezhi_store::files`): the digest is computed as the bytes arrive, the
+/// size limit and the allowed types (the settings) are enforced as they come, and a refused
+/// upload leaves nothing. Only then does a short write record digest, size and type. Anyone who may register or handle a lead may upload; the file is only reachable
 /// through what references it. Who, when and where are recorded.
 pub async fn upload(
     s: &AppState,
@@ -79,37 +79,6 @@ pub async fn upload(
             &Target::in_name_of(ctx.actor.org_path.clone()),
         )?;
     }
-    let limit = s.evidence.max_bytes;
-    let too_big = || {
-        AppError::invalid(
-            "file",
-            format!("文件不能超过 {} MB", limit.div_ceil(1024 * 1024)),
-        )
-    };
-    let mut hasher = xiezhi_domain::Sm3Stream::default();
-    let mut bytes: Vec<u8> = vec![];
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| AppError::invalid("file", "上传中断，未保存任何内容"))?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(too_big());
-        }
-        if bytes.is_empty() && !chunk.is_empty() {
-            let t = st::sniff(&chunk);
-            if !s.evidence.types.iter().any(|a| a == t) {
-                return Err(AppError::invalid(
-                    "file",
-                    format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
-                ));
-            }
-        }
-        hasher.update(&chunk);
-        bytes.extend_from_slice(&chunk);
-    }
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "文件为空"));
-    }
-    let content_type = st::sniff(&bytes).to_owned();
     let point = match (q.lon, q.lat) {
         (Some(lon), Some(lat))
             if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) =>
@@ -124,10 +93,53 @@ pub async fn upload(
             ));
         }
     };
-    let size = bytes.len();
-    let digest = hasher.finish();
+    let limit = s.evidence.max_bytes as u64;
+    let too_big = || {
+        AppError::invalid(
+            "file",
+            format!("文件不能超过 {} MB", limit.div_ceil(1024 * 1024)),
+        )
+    };
+    // The bytes stream into the file store, hashed and checked as they come; nothing holds
+    // the record's lock until the file is there.
+    let mut upload = s.store.files().upload().await?;
+    let mut stream = body.into_data_stream();
+    let refused = loop {
+        let Some(chunk) = stream.next().await else {
+            break None;
+        };
+        let Ok(chunk) = chunk else {
+            break Some(AppError::invalid("file", "上传中断，未保存任何内容"));
+        };
+        if upload.size() + chunk.len() as u64 > limit {
+            break Some(too_big());
+        }
+        if upload.size() == 0 && !chunk.is_empty() {
+            let t = st::sniff(&chunk);
+            if !s.evidence.types.iter().any(|a| a == t) {
+                break Some(AppError::invalid(
+                    "file",
+                    format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
+                ));
+            }
+        }
+        if let Err(e) = upload.write(&chunk).await {
+            break Some(e.into());
+        }
+    };
+    if let Some(e) = refused {
+        upload.abort().await;
+        return Err(e);
+    }
+    if upload.size() == 0 {
+        upload.abort().await;
+        return Err(AppError::invalid("file", "文件为空"));
+    }
+    let content_type = st::sniff(upload.head()).to_owned();
+    let file = upload.finish().await?;
+    let size = usize::try_from(file.size).unwrap_or(usize::MAX);
     let mut w = ctx.writer(s).await?;
-    let digest = st::store_hashed(&mut w, digest, bytes).await?;
+    let digest = st::store_uploaded(&mut w, &file, &content_type).await?;
     w.record(
         "blob",
         &digest,
@@ -208,7 +220,7 @@ pub async fn download(
     s: &AppState,
     ctx: &Ctx,
     digest: &str,
-) -> Result<(String, Vec<u8>), AppError> {
+) -> Result<xiezhi_store::transfers::FileRead, AppError> {
     let refs = s.store.attachments_with(digest).await?;
     if refs.is_empty() {
         return Err(AppError::NotFound("附件"));
@@ -216,6 +228,5 @@ pub async fn download(
     if !readable(s, ctx, &refs).await? {
         return Err(AppError::Forbidden(Refusal::OutOfScope));
     }
-    let b = s.store.blob(digest).await?;
-    Ok((st::sniff(&b.bytes).to_owned(), b.bytes))
+    Ok(s.store.file(digest).await?)
 }

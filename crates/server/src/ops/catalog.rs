@@ -35,6 +35,26 @@ pub struct ItemView {
     pub effective_to: Option<String>,
 }
 
+impl ItemView {
+    /// The item as the public sees it: its texts pass through public masking, like
+    /// every text that leaves for the public.
+    fn public(self) -> Self {
+        use xiezhi_domain::mask::public_text;
+        ItemView {
+            name: public_text(&self.name),
+            law: public_text(&self.law),
+            article: public_text(&self.article),
+            penalty_clause: public_text(&self.penalty_clause),
+            ..self
+        }
+    }
+
+    /// Public masking when there is no signed-in viewer.
+    fn for_viewer(self, ctx: Option<&Ctx>) -> Self {
+        if ctx.is_some() { self } else { self.public() }
+    }
+}
+
 /// An assignment as shown.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AssignmentView {
@@ -201,7 +221,7 @@ pub async fn list_items(
     let (rows, total) = s.store.items(&f, page, PER_PAGE).await?;
     let names = Names::load(s).await?;
     Ok(Page {
-        items: rows.iter().map(|m| names.item(m)).collect(),
+        items: rows.iter().map(|m| names.item(m).for_viewer(ctx)).collect(),
         total,
         page,
         per_page: PER_PAGE,
@@ -240,8 +260,11 @@ pub async fn item_detail(
     let names = Names::load(s).await?;
     let sets = s.store.item_sets(code).await?;
     Ok(ItemDetail {
-        item: names.item(&item),
-        versions: versions.iter().map(|v| names.item(v)).collect(),
+        item: names.item(&item).for_viewer(ctx),
+        versions: versions
+            .iter()
+            .map(|v| names.item(v).for_viewer(ctx))
+            .collect(),
         set_labels: sets
             .iter()
             .filter_map(|x| CatalogSet::parse(x))

@@ -13,6 +13,7 @@ use xiezhi_domain::transfer::{Material, MaterialFields};
 use xiezhi_domain::{Action, Target, mask};
 use xiezhi_store::entities::{lead, org};
 use xiezhi_store::leads::{self, Receipt};
+use xiezhi_store::throttle::{Throttle, Verdict};
 
 /// A lead as submitted (JSON).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -299,36 +300,47 @@ pub async fn sign(s: &AppState, ctx: &Ctx, id: i64) -> Result<LeadView, AppError
     Ok(view(&l, l.holder() == ctx.actor.org_id))
 }
 
-/// Public complaints allowed per client in [`PUBLIC_WINDOW_MINUTES`].
-pub const PUBLIC_LIMIT: usize = 5;
-/// The rate-limit window for public complaints.
-pub const PUBLIC_WINDOW_MINUTES: i64 = 10;
+/// Public complaints: five per client in ten minutes.
+pub const COMPLAINTS: Throttle = Throttle {
+    bucket: "complaint",
+    limit: 5,
+    window_secs: 600,
+};
+/// Public lookups: twenty per client in ten minutes.
+pub const LOOKUPS: Throttle = Throttle {
+    bucket: "lookup",
+    limit: 20,
+    window_secs: 600,
+};
+/// Wrong phones for one tracking number: ten an hour, from whatever clients.
+pub const LOOKUP_MISSES: Throttle = Throttle {
+    bucket: "lookup.miss",
+    limit: 10,
+    window_secs: 3600,
+};
+
+/// Count one public act against a throttle; over the limit, a refusal saying when to retry.
+pub async fn throttle(
+    s: &AppState,
+    t: Throttle,
+    client: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    match s.store.throttle(t, client, now).await? {
+        Verdict::Allowed => Ok(()),
+        Verdict::Refused { retry_at } => Err(AppError::Throttled(beijing_time(retry_at))),
+    }
+}
 
 /// A complaint from the public (no sign-in), received by the coordination office of the top
 /// government; the reporter's phone is required so the reply can reach them and the lookup
-/// page can check it. Rate-limited per client.
+/// page can check it. Throttled per client ([`COMPLAINTS`]).
 pub async fn submit_public(
     s: &AppState,
     meta: &crate::ctx::RequestMeta,
-    client: &str,
     body: &LeadInputBody,
 ) -> Result<LeadView, AppError> {
-    {
-        let mut recent = s
-            .public_submissions
-            .lock()
-            .map_err(|_| AppError::Internal("rate limiter".into()))?;
-        let since = meta.now - chrono::Duration::minutes(PUBLIC_WINDOW_MINUTES);
-        let times = recent.entry(client.to_owned()).or_default();
-        times.retain(|t| *t > since);
-        if times.len() >= PUBLIC_LIMIT {
-            return Err(AppError::conflict(
-                "lead.too_frequent",
-                format!("提交过于频繁，请 {PUBLIC_WINDOW_MINUTES} 分钟后再试"),
-            ));
-        }
-        times.push(meta.now);
-    }
+    throttle(s, COMPLAINTS, &meta.client, meta.now).await?;
     let fields = LeadFields {
         channel: Channel::Complaint.as_str().into(),
         reporter_name: body.reporter_name.clone(),
@@ -397,18 +409,43 @@ pub struct PublicStatus {
     pub can_rate: bool,
 }
 
-async fn public_lead(s: &AppState, tracking: &str, phone: &str) -> Result<lead::Model, AppError> {
-    let l = s.store.lead_by_tracking(tracking.trim()).await?;
+/// The reporter's own lead, by tracking number and the phone given with it. Throttled per
+/// client ([`LOOKUPS`]) and, for wrong phones, per tracking number ([`LOOKUP_MISSES`]), so
+/// neither one client nor many can try phones against a number.
+async fn public_lead(
+    s: &AppState,
+    meta: &crate::ctx::RequestMeta,
+    tracking: &str,
+    phone: &str,
+) -> Result<lead::Model, AppError> {
+    throttle(s, LOOKUPS, &meta.client, meta.now).await?;
+    let tracking = tracking.trim();
+    if let Verdict::Refused { retry_at } = s
+        .store
+        .throttle_peek(LOOKUP_MISSES, tracking, meta.now)
+        .await?
+    {
+        return Err(AppError::Throttled(beijing_time(retry_at)));
+    }
+    let l = s.store.lead_by_tracking(tracking).await?;
     let matches = l
         .as_ref()
         .is_some_and(|l| l.reporter_phone.as_deref() == Some(phone.trim()));
+    if !matches {
+        s.store.throttle(LOOKUP_MISSES, tracking, meta.now).await?;
+    }
     l.filter(|_| matches)
         .ok_or(AppError::NotFound("与该电话号码匹配的受理编号"))
 }
 
 /// Look up one's complaint by tracking number and the phone given with it.
-pub async fn lookup(s: &AppState, tracking: &str, phone: &str) -> Result<PublicStatus, AppError> {
-    let own = public_lead(s, tracking, phone).await?;
+pub async fn lookup(
+    s: &AppState,
+    meta: &crate::ctx::RequestMeta,
+    tracking: &str,
+    phone: &str,
+) -> Result<PublicStatus, AppError> {
+    let own = public_lead(s, meta, tracking, phone).await?;
     // A duplicate shows the matter it was joined to: both reporters get the final reply.
     let l = match own.duplicate_of {
         Some(id) => s.store.lead(id).await?,
@@ -426,7 +463,7 @@ pub async fn lookup(s: &AppState, tracking: &str, phone: &str) -> Result<PublicS
             .map(|s| s.label().to_owned())
             .unwrap_or_default(),
         outcome_label: outcome_label(&l.outcome),
-        reply: l.reply,
+        reply: l.reply.as_deref().map(xiezhi_domain::mask::public_text),
         replied_at: l.replied_at.map(beijing_time),
         replied_by,
         satisfaction_label: l
@@ -446,7 +483,7 @@ pub async fn rate(
     phone: &str,
     rating: &str,
 ) -> Result<PublicStatus, AppError> {
-    let l = public_lead(s, tracking, phone).await?;
+    let l = public_lead(s, meta, tracking, phone).await?;
     let rating =
         Satisfaction::parse(rating).ok_or_else(|| AppError::invalid("rating", "请选择评价"))?;
     if l.duplicate_of.is_some() {
@@ -468,5 +505,5 @@ pub async fn rate(
         .await?;
     xiezhi_store::transfers::feedback(&mut w, env, l.id, rating).await?;
     w.commit().await?;
-    lookup(s, tracking, phone).await
+    lookup(s, meta, tracking, phone).await
 }

@@ -780,9 +780,9 @@ pub async fn set_password(
     id: i64,
     input: &PasswordInput,
 ) -> Result<(), AppError> {
-    let (_, target) = person_and_target(s, id).await?;
+    let (person, target) = person_and_target(s, id).await?;
     ctx.authorize(Action::ManageAccount, &target)?;
-    check_password_strength(&input.password)?;
+    check_password_strength(&input.password, &person.login)?;
     let hash = auth::hash_password(&input.password)?;
     let mut w = ctx.writer(s).await?;
     people::set_password_hash(&mut w, id, Some(hash)).await?;
@@ -791,19 +791,10 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Password rule: at least 8 characters with letters and digits.
-pub fn check_password_strength(p: &str) -> Result<(), AppError> {
-    let ok = p.chars().count() >= 8
-        && p.chars().any(|c| c.is_ascii_digit())
-        && p.chars().any(|c| c.is_alphabetic());
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "password",
-            "密码至少8位，且须同时包含字母和数字",
-        ))
-    }
+/// The password rule ([`xiezhi_domain::password::check`]), refused by the field.
+pub fn check_password_strength(password: &str, login: &str) -> Result<(), AppError> {
+    xiezhi_domain::password::check(password, login)
+        .map_err(|w| AppError::invalid("password", w.to_string()))
 }
 
 /// A signed-in person changes their own password (needs the old one).
@@ -820,7 +811,7 @@ pub async fn change_own_password(
     if !ok {
         return Err(AppError::invalid("old_password", "原密码不正确"));
     }
-    check_password_strength(&input.new_password)?;
+    check_password_strength(&input.new_password, &p.login)?;
     let hash = auth::hash_password(&input.new_password)?;
     let mut w = ctx.writer(s).await?;
     people::set_password_hash(&mut w, p.id, Some(hash)).await?;
@@ -829,6 +820,38 @@ pub async fn change_own_password(
     auth::end_sessions_of(&mut w, p.id, ctx.session.as_deref()).await?;
     w.commit().await?;
     Ok(())
+}
+
+/// Failed sign-ins from one client: thirty in fifteen minutes, whatever logins they try
+/// (password spraying), besides the lock of each login after five.
+pub const FAILED_SIGN_INS: xiezhi_store::throttle::Throttle = xiezhi_store::throttle::Throttle {
+    bucket: "login.fail",
+    limit: 30,
+    window_secs: 900,
+};
+
+/// Try to sign in, unless this client has failed too often ([`FAILED_SIGN_INS`]).
+pub async fn sign_in(
+    s: &AppState,
+    meta: &crate::ctx::RequestMeta,
+    login: &str,
+    password: &str,
+) -> Result<auth::SignIn, AppError> {
+    use xiezhi_store::throttle::Verdict;
+    if let Verdict::Refused { retry_at } = s
+        .store
+        .throttle_peek(FAILED_SIGN_INS, &meta.client, meta.now)
+        .await?
+    {
+        return Err(AppError::Throttled(crate::beijing_time(retry_at)));
+    }
+    let r = auth::sign_in(&s.store, login, password, &meta.request_id, meta.now).await?;
+    if matches!(r, auth::SignIn::BadCredentials) {
+        s.store
+            .throttle(FAILED_SIGN_INS, &meta.client, meta.now)
+            .await?;
+    }
+    Ok(r)
 }
 
 /// Sign out: end the session with this cookie value (nothing to record if it had ended).
@@ -951,6 +974,12 @@ pub async fn list_events(
     ctx: &Ctx,
     q: &EventQuery,
 ) -> Result<Page<EventView>, AppError> {
+    let filter = event_filter(s, ctx, q).await?;
+    events_page(s, &filter, q.page).await
+}
+
+/// The record as the viewer may read it, filtered as asked.
+async fn event_filter(s: &AppState, ctx: &Ctx, q: &EventQuery) -> Result<EventFilter, AppError> {
     let gov = ctx.actor.government_path.clone();
     ctx.authorize(Action::ViewEvents, &Target::org(gov.clone()))?;
     let top = s.store.top_org().await?;
@@ -966,11 +995,12 @@ pub async fn list_events(
                 .collect(),
         )
     };
-    let filter = EventFilter {
+    Ok(EventFilter {
         subject_type: q.subject_type.clone().filter(|v| !v.is_empty()),
         subject_id: q.subject_id.clone().filter(|v| !v.is_empty()),
         actor: q.actor.clone().filter(|v| !v.is_empty()),
         kind: q.kind.clone().filter(|v| !v.is_empty()),
+        kinds: None,
         orgs,
         from: match q.from.as_deref().filter(|v| !v.is_empty()) {
             Some(d) => Some(day_start(d, "from")?),
@@ -980,15 +1010,108 @@ pub async fn list_events(
             Some(d) => Some(day_start(d, "to")? + chrono::Duration::days(1)),
             None => None,
         },
-    };
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let (rows, total) = s.store.list_events(&filter, page, PER_PAGE).await?;
+    })
+}
+
+async fn events_page(
+    s: &AppState,
+    filter: &EventFilter,
+    page: Option<u64>,
+) -> Result<Page<EventView>, AppError> {
+    let page = page.unwrap_or(1).clamp(1, 100_000);
+    let (rows, total) = s.store.list_events(filter, page, PER_PAGE).await?;
     Ok(Page {
         items: event_views(s, rows).await?,
         total,
         page,
         per_page: PER_PAGE,
     })
+}
+
+/// The security log (安全审计日志): the record's security kinds ([`EventKind::SECURITY`]) —
+/// sign-ins and failures, accounts and rights, tokens, views and exports of personal data.
+/// Failed sign-ins carry no org, so a county's log shows them only to the top government.
+async fn security_filter(s: &AppState, ctx: &Ctx, q: &EventQuery) -> Result<EventFilter, AppError> {
+    let mut f = event_filter(s, ctx, q).await?;
+    if let Some(k) = &f.kind
+        && !EventKind::SECURITY.iter().any(|s| s.as_str() == k)
+    {
+        return Err(AppError::invalid("kind", "不是安全日志中的事件类型"));
+    }
+    f.kinds = Some(
+        EventKind::SECURITY
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect(),
+    );
+    Ok(f)
+}
+
+/// A page of the security log.
+pub async fn security_log(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &EventQuery,
+) -> Result<Page<EventView>, AppError> {
+    let filter = security_filter(s, ctx, q).await?;
+    events_page(s, &filter, q.page).await
+}
+
+/// Rows one export may hold.
+pub const EXPORT_LIMIT: u64 = 50_000;
+
+/// The security log as CSV (UTF-8 with BOM, for spreadsheet programs), newest first, up to
+/// [`EXPORT_LIMIT`] rows; the export itself is recorded (`security_log.exported`).
+pub async fn export_security_log(
+    s: &AppState,
+    ctx: &Ctx,
+    q: &EventQuery,
+) -> Result<Vec<u8>, AppError> {
+    let filter = security_filter(s, ctx, q).await?;
+    let (rows, _) = s.store.list_events(&filter, 1, EXPORT_LIMIT).await?;
+    let views = event_views(s, rows).await?;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let fail = |e: csv::Error| AppError::Internal(e.to_string());
+    out.write_record([
+        "序号",
+        "时间",
+        "事件",
+        "操作人",
+        "对象",
+        "请求编号",
+        "内容",
+        "哈希",
+    ])
+    .map_err(fail)?;
+    for e in &views {
+        out.write_record([
+            e.seq.to_string().as_str(),
+            &e.at_text,
+            &e.kind_label,
+            &e.actor_name,
+            &e.subject_text,
+            &e.request_id,
+            &e.payload.to_string(),
+            &e.hash,
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut w = ctx.writer(s).await?;
+    w.record(
+        "security_log",
+        ctx.actor.org_id,
+        EventKind::SecurityLogExported,
+        &xiezhi_domain::payload::SecurityLogExported {
+            from: q.from.clone().filter(|v| !v.is_empty()),
+            to: q.to.clone().filter(|v| !v.is_empty()),
+            rows: views.len(),
+        },
+    );
+    w.commit().await?;
+    Ok(bytes)
 }
 
 // ---- tokens ----

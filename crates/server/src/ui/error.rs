@@ -38,7 +38,9 @@ impl IntoResponse for UiError {
             // An error page shows no time.
             now: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
             csrf: String::new(),
+            browser_csrf: String::new(),
             secure: false,
+            client: String::new(),
         };
         let mut res = render(
             e.status(),

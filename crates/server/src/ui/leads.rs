@@ -16,7 +16,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/leads/new", get(new_page))
         .route("/leads/{id}/sign", post(sign))
         .route("/complaint", get(complaint_page).post(complain))
-        .route("/complaint/lookup", get(lookup_page))
+        .route("/complaint/lookup", get(lookup_page).post(lookup))
         .route("/complaint/rate", post(rate))
 }
 
@@ -183,20 +183,9 @@ async fn complaint_page(meta: RequestMeta) -> UiResult {
     })
 }
 
-/// The client a public submission comes from (the first proxy hop, else the connection).
-fn client_of(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_else(|| "direct".to_owned())
-}
-
 async fn complain(
     State(s): State<AppState>,
     meta: RequestMeta,
-    headers: HeaderMap,
     CsrfForm(f): CsrfForm<LeadForm>,
 ) -> UiResult {
     let num = |v: &str| v.trim().parse::<f64>().ok();
@@ -213,19 +202,15 @@ async fn complain(
         urgent: false,
         photos: vec![],
     };
-    match lops::submit_public(&s, &meta, &client_of(&headers), &body).await {
+    match lops::submit_public(&s, &meta, &body).await {
         Ok(l) => ok(&ComplaintPage {
             layout: Layout::public("投诉举报", &meta),
             form: LeadForm::default(),
             error: None,
             tracking: Some(l.tracking_number),
         }),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(render(
-            if matches!(e, AppError::Conflict { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::BAD_REQUEST
-            },
+        Err(e @ (AppError::Invalid { .. } | AppError::Throttled(_))) => Ok(render(
+            e.status(),
             &ComplaintPage {
                 layout: Layout::public("投诉举报", &meta),
                 form: f,
@@ -237,10 +222,20 @@ async fn complain(
     }
 }
 
+/// The lookup page's address may name the tracking number (from the receipt); the phone
+/// is only ever posted, never put in an address.
 #[derive(Deserialize)]
 struct LookupQuery {
     tracking: Option<String>,
-    phone: Option<String>,
+}
+
+/// A lookup, posted.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct LookupForm {
+    #[serde(default)]
+    tracking: String,
+    #[serde(default)]
+    phone: String,
 }
 
 fn ratings() -> Vec<(&'static str, &'static str)> {
@@ -259,11 +254,7 @@ fn lookup_result(
     let (status, error, code) = match r {
         Ok(st) => (st, None, StatusCode::OK),
         Err(e) => {
-            let code = match e {
-                AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                AppError::Conflict { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::BAD_REQUEST,
-            };
+            let code = e.status();
             (None, Some(e.to_string()), code)
         }
     };
@@ -280,18 +271,28 @@ fn lookup_result(
     ))
 }
 
-async fn lookup_page(
+async fn lookup_page(meta: RequestMeta, UiQuery(q): UiQuery<LookupQuery>) -> UiResult {
+    lookup_result(
+        &meta,
+        q.tracking.unwrap_or_default(),
+        String::new(),
+        Ok(None),
+    )
+}
+
+async fn lookup(
     State(s): State<AppState>,
     meta: RequestMeta,
-    UiQuery(q): UiQuery<LookupQuery>,
+    CsrfForm(f): CsrfForm<LookupForm>,
 ) -> UiResult {
-    let tracking = q.tracking.clone().unwrap_or_default();
-    let phone = q.phone.clone().unwrap_or_default();
-    let r = match (q.tracking.as_deref(), q.phone.as_deref()) {
-        (Some(t), Some(p)) if !t.trim().is_empty() => lops::lookup(&s, t, p).await.map(Some),
-        _ => Ok(None),
+    let r = if f.tracking.trim().is_empty() {
+        Err(AppError::invalid("tracking", "请填写受理编号"))
+    } else {
+        lops::lookup(&s, &meta, &f.tracking, &f.phone)
+            .await
+            .map(Some)
     };
-    lookup_result(&meta, tracking, phone, r)
+    lookup_result(&meta, f.tracking, f.phone, r)
 }
 
 /// A rating from the lookup page.

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::sync::LazyLock;
 use xiezhi_domain::{Action, OrgKind, OrgLevel, Role, Target, TokenScope};
-use xiezhi_store::auth::{self, SignIn};
+use xiezhi_store::auth::SignIn;
 use xiezhi_store::import::RowError;
 
 const FLASH_COOKIE: &str = "xz_flash";
@@ -134,6 +134,8 @@ pub fn router() -> Router<AppState> {
         .route("/import/orgs", post(import_orgs))
         .route("/import/people", post(import_people))
         .route("/events", get(events_page))
+        .route("/security-log", get(security_log_page))
+        .route("/security-log/export", get(security_log_export))
         .route("/tokens", get(tokens_page).post(create_token))
         .route("/tokens/{id}/revoke", post(revoke_token))
         .route("/assets/{name}", get(asset))
@@ -323,6 +325,12 @@ impl Layout {
             "查阅与核验操作记录",
             ctx.can(Action::ViewEvents, &gov),
         ));
+        nav.push((
+            "/security-log",
+            "安全日志",
+            "登录、权限变更与个人信息导出",
+            ctx.can(Action::ViewEvents, &gov),
+        ));
         nav.push(("/account/password", "修改密码", "修改本人登录密码", true));
         let user = match &ctx.person {
             Some(p) => {
@@ -473,6 +481,7 @@ page!(PersonFormPage, "person_form.html" {
 });
 page!(ImportPage, "import.html" { errors: Vec<RowError>, error_title: String, orgs_csv: String, people_csv: String });
 page!(EventsPage, "events.html" { page: Page_<EventView>, pager: Pager, q: EventQuery });
+page!(SecurityLogPage, "security_log.html" { page: Page_<EventView>, pager: Pager, q: EventQuery, kinds: Vec<(&'static str, &'static str)>, query: String });
 page!(TokensPage, "tokens.html" {
     tokens: Vec<TokenView>, orgs: Vec<OrgView>, scopes: Vec<(&'static str, &'static str)>,
     secret: Option<String>, error: Option<String>,
@@ -590,7 +599,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let had_cookie = cookie(req.headers(), CSRF_COOKIE).is_some();
-        let expected = req.extensions().get::<CsrfToken>().map(|t| t.0.clone());
+        let session = cookie(req.headers(), crate::ctx::SESSION_COOKIE).filter(|s| !s.is_empty());
+        let expected = req
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|t| crate::ctx::bound_csrf(&t.0, session.as_deref()));
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -679,25 +692,28 @@ async fn login(
             },
         )
     };
-    let res =
-        match auth::sign_in(&s.store, &f.login, &f.password, &meta.request_id, meta.now).await? {
-            SignIn::Ok { session, .. } => {
-                let mut res = Redirect::to(&next).into_response();
-                res.headers_mut().append(
-                    header::SET_COOKIE,
-                    set_cookie(SESSION_COOKIE, &session, meta.secure, None),
-                );
-                res
-            }
-            SignIn::BadCredentials => fail(
-                StatusCode::UNAUTHORIZED,
-                AppError::BadCredentials.to_string(),
-            ),
-            SignIn::Locked { until } => fail(
-                StatusCode::TOO_MANY_REQUESTS,
-                AppError::Locked(crate::beijing_time(until)).to_string(),
-            ),
-        };
+    let tried = ops::sign_in(&s, &meta, &f.login, &f.password).await;
+    if let Err(e @ AppError::Throttled(_)) = &tried {
+        return Ok(fail(e.status(), e.to_string()));
+    }
+    let res = match tried? {
+        SignIn::Ok { session, .. } => {
+            let mut res = Redirect::to(&next).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &session, meta.secure, None),
+            );
+            res
+        }
+        SignIn::BadCredentials => fail(
+            StatusCode::UNAUTHORIZED,
+            AppError::BadCredentials.to_string(),
+        ),
+        SignIn::Locked { until } => fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked(crate::beijing_time(until)).to_string(),
+        ),
+    };
     Ok(res)
 }
 
@@ -1458,6 +1474,55 @@ async fn events_page(
         page,
         q,
     })
+}
+
+async fn security_log_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    UiQuery(q): UiQuery<EventQuery>,
+) -> UiResult {
+    let page = ops::security_log(&s, &ctx, &q).await?;
+    let query = uri.query().unwrap_or_default().to_owned();
+    ok(&SecurityLogPage {
+        layout: Layout::new(&s, &ctx, &headers, "安全日志", "/security-log").await,
+        pager: Pager::new(&page, &query),
+        page,
+        q,
+        kinds: xiezhi_domain::EventKind::SECURITY
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        query,
+    })
+}
+
+async fn security_log_export(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiQuery(q): UiQuery<EventQuery>,
+) -> UiResult {
+    let csv = ops::export_security_log(&s, &ctx, &q).await?;
+    Ok(csv_download("安全日志.csv", csv))
+}
+
+/// A CSV file to save, named in Chinese (RFC 6266 `filename*`, with a plain fallback).
+pub(crate) fn csv_download(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"export.csv\"; filename*=UTF-8''{}",
+                    urlencoding::encode(name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 // ---- tokens ----

@@ -143,16 +143,41 @@ engine_test!(
             )
             .await;
         assert_eq!(r.body["details"]["field"], "password");
+        assert!(
+            r.body["message"].as_str().unwrap().contains("12"),
+            "{}",
+            r.body
+        );
+        // The rule (GB/T 22239 8.1.4.1): three kinds, not the login, not a common one.
+        for (bad, why) in [
+            ("abcdefghijkl", "三种"),
+            ("Li.Ming-2026-x", "登录名"),
+            ("P@ssw0rd1234", "常见"),
+        ] {
+            let r = sec
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/people/{id}/password"),
+                    Some(json!({ "password": bad })),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+            assert!(
+                r.body["message"].as_str().unwrap().contains(why),
+                "{}",
+                r.body
+            );
+        }
         let r = sec
             .call(
                 Method::PUT,
                 &format!("/api/v1/people/{id}/password"),
-                Some(json!({"password": "Start2026x"})),
+                Some(json!({"password": "Start-2026-Yunxi"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         let me = app
-            .sign_in_with("li.ming", "Start2026x")
+            .sign_in_with("li.ming", "Start-2026-Yunxi")
             .await
             .ok()
             .unwrap();
@@ -160,11 +185,15 @@ engine_test!(
             .call(
                 Method::PUT,
                 "/api/v1/me/password",
-                Some(json!({"old_password": "Start2026x", "new_password": "Mine2026yy"})),
+                Some(json!({"old_password": "Start-2026-Yunxi", "new_password": "Mine-2026-Chengdong"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        assert!(app.sign_in_with("li.ming", "Mine2026yy").await.is_ok());
+        assert!(
+            app.sign_in_with("li.ming", "Mine-2026-Chengdong")
+                .await
+                .is_ok()
+        );
         // Deactivated people cannot sign in and their sessions end.
         assert_eq!(
             sys.call(
@@ -177,7 +206,11 @@ engine_test!(
             StatusCode::NO_CONTENT
         );
         assert_eq!(me.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
-        assert!(app.sign_in_with("li.ming", "Mine2026yy").await.is_err());
+        assert!(
+            app.sign_in_with("li.ming", "Mine-2026-Chengdong")
+                .await
+                .is_err()
+        );
     }
 );
 

@@ -48,6 +48,12 @@ engine_test!(
             app.db.store.blob(&digest).await.is_err(),
             "nothing partial kept"
         );
+        let leftovers = |dir: std::path::PathBuf| {
+            std::fs::read_dir(dir)
+                .map(|d| d.filter_map(Result::ok).count())
+                .unwrap_or(0)
+        };
+        assert_eq!(leftovers(app.db.files.join("tmp")), 0, "no partial file");
         // A good one, with where it was taken; the same bytes again are stored once.
         let ok = png(600 * 1024);
         let r = s
@@ -58,13 +64,17 @@ engine_test!(
         assert_eq!(r.body["content_type"], "image/png");
         let again = s.send_bytes("/api/v1/attachments", ok.clone()).await;
         assert_eq!(again.body["digest"], r.body["digest"]);
-        let stored = app
-            .db
-            .store
-            .blob(r.body["digest"].as_str().unwrap())
-            .await
-            .unwrap();
-        assert_eq!(stored.bytes, ok);
+        // The bytes are in the file store under their digest, not in the database; the
+        // record keeps digest, size and type; the download streams them back.
+        let d = r.body["digest"].as_str().unwrap().to_owned();
+        let stored = app.db.store.blob(&d).await.unwrap();
+        assert!(stored.bytes.is_empty() && stored.kept_in_files);
+        assert_eq!(stored.size, Some(ok.len() as i64));
+        assert_eq!(stored.content_type.as_deref(), Some("image/png"));
+        let on_disk = std::fs::read(app.db.files.join("sm3").join(&d[..2]).join(&d)).unwrap();
+        assert_eq!(on_disk, ok);
+        assert_eq!(leftovers(app.db.files.join("tmp")), 0);
+        assert_eq!(app.db.store.file_bytes(&d).await.unwrap(), ok);
         let (events, _) = app
             .db
             .store

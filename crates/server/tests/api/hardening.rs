@@ -154,7 +154,7 @@ engine_test!(
             .call(
                 Method::PUT,
                 "/api/v1/me/password",
-                Some(json!({"old_password": DEMO_PASSWORD, "new_password": "Chengdong2026"})),
+                Some(json!({"old_password": DEMO_PASSWORD, "new_password": "Chengdong-2026!"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
@@ -190,6 +190,183 @@ engine_test!(
         assert_eq!(
             d["endpoints"][0]["url"], "/open311/v2",
             "relative, not the Host"
+        );
+    }
+);
+
+engine_test!(
+    open311_publishes_text_reply_and_address_masked_in_every_spelling,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        app.with_catalog().await;
+        let key = crate::open311::api_key(&app, "YX-ZFB").await;
+        let c = client();
+        let base = format!("{}/open311/v2", app.base);
+        let services: serde_json::Value = c
+            .get(format!("{base}/services.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = services[0]["service_code"].as_str().unwrap().to_owned();
+        let form = [
+            ("api_key", key.as_str()),
+            ("jurisdiction_id", "339901"),
+            ("service_code", code.as_str()),
+            ("lat", "28.7"),
+            ("long", "118.7"),
+            ("address_string", "解放路88号3幢201室"),
+            ("phone", "13900006666"),
+            (
+                "description",
+                "邻居王秀英在楼道堆放杂物，电话 138-1234-5678，身份证３３０１０２１９９００１０１１２３Ｘ，邮箱wang.xy@example.cn",
+            ),
+        ];
+        let r = c
+            .post(format!("{base}/requests.json"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let created: serde_json::Value = r.json().await.unwrap();
+        let tracking = created[0]["service_request_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let lead = app
+            .db
+            .store
+            .lead_by_tracking(&tracking)
+            .await
+            .unwrap()
+            .unwrap();
+        // The office closes it with a reply that names the officer and a phone.
+        let office = app.sign_in("office").await;
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{}/sign", lead.id),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = office
+            .call(
+                Method::POST,
+                &format!("/api/v1/leads/{}/no-violation", lead.id),
+                Some(json!({"reply": "经执法队员陈晓明现场核查，杂物已清理，如有疑问请致电0570-88886666"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let one: serde_json::Value = c
+            .get(format!("{base}/requests/{tracking}.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let req = &one[0];
+        assert_eq!(req["status"], "closed", "{req}");
+        assert_eq!(
+            req["description"],
+            "邻居王**在楼道堆放杂物，电话 138-****-**78，身份证３３０*************３Ｘ，邮箱w***@example.cn"
+        );
+        assert_eq!(
+            req["status_notes"],
+            "经执法队员陈**现场核查，杂物已清理，如有疑问请致电057*-******66"
+        );
+        assert_eq!(req["address"], "解放路**");
+        // The list says the same as the single request.
+        let all: serde_json::Value = c
+            .get(format!(
+                "{base}/requests.json?service_request_id={tracking}"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(all[0]["description"], req["description"]);
+        for secret in ["王秀英", "5678", "陈晓明", "88号", "wang.xy"] {
+            assert!(!all.to_string().contains(secret), "{secret} in {all}");
+        }
+    }
+);
+
+engine_test!(
+    the_audit_administrator_reads_and_exports_the_security_log_and_the_export_is_logged,
+    async |db: TestDb| {
+        let app = spawn_app(db).await;
+        assert!(app.sign_in_with("cd.1", "wrong-password").await.is_err());
+        let sec = app.sign_in("secadmin").await;
+        let cd1 = app.person_id("cd.1").await;
+        let r = sec
+            .call(Method::POST, &format!("/api/v1/people/{cd1}/unlock"), None)
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+        // Only the audit side reads it.
+        assert_eq!(
+            sec.get("/api/v1/security-log").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let audit = app.sign_in("auditadmin").await;
+        let log = audit.get("/api/v1/security-log").await;
+        assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+        let kinds: Vec<&str> = log.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(kinds.contains(&"auth.login_failed"), "{kinds:?}");
+        assert!(kinds.contains(&"auth.unlocked"), "{kinds:?}");
+        assert!(
+            kinds
+                .iter()
+                .all(|k| !k.starts_with("lead.") && !k.starts_with("demo.")),
+            "only security events: {kinds:?}"
+        );
+        let r = audit.get("/api/v1/security-log?kind=lead.received").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.body["details"]["field"], "kind");
+        // Exported as CSV a spreadsheet opens; the export is itself in the log.
+        let csv = audit
+            .client
+            .get(format!("{}/api/v1/security-log/export", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(
+            csv.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("filename*=UTF-8''")
+        );
+        let bytes = csv.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for spreadsheets");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.starts_with("序号,时间,事件,操作人"), "{text}");
+        assert!(
+            text.contains("登录失败") && text.contains("解除锁定"),
+            "{text}"
+        );
+        let log = audit
+            .get("/api/v1/security-log?kind=security_log.exported")
+            .await;
+        assert_eq!(log.body["total"], 1, "{}", log.body);
+        // The page, with the same filters and the export link.
+        let (status, html) = audit.page("/security-log?kind=auth.login_failed").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("登录失败")
+                && html.contains("/security-log/export?kind=auth.login_failed"),
+            "{html}"
         );
     }
 );

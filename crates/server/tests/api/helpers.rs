@@ -108,18 +108,9 @@ impl TestApp {
         assert!(r.status.is_success(), "{}", r.body);
     }
 
-    /// A page fetched without signing in: status and HTML.
-    pub async fn anonymous_page(&self, path: &str) -> (StatusCode, String) {
-        let r = client()
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    /// Post a public form (no sign-in) with the anti-forgery token of a fresh public page.
-    pub async fn public_form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    /// A client without sign-in holding the anti-forgery cookie of a fresh public page, and
+    /// the token its forms carry.
+    pub async fn public_client(&self) -> (Client, String) {
         let c = client();
         let html = c
             .get(format!("{}/complaint", self.base))
@@ -137,6 +128,12 @@ impl TestApp {
             .next()
             .unwrap()
             .to_owned();
+        (c, csrf)
+    }
+
+    /// Post a public form (no sign-in) with the anti-forgery token of a fresh public page.
+    pub async fn public_form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let (c, csrf) = self.public_client().await;
         let mut f: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         f.extend_from_slice(fields);
         let r = c

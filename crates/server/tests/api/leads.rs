@@ -228,27 +228,22 @@ engine_test!(
             .unwrap()
             .to_owned();
         assert!(tracking.starts_with('L'));
-        let r = c
-            .get(format!(
-                "{}/complaint/lookup?tracking={tracking}&phone=13900000000",
-                app.base
-            ))
-            .send()
-            .await
-            .unwrap();
+        let lookup = |phone: &'static str| {
+            c.post(format!("{}/complaint/lookup", app.base))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("tracking", tracking.as_str()),
+                    ("phone", phone),
+                ])
+                .send()
+        };
+        let r = lookup("13900000000").await.unwrap();
         assert_eq!(
             r.status(),
             StatusCode::NOT_FOUND,
             "another phone sees nothing"
         );
-        let r = c
-            .get(format!(
-                "{}/complaint/lookup?tracking={tracking}&phone=13700003333",
-                app.base
-            ))
-            .send()
-            .await
-            .unwrap();
+        let r = lookup("13700003333").await.unwrap();
         let html = r.text().await.unwrap();
         assert!(
             html.contains("待签收") && !html.contains("油烟直排"),

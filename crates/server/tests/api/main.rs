@@ -18,6 +18,7 @@ mod hardening;
 mod headers;
 mod instructions;
 mod leads;
+mod limits;
 mod meetings;
 mod open311;
 mod operations;

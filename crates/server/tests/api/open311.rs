@@ -11,7 +11,7 @@ use xiezhi_store::testing::TestDb;
 /// Form fields, the expected status, a word the description must contain.
 type BadPost = (Vec<(&'static str, String)>, StatusCode, &'static str);
 
-async fn api_key(app: &TestApp, org: &str) -> String {
+pub(crate) async fn api_key(app: &TestApp, org: &str) -> String {
     let sec = app.sign_in("secadmin").await;
     let id = app.org_id(org).await;
     let r = sec

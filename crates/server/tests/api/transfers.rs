@@ -697,7 +697,7 @@ engine_test!(
         // Both reporters see the reply; the page shows no internal details.
         for (t, phone) in [(&t1, "13900004444"), (&t2, "13900005555")] {
             let (status, html) = app
-                .anonymous_page(&format!("/complaint/lookup?tracking={t}&phone={phone}"))
+                .public_form("/complaint/lookup", &[("tracking", t), ("phone", phone)])
                 .await;
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains("未发现违法行为"), "{html}");
@@ -1074,8 +1074,8 @@ engine_test!(
             )
             .await;
         assert!(status.is_redirection(), "{status}");
-        let lookup = format!("/complaint/lookup?tracking={tracking}&phone={phone}");
-        let (_, html) = app.anonymous_page(&lookup).await;
+        let lookup = [("tracking", tracking.as_str()), ("phone", phone)];
+        let (_, html) = app.public_form("/complaint/lookup", &lookup).await;
         assert!(
             html.contains("已责令限期整改")
                 && html.contains("加装油烟净化设施")
@@ -1100,7 +1100,7 @@ engine_test!(
             )
             .await;
         assert!(status.is_redirection(), "{status}");
-        let (_, html) = app.anonymous_page(&lookup).await;
+        let (_, html) = app.public_form("/complaint/lookup", &lookup).await;
         assert!(
             html.contains("已整改到位") && html.contains("问题已解决") && html.contains("已办结"),
             "{html}"
