@@ -724,6 +724,7 @@ async fn load_demo(store: &Store, password: &str, parent: Option<i64>) -> Result
 
 async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Result<ExitCode> {
     init_tracing();
+    let demo = demo_password.is_some();
     let store = open(cfg).await?;
     if let Some(pw) = demo_password {
         load_demo(&store, &pw, None).await?;
@@ -736,6 +737,9 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
         "獬豸已启动：http://{addr}/ （数据库 {}）",
         cfg.display_url()
     );
+    if demo {
+        println!("演示模式：管理员（三员）登录无需两步验证；生产环境中须开启。");
+    }
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
     let state = AppState::new(store, cfg.secure_cookies)
@@ -743,6 +747,8 @@ async fn serve(cfg: &Config, bind: &str, demo_password: Option<String>) -> Resul
         .with_evidence(cfg.evidence.clone())
         .with_public_url(cfg.public_url.clone())
         .with_http(cfg.http.clone())
+        // The demo's administrators sign in with the demo password alone, to be tried out.
+        .with_second_factor_for_admins(!demo)
         .with_printer(cfg.printer()?);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

@@ -382,6 +382,10 @@ crate::term_enum!(
         PersonReactivated = "person.reactivated" / "恢复人员",
         /// 调整角色.
         PersonRolesChanged = "person.roles_changed" / "调整角色",
+        /// 开启两步验证.
+        PersonSecondFactorEnabled = "person.second_factor_enabled" / "开启两步验证",
+        /// 重置两步验证.
+        PersonSecondFactorReset = "person.second_factor_reset" / "重置两步验证",
         /// 登记培训学时.
         PersonTrainingSet = "person.training_set" / "登记培训学时",
         /// 修改人员信息.
@@ -444,6 +448,8 @@ impl EventKind {
         EventKind::PersonReactivated,
         EventKind::PersonRolesChanged,
         EventKind::PersonPasswordSet,
+        EventKind::PersonSecondFactorEnabled,
+        EventKind::PersonSecondFactorReset,
         EventKind::PersonPersonalDataViewed,
         EventKind::TokenCreated,
         EventKind::TokenRevoked,

@@ -24,6 +24,7 @@ pub mod payload;
 pub mod policy;
 pub mod role;
 pub mod rules;
+pub mod totp;
 pub mod transfer;
 pub mod words;
 

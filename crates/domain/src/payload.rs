@@ -266,7 +266,8 @@ payloads! {
     /// Nothing beyond the kind, subject, actor and time (`{}`).
     NoDetails (version 1) for AuthLoginFailed | AuthLoginLocked | AuthLogout | AuthUnlocked
         | LeadSigned | OrgDeactivated | OrgReactivated | PersonDeactivated | PersonPasswordSet
-        | PersonReactivated | TokenRevoked | TransferReconsiderationRequested
+        | PersonReactivated | PersonSecondFactorEnabled | PersonSecondFactorReset | TokenRevoked
+        | TransferReconsiderationRequested
         | TransferRefusalAccepted {}
 
     /// An item assigned to a holder in a division (承接关系), a new version of the assignment.

@@ -122,6 +122,7 @@ async fn run(name: &str, db: TestDb, receivers: usize) {
                     &s,
                     &l,
                     "bench-pass-1",
+                    None,
                     "bench",
                     xiezhi_store::testing::now(),
                 )

@@ -338,6 +338,17 @@ fn is_safe(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// What an administrator who has yet to turn on two-factor sign-in may use: their own
+/// account, the enrolment, and signing out.
+const ENROL_API: &[&str] = &[
+    "/api/v1/me",
+    "/api/v1/me/password",
+    "/api/v1/me/second-factor",
+    "/api/v1/me/second-factor/secret",
+    "/api/v1/session",
+];
+const ENROL_UI: &[&str] = &["/account/two-factor", "/account/password", "/logout"];
+
 /// A signed-in caller of the JSON API (session cookie with the CSRF header on writes, or a
 /// bearer token).
 #[derive(Debug, Clone)]
@@ -355,6 +366,11 @@ impl FromRequestParts<AppState> for ApiCtx {
                 return Err(AppError::Csrf);
             }
         }
+        if !ENROL_API.contains(&parts.uri.path())
+            && crate::ops::second_factor::must_enrol(state, &ctx).await?
+        {
+            return Err(AppError::SecondFactorEnrolment);
+        }
         Ok(ApiCtx(ctx))
     }
 }
@@ -368,7 +384,16 @@ impl FromRequestParts<AppState> for UiCtx {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match resolve(parts, state).await {
-            Ok(Some(ctx)) if ctx.person.is_some() => Ok(UiCtx(ctx)),
+            Ok(Some(ctx)) if ctx.person.is_some() => {
+                if !ENROL_UI.contains(&parts.uri.path()) {
+                    match crate::ops::second_factor::must_enrol(state, &ctx).await {
+                        Ok(true) => return Err(Redirect::to(ENROL_UI[0]).into_response()),
+                        Ok(false) => {}
+                        Err(e) => return Err(crate::ui::UiError(e).into_response()),
+                    }
+                }
+                Ok(UiCtx(ctx))
+            }
             Ok(_) => {
                 let next = parts
                     .uri

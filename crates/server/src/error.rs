@@ -23,6 +23,15 @@ pub enum AppError {
     /// Refused by the policy.
     #[error("{0}")]
     Forbidden(Refusal),
+    /// Login and password right; the person's second factor (a code) is missing.
+    #[error("请输入动态口令（手机验证器中的6位数字）或一个恢复码")]
+    SecondFactorRequired,
+    /// The second factor was wrong, used before or expired.
+    #[error("动态口令不正确、已过期或已使用，请输入验证器中当前的6位数字")]
+    BadSecondFactor,
+    /// An administrator (三员) must turn on two-factor sign-in before anything else.
+    #[error("管理员须先开启两步验证，才能使用其他功能")]
+    SecondFactorEnrolment,
     /// Bad input in one field.
     #[error("{message}")]
     Invalid {
@@ -104,10 +113,14 @@ impl AppError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) | AppError::NotParty { .. } | AppError::Csrf => {
-                StatusCode::FORBIDDEN
-            }
+            AppError::Unauthenticated
+            | AppError::BadCredentials
+            | AppError::SecondFactorRequired
+            | AppError::BadSecondFactor => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_)
+            | AppError::NotParty { .. }
+            | AppError::Csrf
+            | AppError::SecondFactorEnrolment => StatusCode::FORBIDDEN,
             AppError::Invalid { .. } | AppError::ImportRows(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -122,6 +135,9 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad_credentials",
+            AppError::SecondFactorRequired => "second_factor_required",
+            AppError::BadSecondFactor => "bad_second_factor",
+            AppError::SecondFactorEnrolment => "second_factor_enrolment_required",
             AppError::Forbidden(Refusal::OwnAccount) => "own_account",
             AppError::Forbidden(Refusal::OutOfScope) => "out_of_scope",
             AppError::Forbidden(Refusal::NotPermitted) => "forbidden",

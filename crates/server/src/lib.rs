@@ -80,6 +80,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Connection, proxy and session-idle settings.
     pub http: Arc<HttpSettings>,
+    /// Administrators (三员) must sign in with a second factor (default; off only for the
+    /// demo and tests that are not about it).
+    pub second_factor_for_admins: bool,
 }
 
 impl AppState {
@@ -99,6 +102,7 @@ impl AppState {
             time: Default::default(),
             public_url: None,
             http: Default::default(),
+            second_factor_for_admins: true,
         })
     }
 
@@ -128,6 +132,12 @@ impl AppState {
     /// The same state with other connection, proxy and session settings.
     pub fn with_http(mut self, http: HttpSettings) -> AppState {
         self.http = Arc::new(http);
+        self
+    }
+
+    /// The same state with the administrators' second factor required or not.
+    pub fn with_second_factor_for_admins(mut self, on: bool) -> AppState {
+        self.second_factor_for_admins = on;
         self
     }
 

@@ -1,7 +1,7 @@
 //! Sign-in: passwords (argon2), sessions, login throttling and API tokens. Secrets are
 //! never stored: sessions and tokens are kept as their SM3 digest.
 
-use crate::entities::{api_token, person, session};
+use crate::entities::{api_token, person, second_factor, session};
 use crate::record::RecordContext;
 use crate::{Store, StoreError, Writer};
 use argon2::Argon2;
@@ -79,6 +79,11 @@ pub enum SignIn {
     },
     /// Wrong login or password (deliberately not saying which).
     BadCredentials,
+    /// Login and password right; the person has two-factor sign-in and sent no code.
+    CodeRequired,
+    /// Login and password right, the code wrong, used before or expired (recorded as a
+    /// failure: five lock the login).
+    BadCode,
     /// Too many failures: locked until then.
     Locked {
         /// When the lock ends.
@@ -138,6 +143,7 @@ pub async fn sign_in(
     store: &Store,
     login: &str,
     password: &str,
+    code: Option<&str>,
     request_id: &str,
     now: DateTime<Utc>,
 ) -> Result<SignIn, StoreError> {
@@ -174,7 +180,13 @@ pub async fn sign_in(
         w.commit().await?;
         return Ok(SignIn::BadCredentials);
     };
-    let secret = new_secret("");
+    let factor = second_factor::Entity::find_by_id(person.id)
+        .one(store.db())
+        .await?;
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    if factor.is_some() && code.is_none() {
+        return Ok(SignIn::CodeRequired);
+    }
     let mut w = store
         .begin_write(RecordContext {
             actor: format!("person:{}", person.id),
@@ -182,6 +194,14 @@ pub async fn sign_in(
             ..anon
         })
         .await?;
+    if let (Some(f), Some(code)) = (factor, code)
+        && !accept_code(&mut w, f, code, now).await?
+    {
+        w.record("login", &login, LOGIN_FAILED, &payload::NoDetails {});
+        w.commit().await?;
+        return Ok(SignIn::BadCode);
+    }
+    let secret = new_secret("");
     session::ActiveModel {
         id: Set(digest(&secret)),
         person_id: Set(person.id),
@@ -205,6 +225,102 @@ pub async fn sign_in(
         session: secret,
         person,
     })
+}
+
+/// Accept a second-factor code: a TOTP code for a step later than the last one used, or an
+/// unused recovery code (then used up). The row changes in the sign-in's write.
+async fn accept_code(
+    w: &mut Writer,
+    f: second_factor::Model,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    let last = f.last_step.and_then(|s| u64::try_from(s).ok());
+    if let Some(step) = xiezhi_domain::totp::matching_step(&f.secret, code, unix, last) {
+        let mut am: second_factor::ActiveModel = f.into();
+        am.last_step = Set(Some(i64::try_from(step).unwrap_or(i64::MAX)));
+        am.update(w.txn()).await?;
+        return Ok(true);
+    }
+    let mut codes: Vec<String> = serde_json::from_str(&f.recovery_codes).unwrap_or_default();
+    let d = digest(&xiezhi_domain::totp::normalize(code));
+    if let Some(i) = codes.iter().position(|c| *c == d) {
+        codes.remove(i);
+        let mut am: second_factor::ActiveModel = f.into();
+        am.recovery_codes = Set(serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()));
+        am.update(w.txn()).await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// A person's second factor, if turned on.
+pub async fn second_factor_of(
+    store: &Store,
+    person_id: i64,
+) -> Result<Option<second_factor::Model>, StoreError> {
+    Ok(second_factor::Entity::find_by_id(person_id)
+        .one(store.db())
+        .await?)
+}
+
+/// Turn on two-factor sign-in with a secret the person's app has shown it holds (the code
+/// checked by the caller, at `step`); the recovery codes are kept as digests. Returns
+/// nothing to show: the caller shows the codes it made, once.
+pub async fn enable_second_factor(
+    w: &mut Writer,
+    person_id: i64,
+    secret: &str,
+    step: u64,
+    recovery_codes: &[String],
+) -> Result<(), StoreError> {
+    if second_factor::Entity::find_by_id(person_id)
+        .one(w.txn())
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::conflict(
+            "second_factor.already_enabled",
+            "已开启两步验证；如需更换手机，请先由安全管理员重置",
+        ));
+    }
+    let digests: Vec<String> = recovery_codes
+        .iter()
+        .map(|c| digest(&xiezhi_domain::totp::normalize(c)))
+        .collect();
+    second_factor::ActiveModel {
+        person_id: Set(person_id),
+        secret: Set(secret.to_owned()),
+        last_step: Set(Some(i64::try_from(step).unwrap_or(i64::MAX))),
+        recovery_codes: Set(serde_json::to_string(&digests).unwrap_or_else(|_| "[]".into())),
+        enabled_at: Set(w.now()),
+    }
+    .insert(w.txn())
+    .await?;
+    w.record(
+        "person",
+        person_id,
+        EventKind::PersonSecondFactorEnabled,
+        &payload::NoDetails {},
+    );
+    Ok(())
+}
+
+/// Turn two-factor sign-in off for a person (a lost phone; the security administrator), so
+/// they enrol again; their sessions end.
+pub async fn reset_second_factor(w: &mut Writer, person_id: i64) -> Result<(), StoreError> {
+    second_factor::Entity::delete_by_id(person_id)
+        .exec(w.txn())
+        .await?;
+    end_sessions_of(w, person_id, None).await?;
+    w.record(
+        "person",
+        person_id,
+        EventKind::PersonSecondFactorReset,
+        &payload::NoDetails {},
+    );
+    Ok(())
 }
 
 /// Lift a sign-in lock (security administrator).

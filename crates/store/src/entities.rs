@@ -60,6 +60,31 @@ pub mod person {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Second factors (两步验证) of people who turned it on.
+pub mod second_factor {
+    use sea_orm::entity::prelude::*;
+
+    /// A person's authenticator secret and recovery codes.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "second_factors")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: i64,
+        /// The TOTP secret (base32).
+        pub secret: String,
+        /// The last 30-second step a code was accepted for.
+        pub last_step: Option<i64>,
+        /// JSON array of the SM3 digests of the recovery codes not yet used.
+        pub recovery_codes: String,
+        pub enabled_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Enforcement certificates (执法证).
 pub mod certificate {
     use sea_orm::entity::prelude::*;

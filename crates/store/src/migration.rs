@@ -34,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0019NumberSequences),
             Box::new(M0020Throttles),
             Box::new(M0021FilesOutside),
+            Box::new(M0022SecondFactors),
         ]
     }
 }
@@ -1613,5 +1614,34 @@ impl MigrationTrait for M0021FilesOutside {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Two-factor sign-in (`xiezhi_domain::totp`): a person's authenticator secret, the last step
+/// a code was accepted for (so none is accepted twice), and the SM3 digests of the recovery
+/// codes not yet used.
+struct M0022SecondFactors;
+
+impl MigrationName for M0022SecondFactors {
+    fn name(&self) -> &str {
+        "m0022_second_factors"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0022SecondFactors {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("second_factors")
+                .col(big_integer("person_id").primary_key())
+                .col(string_len("secret", 64))
+                .col(big_integer_null("last_step"))
+                .col(text("recovery_codes"))
+                .col(timestamp_with_time_zone("enabled_at"))
+                .foreign_key(&mut fk("second_factors", "person_id", "people"))
+                .take(),
+        )
+        .await
     }
 }

@@ -116,6 +116,11 @@ const LANDED: &[(&str, &str, &str)] = &[
         "7d9c9a76be763ca461519987e4f738dff3035b04b4e24cacb67d1c7cd01b8e24",
         "b4934b7e145f0efb7e0f8658bb171f4c0532c4b724c45d015567495fac5b515d",
     ),
+    (
+        "m0022_second_factors",
+        "f36639cca2a6913b071f59e167853b263c6e4bcf3ef615b3809b89efdf7bd37d",
+        "77e52973ce5beff5c13ceec964b99b0fce5daea09f9bac6a6de8acd16c6c4c35",
+    ),
 ];
 
 /// The schema as text: every table, column, index, constraint, trigger and function.

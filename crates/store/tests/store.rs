@@ -522,27 +522,41 @@ engine_test!(
         w.commit().await.unwrap();
         let t = t0();
         assert!(matches!(
-            auth::sign_in(s, "zhang", "right-password", "r", t)
+            auth::sign_in(s, "zhang", "right-password", None, "r", t)
                 .await
                 .unwrap(),
             SignIn::Ok { .. }
         ));
         for i in 0..5 {
-            let r = auth::sign_in(s, "zhang", "wrong", "r", t + Duration::seconds(i))
+            let r = auth::sign_in(s, "zhang", "wrong", None, "r", t + Duration::seconds(i))
                 .await
                 .unwrap();
             assert!(matches!(r, SignIn::BadCredentials));
         }
-        let r = auth::sign_in(s, "zhang", "right-password", "r", t + Duration::minutes(1))
-            .await
-            .unwrap();
+        let r = auth::sign_in(
+            s,
+            "zhang",
+            "right-password",
+            None,
+            "r",
+            t + Duration::minutes(1),
+        )
+        .await
+        .unwrap();
         assert!(
             matches!(r, SignIn::Locked { .. }),
             "locked even with the right password"
         );
-        let r = auth::sign_in(s, "zhang", "right-password", "r", t + Duration::minutes(16))
-            .await
-            .unwrap();
+        let r = auth::sign_in(
+            s,
+            "zhang",
+            "right-password",
+            None,
+            "r",
+            t + Duration::minutes(16),
+        )
+        .await
+        .unwrap();
         let SignIn::Ok { session, person } = r else {
             panic!("lock should have expired")
         };
@@ -565,6 +579,7 @@ engine_test!(
             s,
             "zhang",
             "right-password",
+            None,
             "r",
             t + Duration::minutes(120),
         )
@@ -591,7 +606,7 @@ engine_test!(
         );
         // Unknown logins fail the same way.
         assert!(matches!(
-            auth::sign_in(s, "nobody", "x", "r", t).await.unwrap(),
+            auth::sign_in(s, "nobody", "x", None, "r", t).await.unwrap(),
             SignIn::BadCredentials
         ));
     }

@@ -16,6 +16,7 @@ mod transfers;
 use crate::AppState;
 use crate::ctx::{ApiCtx, Ctx, RequestMeta, SESSION_COOKIE, set_cookie};
 use crate::error::{AppError, ErrorBody};
+use crate::ops::second_factor as sf;
 use crate::ops::{self, *};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, State};
@@ -94,6 +95,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(sign_in, sign_out))
         .routes(routes!(me))
+        .routes(routes!(second_factor_status, enable_second_factor))
+        .routes(routes!(new_second_factor_secret))
+        .routes(routes!(reset_second_factor))
         .routes(routes!(change_password))
         .routes(routes!(list_orgs, create_org))
         .routes(routes!(get_org, edit_org))
@@ -222,6 +226,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub struct SignInInput {
     pub login: String,
     pub password: String,
+    /// The second factor (a six-digit TOTP code, or a recovery code) for people who turned
+    /// two-factor sign-in on; without it they get 401 `second_factor_required`.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// Signed in: who, and the anti-forgery token to send as `X-CSRF-Token` on writes.
@@ -239,7 +247,14 @@ async fn sign_in(
     meta: RequestMeta,
     ApiJson(input): ApiJson<SignInInput>,
 ) -> ApiResult<Response> {
-    let r = ops::sign_in(&s, &meta, &input.login, &input.password).await?;
+    let r = ops::sign_in(
+        &s,
+        &meta,
+        &input.login,
+        &input.password,
+        input.code.as_deref(),
+    )
+    .await?;
     match r {
         SignIn::Ok { session, person } => {
             let actor = s
@@ -266,6 +281,8 @@ async fn sign_in(
                 .into_response())
         }
         SignIn::BadCredentials => Err(AppError::BadCredentials),
+        SignIn::CodeRequired => Err(AppError::SecondFactorRequired),
+        SignIn::BadCode => Err(AppError::BadSecondFactor),
         SignIn::Locked { until } => Err(AppError::Locked(crate::beijing_time(until))),
     }
 }
@@ -497,6 +514,53 @@ async fn set_password(
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> ApiResult<StatusCode> {
     ops::set_password(&s, &ctx, id, &input)
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
+}
+
+/// One's two-factor sign-in: on or not, since when, recovery codes left, and whether it is
+/// required (administrators).
+#[utoipa::path(get, path = "/api/v1/me/second-factor", tag = "session",
+    responses((status = 200, body = sf::Status), (status = 401, body = ErrorBody)))]
+async fn second_factor_status(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<sf::Status>> {
+    sf::status(&s, &ctx).await.map(Json)
+}
+
+/// A new secret for one's authenticator app (with its `otpauth://` address and QR code);
+/// nothing is stored until a code from the app turns it on.
+#[utoipa::path(post, path = "/api/v1/me/second-factor/secret", tag = "session",
+    responses((status = 200, body = sf::Enrolment), (status = 401, body = ErrorBody)))]
+async fn new_second_factor_secret(ApiCtx(ctx): ApiCtx) -> ApiResult<Json<sf::Enrolment>> {
+    sf::new_enrolment(&ctx).map(Json)
+}
+
+/// Turn on two-factor sign-in with the secret and a current code from the app; answers the
+/// recovery codes, shown this once.
+#[utoipa::path(post, path = "/api/v1/me/second-factor", tag = "session", request_body = sf::EnableInput,
+    responses((status = 201, body = sf::Enabled), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn enable_second_factor(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(input): ApiJson<sf::EnableInput>,
+) -> ApiResult<(StatusCode, Json<sf::Enabled>)> {
+    sf::enable(&s, &ctx, &input)
+        .await
+        .map(|e| (StatusCode::CREATED, Json(e)))
+}
+
+/// Reset a person's two-factor sign-in (security administrator; a lost phone): they enrol
+/// again, and their sessions end.
+#[utoipa::path(post, path = "/api/v1/people/{id}/second-factor/reset", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+async fn reset_second_factor(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    sf::reset(&s, &ctx, id)
         .await
         .map(|_| StatusCode::NO_CONTENT)
 }

@@ -14,6 +14,7 @@ pub mod instructions;
 pub mod leads;
 pub mod meetings;
 pub mod operations;
+pub mod second_factor;
 pub mod todo;
 pub mod transfers;
 
@@ -836,6 +837,7 @@ pub async fn sign_in(
     meta: &crate::ctx::RequestMeta,
     login: &str,
     password: &str,
+    code: Option<&str>,
 ) -> Result<auth::SignIn, AppError> {
     use xiezhi_store::throttle::Verdict;
     if let Verdict::Refused { retry_at } = s
@@ -845,8 +847,8 @@ pub async fn sign_in(
     {
         return Err(AppError::Throttled(crate::beijing_time(retry_at)));
     }
-    let r = auth::sign_in(&s.store, login, password, &meta.request_id, meta.now).await?;
-    if matches!(r, auth::SignIn::BadCredentials) {
+    let r = auth::sign_in(&s.store, login, password, code, &meta.request_id, meta.now).await?;
+    if matches!(r, auth::SignIn::BadCredentials | auth::SignIn::BadCode) {
         s.store
             .throttle(FAILED_SIGN_INS, &meta.client, meta.now)
             .await?;

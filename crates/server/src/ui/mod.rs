@@ -113,6 +113,11 @@ pub fn router() -> Router<AppState> {
             "/account/password",
             get(password_page).post(change_password),
         )
+        .route(
+            "/account/two-factor",
+            get(two_factor_page).post(enable_two_factor),
+        )
+        .route("/people/{id}/second-factor/reset", post(reset_two_factor))
         .route("/orgs", get(orgs_page).post(create_org))
         .route("/orgs/new", get(new_org_page))
         .route("/orgs/{id}", get(org_page))
@@ -332,6 +337,7 @@ impl Layout {
             ctx.can(Action::ViewEvents, &gov),
         ));
         nav.push(("/account/password", "修改密码", "修改本人登录密码", true));
+        nav.push(("/account/two-factor", "两步验证", "用手机验证器登录", true));
         let user = match &ctx.person {
             Some(p) => {
                 let org = s
@@ -487,6 +493,13 @@ page!(TokensPage, "tokens.html" {
     secret: Option<String>, error: Option<String>,
 });
 page!(PasswordPage, "password.html" { error: Option<String> });
+page!(TwoFactorPage, "two_factor.html" {
+    status: ops::second_factor::Status,
+    enrolment: Option<ops::second_factor::Enrolment>,
+    recovery_codes: Vec<String>,
+    error: Option<String>,
+    code: String,
+});
 page!(ErrorPage, "error.html" { message: String, code: String });
 
 type Page_<T> = ops::Page<T>;
@@ -672,6 +685,9 @@ async fn login_page(meta: RequestMeta, UiQuery(q): UiQuery<NextQuery>) -> UiResu
 struct LoginForm {
     login: String,
     password: String,
+    /// The second factor (a TOTP code or a recovery code), for people who turned it on.
+    #[serde(default)]
+    code: String,
     next: Option<String>,
 }
 
@@ -692,7 +708,8 @@ async fn login(
             },
         )
     };
-    let tried = ops::sign_in(&s, &meta, &f.login, &f.password).await;
+    let code = Some(f.code.as_str()).filter(|c| !c.trim().is_empty());
+    let tried = ops::sign_in(&s, &meta, &f.login, &f.password, code).await;
     if let Err(e @ AppError::Throttled(_)) = &tried {
         return Ok(fail(e.status(), e.to_string()));
     }
@@ -708,6 +725,14 @@ async fn login(
         SignIn::BadCredentials => fail(
             StatusCode::UNAUTHORIZED,
             AppError::BadCredentials.to_string(),
+        ),
+        SignIn::CodeRequired => fail(
+            StatusCode::UNAUTHORIZED,
+            AppError::SecondFactorRequired.to_string(),
+        ),
+        SignIn::BadCode => fail(
+            StatusCode::UNAUTHORIZED,
+            AppError::BadSecondFactor.to_string(),
         ),
         SignIn::Locked { until } => fail(
             StatusCode::TOO_MANY_REQUESTS,
@@ -783,6 +808,108 @@ async fn change_password(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+async fn two_factor_view(
+    s: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    enrolment: Option<ops::second_factor::Enrolment>,
+    recovery_codes: Vec<String>,
+    error: Option<String>,
+    code: String,
+) -> UiResult {
+    let status = ops::second_factor::status(s, ctx).await?;
+    let enrolment = match enrolment {
+        Some(e) => Some(e),
+        None if !status.enabled => Some(ops::second_factor::new_enrolment(ctx)?),
+        None => None,
+    };
+    Ok(render(
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        &TwoFactorPage {
+            layout: Layout::new(s, ctx, headers, "两步验证", "/account/two-factor").await,
+            status,
+            enrolment,
+            recovery_codes,
+            error,
+            code,
+        },
+    ))
+}
+
+async fn two_factor_page(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+) -> UiResult {
+    two_factor_view(&s, &ctx, &headers, None, vec![], None, String::new()).await
+}
+
+async fn enable_two_factor(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<ops::second_factor::EnableInput>,
+) -> UiResult {
+    match ops::second_factor::enable(&s, &ctx, &f).await {
+        Ok(done) => {
+            two_factor_view(
+                &s,
+                &ctx,
+                &headers,
+                None,
+                done.recovery_codes,
+                None,
+                String::new(),
+            )
+            .await
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            // The same secret again, so the app need not be set up twice.
+            let login = ctx
+                .person
+                .as_ref()
+                .map(|p| p.login.clone())
+                .unwrap_or_default();
+            let secret = f.secret.trim().to_ascii_uppercase();
+            let again = if secret.is_empty() {
+                None
+            } else {
+                ops::second_factor::enrolment(secret, &login).ok()
+            };
+            two_factor_view(
+                &s,
+                &ctx,
+                &headers,
+                again,
+                vec![],
+                Some(e.to_string()),
+                f.code,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn reset_two_factor(
+    State(s): State<AppState>,
+    UiCtx(ctx): UiCtx,
+    UiPath(id): UiPath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> UiResult {
+    let r = ops::second_factor::reset(&s, &ctx, id).await;
+    done(
+        &ctx,
+        r,
+        &format!("/people/{id}"),
+        "两步验证已重置，该人员下次登录时须重新开启",
+    )
 }
 
 // ---- orgs ----

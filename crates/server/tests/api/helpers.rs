@@ -61,7 +61,14 @@ async fn spawn_state(db: TestDb, adjust: impl FnOnce(AppState) -> AppState) -> T
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
-    let state = adjust(AppState::new(db.store.clone(), false).await.unwrap());
+    // Tests that are not about two-factor sign-in let administrators in with a password;
+    // those that are turn it back on (`with_second_factor_for_admins(true)`).
+    let state = adjust(
+        AppState::new(db.store.clone(), false)
+            .await
+            .unwrap()
+            .with_second_factor_for_admins(false),
+    );
     tokio::spawn(xiezhi_server::serve(listener, state.clone(), async {
         let _ = rx.await;
     }));

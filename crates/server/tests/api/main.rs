@@ -24,4 +24,5 @@ mod open311;
 mod operations;
 mod readable;
 mod transfers;
+mod two_factor;
 mod workflow;
