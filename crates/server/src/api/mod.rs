@@ -92,7 +92,7 @@ struct ApiDoc;
 
 /// The API routes and their OpenAPI description.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(sign_in, sign_out))
         .routes(routes!(me))
         .routes(routes!(second_factor_status, enable_second_factor))
@@ -218,7 +218,54 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(meetings::complete_action))
         .routes(routes!(assessment::assess))
         .routes(routes!(assessment::drill))
-        .split_for_parts()
+        .split_for_parts();
+    (router, with_common_errors(doc))
+}
+
+/// Every operation may answer the errors the guards give before its handler: 400 for bad
+/// input (a bad parameter, a NUL character), 401 without a sign-in, 404 for a missing
+/// thing named in the path, 413 for an oversized body, 429 when throttled. The description
+/// says so, each with the error body, where an operation did not list them itself.
+fn with_common_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |why: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let writes = [&mut item.put, &mut item.post, &mut item.delete];
+        let reads = [&mut item.get];
+        for (op, write) in writes
+            .into_iter()
+            .map(|o| (o, true))
+            .chain(reads.into_iter().map(|o| (o, false)))
+        {
+            let Some(op) = op.as_mut() else { continue };
+            let r = &mut op.responses.responses;
+            let mut add = |code: &str, why: &str| {
+                r.entry(code.to_owned()).or_insert_with(|| error(why));
+            };
+            add("400", "输入有误（字段见 details.field）");
+            add("401", "未登录或会话已结束");
+            add("429", "操作过于频繁");
+            if path.contains('{') {
+                add("404", "路径所指的事项不存在");
+            }
+            if write {
+                add("413", "提交的内容过大");
+            }
+        }
+    }
+    doc
 }
 
 /// Sign-in input.
