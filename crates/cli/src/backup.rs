@@ -61,6 +61,31 @@ fn copy_files(from: &Path, to: &Path) -> Result<usize> {
     Ok(n)
 }
 
+/// A PostgreSQL URL without its password, and the password (for `PGPASSWORD`): a password
+/// on a command line can be read by every user of the machine (`ps`).
+fn split_password(url: &str) -> (String, Option<String>) {
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .and_then(|(cred, _)| cred.split_once(':'))
+        .map(|(_, p)| {
+            urlencoding::decode(p)
+                .map(|d| d.into_owned())
+                .unwrap_or_else(|_| p.to_owned())
+        });
+    (crate::config::without_password(url), password)
+}
+
+/// A PostgreSQL client tool for a database URL, its password in the environment.
+fn pg_tool(tool: &str, url: &str) -> std::process::Command {
+    let (_, password) = split_password(url);
+    let mut cmd = std::process::Command::new(tool);
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    cmd
+}
+
 fn run(cmd: &mut std::process::Command, what: &str) -> Result<()> {
     let out = cmd
         .output()
@@ -93,12 +118,12 @@ pub async fn backup(store: &Store, opts: &StoreOptions, dir: &str) -> Result<Exi
         }
         Engine::Postgres => {
             run(
-                std::process::Command::new("pg_dump")
+                pg_tool("pg_dump", &opts.url)
                     .arg("--format=custom")
                     .arg("--no-owner")
                     .arg("--file")
                     .arg(out.join("xiezhi.pgdump"))
-                    .arg(&opts.url),
+                    .arg(split_password(&opts.url).0),
                 "pg_dump",
             )?;
             "xiezhi.pgdump"
@@ -159,10 +184,10 @@ pub async fn restore(opts: &StoreOptions, dir: &str) -> Result<ExitCode> {
             }
             store.close().await?;
             run(
-                std::process::Command::new("pg_restore")
+                pg_tool("pg_restore", &opts.url)
                     .arg("--no-owner")
                     .arg("--dbname")
-                    .arg(&opts.url)
+                    .arg(split_password(&opts.url).0)
                     .arg(from.join(&m.database)),
                 "pg_restore",
             )?;
@@ -203,4 +228,22 @@ pub async fn restore(opts: &StoreOptions, dir: &str) -> Result<ExitCode> {
         report.events, report.head_hash
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_password_goes_to_the_environment_not_the_command_line() {
+        assert_eq!(
+            super::split_password("postgres://xiezhi:s%40cret@db:5432/xiezhi"),
+            (
+                "postgres://xiezhi@db:5432/xiezhi".into(),
+                Some("s@cret".into())
+            )
+        );
+        assert_eq!(
+            super::split_password("postgres://postgres@127.0.0.1/test"),
+            ("postgres://postgres@127.0.0.1/test".into(), None)
+        );
+    }
 }

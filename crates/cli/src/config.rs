@@ -30,7 +30,9 @@ pub const EXAMPLE: &str = r##"# xiezhi.toml — configuration of 獬豸 (all key
 # Proxies in front of Xiezhi whose X-Forwarded-For names the client (XIEZHI_TRUSTED_PROXIES,
 # comma-separated): addresses or networks. From anyone else the header is ignored, so the
 # public complaint, lookup and sign-in throttles count the connection's own address.
-# trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]
+# List the proxies only, never a network clients also sit in: a client inside a trusted
+# network could name any address it likes in the header.
+# trusted_proxies = ["127.0.0.1", "10.0.0.5"]
 
 # Connections: seconds a client has to send a request's headers (also how long an idle
 # kept-alive connection stays open), seconds to send a body, and connections open at once.

@@ -186,6 +186,19 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Reset an account at the server (for administrators, whose password and second factor
+    /// nobody else may reset in the UI): a new password from standard input, and with
+    /// `--second-factor` the second factor too. The person's sessions end.
+    Reset {
+        #[arg(long)]
+        login: String,
+        /// Read the new password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Also turn off two-factor sign-in (a lost phone); they enrol again.
+        #[arg(long)]
+        second_factor: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -398,6 +411,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 create_user(&store, &login, &name, &org, &roles, &password).await?;
                 println!("已创建用户 {login}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::User {
+                command:
+                    UserCommand::Reset {
+                        login,
+                        password_stdin,
+                        second_factor,
+                    },
+            } => {
+                if !password_stdin {
+                    bail!("请用 --password-stdin 从标准输入提供新密码（密码不应出现在命令行中）");
+                }
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                let password = line.trim_end_matches(['\r', '\n']).to_owned();
+                let store = open(&cfg).await?;
+                let p = store
+                    .person_by_login(&login)
+                    .await?
+                    .with_context(|| format!("登录名 {login} 不存在"))?;
+                xiezhi_domain::password::check(&password, &login)
+                    .map_err(|w| anyhow::anyhow!("{w}"))?;
+                let hash = auth::hash_password(&password)?;
+                let mut w = store.begin_write(ctx("user-reset")).await?;
+                xiezhi_store::people::set_password_hash(&mut w, p.id, Some(hash)).await?;
+                if second_factor {
+                    auth::reset_second_factor(&mut w, p.id).await?;
+                } else {
+                    auth::end_sessions_of(&mut w, p.id, None).await?;
+                }
+                w.commit().await?;
+                println!("已重置 {login} 的密码{}", if second_factor { "和两步验证" } else { "" });
                 Ok(ExitCode::SUCCESS)
             }
             Command::Token {

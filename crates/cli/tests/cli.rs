@@ -199,6 +199,31 @@ engine_test!(
             p.password_hash.as_deref().unwrap(),
             "Bootstrap-2026!"
         ));
+        // Reset at the server (the only way for an administrator).
+        let o = xiezhi(
+            &[
+                "user",
+                "reset",
+                "--login",
+                "root.admin",
+                "--password-stdin",
+                "--second-factor",
+                "--database",
+                &url,
+            ],
+            Some("Reset-at-Server-2026\n"),
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let p = db
+            .store
+            .person_by_login("root.admin")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(xiezhi_store::auth::verify_password(
+            p.password_hash.as_deref().unwrap(),
+            "Reset-at-Server-2026"
+        ));
         let o = xiezhi(
             &["token", "create", "--scope", "open311", "--database", &url],
             None,

@@ -69,7 +69,7 @@ fn digit(c: char) -> Option<u32> {
 fn connector(c: char) -> bool {
     matches!(
         c,
-        ' ' | '-' | '－' | '—' | '–' | '\u{3000}' | '\u{a0}' | '_'
+        ' ' | '-' | '－' | '—' | '–' | '\u{3000}' | '\u{a0}' | '_' | '.' | '．' | '/' | '／'
     )
 }
 
@@ -119,7 +119,16 @@ fn mask_numbers(text: &str) -> String {
             }
         }
         let run = &chars[start..end];
-        let after_letter = start > 0 && chars[start - 1].is_ascii_alphabetic();
+        // A platform number (L2026120500001, AJ2026…): capital letters, then a date.
+        let digits: String = run
+            .iter()
+            .filter_map(|c| digit(*c))
+            .filter_map(|d| char::from_digit(d, 10))
+            .collect();
+        let after_letter = start > 0
+            && chars[start - 1].is_ascii_uppercase()
+            && digits.len() >= 12
+            && digits.starts_with("20");
         let before_unit = chars.get(end).is_some_and(|c| UNITS.contains(*c));
         let counted = run
             .iter()
@@ -271,7 +280,8 @@ fn mask_names(text: &str) -> String {
     while k < tags.len() {
         let t = &tags[k];
         match t.word {
-            "《" => in_title += 1,
+            // A title only when it closes: an unmatched 《 masks on as before.
+            "《" if tags[k + 1..].iter().take(40).any(|t| t.word == "》") => in_title += 1,
             "》" => in_title = in_title.saturating_sub(1),
             _ => {}
         }

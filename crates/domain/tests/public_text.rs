@@ -21,6 +21,9 @@ fn phones_ids_and_cards_are_masked_in_every_spelling() {
         ),
         ("卡号6222 0212 3456 7890 123", "卡号622* **** **** **** *23"),
         ("+86 138 1234 5678", "+86 1** **** **78"),
+        ("电话138.1234.5678", "电话138.****.**78"),
+        ("tel13812345678", "tel138******78"),
+        ("QQ12345678", "QQ123***78"),
     ];
     for (text, want) in cases {
         assert_eq!(public_text(text), want, "{text}");
@@ -31,6 +34,8 @@ fn phones_ids_and_cards_are_masked_in_every_spelling() {
 fn dates_amounts_codes_and_short_numbers_are_kept() {
     for text in [
         "于2026-12-05到场核查",
+        "于2026/12/05到场核查",
+        "于2026.12.5到场核查",
         "于2026年12月5日前整改",
         "罚款1500000元",
         "受理编号L2026120500001",
@@ -67,6 +72,10 @@ fn person_names_are_masked_and_places_laws_and_bodies_are_not() {
             "经执法队员陈**现场核查，已责令当事人赵某某整改。",
         ),
         ("举报人欧阳娜娜反映无证经营。", "举报人欧阳**反映无证经营。"),
+        (
+            "《不成对的书名号，邻居王秀英堆放杂物",
+            "《不成对的书名号，邻居王**堆放杂物",
+        ),
     ];
     for (text, want) in cases {
         assert_eq!(public_text(text), want, "{text}");

@@ -362,7 +362,9 @@ impl FromRequestParts<AppState> for ApiCtx {
             .ok_or(AppError::Unauthenticated)?;
         if ctx.via_cookie && !is_safe(&parts.method) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(ctx.meta.csrf.as_str()) || ctx.meta.csrf.is_empty() {
+            let ok = sent
+                .is_some_and(|t| xiezhi_domain::totp::same(t.as_bytes(), ctx.meta.csrf.as_bytes()));
+            if !ok || ctx.meta.csrf.is_empty() {
                 return Err(AppError::Csrf);
             }
         }

@@ -67,8 +67,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let settings = state.http.clone();
     let stopping = state.stopping.clone();
-    let app = crate::app(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-        settings.body_timeout,
+    let body_timeout = settings.body_timeout;
+    let app = crate::app(state).layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            next.run(with_body_deadline(req, body_timeout))
+        },
     ));
     let permits = Arc::new(tokio::sync::Semaphore::new(settings.max_connections.max(1)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -115,4 +118,33 @@ pub async fn serve(
     // Requests in flight get a while to finish; then the process may go.
     let _ = tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await;
     Ok(())
+}
+
+/// The request with a body that must arrive whole within `limit` of the request's start: a
+/// client trickling a byte now and then is cut off at the deadline, not only after a pause.
+fn with_body_deadline(req: axum::extract::Request, limit: Duration) -> axum::extract::Request {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + limit;
+    let (parts, body) = req.into_parts();
+    let chunks = futures_util::stream::unfold(
+        (body.into_data_stream(), false),
+        move |(mut s, over)| async move {
+            if over {
+                return None;
+            }
+            match tokio::time::timeout_at(deadline, s.next()).await {
+                Ok(Some(chunk)) => Some((chunk.map_err(axum::Error::new), (s, false))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(axum::Error::new(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "请求内容在限定时间内未传完",
+                    ))),
+                    (s, true),
+                )),
+            }
+        },
+    )
+    .boxed();
+    axum::extract::Request::from_parts(parts, axum::body::Body::from_stream(chunks))
 }

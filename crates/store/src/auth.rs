@@ -237,20 +237,36 @@ async fn accept_code(
 ) -> Result<bool, StoreError> {
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
     let last = f.last_step.and_then(|s| u64::try_from(s).ok());
+    // Each update only applies to the row as read: two sign-ins racing with one code (or
+    // one recovery code) cannot both win.
     if let Some(step) = xiezhi_domain::totp::matching_step(&f.secret, code, unix, last) {
-        let mut am: second_factor::ActiveModel = f.into();
-        am.last_step = Set(Some(i64::try_from(step).unwrap_or(i64::MAX)));
-        am.update(w.txn()).await?;
-        return Ok(true);
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let done = second_factor::Entity::update_many()
+            .col_expr(second_factor::Column::LastStep, Expr::value(step))
+            .filter(second_factor::Column::PersonId.eq(f.person_id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(second_factor::Column::LastStep.is_null())
+                    .add(second_factor::Column::LastStep.lt(step)),
+            )
+            .exec(w.txn())
+            .await?;
+        return Ok(done.rows_affected == 1);
     }
     let mut codes: Vec<String> = serde_json::from_str(&f.recovery_codes).unwrap_or_default();
     let d = digest(&xiezhi_domain::totp::normalize(code));
     if let Some(i) = codes.iter().position(|c| *c == d) {
         codes.remove(i);
-        let mut am: second_factor::ActiveModel = f.into();
-        am.recovery_codes = Set(serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into()));
-        am.update(w.txn()).await?;
-        return Ok(true);
+        let done = second_factor::Entity::update_many()
+            .col_expr(
+                second_factor::Column::RecoveryCodes,
+                Expr::value(serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into())),
+            )
+            .filter(second_factor::Column::PersonId.eq(f.person_id))
+            .filter(second_factor::Column::RecoveryCodes.eq(f.recovery_codes.clone()))
+            .exec(w.txn())
+            .await?;
+        return Ok(done.rows_affected == 1);
     }
     Ok(false)
 }

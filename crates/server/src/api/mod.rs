@@ -708,8 +708,9 @@ async fn security_log(
     ops::security_log(&s, &ctx, &q).await.map(Json)
 }
 
-/// The security log as CSV (UTF-8), filtered as asked; the export is itself recorded.
-#[utoipa::path(get, path = "/api/v1/security-log/export", tag = "record", params(EventQuery),
+/// The security log as CSV (UTF-8), filtered as asked (the query); the export is itself
+/// recorded, so it is a POST.
+#[utoipa::path(post, path = "/api/v1/security-log/export", tag = "record", params(EventQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn export_security_log(
     State(s): State<AppState>,

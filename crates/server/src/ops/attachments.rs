@@ -104,6 +104,16 @@ pub async fn upload(
     // the record's lock until the file is there.
     let mut upload = s.store.files().upload().await?;
     let mut stream = body.into_data_stream();
+    let refused_type = |head: &[u8]| {
+        let t = st::sniff(head);
+        (!s.evidence.types.iter().any(|a| a == t)).then(|| {
+            AppError::invalid(
+                "file",
+                format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
+            )
+        })
+    };
+    let mut typed = false;
     let refused = loop {
         let Some(chunk) = stream.next().await else {
             break None;
@@ -114,19 +124,22 @@ pub async fn upload(
         if upload.size() + chunk.len() as u64 > limit {
             break Some(too_big());
         }
-        if upload.size() == 0 && !chunk.is_empty() {
-            let t = st::sniff(&chunk);
-            if !s.evidence.types.iter().any(|a| a == t) {
-                break Some(AppError::invalid(
-                    "file",
-                    format!("不接受此类文件（允许：{}）", s.evidence.types.join("、")),
-                ));
-            }
-        }
         if let Err(e) = upload.write(&chunk).await {
             break Some(e.into());
         }
+        // The type is read from the first 64 bytes, however the network split them.
+        if !typed && upload.head().len() >= 64 {
+            typed = true;
+            if let Some(e) = refused_type(upload.head()) {
+                break Some(e);
+            }
+        }
     };
+    let refused = refused.or_else(|| {
+        (!typed && upload.size() > 0)
+            .then(|| refused_type(upload.head()))
+            .flatten()
+    });
     if let Some(e) = refused {
         upload.abort().await;
         return Err(e);

@@ -446,6 +446,11 @@ pub async fn lookup(
     phone: &str,
 ) -> Result<PublicStatus, AppError> {
     let own = public_lead(s, meta, tracking, phone).await?;
+    public_status(s, own).await
+}
+
+/// What the reporter sees of their lead.
+async fn public_status(s: &AppState, own: lead::Model) -> Result<PublicStatus, AppError> {
     // A duplicate shows the matter it was joined to: both reporters get the final reply.
     let l = match own.duplicate_of {
         Some(id) => s.store.lead(id).await?,
@@ -505,5 +510,6 @@ pub async fn rate(
         .await?;
     xiezhi_store::transfers::feedback(&mut w, env, l.id, rating).await?;
     w.commit().await?;
-    lookup(s, meta, tracking, phone).await
+    // Counted once: the rating's own lookup above.
+    public_status(s, s.store.lead(l.id).await?).await
 }

@@ -783,12 +783,26 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     let (person, target) = person_and_target(s, id).await?;
     ctx.authorize(Action::ManageAccount, &target)?;
+    not_an_administrator(&person)?;
     check_password_strength(&input.password, &person.login)?;
     let hash = auth::hash_password(&input.password)?;
     let mut w = ctx.writer(s).await?;
     people::set_password_hash(&mut w, id, Some(hash)).await?;
     auth::end_sessions_of(&mut w, id, None).await?;
     w.commit().await?;
+    Ok(())
+}
+
+/// An administrator's (三员) password and second factor are reset at the server
+/// (`xiezhi user reset`), not by another administrator in the UI: otherwise the security
+/// administrator could take over the audit administrator's account.
+pub(crate) fn not_an_administrator(p: &person::Model) -> Result<(), AppError> {
+    if people::roles_of(p).iter().any(|r| r.is_admin()) {
+        return Err(AppError::not_party(
+            "account.administrator_reset_at_server",
+            "管理员账号的密码和两步验证须在服务器上用 xiezhi user reset 重置",
+        ));
+    }
     Ok(())
 }
 

@@ -146,6 +146,7 @@ pub async fn reset(s: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
     let p = s.store.person(id).await?;
     let o = s.store.org(p.org_id).await?;
     ctx.authorize(Action::ManageAccount, &Target::person(o.path, id))?;
+    crate::ops::not_an_administrator(&p)?;
     let mut w = ctx.writer(s).await?;
     auth::reset_second_factor(&mut w, id).await?;
     w.commit().await?;

@@ -42,7 +42,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/import/people"),
     ("GET", "/api/v1/events"),
     ("GET", "/api/v1/security-log"),
-    ("GET", "/api/v1/security-log/export"),
+    ("POST", "/api/v1/security-log/export"),
     ("GET", "/api/v1/tokens"),
     ("POST", "/api/v1/tokens"),
     ("POST", "/api/v1/tokens/{id}/revoke"),
@@ -908,7 +908,7 @@ fn cases(ids: &Ids, n: usize) -> Vec<Case> {
             OwnOnly,
         ),
         c(
-            Method::GET,
+            Method::POST,
             "/api/v1/security-log/export",
             "/api/v1/security-log/export".into(),
             Body::None,
@@ -2045,7 +2045,7 @@ pub(crate) fn ui_cases(ids: &Ids, n: usize) -> Vec<UiCase> {
             &["auditor", "auditadmin"],
         ),
         (
-            Method::GET,
+            Method::POST,
             "/security-log/export".into(),
             none(),
             &["auditor", "auditadmin"],

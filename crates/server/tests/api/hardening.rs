@@ -337,7 +337,8 @@ engine_test!(
         // Exported as CSV a spreadsheet opens; the export is itself in the log.
         let csv = audit
             .client
-            .get(format!("{}/api/v1/security-log/export", app.base))
+            .post(format!("{}/api/v1/security-log/export", app.base))
+            .header("x-csrf-token", &audit.csrf)
             .send()
             .await
             .unwrap();
@@ -365,7 +366,8 @@ engine_test!(
         assert_eq!(status, StatusCode::OK);
         assert!(
             html.contains("登录失败")
-                && html.contains("/security-log/export?kind=auth.login_failed"),
+                && html.contains("action=\"/security-log/export\"")
+                && html.contains("name=\"kind\" value=\"auth.login_failed\""),
             "{html}"
         );
     }

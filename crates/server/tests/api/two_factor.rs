@@ -176,6 +176,21 @@ engine_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // An administrator's account is reset at the server, not by another administrator.
+        let audit_id = app.person_id("auditadmin").await;
+        for path in [format!("/api/v1/people/{audit_id}/second-factor/reset")] {
+            let r = sec.call(Method::POST, &path, None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN);
+            assert_eq!(r.body["code"], "account.administrator_reset_at_server");
+        }
+        let r = sec
+            .call(
+                Method::PUT,
+                &format!("/api/v1/people/{audit_id}/password"),
+                Some(json!({"password": "Taken-Over-2026"})),
+            )
+            .await;
+        assert_eq!(r.body["code"], "account.administrator_reset_at_server");
         // Both acts are in the security log.
         let audit = app.sign_in("auditadmin").await;
         let log = audit.get("/api/v1/security-log").await;
