@@ -254,7 +254,8 @@ fn photo() -> PathBuf {
 async fn upload(ui: &Ui, file_css: &str, digest_css: &str) {
     let input = ui.find(file_css).await;
     input.send_keys(photo().to_str().unwrap()).await.unwrap();
-    for _ in 0..100 {
+    // Up to 30 s: on a loaded CI machine the browser and the server share two cores.
+    for _ in 0..300 {
         let v = ui
             .find(digest_css)
             .await
