@@ -402,13 +402,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     },
             } => {
                 let store = open(&cfg).await?;
-                let password = if password_stdin {
-                    let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                } else {
-                    bail!("请用 --password-stdin 从标准输入提供密码（密码不应出现在命令行中）");
-                };
+                let password = new_password(password_stdin, &login)?;
                 create_user(&store, &login, &name, &org, &roles, &password).await?;
                 println!("已创建用户 {login}");
                 Ok(ExitCode::SUCCESS)
@@ -421,19 +415,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         second_factor,
                     },
             } => {
-                if !password_stdin {
-                    bail!("请用 --password-stdin 从标准输入提供新密码（密码不应出现在命令行中）");
-                }
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line)?;
-                let password = line.trim_end_matches(['\r', '\n']).to_owned();
+                let password = new_password(password_stdin, &login)?;
                 let store = open(&cfg).await?;
                 let p = store
                     .person_by_login(&login)
                     .await?
                     .with_context(|| format!("登录名 {login} 不存在"))?;
-                xiezhi_domain::password::check(&password, &login)
-                    .map_err(|w| anyhow::anyhow!("{w}"))?;
                 let hash = auth::hash_password(&password)?;
                 let mut w = store.begin_write(ctx("user-reset")).await?;
                 xiezhi_store::people::set_password_hash(&mut w, p.id, Some(hash)).await?;
@@ -610,6 +597,19 @@ fn verify_case_file(path: &str) -> Result<ExitCode> {
         }
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// A new password from the first line of standard input (never the command line), checked
+/// against the password rule for the login.
+fn new_password(password_stdin: bool, login: &str) -> Result<String> {
+    if !password_stdin {
+        bail!("请用 --password-stdin 从标准输入提供密码（密码不应出现在命令行中）");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    xiezhi_domain::password::check(&password, login).map_err(|w| anyhow::anyhow!("{w}"))?;
+    Ok(password)
 }
 
 fn ctx(what: &str) -> RecordContext {
@@ -874,7 +874,6 @@ async fn create_user(
     for r in roles {
         parsed.push(Role::parse(r).with_context(|| format!("未知的角色 {r}"))?);
     }
-    xiezhi_domain::password::check(password, login).map_err(|w| anyhow::anyhow!("{w}"))?;
     let hash = auth::hash_password(password)?;
     let mut w = store.begin_write(ctx("user-create")).await?;
     people::create(

@@ -184,6 +184,18 @@ impl From<ImportError> for AppError {
     }
 }
 
+impl AppError {
+    /// A throttle's verdict as a result: refused is 429 with the time to try again.
+    pub fn unless_throttled(v: xiezhi_store::throttle::Verdict) -> Result<(), AppError> {
+        match v {
+            xiezhi_store::throttle::Verdict::Allowed => Ok(()),
+            xiezhi_store::throttle::Verdict::Refused { retry_at } => {
+                Err(AppError::Throttled(crate::beijing_time(retry_at)))
+            }
+        }
+    }
+}
+
 impl From<Refusal> for AppError {
     fn from(r: Refusal) -> Self {
         AppError::Forbidden(r)

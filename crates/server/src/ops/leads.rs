@@ -13,7 +13,7 @@ use xiezhi_domain::transfer::{Material, MaterialFields};
 use xiezhi_domain::{Action, Target, mask};
 use xiezhi_store::entities::{lead, org};
 use xiezhi_store::leads::{self, Receipt};
-use xiezhi_store::throttle::{Throttle, Verdict};
+use xiezhi_store::throttle::Throttle;
 
 /// A lead as submitted (JSON).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -326,10 +326,7 @@ pub async fn throttle(
     client: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    match s.store.throttle(t, client, now).await? {
-        Verdict::Allowed => Ok(()),
-        Verdict::Refused { retry_at } => Err(AppError::Throttled(beijing_time(retry_at))),
-    }
+    AppError::unless_throttled(s.store.throttle(t, client, now).await?)
 }
 
 /// A complaint from the public (no sign-in), received by the coordination office of the top
@@ -420,13 +417,11 @@ async fn public_lead(
 ) -> Result<lead::Model, AppError> {
     throttle(s, LOOKUPS, &meta.client, meta.now).await?;
     let tracking = tracking.trim();
-    if let Verdict::Refused { retry_at } = s
-        .store
-        .throttle_peek(LOOKUP_MISSES, tracking, meta.now)
-        .await?
-    {
-        return Err(AppError::Throttled(beijing_time(retry_at)));
-    }
+    AppError::unless_throttled(
+        s.store
+            .throttle_peek(LOOKUP_MISSES, tracking, meta.now)
+            .await?,
+    )?;
     let l = s.store.lead_by_tracking(tracking).await?;
     let matches = l
         .as_ref()

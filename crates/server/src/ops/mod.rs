@@ -853,14 +853,11 @@ pub async fn sign_in(
     password: &str,
     code: Option<&str>,
 ) -> Result<auth::SignIn, AppError> {
-    use xiezhi_store::throttle::Verdict;
-    if let Verdict::Refused { retry_at } = s
-        .store
-        .throttle_peek(FAILED_SIGN_INS, &meta.client, meta.now)
-        .await?
-    {
-        return Err(AppError::Throttled(crate::beijing_time(retry_at)));
-    }
+    AppError::unless_throttled(
+        s.store
+            .throttle_peek(FAILED_SIGN_INS, &meta.client, meta.now)
+            .await?,
+    )?;
     let r = auth::sign_in(&s.store, login, password, code, &meta.request_id, meta.now).await?;
     if matches!(r, auth::SignIn::BadCredentials | auth::SignIn::BadCode) {
         s.store

@@ -80,6 +80,18 @@ async fn spawn_state(db: TestDb, adjust: impl FnOnce(AppState) -> AppState) -> T
     }
 }
 
+/// The tracking number on a public complaint's receipt page.
+pub fn tracking_in(receipt: &str) -> String {
+    receipt
+        .split("id=\"tracking\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)

@@ -219,14 +219,7 @@ engine_test!(
         let r = post("楼下饭店油烟直排", "13700003333").await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
-        let tracking = html
-            .split("id=\"tracking\">")
-            .nth(1)
-            .unwrap()
-            .split('<')
-            .next()
-            .unwrap()
-            .to_owned();
+        let tracking = tracking_in(&html);
         assert!(tracking.starts_with('L'));
         let lookup = |phone: &'static str| {
             c.post(format!("{}/complaint/lookup", app.base))

@@ -134,14 +134,7 @@ engine_test!(
             .text()
             .await
             .unwrap();
-        let tracking = receipt
-            .split("id=\"tracking\">")
-            .nth(1)
-            .unwrap()
-            .split('<')
-            .next()
-            .unwrap()
-            .to_owned();
+        let tracking = tracking_in(&receipt);
         let lookup = |from: String, phone: &'static str| {
             let c = c.clone();
             let csrf = csrf.clone();
